@@ -1,0 +1,94 @@
+"""Read-side queries over findings, shared by the CLI, the demo and reports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from modaudit.db import Account, Comment, Event, Finding, FindingReview, ListEntry
+
+FINDING_STATUSES = ("open", "justified", "confirmed", "dismissed", "closed")
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """One finding with what a manager needs to check it."""
+
+    id: int
+    account: str
+    platform: str
+    institution: str
+    kind: str
+    subject_id: str
+    subject_name: str | None
+    text: str | None
+    post_id: str | None
+    severity: str
+    status: str
+    actor: str
+    source: str
+    occurred_after: datetime | None
+    occurred_before: datetime
+    detected_at: datetime
+    reviewed_by: str | None
+    review_note: str | None
+    evidence: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        """The public JSON shape (`findings --format json`): times in ISO 8601 UTC."""
+        data = asdict(self)
+        for key in ("occurred_after", "occurred_before", "detected_at"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+def list_findings(session: Session, account: str | None = None,
+                  status: str | None = None) -> list[FindingRow]:
+    """Findings, oldest first, optionally for one account name and one status."""
+    latest_review = (select(FindingReview.finding_id, FindingReview.reviewed_by, FindingReview.note)
+                     .order_by(FindingReview.id).subquery())
+    query = (
+        select(Finding, Event, Account, Comment.author_name, Comment.message, ListEntry.user_name)
+        .join(Event, Event.id == Finding.event_id)
+        .join(Account, Account.id == Finding.account_id)
+        .outerjoin(Comment, and_(Comment.account_id == Finding.account_id,
+                                 Comment.platform_id == Finding.subject_id,
+                                 Finding.kind.like("comment%")))
+        .outerjoin(ListEntry, and_(ListEntry.account_id == Finding.account_id,
+                                   ListEntry.user_id == Finding.subject_id,
+                                   Finding.kind.like("user%")))
+        .order_by(Finding.id)
+    )
+    if account:
+        query = query.where(Account.name == account)
+    if status:
+        query = query.where(Finding.status == status)
+    reviews: dict[int, tuple[str, str]] = {
+        fid: (by, note) for fid, by, note in session.execute(select(latest_review)).tuples()
+    }
+    rows = []
+    for finding, event, acc, author_name, message, user_name in session.execute(query).tuples():
+        review = reviews.get(finding.id, (None, None))
+        rows.append(FindingRow(
+            id=finding.id, account=acc.name, platform=acc.platform, institution=acc.institution,
+            kind=finding.kind, subject_id=finding.subject_id,
+            subject_name=author_name if finding.kind.startswith("comment") else user_name,
+            text=message, post_id=finding.post_id, severity=finding.severity,
+            status=finding.status, actor=event.actor, source=event.source,
+            occurred_after=event.occurred_after, occurred_before=event.occurred_before,
+            detected_at=finding.detected_at, reviewed_by=review[0], review_note=review[1],
+            evidence=event.evidence,
+        ))
+    return rows
+
+
+def list_events(session: Session, account: str | None = None) -> list[Event]:
+    """All recorded events, oldest first."""
+    query = select(Event).join(Account, Account.id == Event.account_id).order_by(Event.id)
+    if account:
+        query = query.where(Account.name == account)
+    return list(session.scalars(query))

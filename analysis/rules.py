@@ -1,0 +1,54 @@
+"""Which events are findings under clause (2), how severe, and which un-events close them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from modaudit.db import Event, Finding
+
+SEVERITY = {
+    "user_blocked": "high",
+    "comment_hidden": "medium",
+    "replies_restricted": "medium",
+    "user_muted": "low",
+}
+# An un-event closes the unreviewed findings of the event it undoes, on the same subject.
+CLOSES = {
+    "user_unblocked": "user_blocked",
+    "comment_unhidden": "comment_hidden",
+    "replies_reopened": "replies_restricted",
+    "user_unmuted": "user_muted",
+}
+
+
+def severity(kind: str, actor: str) -> str | None:
+    """The severity of a finding for this event, or None if the event is not a finding."""
+    if kind == "comment_deleted":
+        return {"account": "high", "unknown": "review"}.get(actor)
+    return SEVERITY.get(kind)
+
+
+def apply_rules(session: Session, account_id: int, events: list[Event], now: datetime) -> tuple[int, int]:
+    """Open findings for new events and close those undone by un-events; returns (opened, closed)."""
+    opened = closed = 0
+    for event in events:
+        level = severity(event.kind, event.actor)
+        if level is not None:
+            session.add(Finding(event_id=event.id, account_id=account_id, kind=event.kind,
+                                subject_id=event.subject_id, post_id=event.post_id, severity=level,
+                                status="open", detected_at=event.detected_at, updated_at=now))
+            opened += 1
+            session.flush()
+        undone = CLOSES.get(event.kind)
+        if undone is not None:
+            result = session.execute(
+                update(Finding)
+                .where(Finding.account_id == account_id, Finding.kind == undone,
+                       Finding.subject_id == event.subject_id, Finding.status == "open")
+                .values(status="closed", closed_by_event_id=event.id, updated_at=now)
+            )
+            closed += result.rowcount or 0
+    return opened, closed

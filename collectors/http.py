@@ -1,0 +1,68 @@
+"""The HTTP session every SDK client is given: base-URL rewriting, bounded retries, call counting."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+log = logging.getLogger(__name__)
+
+
+class AuditSession(requests.Session):
+    """A requests session that sends an SDK's hard-coded host to a configured base URL.
+
+    It also counts requests (platforms bill and throttle per call) and remembers the last
+    response headers, and retries only transient failures (connection errors, 5xx) with backoff.
+    """
+
+    def __init__(self, sdk_prefix: str, base_url: str, *, max_retries: int = 3,
+                 backoff_seconds: float = 1.0) -> None:
+        super().__init__()
+        self.sdk_prefix = sdk_prefix.rstrip("/") + "/"
+        self.base_url = base_url.rstrip("/") + "/"
+        self.calls = 0
+        self.last_headers: dict[str, str] = {}
+        retry = Retry(
+            total=max_retries,
+            connect=max_retries,
+            read=max_retries,
+            status=max_retries,
+            other=0,
+            allowed_methods=frozenset({"GET"}),
+            status_forcelist=(500, 502, 503, 504),
+            backoff_factor=backoff_seconds,
+            backoff_max=60,
+            respect_retry_after_header=False,
+            raise_on_status=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any,
+                **kwargs: Any) -> requests.Response:
+        """Send a request, rewriting the SDK's host prefix to the configured base URL."""
+        url = url.decode() if isinstance(url, bytes) else url
+        if url.startswith(self.sdk_prefix):
+            url = self.base_url + url[len(self.sdk_prefix):]
+        self.calls += 1
+        response = super().request(method, url, *args, **kwargs)
+        self.last_headers = dict(response.headers)
+        return response
+
+
+_TOKEN_IN_URL = re.compile(r"((?:access_token|oauth_token|token)=)[^&\s'\"]+", re.IGNORECASE)
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """`text` with any token-looking query parameter and every known secret masked."""
+    text = _TOKEN_IN_URL.sub(r"\1***", text)
+    for value in secrets:
+        if value:
+            text = text.replace(value, "***")
+    return text

@@ -1,0 +1,115 @@
+"""Normalised records a collector yields, and the errors every collector raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class CollectorError(Exception):
+    """Base of the errors a collector raises; messages never contain tokens."""
+
+
+class RateLimited(CollectorError):
+    """The platform throttled us; `reset_at` is when it says we may try again, if it said."""
+
+    def __init__(self, message: str, reset_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.reset_at = reset_at
+
+
+class AuthFailed(CollectorError):
+    """The token was refused or lacks a permission."""
+
+
+class NotFound(CollectorError):
+    """The object does not exist, or no longer does."""
+
+
+class PlatformError(CollectorError):
+    """Any other failure: server errors, timeouts, malformed answers."""
+
+
+@dataclass(frozen=True)
+class PostRecord:
+    """One post of the audited account."""
+
+    platform_id: str
+    created_at: datetime | None
+    message: str | None
+    raw: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CommentRecord:
+    """One comment or reply, with its visibility as the account's token sees it."""
+
+    platform_id: str
+    post_id: str
+    parent_id: str | None
+    author_id: str | None
+    author_name: str | None
+    message: str | None
+    created_at: datetime | None
+    is_hidden: bool
+    raw: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """One entry of a block, ban or mute list."""
+
+    platform_id: str
+    name: str | None
+    raw: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RunWarning:
+    """A coded warning a run keeps instead of raising on the first problem."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class CommentListing:
+    """The comments of one post as listed in one run; only a complete listing may be compared."""
+
+    post: PostRecord
+    comments: list[CommentRecord] = field(default_factory=list)
+    complete: bool = False
+    error: str | None = None
+
+
+@dataclass
+class UserListing:
+    """A block/ban/mute list as fetched in one run."""
+
+    users: list[UserRecord] = field(default_factory=list)
+    complete: bool = False
+    error: str | None = None
+
+
+@dataclass
+class Snapshot:
+    """Everything one collection pass over one account saw."""
+
+    fetched_at: datetime
+    listings: list[CommentListing] = field(default_factory=list)
+    posts_complete: bool = False
+    blocked: UserListing | None = None
+    muted: UserListing | None = None
+    api_calls: int = 0
+    api_version: str | None = None
+    warnings: list[RunWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """What the platform answered when one comment was looked up by id."""
+
+    status: str  # "present" | "gone"
+    is_hidden: bool = False
+    answer: dict[str, Any] = field(default_factory=dict)

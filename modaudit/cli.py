@@ -1,0 +1,240 @@
+"""The `modaudit` command line (click); user mistakes end in one red line, never a traceback."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from collectors.http import redact
+from modaudit import jobs
+from modaudit.config import Config, ConfigError, load_config
+from modaudit.db import SchemaError, make_engine, upgrade, utcnow
+from modaudit.evidence import REVIEW_STATUSES, ReviewError, review_finding, verify_chain
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class ConfigProblem(click.ClickException):
+    """A configuration error: exit status 2, like a usage error."""
+
+    exit_code = 2
+
+
+class AuditGroup(click.Group):
+    """Turns the project's own errors into one-line click errors."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from None
+        except (SchemaError, ReviewError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except SQLAlchemyError as exc:
+            message = redact(str(exc.orig if getattr(exc, "orig", None) else exc)).splitlines()[0]
+            raise click.ClickException(f"database error: {message}") from None
+
+
+def _config(ctx: click.Context) -> Config:
+    config_path = ctx.obj["config_path"]
+    return load_config(config_path)
+
+
+@click.group(cls=AuditGroup)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="MODAUDIT_CONFIG",
+              default="modaudit.toml", show_default=True, help="The configuration file.")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+@click.version_option(package_name="modaudit")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str, verbose: bool) -> None:
+    """Audit institutional social media accounts for deleted, hidden and blocked comments and users
+    (Kamu Görevlileri Etik Kurulu, İlke Kararı 2021/81, clause 2)."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+
+
+@cli.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create or upgrade the evidence database (safe to run again)."""
+    config = _config(ctx)
+    engine = make_engine(config.database.url)
+    before, after = upgrade(engine)
+    engine.dispose()
+    if before == after:
+        console.print(f"database schema is up to date ({after})")
+    else:
+        console.print(f"database schema {before or 'empty'} → {after}")
+
+
+@cli.command()
+@click.pass_context
+def accounts(ctx: click.Context) -> None:
+    """List the configured accounts."""
+    config = _config(ctx)
+    table = Table("name", "platform", "account id", "handle", "institution", "managers")
+    for account in config.accounts:
+        table.add_row(account.name, account.platform, account.account_id, account.handle,
+                      account.institution, ", ".join(account.managers))
+    console.print(table)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err_console, transient=True,
+                    disable=not err_console.is_terminal)
+
+
+def _print_results(results: list[jobs.RunResult]) -> None:
+    table = Table("account", "run", "status", "posts", "comments", "API calls", "events",
+                  "new findings", "closed", "warnings")
+    for result in results:
+        warnings = "; ".join(f"{w.code}: {w.message}" for w in result.warnings[:3])
+        table.add_row(result.account, str(result.run_id or "-"), result.status, str(result.posts),
+                      str(result.comments), str(result.api_calls), str(result.events),
+                      str(result.findings_opened), str(result.findings_closed), warnings)
+    console.print(table)
+
+
+@cli.command()
+@click.argument("account")
+@click.pass_context
+def scan(ctx: click.Context, account: str) -> None:
+    """Scan one account now (on demand) and detect moderation."""
+    _config(ctx).account(account)
+    with _progress() as progress:
+        task = progress.add_task(f"{account}: posts", total=None)
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+        result = jobs.scan_account(ctx.obj["config_path"], account, "on_demand", progress=advance)
+    _print_results([result])
+    if result.status == "failed":
+        sys.exit(1)
+
+
+@cli.command()
+@click.pass_context
+def audit(ctx: click.Context) -> None:
+    """Scan every configured account (what the nightly job runs)."""
+    with _progress() as progress:
+        tasks: dict[str, Any] = {}
+        def advance(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(f"{name}: posts", total=total)
+            progress.update(tasks[name], completed=done, total=total)
+        results = jobs.audit_all(ctx.obj["config_path"], "nightly", progress=advance)
+    _print_results(results)
+    if results and all(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--account", help="Only this account.")
+@click.option("--status", type=click.Choice(("open", "justified", "confirmed", "dismissed", "closed")))
+@click.option("--format", "output_format", type=click.Choice(("table", "json", "csv")), default="table",
+              show_default=True)
+@click.pass_context
+def findings(ctx: click.Context, account: str | None, status: str | None, output_format: str) -> None:
+    """List findings under clause (2), with their evidence."""
+    from analysis.queries import list_findings
+
+    config = _config(ctx)
+    if account:
+        config.account(account)
+    engine = jobs.open_store(config)
+    with Session(engine) as session:
+        rows = list_findings(session, account, status)
+    engine.dispose()
+    if output_format == "json":
+        click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        _write_csv(rows, sys.stdout)
+    else:
+        print_findings_table(rows, config, console.print)
+
+
+def _write_csv(rows: list[Any], stream: Any) -> None:
+    columns = ["id", "account", "platform", "kind", "subject_id", "subject_name", "text", "post_id",
+               "severity", "status", "actor", "source", "occurred_after", "occurred_before",
+               "detected_at", "reviewed_by", "review_note"]
+    writer = csv.DictWriter(stream, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row.as_json())
+
+
+def print_findings_table(rows: list[Any], config: Config, emit: Callable[[Any], None]) -> None:
+    """Findings as a rich table, times in the configured zone."""
+    def local(value: Any) -> str:
+        return value.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if value else "önce / before"
+    table = Table("id", "account", "kind", "severity", "status", "subject", "text", "between", "and",
+                  title=f"{len(rows)} findings")
+    for row in rows:
+        subject = f"{row.subject_name} ({row.subject_id})" if row.subject_name else row.subject_id
+        table.add_row(str(row.id), row.account, row.kind, row.severity, row.status, subject,
+                      row.text or "", local(row.occurred_after), local(row.occurred_before),
+                      markup=False)
+    emit(table)
+
+
+@cli.command()
+@click.argument("finding", type=int)
+@click.option("--status", required=True, type=click.Choice(REVIEW_STATUSES))
+@click.option("--note", required=True, help="Why: e.g. the court order, or what made it a false alarm.")
+@click.option("--by", "reviewed_by", required=True, help="The reviewer's name.")
+@click.pass_context
+def review(ctx: click.Context, finding: int, status: str, note: str, reviewed_by: str) -> None:
+    """Record a manager's review of a finding (kept in its history)."""
+    engine = jobs.open_store(_config(ctx))
+    with Session(engine) as session, session.begin():
+        record = review_finding(session, finding, status, note, reviewed_by, utcnow())
+        console.print(f"finding {finding}: {record.old_status} → {record.new_status} "
+                      f"(by {record.reviewed_by})", markup=False)
+    engine.dispose()
+
+
+@cli.command()
+@click.pass_context
+def verify(ctx: click.Context) -> None:
+    """Check every account's event hash chain; exit 1 if any record was altered."""
+    engine = jobs.open_store(_config(ctx))
+    with Session(engine) as session:
+        checked, problems = verify_chain(session)
+    engine.dispose()
+    for problem in problems:
+        err_console.print(f"[red]event {problem.event_id} ({problem.account}): {problem.reason}[/red]")
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {checked} events")
+    console.print(f"{checked} events verified, chain intact")
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("modaudit-demo"), show_default=True, help="Output folder.")
+def demo(out_dir: Path) -> None:
+    """Run a simulated week of nightly audits against the built-in simulator (no network)."""
+    from modaudit.demo import run_demo
+
+    ok = run_demo(out_dir, console)
+    if not ok:
+        sys.exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="modaudit")

@@ -1,0 +1,289 @@
+"""Load modaudit.toml with tomllib and validate it into typed, frozen objects."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import stat
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PLATFORMS = ("x", "facebook", "instagram")
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased as one line naming the key path."""
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str = "sqlite:///modaudit.db"
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    timezone: str = "Europe/Istanbul"
+    nightly_audit: str = "30 2 * * *"
+    weekly_report: str = "0 8 * * mon"
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    language: str = "tr"
+    nightly_alerts: bool = True
+    operator: str = "bilgi-islem@example.gov.tr"
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = "localhost"
+    port: int = 25
+    security: str = "none"
+    from_: str = "modaudit@example.gov.tr"
+    username_env: str = "MODAUDIT_SMTP_USER"
+    password_env: str = "MODAUDIT_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class XConfig:
+    api_base_url: str = "https://api.x.com"
+
+
+@dataclass(frozen=True)
+class FacebookConfig:
+    graph_base_url: str = "https://graph.facebook.com"
+    graph_version: str = "v25.0"
+
+
+@dataclass(frozen=True)
+class CollectConfig:
+    window_days: int = 30
+    timeout_seconds: float = 30.0
+    max_retries: int = 3
+    backoff_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
+class RetentionConfig:
+    comment_text_days: int = 365
+
+
+@dataclass(frozen=True)
+class MetaWebhookConfig:
+    app_secret_env: str = "MODAUDIT_META_APP_SECRET"
+    verify_token_env: str = "MODAUDIT_META_VERIFY_TOKEN"
+
+
+@dataclass(frozen=True)
+class ExecutorConfig:
+    kind: str = "local"
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    name: str
+    platform: str
+    account_id: str
+    institution: str
+    handle: str = ""
+    managers: list[str] = field(default_factory=list)
+    page_token_env: str | None = None
+    bearer_token_env: str | None = None
+    consumer_key_env: str | None = None
+    consumer_secret_env: str | None = None
+    access_token_env: str | None = None
+    access_token_secret_env: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    database: DatabaseConfig
+    schedule: ScheduleConfig
+    report: ReportConfig
+    smtp: SmtpConfig
+    x: XConfig
+    facebook: FacebookConfig
+    collect: CollectConfig
+    retention: RetentionConfig
+    meta_webhook: MetaWebhookConfig
+    executor: ExecutorConfig
+    accounts: list[AccountConfig]
+    path: Path | None = None
+
+    def account(self, name: str) -> AccountConfig:
+        """The account called `name`, or a ConfigError naming the file."""
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        where = self.path.name if self.path else "the configuration"
+        raise ConfigError(f"no account named {name!r} in {where}")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone for display and schedules."""
+        return ZoneInfo(self.schedule.timezone)
+
+
+_SECTIONS: dict[str, type] = {
+    "database": DatabaseConfig,
+    "schedule": ScheduleConfig,
+    "report": ReportConfig,
+    "smtp": SmtpConfig,
+    "x": XConfig,
+    "facebook": FacebookConfig,
+    "collect": CollectConfig,
+    "retention": RetentionConfig,
+    "meta_webhook": MetaWebhookConfig,
+    "executor": ExecutorConfig,
+}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "report.language": ("tr", "en"),
+    "smtp.security": ("none", "starttls", "ssl"),
+    "executor.kind": ("local", "procrastinate"),
+    "platform": PLATFORMS,
+}
+_POSITIVE = {"collect.window_days", "collect.timeout_seconds", "retention.comment_text_days",
+             "smtp.port"}
+
+
+def _toml_key(name: str) -> str:
+    return "from" if name == "from_" else name
+
+
+def _check_type(value: Any, expected: Any, key_path: str) -> Any:
+    origin = typing.get_origin(expected)
+    if origin in (types.UnionType, typing.Union):
+        options = [t for t in typing.get_args(expected) if t is not type(None)]
+        return _check_type(value, options[0], key_path)
+    if origin is list:
+        (item_type,) = typing.get_args(expected)
+        if not isinstance(value, list):
+            raise ConfigError(f"{key_path}: expected a list, got {type(value).__name__}")
+        return [_check_type(v, item_type, f"{key_path}[{i}]") for i, v in enumerate(value)]
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if expected is int and isinstance(value, bool):
+        raise ConfigError(f"{key_path}: expected an integer, got a boolean")
+    if not isinstance(value, expected):
+        names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+        raise ConfigError(
+            f"{key_path}: expected {names.get(expected, expected.__name__)}, "
+            f"got {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+def _build(cls: type, data: Any, path: str, choice_prefix: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a table")
+    hints = typing.get_type_hints(cls)
+    fields = {_toml_key(f.name): f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ConfigError(f"{path}.{unknown[0]}: unknown key")
+    values: dict[str, Any] = {}
+    for key, f in fields.items():
+        key_path = f"{path}.{key}"
+        if key not in data:
+            no_default = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if no_default:
+                raise ConfigError(f"{key_path}: required key is missing")
+            continue
+        value = _check_type(data[key], hints[f.name], key_path)
+        rule = f"{choice_prefix}{key}"
+        if rule in _CHOICES and value not in _CHOICES[rule]:
+            raise ConfigError(f"{key_path}: must be one of {', '.join(_CHOICES[rule])}, got {value!r}")
+        if rule in _POSITIVE and value <= 0:
+            raise ConfigError(f"{key_path}: must be greater than 0, got {value!r}")
+        values[f.name] = value
+    return cls(**values)
+
+
+def _check_account(account: AccountConfig, path: str) -> None:
+    if account.platform in ("facebook", "instagram") and not account.page_token_env:
+        raise ConfigError(f"{path}.page_token_env: required for platform {account.platform!r}")
+    if account.platform == "x":
+        oauth1 = (account.consumer_key_env, account.consumer_secret_env,
+                  account.access_token_env, account.access_token_secret_env)
+        if not (all(oauth1) or account.access_token_env or account.bearer_token_env):
+            raise ConfigError(
+                f"{path}: an X account needs consumer_key_env, consumer_secret_env, "
+                "access_token_env and access_token_secret_env (or access_token_env alone "
+                "for an OAuth 2.0 user token)"
+            )
+
+
+def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
+    """Validate a parsed TOML document into a Config; raise ConfigError on the first problem."""
+    known = set(_SECTIONS) | {"accounts"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{unknown[0]}: unknown section")
+    sections = {name: _build(cls, data.get(name, {}), name, f"{name}.")
+                for name, cls in _SECTIONS.items()}
+    try:
+        ZoneInfo(sections["schedule"].timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"schedule.timezone: unknown time zone {sections['schedule'].timezone!r}"
+        ) from None
+    raw_accounts = data.get("accounts", [])
+    if not isinstance(raw_accounts, list):
+        raise ConfigError("accounts: expected an array of tables ([[accounts]])")
+    accounts: list[AccountConfig] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_accounts):
+        account_path = f"accounts[{index}]"
+        account = _build(AccountConfig, raw, account_path, "")
+        for key in ("name", "account_id", "institution"):
+            if not getattr(account, key).strip():
+                raise ConfigError(f"{account_path}.{key}: must not be empty")
+        if account.name in seen:
+            raise ConfigError(f"{account_path}.name: duplicate account name {account.name!r}")
+        seen.add(account.name)
+        _check_account(account, account_path)
+        accounts.append(account)
+    return Config(accounts=accounts, path=path, **sections)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a TOML configuration file."""
+    path = Path(path)
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(text.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return parse_config(data, path)
+
+
+def secret(env_name: str, *, named_by: str) -> str:
+    """The secret in environment variable `env_name`, or in the owner-only file `$<env_name>_FILE`."""
+    value = os.environ.get(env_name)
+    if value:
+        return value.strip()
+    file_name = os.environ.get(f"{env_name}_FILE")
+    if file_name:
+        secret_path = Path(file_name)
+        try:
+            mode = secret_path.stat().st_mode
+        except OSError:
+            raise ConfigError(f"{env_name}_FILE: cannot read {secret_path}") from None
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise ConfigError(
+                f"{env_name}_FILE: {secret_path} is readable by others; chmod 600 it"
+            )
+        return secret_path.read_text(encoding="utf-8").strip()
+    raise ConfigError(f"environment variable {env_name} is not set (named by {named_by})")

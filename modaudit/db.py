@@ -1,0 +1,313 @@
+"""The evidence store's schema (SQLAlchemy 2.x), engine construction and the schema-version gate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Integer ids autoincrement on SQLite and use BIGINT identity on PostgreSQL.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    platform_id: Mapped[str] = mapped_column(String(100))
+    handle: Mapped[str] = mapped_column(String(200), default="")
+    institution: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Run(Base):
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # nightly | on_demand | archive | webhook
+    status: Mapped[str] = mapped_column(String(20))  # running | ok | partial | failed
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    api_calls: Mapped[int] = mapped_column(Integer, default=0)
+    api_version: Mapped[str | None] = mapped_column(String(20))
+    warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    blocked_complete: Mapped[bool | None] = mapped_column(Boolean)
+    muted_complete: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("account_id", "platform_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    platform_id: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message: Mapped[str | None] = mapped_column(Text)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PostListing(Base):
+    """Whether one run listed one post's comments completely."""
+
+    __tablename__ = "post_listings"
+    __table_args__ = (Index("ix_post_listings_post_complete", "post_id", "complete", "run_id"),)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
+    complete: Mapped[bool] = mapped_column(Boolean)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (UniqueConstraint("account_id", "platform_id"),
+                      Index("ix_comments_post", "post_id"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    platform_id: Mapped[str] = mapped_column(String(100))
+    parent_platform_id: Mapped[str | None] = mapped_column(String(100))
+    author_id: Mapped[str | None] = mapped_column(String(100))
+    author_name: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+    text_digest: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # last known visibility
+    gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # confirmed gone
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_seen_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class CommentObservation(Base):
+    """One run saw one comment, with this visibility."""
+
+    __tablename__ = "comment_observations"
+    __table_args__ = (Index("ix_comment_obs_run_post", "run_id", "post_id"),)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    is_hidden: Mapped[bool] = mapped_column(Boolean)
+
+
+class ListEntry(Base):
+    """A user on one of the account's block, ban or mute lists, as first and last seen."""
+
+    __tablename__ = "list_entries"
+    __table_args__ = (UniqueConstraint("account_id", "list_name", "user_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    list_name: Mapped[str] = mapped_column(String(20))  # blocked | muted
+    user_id: Mapped[str] = mapped_column(String(100))
+    user_name: Mapped[str | None] = mapped_column(Text)
+    listed: Mapped[bool] = mapped_column(Boolean)  # on the list at the last complete fetch
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ListObservation(Base):
+    """One run saw one user on one list."""
+
+    __tablename__ = "list_observations"
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_name: Mapped[str | None] = mapped_column(Text)
+
+
+class Event(Base):
+    """A moderation action inferred or received, chained by hash per account."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("account_id", "dedup_key"),
+        Index("ix_events_account_subject", "account_id", "subject_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(100))
+    post_id: Mapped[str | None] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))
+    occurred_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    occurred_before: Mapped[datetime] = mapped_column(UTCDateTime())
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    text_digest: Mapped[str | None] = mapped_column(String(64))
+    dedup_key: Mapped[str] = mapped_column(String(300))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Finding(Base):
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(100))
+    post_id: Mapped[str | None] = mapped_column(String(100))
+    severity: Mapped[str] = mapped_column(String(20))  # high | medium | low | review
+    status: Mapped[str] = mapped_column(String(20))  # open | justified | confirmed | dismissed | closed
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_by_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FindingReview(Base):
+    """Every status change of a finding: who, when, why."""
+
+    __tablename__ = "finding_reviews"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
+    old_status: Mapped[str] = mapped_column(String(20))
+    new_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text)
+    reviewed_by: Mapped[str] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SchemaError(Exception):
+    """The database's schema does not match this version of modaudit."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
+    is_sqlite = url.startswith("sqlite")
+    connect_args = {"timeout": 30} if is_sqlite else {}
+    engine = create_engine(url, connect_args=connect_args, future=True)
+    if is_sqlite:
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def migrations_dir() -> Path:
+    """Where the Alembic scripts live (the installed `migrations` package)."""
+    import migrations
+
+    return Path(migrations.__file__).parent
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config as AlembicConfig
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this code knows."""
+    from alembic.script import ScriptDirectory
+
+    return str(ScriptDirectory(str(migrations_dir())).get_current_head())
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database, or None for an empty one."""
+    if not inspect(engine).has_table("alembic_version"):
+        return None
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Create or upgrade the schema to head; idempotent. Returns (before, after) revisions."""
+    from alembic import command
+
+    before = current_revision(engine)
+    _refuse_newer(before)
+    command.upgrade(_alembic_config(engine), "head")
+    return before, head_revision()
+
+
+def _refuse_newer(revision: str | None) -> None:
+    from alembic.script import ScriptDirectory
+
+    if revision is None:
+        return
+    scripts = ScriptDirectory(str(migrations_dir()))
+    try:
+        scripts.get_revision(revision)
+    except Exception:
+        raise SchemaError(
+            f"the database has schema revision {revision}, newer than this modaudit knows "
+            f"(head {head_revision()}); upgrade modaudit before using this database"
+        ) from None
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse a database that is uninitialised, older or newer than this code."""
+    revision = current_revision(engine)
+    if revision is None:
+        raise SchemaError("the database has no modaudit schema; run `modaudit init` first")
+    _refuse_newer(revision)
+    if revision != head_revision():
+        raise SchemaError(
+            f"the database schema ({revision}) is older than this modaudit ({head_revision()}); "
+            "run `modaudit init` to upgrade it"
+        )
+
+
+def utcnow() -> datetime:
+    """The one clock of the application: timezone-aware UTC."""
+    return datetime.now(UTC)

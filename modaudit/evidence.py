@@ -1,0 +1,150 @@
+"""Events as tamper-evident evidence: the per-account SHA-256 chain, reviews, and verification."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from modaudit.db import Account, Event, Finding, FindingReview
+
+GENESIS = "0" * 64
+REVIEW_STATUSES = ("justified", "confirmed", "dismissed")
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """A moderation action ready to be recorded."""
+
+    kind: str
+    subject_id: str
+    actor: str
+    source: str
+    occurred_after: datetime | None
+    occurred_before: datetime
+    post_id: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    text_digest: str | None = None
+
+
+def digest(text: str | None) -> str | None:
+    """SHA-256 of a text, so the chain can cover it after retention erases the text."""
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="microseconds")
+
+
+def event_hash(prev_hash: str, account_name: str, fields: dict[str, Any]) -> str:
+    """The chained hash of one event's recorded fields."""
+    body = {"account": account_name, "prev": prev_hash, **fields}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                           default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _hashed_fields(event: Event) -> dict[str, Any]:
+    return {
+        "kind": event.kind, "subject_id": event.subject_id, "post_id": event.post_id,
+        "actor": event.actor, "source": event.source,
+        "occurred_after": _iso(event.occurred_after), "occurred_before": _iso(event.occurred_before),
+        "detected_at": _iso(event.detected_at), "evidence": event.evidence,
+        "text_digest": event.text_digest, "run_id": event.run_id,
+    }
+
+
+def dedup_key(event: NewEvent) -> str:
+    """What makes two records the same event (a redelivery or a re-detection)."""
+    return f"{event.kind}|{event.subject_id}|{_iso(event.occurred_before)}"
+
+
+def record_events(session: Session, account_id: int, run_id: int | None, events: list[NewEvent],
+                  now: datetime) -> list[Event]:
+    """Append events to the account's hash chain; events already recorded are skipped."""
+    if not events:
+        return []
+    account_name = session.get(Account, account_id).name  # type: ignore[union-attr]
+    prev_hash = session.scalar(
+        select(Event.hash).where(Event.account_id == account_id).order_by(Event.id.desc()).limit(1)
+    ) or GENESIS
+    keys = [dedup_key(e) for e in events]
+    existing = set(session.scalars(
+        select(Event.dedup_key).where(Event.account_id == account_id, Event.dedup_key.in_(keys))
+    ))
+    written: list[Event] = []
+    for new, key in zip(events, keys, strict=True):
+        if key in existing:
+            continue
+        existing.add(key)
+        row = Event(account_id=account_id, run_id=run_id, kind=new.kind, subject_id=new.subject_id,
+                    post_id=new.post_id, actor=new.actor, source=new.source,
+                    occurred_after=new.occurred_after, occurred_before=new.occurred_before,
+                    detected_at=now, evidence=new.evidence, text_digest=new.text_digest,
+                    dedup_key=key, prev_hash=prev_hash, hash="")
+        row.hash = event_hash(prev_hash, account_name, _hashed_fields(row))
+        prev_hash = row.hash
+        session.add(row)
+        written.append(row)
+    session.flush()
+    return written
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """One place where the stored chain does not verify."""
+
+    account: str
+    event_id: int
+    reason: str
+
+
+def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
+    """Recompute every account's chain; return (events checked, problems found)."""
+    problems: list[ChainProblem] = []
+    checked = 0
+    for account in session.scalars(select(Account).order_by(Account.id)):
+        prev_hash = GENESIS
+        for event in session.scalars(
+            select(Event).where(Event.account_id == account.id).order_by(Event.id)
+        ).yield_per(1000):
+            checked += 1
+            if event.prev_hash != prev_hash:
+                problems.append(ChainProblem(account.name, event.id,
+                                             "link broken: an earlier event was removed or reordered"))
+            expected = event_hash(event.prev_hash, account.name, _hashed_fields(event))
+            if expected != event.hash:
+                problems.append(ChainProblem(account.name, event.id,
+                                             "contents changed after recording"))
+            prev_hash = event.hash
+    return checked, problems
+
+
+class ReviewError(Exception):
+    """A review that cannot be recorded (unknown finding, bad status, no note)."""
+
+
+def review_finding(session: Session, finding_id: int, status: str, note: str, reviewed_by: str,
+                   now: datetime) -> FindingReview:
+    """Record a manager's decision on a finding; every change is kept with who, when and why."""
+    if status not in REVIEW_STATUSES:
+        raise ReviewError(f"status must be one of {', '.join(REVIEW_STATUSES)}, got {status!r}")
+    if not note.strip():
+        raise ReviewError("a review needs a note saying why")
+    if not reviewed_by.strip():
+        raise ReviewError("a review needs the reviewer's name (--by)")
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise ReviewError(f"no finding with id {finding_id}")
+    review = FindingReview(finding_id=finding_id, old_status=finding.status, new_status=status,
+                           note=note.strip(), reviewed_by=reviewed_by.strip(), reviewed_at=now)
+    session.add(review)
+    session.execute(update(Finding).where(Finding.id == finding_id)
+                    .values(status=status, updated_at=now))
+    session.flush()
+    return review

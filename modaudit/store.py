@@ -1,0 +1,229 @@
+"""Save and load runs and observations: the only place that writes what a collector saw."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from collectors.records import RunWarning, Snapshot, UserListing
+from modaudit.config import AccountConfig
+from modaudit.db import (
+    Account,
+    Comment,
+    CommentObservation,
+    ListEntry,
+    ListObservation,
+    Post,
+    PostListing,
+    Run,
+)
+from modaudit.evidence import digest
+
+CHUNK = 500
+
+
+def _insert(session: Session, model: type) -> Any:
+    """The dialect's INSERT that supports ON CONFLICT (SQLite and PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def _chunks(rows: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def sync_accounts(session: Session, accounts: Iterable[AccountConfig], now: datetime) -> dict[str, int]:
+    """Make the accounts table match the configuration; return database ids by account name."""
+    for account in accounts:
+        statement = _insert(session, Account).values(
+            name=account.name, platform=account.platform, platform_id=account.account_id,
+            handle=account.handle, institution=account.institution, created_at=now,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"platform": account.platform, "platform_id": account.account_id,
+                  "handle": account.handle, "institution": account.institution},
+        )
+        session.execute(statement)
+    return dict(session.execute(select(Account.name, Account.id)).tuples().all())
+
+
+def start_run(session: Session, account_id: int, kind: str, now: datetime) -> int:
+    """Record a run as started (status `running`) and return its id."""
+    run = Run(account_id=account_id, kind=kind, status="running", started_at=now, api_calls=0,
+              warnings=[])
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def close_interrupted_runs(session: Session, account_id: int, now: datetime) -> int:
+    """Mark runs left `running` by a killed process as failed; their data was rolled back."""
+    result = session.execute(
+        update(Run).where(Run.account_id == account_id, Run.status == "running")
+        .values(status="failed", finished_at=now,
+                warnings=[{"code": "interrupted", "message": "the run was killed before it finished"}])
+    )
+    return result.rowcount or 0
+
+
+def is_first_collection(session: Session, account_id: int, run_id: int) -> bool:
+    """True if no earlier run of the account stored any observation."""
+    earlier = session.scalar(
+        select(func.count()).select_from(Run)
+        .where(Run.account_id == account_id, Run.id < run_id, Run.status.in_(("ok", "partial")))
+    )
+    return not earlier
+
+
+def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snapshot) -> None:
+    """Store posts, comments, per-post listing completeness and list entries seen in one run."""
+    now = snapshot.fetched_at
+    post_rows = {listing.post.platform_id: listing.post for listing in snapshot.listings}
+    for chunk in _chunks(list(post_rows.values())):
+        statement = _insert(session, Post).values([
+            {"account_id": account_id, "platform_id": p.platform_id, "created_at": p.created_at,
+             "message": p.message, "raw": p.raw, "first_seen_at": now, "last_seen_at": now}
+            for p in chunk
+        ])
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["account_id", "platform_id"],
+            set_={"last_seen_at": statement.excluded.last_seen_at,
+                  "message": statement.excluded.message, "raw": statement.excluded.raw},
+        ))
+    post_ids = _ids(session, Post, account_id, list(post_rows))
+    comments = {c.platform_id: c for listing in snapshot.listings for c in listing.comments}
+    for chunk in _chunks(list(comments.values())):
+        statement = _insert(session, Comment).values([
+            {"account_id": account_id, "post_id": post_ids[c.post_id], "platform_id": c.platform_id,
+             "parent_platform_id": c.parent_id, "author_id": c.author_id,
+             "author_name": c.author_name, "message": c.message, "text_digest": digest(c.message),
+             "created_at": c.created_at, "is_hidden": c.is_hidden, "first_seen_at": now,
+             "first_seen_run_id": run_id, "last_seen_at": now, "raw": c.raw}
+            for c in chunk
+        ])
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["account_id", "platform_id"],
+            set_={"last_seen_at": statement.excluded.last_seen_at},
+        ))
+    comment_ids = _ids(session, Comment, account_id, list(comments))
+    if snapshot.listings:
+        session.execute(_insert(session, PostListing), [
+            {"run_id": run_id, "post_id": post_ids[listing.post.platform_id],
+             "complete": listing.complete, "comment_count": len(listing.comments),
+             "error": listing.error}
+            for listing in snapshot.listings
+        ])
+    observations = [
+        {"run_id": run_id, "comment_id": comment_ids[c.platform_id], "post_id": post_ids[c.post_id],
+         "is_hidden": c.is_hidden}
+        for c in comments.values()
+    ]
+    for chunk in _chunks(observations, 5000):
+        session.execute(_insert(session, CommentObservation), list(chunk))
+    for list_name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted)):
+        _save_list(session, run_id, list_name, listing)
+
+
+def _save_list(session: Session, run_id: int, list_name: str, listing: UserListing | None) -> None:
+    if listing is None:
+        return
+    users = {u.platform_id: u for u in listing.users}
+    if users:
+        session.execute(_insert(session, ListObservation), [
+            {"run_id": run_id, "list_name": list_name, "user_id": u.platform_id, "user_name": u.name}
+            for u in users.values()
+        ])
+    column = Run.blocked_complete if list_name == "blocked" else Run.muted_complete
+    session.execute(update(Run).where(Run.id == run_id).values({column: listing.complete}))
+
+
+def _ids(session: Session, model: Any, account_id: int, platform_ids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(platform_ids):
+        rows = session.execute(
+            select(model.platform_id, model.id)
+            .where(model.account_id == account_id, model.platform_id.in_(chunk))
+        ).tuples()
+        found.update(rows)
+    return found
+
+
+def mark_listings_incomplete(session: Session, run_id: int, post_ids: Iterable[int], why: str) -> None:
+    """Downgrade listings whose candidates could not be confirmed, so the next run compares again."""
+    ids = sorted(set(post_ids))
+    if ids:
+        session.execute(update(PostListing)
+                        .where(PostListing.run_id == run_id, PostListing.post_id.in_(ids))
+                        .values(complete=False, error=why))
+
+
+def finish_run(session: Session, run_id: int, snapshot: Snapshot | None, now: datetime,
+               warnings: list[RunWarning], failed: bool = False, api_calls: int = 0) -> str:
+    """Close a run with its status (`ok`, `partial` or `failed`), calls and warnings."""
+    incomplete = session.scalar(
+        select(func.count()).select_from(PostListing)
+        .where(PostListing.run_id == run_id, PostListing.complete.is_(False))
+    )
+    if failed or snapshot is None:
+        status = "failed"
+    elif incomplete or not snapshot.posts_complete or (
+            snapshot.blocked is not None and not snapshot.blocked.complete):
+        status = "partial"
+    else:
+        status = "ok"
+    values: dict[str, Any] = {"status": status, "finished_at": now, "api_calls": api_calls,
+                              "warnings": [{"code": w.code, "message": w.message} for w in warnings]}
+    if snapshot is not None:
+        values.update(api_version=snapshot.api_version, fetched_at=snapshot.fetched_at)
+    session.execute(update(Run).where(Run.id == run_id).values(values))
+    return status
+
+
+def set_visibility(session: Session, hidden_by_comment: dict[int, bool]) -> None:
+    """Record the latest visibility of comments whose visibility changed."""
+    for is_hidden in (True, False):
+        ids = [pk for pk, hidden in hidden_by_comment.items() if hidden is is_hidden]
+        for chunk in _chunks(ids):
+            session.execute(update(Comment).where(Comment.id.in_(chunk)).values(is_hidden=is_hidden))
+
+
+def mark_gone(session: Session, comment_pks: list[int], confirmed_at: datetime,
+              purge_text: bool = False) -> None:
+    """Record comments confirmed gone; erase their text when the author's choice must be honoured."""
+    values: dict[str, Any] = {"gone_at": confirmed_at}
+    if purge_text:
+        values.update(message=None, author_name=None, raw=None)
+    for chunk in _chunks(comment_pks):
+        session.execute(update(Comment).where(Comment.id.in_(chunk)).values(values))
+
+
+def update_list_entries(session: Session, account_id: int, run_id: int, list_name: str,
+                        removed_user_ids: list[str], now: datetime) -> None:
+    """Bring the list's current-state rows in line with a complete fetch."""
+    observed = session.execute(
+        select(ListObservation.user_id, ListObservation.user_name)
+        .where(ListObservation.run_id == run_id, ListObservation.list_name == list_name)
+    ).tuples().all()
+    for chunk in _chunks(observed):
+        statement = _insert(session, ListEntry).values([
+            {"account_id": account_id, "list_name": list_name, "user_id": uid, "user_name": name,
+             "listed": True, "first_seen_at": now, "last_seen_at": now}
+            for uid, name in chunk
+        ])
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["account_id", "list_name", "user_id"],
+            set_={"listed": True, "last_seen_at": now, "user_name": statement.excluded.user_name},
+        ))
+    for chunk in _chunks(removed_user_ids):
+        session.execute(update(ListEntry).where(
+            ListEntry.account_id == account_id, ListEntry.list_name == list_name,
+            ListEntry.user_id.in_(chunk)).values(listed=False))

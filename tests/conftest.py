@@ -1,0 +1,85 @@
+"""Shared fixtures: every store test runs on SQLite and on PostgreSQL, each in a schema of its own."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from modaudit.db import make_engine, upgrade
+
+POSTGRES_URL = os.environ.get("MODAUDIT_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("MODAUDIT_REQUIRE_POSTGRES") == "1"
+
+
+def _postgres_or_skip() -> str:
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("MODAUDIT_REQUIRE_POSTGRES=1 but MODAUDIT_TEST_POSTGRES_URL is not set")
+        pytest.skip("set MODAUDIT_TEST_POSTGRES_URL to run the PostgreSQL tests")
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL with an empty schema, dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'modaudit.db'}"
+        return
+    base = _postgres_or_skip()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        admin.dispose()
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL required but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def migrated(db_url: str) -> str:
+    """A database URL whose schema is at head."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    engine.dispose()
+    return db_url
+
+
+ConfigWriter = Callable[..., Path]
+
+
+@pytest.fixture
+def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ConfigWriter:
+    """Write a modaudit.toml for Facebook pages served by a simulator; tokens go into the env."""
+
+    def write(db_url: str, base_url: str, pages: list, *, extra: str = "",
+              timeout: float = 2.0, name: str = "modaudit.toml") -> Path:
+        lines = [
+            "[database]", f'url = "{db_url}"',
+            "[facebook]", f'graph_base_url = "{base_url}"',
+            "[collect]", f"timeout_seconds = {timeout}", "max_retries = 2", "backoff_seconds = 0.01",
+            extra,
+        ]
+        for index, page in enumerate(pages):
+            env = f"TEST_PAGE_TOKEN_{index}"
+            monkeypatch.setenv(env, page.token)
+            lines += ["[[accounts]]", f'name = "page-{index}"', 'platform = "facebook"',
+                      f'account_id = "{page.page_id}"', 'institution = "Test Valiliği"',
+                      f'page_token_env = "{env}"']
+        path = tmp_path / name
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    return write
