@@ -76,7 +76,7 @@ def deletion_candidates(session: Session, run_id: int) -> list[DeletionCandidate
                                seen_now.comment_id == CommentObservation.comment_id))
         .order_by(Comment.id)
     )
-    return [DeletionCandidate(*row) for row in session.execute(query).tuples()]
+    return [DeletionCandidate(*row) for row in session.execute(query)]
 
 
 def visibility_changes(session: Session, run_id: int) -> list[VisibilityChange]:
@@ -102,7 +102,7 @@ def visibility_changes(session: Session, run_id: int) -> list[VisibilityChange]:
         .order_by(Comment.id)
     )
     return [VisibilityChange(pk, cid, pid, bool(was), bool(now), bool(new), created, before, dig)
-            for pk, cid, pid, was, now, new, created, before, dig in session.execute(query).tuples()]
+            for pk, cid, pid, was, now, new, created, before, dig in session.execute(query)]
 
 
 def previous_complete_list_at(session: Session, account_id: int, run_id: int,
@@ -134,7 +134,7 @@ def list_changes(session: Session, account_id: int, run_id: int, list_name: str)
                                ListObservation.user_id == ListEntry.user_id))
         .order_by(ListEntry.user_id)
     )
-    changes = [ListChange(uid, name, True, None) for uid, name in session.execute(added).tuples()]
+    changes = [ListChange(uid, name, True, None) for uid, name in session.execute(added)]
     changes += [ListChange(uid, name, False, seen)
-                for uid, name, seen in session.execute(removed).tuples()]
+                for uid, name, seen in session.execute(removed)]
     return changes

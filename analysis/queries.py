@@ -68,10 +68,10 @@ def list_findings(session: Session, account: str | None = None,
     if status:
         query = query.where(Finding.status == status)
     reviews: dict[int, tuple[str, str]] = {
-        fid: (by, note) for fid, by, note in session.execute(select(latest_review)).tuples()
+        fid: (by, note) for fid, by, note in session.execute(select(latest_review))
     }
     rows = []
-    for finding, event, acc, author_name, message, user_name in session.execute(query).tuples():
+    for finding, event, acc, author_name, message, user_name in session.execute(query):
         review = reviews.get(finding.id, (None, None))
         rows.append(FindingRow(
             id=finding.id, account=acc.name, platform=acc.platform, institution=acc.institution,

@@ -106,15 +106,17 @@ def fetch_posts(graph: facebook.GraphAPI, page_id: str, since: datetime) -> Iter
                                 since=int(since.timestamp()), limit=PAGE_SIZE)
 
 
-def fetch_comments(graph: facebook.GraphAPI, post_id: str) -> Iterator[dict[str, Any]]:
+def fetch_comments(graph: facebook.GraphAPI, post_id: str,
+                   page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
     """Every comment under a post, all levels, oldest first."""
     yield from fetch_connection(graph, post_id, "comments", filter="stream",
-                                fields=COMMENT_FIELDS, limit=PAGE_SIZE)
+                                fields=COMMENT_FIELDS, limit=page_size)
 
 
-def fetch_blocked(graph: facebook.GraphAPI, page_id: str) -> Iterator[dict[str, Any]]:
+def fetch_blocked(graph: facebook.GraphAPI, page_id: str,
+                  page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
     """The users banned from the Page."""
-    yield from fetch_connection(graph, page_id, "blocked", limit=PAGE_SIZE)
+    yield from fetch_connection(graph, page_id, "blocked", limit=page_size)
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -155,9 +157,10 @@ def transform_user(raw: dict[str, Any]) -> UserRecord:
 class FacebookPageCollector:
     """Collects one Page: its posts in the window, their comments, its ban list."""
 
-    def __init__(self, graph: facebook.GraphAPI, page_id: str) -> None:
+    def __init__(self, graph: facebook.GraphAPI, page_id: str, page_size: int = PAGE_SIZE) -> None:
         self.graph = graph
         self.page_id = page_id
+        self.page_size = page_size
 
     @property
     def session(self) -> AuditSession:
@@ -206,7 +209,7 @@ class FacebookPageCollector:
     def _list_comments(self, post: PostRecord, snapshot: Snapshot) -> CommentListing:
         listing = CommentListing(post=post)
         try:
-            for raw in fetch_comments(self.graph, post.platform_id):
+            for raw in fetch_comments(self.graph, post.platform_id, self.page_size):
                 listing.comments.append(transform_comment(raw, post.platform_id))
             listing.complete = True
         except RateLimited as exc:
@@ -221,7 +224,7 @@ class FacebookPageCollector:
     def _list_blocked(self, snapshot: Snapshot) -> UserListing:
         listing = UserListing()
         try:
-            listing.users = [transform_user(u) for u in fetch_blocked(self.graph, self.page_id)]
+            listing.users = [transform_user(u) for u in fetch_blocked(self.graph, self.page_id, self.page_size)]
             listing.complete = True
         except CollectorError as exc:
             listing.error = str(exc)

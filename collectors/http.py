@@ -13,6 +13,28 @@ from urllib3.util.retry import Retry
 log = logging.getLogger(__name__)
 
 
+# Loggers of the HTTP stack that print request URLs, query string (and so tokens) included.
+URL_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry", "requests_oauthlib.oauth1_session",
+               "oauthlib.oauth1.rfc5849")
+
+
+class RedactingFilter(logging.Filter):
+    """Masks tokens in a log record before any handler sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        return True
+
+
+def install_log_redaction() -> None:
+    """Attach the redacting filter to the HTTP stack's loggers (idempotent)."""
+    for name in URL_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
+
+
 class AuditSession(requests.Session):
     """A requests session that sends an SDK's hard-coded host to a configured base URL.
 
@@ -23,6 +45,7 @@ class AuditSession(requests.Session):
     def __init__(self, sdk_prefix: str, base_url: str, *, max_retries: int = 3,
                  backoff_seconds: float = 1.0) -> None:
         super().__init__()
+        install_log_redaction()
         self.sdk_prefix = sdk_prefix.rstrip("/") + "/"
         self.base_url = base_url.rstrip("/") + "/"
         self.calls = 0

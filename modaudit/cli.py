@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -23,7 +25,8 @@ from modaudit.config import Config, ConfigError, load_config
 from modaudit.db import SchemaError, make_engine, upgrade, utcnow
 from modaudit.evidence import REVIEW_STATUSES, ReviewError, review_finding, verify_chain
 
-console = Console(highlight=False)
+# Piped output (files, mail, CI logs) gets a width that fits the findings table.
+console = Console(highlight=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
 err_console = Console(stderr=True, highlight=False)
 
 
@@ -64,6 +67,8 @@ def cli(ctx: click.Context, config_path: str, verbose: bool) -> None:
     (Kamu Görevlileri Etik Kurulu, İlke Kararı 2021/81, clause 2)."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # urllib3 reports each transient retry; our runs record them as warnings already.
+    logging.getLogger("urllib3").setLevel(logging.INFO if verbose else logging.ERROR)
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
 
@@ -89,8 +94,9 @@ def accounts(ctx: click.Context) -> None:
     config = _config(ctx)
     table = Table("name", "platform", "account id", "handle", "institution", "managers")
     for account in config.accounts:
-        table.add_row(account.name, account.platform, account.account_id, account.handle,
-                      account.institution, ", ".join(account.managers))
+        cells = (account.name, account.platform, account.account_id, account.handle,
+                 account.institution, ", ".join(account.managers))
+        table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
 
 
@@ -102,13 +108,16 @@ def _progress() -> Progress:
 
 def _print_results(results: list[jobs.RunResult]) -> None:
     table = Table("account", "run", "status", "posts", "comments", "API calls", "events",
-                  "new findings", "closed", "warnings")
+                  "new findings", "closed")
     for result in results:
-        warnings = "; ".join(f"{w.code}: {w.message}" for w in result.warnings[:3])
-        table.add_row(result.account, str(result.run_id or "-"), result.status, str(result.posts),
-                      str(result.comments), str(result.api_calls), str(result.events),
-                      str(result.findings_opened), str(result.findings_closed), warnings)
+        cells = (result.account, str(result.run_id or "-"), result.status, str(result.posts),
+                 str(result.comments), str(result.api_calls), str(result.events),
+                 str(result.findings_opened), str(result.findings_closed))
+        table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
+    for result in results:
+        for warning in result.warnings:
+            console.print(Text(f"{result.account}: {warning.code}: {warning.message}", style="yellow"))
 
 
 @cli.command()
@@ -186,9 +195,9 @@ def print_findings_table(rows: list[Any], config: Config, emit: Callable[[Any], 
                   title=f"{len(rows)} findings")
     for row in rows:
         subject = f"{row.subject_name} ({row.subject_id})" if row.subject_name else row.subject_id
-        table.add_row(str(row.id), row.account, row.kind, row.severity, row.status, subject,
-                      row.text or "", local(row.occurred_after), local(row.occurred_before),
-                      markup=False)
+        cells = (str(row.id), row.account, row.kind, row.severity, row.status, subject,
+                 row.text or "", local(row.occurred_after), local(row.occurred_before))
+        table.add_row(*(Text(cell) for cell in cells))  # user text is never rich markup
     emit(table)
 
 

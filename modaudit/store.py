@@ -53,7 +53,7 @@ def sync_accounts(session: Session, accounts: Iterable[AccountConfig], now: date
                   "handle": account.handle, "institution": account.institution},
         )
         session.execute(statement)
-    return dict(session.execute(select(Account.name, Account.id)).tuples().all())
+    return dict(session.execute(select(Account.name, Account.id)).all())
 
 
 def start_run(session: Session, account_id: int, kind: str, now: datetime) -> int:
@@ -152,8 +152,8 @@ def _ids(session: Session, model: Any, account_id: int, platform_ids: list[str])
         rows = session.execute(
             select(model.platform_id, model.id)
             .where(model.account_id == account_id, model.platform_id.in_(chunk))
-        ).tuples()
-        found.update(rows)
+        )
+        found.update((pid, pk) for pid, pk in rows)
     return found
 
 
@@ -212,7 +212,7 @@ def update_list_entries(session: Session, account_id: int, run_id: int, list_nam
     observed = session.execute(
         select(ListObservation.user_id, ListObservation.user_name)
         .where(ListObservation.run_id == run_id, ListObservation.list_name == list_name)
-    ).tuples().all()
+    ).all()
     for chunk in _chunks(observed):
         statement = _insert(session, ListEntry).values([
             {"account_id": account_id, "list_name": list_name, "user_id": uid, "user_name": name,

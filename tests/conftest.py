@@ -12,7 +12,9 @@ from sqlalchemy import create_engine, text
 
 from modaudit.db import make_engine, upgrade
 
-POSTGRES_URL = os.environ.get("MODAUDIT_TEST_POSTGRES_URL", "")
+# The local server most developer machines (and CI) have; unreachable → skipped unless required.
+POSTGRES_URL = os.environ.get("MODAUDIT_TEST_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("MODAUDIT_REQUIRE_POSTGRES") == "1"
 
 

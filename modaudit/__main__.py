@@ -1,0 +1,5 @@
+"""`python -m modaudit` runs the command line."""
+
+from modaudit.cli import main
+
+main()
