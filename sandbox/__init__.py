@@ -1,0 +1,47 @@
+"""The simulated platform: Graph API (later X API v2) subsets on loopback, driven by scenarios."""
+
+from __future__ import annotations
+
+from sandbox.api import Api, ApiRequest, ApiResponse
+from sandbox.demo import author_deletion_scenario, demo_scenario
+from sandbox.faults import Fault
+from sandbox.graph import GraphApi
+from sandbox.scenario import (
+    Action,
+    BanAction,
+    CommentAction,
+    DeleteAction,
+    GroundTruth,
+    HideAction,
+    PageSpec,
+    PlatformState,
+    PostAction,
+    Scenario,
+    ScenarioError,
+    User,
+)
+from sandbox.server import Router, Simulator
+
+__all__ = [
+    "Action",
+    "Api",
+    "ApiRequest",
+    "ApiResponse",
+    "BanAction",
+    "CommentAction",
+    "DeleteAction",
+    "Fault",
+    "GraphApi",
+    "GroundTruth",
+    "HideAction",
+    "PageSpec",
+    "PlatformState",
+    "PostAction",
+    "Router",
+    "Scenario",
+    "ScenarioError",
+    "Simulator",
+    "User",
+    "author_deletion_scenario",
+    "demo_scenario",
+]

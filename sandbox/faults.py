@@ -1,0 +1,120 @@
+"""Injectable faults: which rule applies to a request, and how often each has fired."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+FAULT_KINDS = (
+    "http500",
+    "throttle_app",
+    "throttle_user",
+    "throttle_page",
+    "timeout",
+    "cutoff",
+    "omit",
+)
+# Kinds that replace the normal answer with an error response built by the API module.
+ERROR_KINDS = ("http500", "throttle_app", "throttle_user", "throttle_page")
+
+
+@dataclass
+class Fault:
+    """A fault rule: applies while sim-now is in [start, end), to paths containing `path`.
+
+    `times` bounds how often it fires (None: unlimited). `after_items` is where a "cutoff" cuts a
+    listing; `item_id` is the comment an "omit" leaves out of listings.
+    """
+
+    kind: str
+    path: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+    times: int | None = None
+    after_items: int = 0
+    item_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {FAULT_KINDS}")
+        if self.kind == "omit" and not self.item_id:
+            raise ValueError("an 'omit' fault needs item_id")
+
+    def active_at(self, now: datetime) -> bool:
+        """Whether `now` falls in the fault's window."""
+        return (self.start is None or now >= self.start) and (self.end is None or now < self.end)
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """The faults that bear on one request, chosen before it is answered."""
+
+    error: Fault | None = None  # answer with an error instead
+    timeout: Fault | None = None  # sleep before answering
+    cutoff: Fault | None = None  # listings end at cutoff.after_items; later pages are dropped
+    omit: tuple[Fault, ...] = ()  # comments to leave out of listings
+
+
+class FaultBook:
+    """The fault rules of one simulator, with per-rule firing counts (thread-safe)."""
+
+    def __init__(self, faults: list[Fault] | None = None) -> None:
+        self._faults: list[Fault] = list(faults or [])
+        self._fired: dict[int, int] = {}  # index in _faults -> times fired
+        self._lock = threading.Lock()
+        self.counts: Counter[str] = Counter()  # fired, by kind
+
+    def add(self, fault: Fault) -> None:
+        """Add a rule."""
+        with self._lock:
+            self._faults.append(fault)
+
+    @property
+    def total_fired(self) -> int:
+        """How many times any fault has fired."""
+        with self._lock:
+            return sum(self.counts.values())
+
+    def plan(self, now: datetime, route: str) -> FaultPlan:
+        """The rules that match a request for `route` (path without version) at `now`."""
+        error = timeout = cutoff = None
+        omit: list[Fault] = []
+        with self._lock:
+            for index, fault in enumerate(self._faults):
+                if not self._eligible(index, fault, now, route):
+                    continue
+                if fault.kind in ERROR_KINDS and error is None:
+                    error = fault
+                elif fault.kind == "timeout" and timeout is None:
+                    timeout = fault
+                elif fault.kind == "cutoff" and cutoff is None:
+                    cutoff = fault
+                elif fault.kind == "omit":
+                    omit.append(fault)
+        return FaultPlan(error, timeout, cutoff, tuple(omit))
+
+    def fire(self, fault: Fault) -> bool:
+        """Count one firing; False (and no count) if the rule has used up its `times`."""
+        with self._lock:
+            index = self._index(fault)
+            fired = self._fired.get(index, 0)
+            if fault.times is not None and fired >= fault.times:
+                return False
+            self._fired[index] = fired + 1
+            self.counts[fault.kind] += 1
+            return True
+
+    def _eligible(self, index: int, fault: Fault, now: datetime, route: str) -> bool:
+        """Window, path and remaining firings all allow the rule (lock held)."""
+        if not fault.active_at(now) or fault.path not in route:
+            return False
+        return fault.times is None or self._fired.get(index, 0) < fault.times
+
+    def _index(self, fault: Fault) -> int:
+        """Position of this very rule object (rules compare by identity, not value)."""
+        for index, candidate in enumerate(self._faults):
+            if candidate is fault:
+                return index
+        raise ValueError(f"fault {fault!r} is not in this book")
