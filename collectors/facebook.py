@@ -224,7 +224,8 @@ class FacebookPageCollector:
     def _list_blocked(self, snapshot: Snapshot) -> UserListing:
         listing = UserListing()
         try:
-            listing.users = [transform_user(u) for u in fetch_blocked(self.graph, self.page_id, self.page_size)]
+            fetched = fetch_blocked(self.graph, self.page_id, self.page_size)
+            listing.users = [transform_user(u) for u in fetched]
             listing.complete = True
         except CollectorError as exc:
             listing.error = str(exc)

@@ -89,6 +89,7 @@ class Post(Base):
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message: Mapped[str | None] = mapped_column(Text)
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reply_settings: Mapped[str | None] = mapped_column(String(40))  # last known; None: not observable
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -103,6 +104,7 @@ class PostListing(Base):
     complete: Mapped[bool] = mapped_column(Boolean)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    reply_settings: Mapped[str | None] = mapped_column(String(40))  # as seen in this run
 
 
 class Comment(Base):
@@ -202,6 +204,7 @@ class Finding(Base):
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_by_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # nightly alert sent
 
 
 class FindingReview(Base):
@@ -215,6 +218,20 @@ class FindingReview(Base):
     note: Mapped[str] = mapped_column(Text)
     reviewed_by: Mapped[str] = mapped_column(String(200))
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReportDelivery(Base):
+    """A report sent (or attempted) for one institution and period: makes sending idempotent."""
+
+    __tablename__ = "report_deliveries"
+    __table_args__ = (UniqueConstraint("kind", "institution", "period"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # weekly
+    institution: Mapped[str] = mapped_column(String(300))
+    period: Mapped[str] = mapped_column(String(20))  # ISO week, e.g. 2026-W47
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    failures: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
 
 class SchemaError(Exception):

@@ -101,7 +101,8 @@ def test_throttled_ban_list_never_yields_an_unblock(scenario: Scenario, world) -
     scenario.ban(scenario.day(1, hour=9), PAGE.page_id, TROLL, banned=False)
     simulator = world[0]
     _run(world, scenario, 0)
-    simulator.add_fault(Fault("throttle_page", path="/blocked", start=scenario.day(1, 0), end=scenario.day(2, 0)))
+    simulator.add_fault(Fault("throttle_page", path="/blocked", start=scenario.day(1, 0),
+                              end=scenario.day(2, 0)))
     assert _run(world, scenario, 1).status == "partial"
     assert ("user_unblocked", TROLL.user_id) not in _events(world[2])
     assert [f.status for f in _findings(world[2])] == ["open"]

@@ -40,7 +40,8 @@ def snapshot_of(simulator: Simulator, scenario: Scenario, token: str = PAGE.toke
     return collector(simulator, token, timeout).collect(now=now, since=scenario.day(-30))
 
 
-def test_collects_posts_comments_replies_visibility_and_bans(simulator: Simulator, scenario: Scenario) -> None:
+def test_collects_posts_comments_replies_visibility_and_bans(simulator: Simulator,
+                                                             scenario: Scenario) -> None:
     snapshot = snapshot_of(simulator, scenario)
     assert snapshot.posts_complete and all(listing.complete for listing in snapshot.listings)
     comments = {c.platform_id: c for listing in snapshot.listings for c in listing.comments}
@@ -79,7 +80,8 @@ def test_refused_token_is_auth_failed_and_never_echoed(simulator: Simulator, sce
     assert "CANARY" not in str(caught.value)
 
 
-def test_throttling_marks_listing_incomplete_and_stops_listing(simulator: Simulator, scenario: Scenario) -> None:
+def test_throttling_marks_listing_incomplete_and_stops_listing(simulator: Simulator,
+                                                               scenario: Scenario) -> None:
     simulator.add_fault(Fault("throttle_page", path="/comments"))
     snapshot = snapshot_of(simulator, scenario)
     assert not any(listing.complete for listing in snapshot.listings)

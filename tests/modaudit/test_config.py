@@ -81,7 +81,7 @@ def test_cli_missing_file(tmp_path: Path) -> None:
 
 def test_unknown_account_is_named(tmp_path: Path) -> None:
     config = load_config(_write(tmp_path, MINIMAL))
-    with pytest.raises(ConfigError, match="no account named 'nope' in modaudit.toml"):
+    with pytest.raises(ConfigError, match=r"no account named 'nope' in modaudit\.toml"):
         config.account("nope")
 
 
