@@ -15,13 +15,14 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def visibility_events(changes: list[VisibilityChange], fetched_at: datetime,
-                      first_collection: bool) -> list[NewEvent]:
+def visibility_events(changes: list[VisibilityChange],
+                      first_collection_runs: set[int]) -> list[NewEvent]:
     """comment_hidden / comment_unhidden from observed visibility; only the account can hide."""
     events = []
     for change in changes:
         kind = "comment_hidden" if change.is_hidden else "comment_unhidden"
-        before_first_seen = change.first_seen_now and first_collection
+        fetched_at = change.seen_at
+        before_first_seen = change.first_seen_now and change.run_id in first_collection_runs
         after = change.created_at if change.first_seen_now else change.last_seen_before
         events.append(NewEvent(
             kind=kind, subject_id=change.comment_id, post_id=change.post_id, actor="account",
@@ -37,13 +38,13 @@ def visibility_events(changes: list[VisibilityChange], fetched_at: datetime,
 
 
 def deletion_event(candidate: DeletionCandidate, answer: LookupResult, platform: str,
-                   missing_since: datetime, confirmed_at: datetime) -> NewEvent | None:
+                   confirmed_at: datetime) -> NewEvent | None:
     """The event a confirmed lookup supports, or None when the comment is still there and visible."""
     evidence = {
         "first_seen_at": _iso(candidate.first_seen_at), "last_seen_at": _iso(candidate.last_seen_at),
         "last_complete_listing_run": candidate.last_complete_run_id,
         "last_complete_listing_at": _iso(candidate.last_complete_at),
-        "missing_since": _iso(missing_since), "confirmed_at": _iso(confirmed_at),
+        "missing_since": _iso(candidate.missing_since), "confirmed_at": _iso(confirmed_at),
         "lookup": answer.answer,
     }
     common = {"subject_id": candidate.comment_id, "post_id": candidate.post_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,8 @@ from modaudit.db import Comment, CommentObservation, ListEntry, ListObservation,
 class DeletionCandidate:
     """A comment in its post's last complete listing and missing from this run's complete one."""
 
+    run_id: int
+    missing_since: datetime
     comment_pk: int
     comment_id: str
     post_pk: int
@@ -30,6 +33,8 @@ class DeletionCandidate:
 class VisibilityChange:
     """A comment whose observed visibility differs from the last one recorded (or is new and hidden)."""
 
+    run_id: int
+    seen_at: datetime
     comment_pk: int
     comment_id: str
     post_id: str
@@ -51,58 +56,71 @@ class ListChange:
     seen_before: datetime | None
 
 
-def deletion_candidates(session: Session, run_id: int) -> list[DeletionCandidate]:
-    """Comments each completely-listed post had at its last complete listing and lacks now."""
-    current = (select(PostListing.post_id)
-               .where(PostListing.run_id == run_id, PostListing.complete.is_(True)).subquery())
+def deletion_candidates(session: Session, run_ids: Sequence[int]) -> list[DeletionCandidate]:
+    """Comments each completely-listed post had at its last complete listing and lacks now.
+
+    Set-based over any number of runs (one account's run in a scan, a whole night in bulk).
+    """
+    current = (select(PostListing.run_id, PostListing.post_id)
+               .where(PostListing.run_id.in_(run_ids), PostListing.complete.is_(True)).subquery())
+    earlier = aliased(PostListing)
     last_complete = (
-        select(PostListing.post_id, func.max(PostListing.run_id).label("run_id"))
-        .join(current, current.c.post_id == PostListing.post_id)
-        .where(PostListing.complete.is_(True), PostListing.run_id < run_id)
-        .group_by(PostListing.post_id)
+        select(current.c.run_id.label("run_id"), current.c.post_id.label("post_id"),
+               func.max(earlier.run_id).label("previous_run_id"))
+        .join(earlier, earlier.post_id == current.c.post_id)
+        .where(earlier.complete.is_(True), earlier.run_id < current.c.run_id)
+        .group_by(current.c.run_id, current.c.post_id)
     ).subquery()
     seen_now = aliased(CommentObservation)
+    previous_run = aliased(Run)
+    current_run = aliased(Run)
     query = (
-        select(Comment.id, Comment.platform_id, Post.id, Post.platform_id, Comment.first_seen_at,
-               Comment.last_seen_at, last_complete.c.run_id, Run.fetched_at, Comment.text_digest)
+        select(last_complete.c.run_id, current_run.fetched_at, Comment.id, Comment.platform_id,
+               Post.id, Post.platform_id, Comment.first_seen_at, Comment.last_seen_at,
+               last_complete.c.previous_run_id, previous_run.fetched_at, Comment.text_digest)
         .select_from(last_complete)
-        .join(CommentObservation, and_(CommentObservation.run_id == last_complete.c.run_id,
-                                       CommentObservation.post_id == last_complete.c.post_id))
+        .join(CommentObservation,
+              and_(CommentObservation.run_id == last_complete.c.previous_run_id,
+                   CommentObservation.post_id == last_complete.c.post_id))
         .join(Comment, Comment.id == CommentObservation.comment_id)
         .join(Post, Post.id == last_complete.c.post_id)
-        .join(Run, Run.id == last_complete.c.run_id)
+        .join(previous_run, previous_run.id == last_complete.c.previous_run_id)
+        .join(current_run, current_run.id == last_complete.c.run_id)
         .where(Comment.gone_at.is_(None))
-        .where(~exists().where(seen_now.run_id == run_id,
+        .where(~exists().where(seen_now.run_id == last_complete.c.run_id,
                                seen_now.comment_id == CommentObservation.comment_id))
-        .order_by(Comment.id)
+        .order_by(last_complete.c.run_id, Comment.id)
     )
     return [DeletionCandidate(*row) for row in session.execute(query)]
 
 
-def visibility_changes(session: Session, run_id: int) -> list[VisibilityChange]:
-    """Comments seen in this run hidden/unhidden since last recorded, and new ones seen hidden."""
+def visibility_changes(session: Session, run_ids: Sequence[int]) -> list[VisibilityChange]:
+    """Comments seen in these runs hidden/unhidden since last recorded, and new ones seen hidden."""
     earlier = aliased(CommentObservation)
     earlier_run = aliased(Run)
     last_seen_before = (
         select(func.max(earlier_run.fetched_at))
         .select_from(earlier).join(earlier_run, earlier_run.id == earlier.run_id)
-        .where(earlier.comment_id == Comment.id, earlier.run_id < run_id)
+        .where(earlier.comment_id == Comment.id, earlier.run_id < CommentObservation.run_id)
         .scalar_subquery()
     )
+    first_seen_now = Comment.first_seen_run_id == CommentObservation.run_id
     query = (
-        select(Comment.id, Comment.platform_id, Post.platform_id, Comment.is_hidden,
-               CommentObservation.is_hidden, Comment.first_seen_run_id == run_id,
+        select(CommentObservation.run_id, Run.fetched_at, Comment.id, Comment.platform_id,
+               Post.platform_id, Comment.is_hidden, CommentObservation.is_hidden, first_seen_now,
                Comment.created_at, last_seen_before, Comment.text_digest)
         .select_from(CommentObservation)
+        .join(Run, Run.id == CommentObservation.run_id)
         .join(Comment, Comment.id == CommentObservation.comment_id)
         .join(Post, Post.id == CommentObservation.post_id)
-        .where(CommentObservation.run_id == run_id)
+        .where(CommentObservation.run_id.in_(run_ids))
         .where(or_(CommentObservation.is_hidden != Comment.is_hidden,
-                   and_(Comment.first_seen_run_id == run_id, CommentObservation.is_hidden.is_(True))))
-        .order_by(Comment.id)
+                   and_(first_seen_now, CommentObservation.is_hidden.is_(True))))
+        .order_by(CommentObservation.run_id, Comment.id)
     )
-    return [VisibilityChange(pk, cid, pid, bool(was), bool(now), bool(new), created, before, dig)
-            for pk, cid, pid, was, now, new, created, before, dig in session.execute(query)]
+    return [VisibilityChange(run, seen, pk, cid, pid, bool(was), bool(now), bool(new), created, before,
+                             dig)
+            for run, seen, pk, cid, pid, was, now, new, created, before, dig in session.execute(query)]
 
 
 def previous_complete_list_at(session: Session, account_id: int, run_id: int,

@@ -31,24 +31,28 @@ def severity(kind: str, actor: str) -> str | None:
     return SEVERITY.get(kind)
 
 
-def apply_rules(session: Session, account_id: int, events: list[Event], now: datetime) -> tuple[int, int]:
-    """Open findings for new events and close those undone by un-events; returns (opened, closed)."""
-    opened = closed = 0
+def apply_rules(session: Session, events: list[Event], now: datetime) -> tuple[int, int]:
+    """Open findings for new events and close those undone by un-events; returns (opened, closed).
+
+    The events may belong to one account or to many.
+    """
+    findings = [
+        Finding(event_id=event.id, account_id=event.account_id, kind=event.kind,
+                subject_id=event.subject_id, post_id=event.post_id, severity=level, status="open",
+                detected_at=event.detected_at, updated_at=now)
+        for event in events if (level := severity(event.kind, event.actor)) is not None
+    ]
+    session.add_all(findings)
+    session.flush()
+    closed = 0
     for event in events:
-        level = severity(event.kind, event.actor)
-        if level is not None:
-            session.add(Finding(event_id=event.id, account_id=account_id, kind=event.kind,
-                                subject_id=event.subject_id, post_id=event.post_id, severity=level,
-                                status="open", detected_at=event.detected_at, updated_at=now))
-            opened += 1
-            session.flush()
         undone = CLOSES.get(event.kind)
         if undone is not None:
             result = session.execute(
                 update(Finding)
-                .where(Finding.account_id == account_id, Finding.kind == undone,
+                .where(Finding.account_id == event.account_id, Finding.kind == undone,
                        Finding.subject_id == event.subject_id, Finding.status == "open")
                 .values(status="closed", closed_by_event_id=event.id, updated_at=now)
             )
             closed += result.rowcount or 0
-    return opened, closed
+    return len(findings), closed

@@ -133,7 +133,9 @@ class CommentObservation(Base):
     """One run saw one comment, with this visibility."""
 
     __tablename__ = "comment_observations"
-    __table_args__ = (Index("ix_comment_obs_run_post", "run_id", "post_id"),)
+    __table_args__ = (Index("ix_comment_obs_run_post", "run_id", "post_id"),
+                      # the previous sighting of a comment, for visibility brackets
+                      Index("ix_comment_obs_comment_run", "comment_id", "run_id"))
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))

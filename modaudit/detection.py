@@ -38,8 +38,8 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
     """Everything DESIGN §5 asks after a snapshot is saved, inside the caller's transaction."""
     outcome = DetectionOutcome()
     first = store.is_first_collection(session, account_id, run_id)
-    changes = visibility_changes(session, run_id)
-    events = visibility_events(changes, snapshot.fetched_at, first)
+    changes = visibility_changes(session, [run_id])
+    events = visibility_events(changes, {run_id} if first else set())
     store.set_visibility(session, {c.comment_pk: c.is_hidden for c in changes})
     events += _confirm_candidates(session, platform, run_id, snapshot, collector, clock, outcome)
     for list_name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted)):
@@ -52,14 +52,14 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
                                   [c.user_id for c in list_diff if not c.added], snapshot.fetched_at)
     written = record_events(session, account_id, run_id, events, clock())
     outcome.events = len(written)
-    outcome.findings_opened, outcome.findings_closed = apply_rules(session, account_id, written, clock())
+    outcome.findings_opened, outcome.findings_closed = apply_rules(session, written, clock())
     return outcome
 
 
 def _confirm_candidates(session: Session, platform: str, run_id: int, snapshot: Snapshot,
                         collector: Collector, clock: Callable[[], datetime],
                         outcome: DetectionOutcome) -> list[NewEvent]:
-    candidates = deletion_candidates(session, run_id)
+    candidates = deletion_candidates(session, [run_id])
     outcome.candidates = len(candidates)
     if not candidates:
         return []
@@ -83,7 +83,7 @@ def _confirm_candidates(session: Session, platform: str, run_id: int, snapshot: 
             outcome.unconfirmed += 1
             outcome.warnings.append(RunWarning("lookup_failed", f"{candidate.comment_id}: {exc}"))
             continue
-        event = deletion_event(candidate, answer, platform, snapshot.fetched_at, clock())
+        event = deletion_event(candidate, answer, platform, clock())
         if event is None:
             outcome.listing_glitches += 1
             outcome.warnings.append(RunWarning(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from modaudit.db import Account, Event, Finding, FindingReview
@@ -66,31 +66,43 @@ def dedup_key(event: NewEvent) -> str:
 
 def record_events(session: Session, account_id: int, run_id: int | None, events: list[NewEvent],
                   now: datetime) -> list[Event]:
-    """Append events to the account's hash chain; events already recorded are skipped."""
-    if not events:
+    """Append one account's events to its hash chain; events already recorded are skipped."""
+    return record_event_batch(session, [(account_id, run_id, event) for event in events], now)
+
+
+def record_event_batch(session: Session, items: list[tuple[int, int | None, NewEvent]],
+                       now: datetime) -> list[Event]:
+    """Append events of any number of accounts, each to its own chain, in a few statements."""
+    if not items:
         return []
-    account_name = session.get(Account, account_id).name  # type: ignore[union-attr]
-    prev_hash = session.scalar(
-        select(Event.hash).where(Event.account_id == account_id).order_by(Event.id.desc()).limit(1)
-    ) or GENESIS
-    keys = [dedup_key(e) for e in events]
-    existing = set(session.scalars(
-        select(Event.dedup_key).where(Event.account_id == account_id, Event.dedup_key.in_(keys))
-    ))
+    accounts = sorted({account_id for account_id, _, _ in items})
+    names = dict(session.execute(select(Account.id, Account.name).where(Account.id.in_(accounts))).all())
+    newest = select(func.max(Event.id)).where(Event.account_id.in_(accounts)).group_by(Event.account_id)
+    prev_hash: dict[int, str] = dict(
+        session.execute(select(Event.account_id, Event.hash).where(Event.id.in_(newest))).all())
+    keyed = [(account_id, run_id, event, dedup_key(event)) for account_id, run_id, event in items]
+    existing: set[tuple[int, str]] = set()
+    all_keys = sorted({key for _, _, _, key in keyed})
+    for start in range(0, len(all_keys), 500):
+        existing.update(session.execute(
+            select(Event.account_id, Event.dedup_key)
+            .where(Event.account_id.in_(accounts), Event.dedup_key.in_(all_keys[start:start + 500]))
+        ).all())
     written: list[Event] = []
-    for new, key in zip(events, keys, strict=True):
-        if key in existing:
+    for account_id, run_id, new, key in keyed:
+        if (account_id, key) in existing:
             continue
-        existing.add(key)
+        existing.add((account_id, key))
+        previous = prev_hash.get(account_id, GENESIS)
         row = Event(account_id=account_id, run_id=run_id, kind=new.kind, subject_id=new.subject_id,
                     post_id=new.post_id, actor=new.actor, source=new.source,
                     occurred_after=new.occurred_after, occurred_before=new.occurred_before,
                     detected_at=now, evidence=new.evidence, text_digest=new.text_digest,
-                    dedup_key=key, prev_hash=prev_hash, hash="")
-        row.hash = event_hash(prev_hash, account_name, _hashed_fields(row))
-        prev_hash = row.hash
-        session.add(row)
+                    dedup_key=key, prev_hash=previous, hash="")
+        row.hash = event_hash(previous, names[account_id], _hashed_fields(row))
+        prev_hash[account_id] = row.hash
         written.append(row)
+    session.add_all(written)
     session.flush()
     return written
 

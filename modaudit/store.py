@@ -87,6 +87,7 @@ def is_first_collection(session: Session, account_id: int, run_id: int) -> bool:
 def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snapshot) -> None:
     """Store posts, comments, per-post listing completeness and list entries seen in one run."""
     now = snapshot.fetched_at
+    session.execute(update(Run).where(Run.id == run_id).values(fetched_at=now))
     post_rows = {listing.post.platform_id: listing.post for listing in snapshot.listings}
     for chunk in _chunks(list(post_rows.values())):
         statement = _insert(session, Post).values([

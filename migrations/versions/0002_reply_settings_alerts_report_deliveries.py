@@ -33,6 +33,8 @@ def upgrade() -> None:
     with op.batch_alter_table('findings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('alerted_at', sa.DateTime(timezone=True), nullable=True))
 
+    op.create_index('ix_comment_obs_comment_run', 'comment_observations', ['comment_id', 'run_id'])
+
     with op.batch_alter_table('post_listings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reply_settings', sa.String(length=40), nullable=True))
 
@@ -51,4 +53,5 @@ def downgrade() -> None:
     with op.batch_alter_table('findings', schema=None) as batch_op:
         batch_op.drop_column('alerted_at')
 
+    op.drop_index('ix_comment_obs_comment_run', table_name='comment_observations')
     op.drop_table('report_deliveries')
