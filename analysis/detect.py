@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from analysis.diff import DeletionCandidate, ListChange, VisibilityChange
+from analysis.diff import DeletionCandidate, ListChange, ReplySettingsChange, VisibilityChange
 from collectors.records import LookupResult
 from modaudit.evidence import NewEvent
 
@@ -75,5 +75,31 @@ def list_events(changes: list[ListChange], list_name: str, fetched_at: datetime,
                       "previous_complete_fetch": _iso(previous_complete_at),
                       "seen_on_list_at" if change.added else "missing_from_list_at": _iso(fetched_at),
                       "before_first_seen": change.added and previous_complete_at is None},
+        ))
+    return events
+
+
+def is_restricted(reply_settings: str | None) -> bool:
+    """Anything but `everyone` restricts who may reply."""
+    return reply_settings is not None and reply_settings != "everyone"
+
+
+def reply_settings_events(changes: list[ReplySettingsChange],
+                          first_collection_runs: set[int]) -> list[NewEvent]:
+    """replies_restricted / replies_reopened from a post's reply settings."""
+    events = []
+    for change in changes:
+        was, now = is_restricted(change.previous), is_restricted(change.current)
+        if (change.previous is None and not now) or (change.previous is not None and was == now):
+            continue  # a new open post, or one restriction swapped for another
+        first_seen = change.previous is None
+        events.append(NewEvent(
+            kind="replies_restricted" if now else "replies_reopened", subject_id=change.post_id,
+            post_id=change.post_id, actor="account", source="snapshot_diff",
+            occurred_after=change.created_at if first_seen else change.previous_seen_at,
+            occurred_before=change.seen_at,
+            evidence={"reply_settings": change.current, "previously": change.previous,
+                      "seen_at": _iso(change.seen_at),
+                      "before_first_seen": first_seen and change.run_id in first_collection_runs},
         ))
     return events

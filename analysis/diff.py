@@ -47,6 +47,20 @@ class VisibilityChange:
 
 
 @dataclass(frozen=True)
+class ReplySettingsChange:
+    """A post whose reply settings differ from the last recorded (or a new post's first value)."""
+
+    run_id: int
+    seen_at: datetime
+    post_pk: int
+    post_id: str
+    previous: str | None
+    current: str
+    created_at: datetime | None
+    previous_seen_at: datetime | None
+
+
+@dataclass(frozen=True)
 class ListChange:
     """A user who appeared on or left a block/mute list between two complete fetches."""
 
@@ -121,6 +135,30 @@ def visibility_changes(session: Session, run_ids: Sequence[int]) -> list[Visibil
     return [VisibilityChange(run, seen, pk, cid, pid, bool(was), bool(now), bool(new), created, before,
                              dig)
             for run, seen, pk, cid, pid, was, now, new, created, before, dig in session.execute(query)]
+
+
+def reply_settings_changes(session: Session, run_ids: Sequence[int]) -> list[ReplySettingsChange]:
+    """Posts seen in these runs with reply settings other than the last recorded."""
+    earlier = aliased(PostListing)
+    earlier_run = aliased(Run)
+    previous_seen_at = (
+        select(func.max(earlier_run.fetched_at))
+        .select_from(earlier).join(earlier_run, earlier_run.id == earlier.run_id)
+        .where(earlier.post_id == Post.id, earlier.run_id < PostListing.run_id,
+               earlier.reply_settings.is_not(None))
+        .scalar_subquery()
+    )
+    query = (
+        select(PostListing.run_id, Run.fetched_at, Post.id, Post.platform_id, Post.reply_settings,
+               PostListing.reply_settings, Post.created_at, previous_seen_at)
+        .select_from(PostListing)
+        .join(Run, Run.id == PostListing.run_id)
+        .join(Post, Post.id == PostListing.post_id)
+        .where(PostListing.run_id.in_(run_ids), PostListing.reply_settings.is_not(None))
+        .where(or_(Post.reply_settings.is_(None), Post.reply_settings != PostListing.reply_settings))
+        .order_by(PostListing.run_id, Post.id)
+    )
+    return [ReplySettingsChange(*row) for row in session.execute(query)]
 
 
 def previous_complete_list_at(session: Session, account_id: int, run_id: int,

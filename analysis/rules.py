@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from modaudit.db import Event, Finding
@@ -37,22 +37,26 @@ def apply_rules(session: Session, events: list[Event], now: datetime) -> tuple[i
     The events may belong to one account or to many.
     """
     findings = [
-        Finding(event_id=event.id, account_id=event.account_id, kind=event.kind,
-                subject_id=event.subject_id, post_id=event.post_id, severity=level, status="open",
-                detected_at=event.detected_at, updated_at=now)
+        {"event_id": event.id, "account_id": event.account_id, "kind": event.kind,
+         "subject_id": event.subject_id, "post_id": event.post_id, "severity": level,
+         "status": "open", "detected_at": event.detected_at, "updated_at": now}
         for event in events if (level := severity(event.kind, event.actor)) is not None
     ]
-    session.add_all(findings)
-    session.flush()
-    closed = 0
-    for event in events:
-        undone = CLOSES.get(event.kind)
-        if undone is not None:
-            result = session.execute(
-                update(Finding)
-                .where(Finding.account_id == event.account_id, Finding.kind == undone,
-                       Finding.subject_id == event.subject_id, Finding.status == "open")
-                .values(status="closed", closed_by_event_id=event.id, updated_at=now)
-            )
-            closed += result.rowcount or 0
-    return len(findings), closed
+    if findings:
+        session.execute(insert(Finding), findings)
+    undoing = {(e.account_id, CLOSES[e.kind], e.subject_id): e for e in events if e.kind in CLOSES}
+    closing: list[dict[str, object]] = []
+    keys = list(undoing)
+    for start in range(0, len(keys), 300):
+        chunk = keys[start:start + 300]
+        open_findings = session.execute(
+            select(Finding.id, Finding.account_id, Finding.kind, Finding.subject_id)
+            .where(Finding.status == "open",
+                   tuple_(Finding.account_id, Finding.kind, Finding.subject_id).in_(chunk))
+        ).all()
+        closing += [{"id": fid, "status": "closed", "updated_at": now,
+                     "closed_by_event_id": undoing[(account, kind, subject)].id}
+                    for fid, account, kind, subject in open_findings]
+    if closing:
+        session.execute(update(Finding), closing)  # bulk UPDATE by primary key
+    return len(findings), len(closing)

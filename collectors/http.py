@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 # Loggers of the HTTP stack that print request URLs, query string (and so tokens) included.
 URL_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry", "requests_oauthlib.oauth1_session",
-               "oauthlib.oauth1.rfc5849")
+               "requests_oauthlib.oauth1_auth", "oauthlib.oauth1.rfc5849", "tweepy.client")
 
 
 class RedactingFilter(logging.Filter):
@@ -43,12 +43,13 @@ class AuditSession(requests.Session):
     """
 
     def __init__(self, sdk_prefix: str, base_url: str, *, max_retries: int = 3,
-                 backoff_seconds: float = 1.0) -> None:
+                 backoff_seconds: float = 1.0, timeout: float | None = None) -> None:
         super().__init__()
         install_log_redaction()
         self.sdk_prefix = sdk_prefix.rstrip("/") + "/"
         self.base_url = base_url.rstrip("/") + "/"
         self.calls = 0
+        self.timeout = timeout  # for SDKs (tweepy) that never pass one
         self.last_headers: dict[str, str] = {}
         retry = Retry(
             total=max_retries,
@@ -74,17 +75,24 @@ class AuditSession(requests.Session):
         if url.startswith(self.sdk_prefix):
             url = self.base_url + url[len(self.sdk_prefix):]
         self.calls += 1
+        if kwargs.get("timeout") is None and self.timeout is not None:
+            kwargs["timeout"] = self.timeout
         response = super().request(method, url, *args, **kwargs)
         self.last_headers = dict(response.headers)
         return response
 
 
-_TOKEN_IN_URL = re.compile(r"((?:access_token|oauth_token|token)=)[^&\s'\"]+", re.IGNORECASE)
+_TOKEN_PATTERNS = (
+    re.compile(r"((?:access_token|oauth_token|token)=)[^&\s'\"]+", re.IGNORECASE),
+    re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/%=-]+"),
+    re.compile(r"(oauth_(?:token|signature|consumer_key|nonce)=\\?\")[^\"\\]*", re.IGNORECASE),
+)
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     """`text` with any token-looking query parameter and every known secret masked."""
-    text = _TOKEN_IN_URL.sub(r"\1***", text)
+    for pattern in _TOKEN_PATTERNS:
+        text = pattern.sub(r"\1***", text)
     for value in secrets:
         if value:
             text = text.replace(value, "***")

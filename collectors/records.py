@@ -39,6 +39,7 @@ class PostRecord:
     created_at: datetime | None
     message: str | None
     raw: dict[str, Any]
+    reply_settings: str | None = None  # None where the platform has no such setting
 
 
 @dataclass(frozen=True)

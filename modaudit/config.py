@@ -52,6 +52,7 @@ class SmtpConfig:
 @dataclass(frozen=True)
 class XConfig:
     api_base_url: str = "https://api.x.com"
+    rate_limit_max_wait_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -210,11 +211,11 @@ def _check_account(account: AccountConfig, path: str) -> None:
     if account.platform == "x":
         oauth1 = (account.consumer_key_env, account.consumer_secret_env,
                   account.access_token_env, account.access_token_secret_env)
-        if not (all(oauth1) or account.access_token_env or account.bearer_token_env):
+        if not (all(oauth1) or account.bearer_token_env):
             raise ConfigError(
                 f"{path}: an X account needs consumer_key_env, consumer_secret_env, "
-                "access_token_env and access_token_secret_env (or access_token_env alone "
-                "for an OAuth 2.0 user token)"
+                "access_token_env and access_token_secret_env (OAuth 1.0a), or bearer_token_env "
+                "holding an OAuth 2.0 user-context token of the account itself"
             )
 
 

@@ -9,8 +9,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from analysis.detect import deletion_event, list_events, visibility_events
-from analysis.diff import deletion_candidates, list_changes, previous_complete_list_at, visibility_changes
+from analysis.detect import deletion_event, list_events, reply_settings_events, visibility_events
+from analysis.diff import (
+    deletion_candidates,
+    list_changes,
+    previous_complete_list_at,
+    reply_settings_changes,
+    visibility_changes,
+)
 from analysis.rules import apply_rules
 from collectors.records import CollectorError, RunWarning, Snapshot
 from modaudit import store
@@ -41,6 +47,9 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
     changes = visibility_changes(session, [run_id])
     events = visibility_events(changes, {run_id} if first else set())
     store.set_visibility(session, {c.comment_pk: c.is_hidden for c in changes})
+    settings = reply_settings_changes(session, [run_id])
+    events += reply_settings_events(settings, {run_id} if first else set())
+    store.set_reply_settings(session, {c.post_pk: c.current for c in settings})
     events += _confirm_candidates(session, platform, run_id, snapshot, collector, clock, outcome)
     for list_name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted)):
         if listing is None or not listing.complete:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from modaudit.db import Account, Event, Finding, FindingReview
@@ -49,14 +49,18 @@ def event_hash(prev_hash: str, account_name: str, fields: dict[str, Any]) -> str
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _hashed_fields(event: Event) -> dict[str, Any]:
-    return {
-        "kind": event.kind, "subject_id": event.subject_id, "post_id": event.post_id,
-        "actor": event.actor, "source": event.source,
-        "occurred_after": _iso(event.occurred_after), "occurred_before": _iso(event.occurred_before),
-        "detected_at": _iso(event.detected_at), "evidence": event.evidence,
-        "text_digest": event.text_digest, "run_id": event.run_id,
-    }
+HASHED = ("kind", "subject_id", "post_id", "actor", "source", "occurred_after", "occurred_before",
+          "detected_at", "evidence", "text_digest", "run_id")
+
+
+def _hashed_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """The recorded fields the chain covers (times as ISO text; text only as its digest)."""
+    return {key: _iso(values[key]) if isinstance(values[key], datetime) else values[key]
+            for key in HASHED}
+
+
+def _row_values(event: Event) -> dict[str, Any]:
+    return {key: getattr(event, key) for key in HASHED}
 
 
 def dedup_key(event: NewEvent) -> str:
@@ -88,23 +92,25 @@ def record_event_batch(session: Session, items: list[tuple[int, int | None, NewE
             select(Event.account_id, Event.dedup_key)
             .where(Event.account_id.in_(accounts), Event.dedup_key.in_(all_keys[start:start + 500]))
         ).all())
-    written: list[Event] = []
+    rows: list[dict[str, Any]] = []
     for account_id, run_id, new, key in keyed:
         if (account_id, key) in existing:
             continue
         existing.add((account_id, key))
         previous = prev_hash.get(account_id, GENESIS)
-        row = Event(account_id=account_id, run_id=run_id, kind=new.kind, subject_id=new.subject_id,
-                    post_id=new.post_id, actor=new.actor, source=new.source,
-                    occurred_after=new.occurred_after, occurred_before=new.occurred_before,
-                    detected_at=now, evidence=new.evidence, text_digest=new.text_digest,
-                    dedup_key=key, prev_hash=previous, hash="")
-        row.hash = event_hash(previous, names[account_id], _hashed_fields(row))
-        prev_hash[account_id] = row.hash
-        written.append(row)
-    session.add_all(written)
-    session.flush()
-    return written
+        row = {"account_id": account_id, "run_id": run_id, "kind": new.kind,
+               "subject_id": new.subject_id, "post_id": new.post_id, "actor": new.actor,
+               "source": new.source, "occurred_after": new.occurred_after,
+               "occurred_before": new.occurred_before, "detected_at": now,
+               "evidence": new.evidence, "text_digest": new.text_digest, "dedup_key": key,
+               "prev_hash": previous}
+        row["hash"] = event_hash(previous, names[account_id], _hashed_fields(row))
+        prev_hash[account_id] = row["hash"]
+        rows.append(row)
+    if not rows:
+        return []
+    # One multi-row INSERT ... RETURNING, in the chain's order, instead of a flush per object.
+    return list(session.scalars(insert(Event).returning(Event, sort_by_parameter_order=True), rows))
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
             if event.prev_hash != prev_hash:
                 problems.append(ChainProblem(account.name, event.id,
                                              "link broken: an earlier event was removed or reordered"))
-            expected = event_hash(event.prev_hash, account.name, _hashed_fields(event))
+            expected = event_hash(event.prev_hash, account.name, _hashed_fields(_row_values(event)))
             if expected != event.hash:
                 problems.append(ChainProblem(account.name, event.id,
                                              "contents changed after recording"))

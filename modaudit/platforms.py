@@ -38,7 +38,32 @@ def build_collector(config: Config, account: AccountConfig) -> Collector:
             max_retries=config.collect.max_retries, backoff_seconds=config.collect.backoff_seconds,
         )
         return FacebookPageCollector(graph, account.account_id)
+    if account.platform == "x":
+        return _x_collector(config, account)
     raise ConfigError(
         f"account {account.name!r}: collection for platform {account.platform!r} is not available "
         "in this version of modaudit"
     )
+
+
+def _x_collector(config: Config, account: AccountConfig) -> Collector:
+    from collectors.x import XCollector, XCredentials, build_client
+
+    def read(env: str | None, key: str) -> str | None:
+        return secret(env, named_by=f"account {account.name!r} {key}") if env else None
+
+    oauth1_keys = (account.consumer_key_env, account.consumer_secret_env, account.access_token_env,
+                   account.access_token_secret_env)
+    if all(oauth1_keys):
+        credentials = XCredentials(
+            consumer_key=read(account.consumer_key_env, "consumer_key_env"),
+            consumer_secret=read(account.consumer_secret_env, "consumer_secret_env"),
+            access_token=read(account.access_token_env, "access_token_env"),
+            access_token_secret=read(account.access_token_secret_env, "access_token_secret_env"))
+    else:
+        credentials = XCredentials(oauth2_user_token=read(account.bearer_token_env, "bearer_token_env"))
+    client = build_client(credentials, base_url=config.x.api_base_url,
+                          timeout=config.collect.timeout_seconds, max_retries=config.collect.max_retries,
+                          backoff_seconds=config.collect.backoff_seconds)
+    return XCollector(client, account.account_id, user_auth=credentials.oauth1,
+                      secrets=credentials.secrets(), max_wait=config.x.rate_limit_max_wait_seconds)

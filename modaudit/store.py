@@ -120,7 +120,7 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
         session.execute(_insert(session, PostListing), [
             {"run_id": run_id, "post_id": post_ids[listing.post.platform_id],
              "complete": listing.complete, "comment_count": len(listing.comments),
-             "error": listing.error}
+             "error": listing.error, "reply_settings": listing.post.reply_settings}
             for listing in snapshot.listings
         ])
     observations = [
@@ -170,14 +170,17 @@ def mark_listings_incomplete(session: Session, run_id: int, post_ids: Iterable[i
 def finish_run(session: Session, run_id: int, snapshot: Snapshot | None, now: datetime,
                warnings: list[RunWarning], failed: bool = False, api_calls: int = 0) -> str:
     """Close a run with its status (`ok`, `partial` or `failed`), calls and warnings."""
+    # A listing with no error was deliberately not made (e.g. beyond X's 7-day search): not a fault.
     incomplete = session.scalar(
         select(func.count()).select_from(PostListing)
-        .where(PostListing.run_id == run_id, PostListing.complete.is_(False))
+        .where(PostListing.run_id == run_id, PostListing.complete.is_(False),
+               PostListing.error.is_not(None))
     )
     if failed or snapshot is None:
         status = "failed"
-    elif incomplete or not snapshot.posts_complete or (
-            snapshot.blocked is not None and not snapshot.blocked.complete):
+    elif incomplete or not snapshot.posts_complete or any(
+            listing is not None and not listing.complete
+            for listing in (snapshot.blocked, snapshot.muted)):
         status = "partial"
     else:
         status = "ok"
@@ -195,6 +198,12 @@ def set_visibility(session: Session, hidden_by_comment: dict[int, bool]) -> None
         ids = [pk for pk, hidden in hidden_by_comment.items() if hidden is is_hidden]
         for chunk in _chunks(ids):
             session.execute(update(Comment).where(Comment.id.in_(chunk)).values(is_hidden=is_hidden))
+
+
+def set_reply_settings(session: Session, settings_by_post: dict[int, str]) -> None:
+    """Record the latest reply settings of posts whose settings changed."""
+    for post_pk, value in settings_by_post.items():
+        session.execute(update(Post).where(Post.id == post_pk).values(reply_settings=value))
 
 
 def mark_gone(session: Session, comment_pks: list[int], confirmed_at: datetime,

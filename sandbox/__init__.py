@@ -1,4 +1,4 @@
-"""The simulated platform: Graph API (later X API v2) subsets on loopback, driven by scenarios."""
+"""The simulated platform: Graph API and X API v2 subsets on loopback, driven by scenarios."""
 
 from __future__ import annotations
 
@@ -21,6 +21,16 @@ from sandbox.scenario import (
     User,
 )
 from sandbox.server import Router, Simulator
+from sandbox.x_api import XApi
+from sandbox.x_scenario import (
+    ReplySettingsAction,
+    TweetAction,
+    TweetDeleteAction,
+    XAccountSpec,
+    XBlockAction,
+    XMuteAction,
+    XUser,
+)
 
 __all__ = [
     "Action",
@@ -37,11 +47,19 @@ __all__ = [
     "PageSpec",
     "PlatformState",
     "PostAction",
+    "ReplySettingsAction",
     "Router",
     "Scenario",
     "ScenarioError",
     "Simulator",
+    "TweetAction",
+    "TweetDeleteAction",
     "User",
+    "XAccountSpec",
+    "XApi",
+    "XBlockAction",
+    "XMuteAction",
+    "XUser",
     "author_deletion_scenario",
     "demo_scenario",
 ]

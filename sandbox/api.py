@@ -1,4 +1,4 @@
-"""What the router and the per-platform API modules (Graph now, X API v2 later) exchange."""
+"""What the router and the per-platform API modules (Graph, X API v2) exchange."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from sandbox.faults import Fault
 from sandbox.scenario import PlatformState
 
 
@@ -15,12 +16,14 @@ class ApiRequest:
 
     method: str
     path: str  # as received, without the query string
-    route: str  # path without the API version prefix, e.g. "/123_456/comments"
+    route: str  # what faults match: Graph "/123_456/comments" (no version), X "/2/users/1/muting"
     version: str
     query: Mapping[str, str]  # first value of each parameter, access_token included
     base_url: str  # "http://127.0.0.1:PORT", for absolute paging links
     omit_ids: frozenset[str] = frozenset()  # fault: leave these items out of listings
     listing_end: int | None = None  # fault: listings stop (with a next link) at this offset
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
+    target: str = ""  # the request-target as received (path and raw query), for OAuth 1.0a
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Api(Protocol):
         ...
 
     def fault_response(
-        self, kind: str, state: PlatformState, request: ApiRequest
+        self, fault: Fault, state: PlatformState, request: ApiRequest
     ) -> ApiResponse | None:
         """The error this API gives for an error-kind fault, or None if it has no such error."""
         ...

@@ -1,4 +1,5 @@
-"""Built-in scenarios: a governorate's Page over one audited week, and a small author-deletion case.
+"""Built-in scenarios: a governorate's Page and X account over one audited week, and a small
+author-deletion case.
 
 The auditor is expected to run once a day at day(n, hour=23, minute=30) for n in 0..7, so every
 action happens between 08:00 and 20:00.
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 
 from sandbox.faults import Fault
 from sandbox.scenario import PageSpec, Scenario, User
+from sandbox.x_demo import add_x_demo
 
 DEMO_START = datetime(2026, 11, 16, tzinfo=UTC)  # a Monday
 PAGE = PageSpec(
@@ -130,7 +132,8 @@ def _at(s: Scenario, day: int, hhmm: str) -> datetime:
 
 
 def demo_scenario(start: datetime | None = None) -> Scenario:
-    """One Page, six posts, 41 comments from 15 users, 12 moderation actions, 4 faults."""
+    """One Page (six posts, 41 comments from 15 users, 12 moderation actions, 4 faults) and one X
+    account (4 tweets, 17 replies from 10 users, 10 moderation actions, 2 faults; see x_demo)."""
     s = Scenario(start=start or DEMO_START, pages=[PAGE])
     for number, day, hhmm, text in POSTS:
         s.post(_at(s, day, hhmm), PAGE.page_id, post_id(number), text)
@@ -170,6 +173,7 @@ def demo_scenario(start: datetime | None = None) -> Scenario:
         # that night's list is incomplete and the ban is found on day 7.
         Fault("throttle_page", path="/blocked", start=s.day(6, 0), end=s.day(7, 0)),
     ])  # fmt: skip
+    add_x_demo(s)
     s.validate()
     return s
 

@@ -15,9 +15,19 @@ FAULT_KINDS = (
     "timeout",
     "cutoff",
     "omit",
+    "x_rate_limit",
+    "x_rate_limit_no_reset",
 )
-# Kinds that replace the normal answer with an error response built by the API module.
-ERROR_KINDS = ("http500", "throttle_app", "throttle_user", "throttle_page")
+# Kinds that replace the normal answer with an error response built by the API module. The
+# throttle_* kinds are Graph's, the x_rate_limit* kinds X's; an API ignores the others' kinds.
+ERROR_KINDS = (
+    "http500",
+    "throttle_app",
+    "throttle_user",
+    "throttle_page",
+    "x_rate_limit",
+    "x_rate_limit_no_reset",
+)
 
 
 @dataclass
@@ -25,7 +35,9 @@ class Fault:
     """A fault rule: applies while sim-now is in [start, end), to paths containing `path`.
 
     `times` bounds how often it fires (None: unlimited). `after_items` is where a "cutoff" cuts a
-    listing; `item_id` is the comment an "omit" leaves out of listings.
+    listing; `item_id` is the comment, tweet or user an "omit" leaves out of listings.
+    `reset_after` is how many wall-clock seconds after an "x_rate_limit" answer its
+    x-rate-limit-reset header points to.
     """
 
     kind: str
@@ -35,6 +47,7 @@ class Fault:
     times: int | None = None
     after_items: int = 0
     item_id: str | None = None
+    reset_after: float = 1.0
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -51,10 +64,10 @@ class Fault:
 class FaultPlan:
     """The faults that bear on one request, chosen before it is answered."""
 
-    error: Fault | None = None  # answer with an error instead
+    errors: tuple[Fault, ...] = ()  # answer with the first error the API has for one of these
     timeout: Fault | None = None  # sleep before answering
     cutoff: Fault | None = None  # listings end at cutoff.after_items; later pages are dropped
-    omit: tuple[Fault, ...] = ()  # comments to leave out of listings
+    omit: tuple[Fault, ...] = ()  # items (comments, tweets, users) to leave out of listings
 
 
 class FaultBook:
@@ -78,22 +91,23 @@ class FaultBook:
             return sum(self.counts.values())
 
     def plan(self, now: datetime, route: str) -> FaultPlan:
-        """The rules that match a request for `route` (path without version) at `now`."""
-        error = timeout = cutoff = None
+        """The rules that match a request for `route` at `now` (Graph: no version; X: "/2/...")."""
+        timeout = cutoff = None
+        errors: list[Fault] = []
         omit: list[Fault] = []
         with self._lock:
             for index, fault in enumerate(self._faults):
                 if not self._eligible(index, fault, now, route):
                     continue
-                if fault.kind in ERROR_KINDS and error is None:
-                    error = fault
+                if fault.kind in ERROR_KINDS:
+                    errors.append(fault)
                 elif fault.kind == "timeout" and timeout is None:
                     timeout = fault
                 elif fault.kind == "cutoff" and cutoff is None:
                     cutoff = fault
                 elif fault.kind == "omit":
                     omit.append(fault)
-        return FaultPlan(error, timeout, cutoff, tuple(omit))
+        return FaultPlan(tuple(errors), timeout, cutoff, tuple(omit))
 
     def fire(self, fault: Fault) -> bool:
         """Count one firing; False (and no count) if the rule has used up its `times`."""

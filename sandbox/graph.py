@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sandbox.api import ApiRequest, ApiResponse
+from sandbox.faults import Fault
 from sandbox.graph_errors import (
     GraphError,
     error_response,
@@ -97,10 +98,10 @@ class GraphApi:
         return handle_graph(state, request)
 
     def fault_response(
-        self, kind: str, state: PlatformState, request: ApiRequest
+        self, fault: Fault, state: PlatformState, request: ApiRequest
     ) -> ApiResponse | None:
-        """The Graph error for an error-kind fault."""
-        return fault_response(kind, state, request)
+        """The Graph error for an error-kind fault (None for X's kinds)."""
+        return fault_response(fault.kind, state, request)
 
     def listing_offset(self, request: ApiRequest) -> int | None:
         """Starting offset of a listing request (posts, comments, blocked), else None."""

@@ -6,10 +6,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sandbox.faults import Fault
-
-
-class ScenarioError(ValueError):
-    """A scenario refers to something that does not exist, or breaks the timeline."""
+from sandbox.scenario_base import GroundTruth, ScenarioError, require_aware
+from sandbox.x_scenario import X_ACTIONS, XAccountSpec, XAction, XScenarioBuilder, XState, XTruth
 
 
 @dataclass(frozen=True)
@@ -81,18 +79,9 @@ class BanAction:
     banned: bool = True
 
 
-Action = PostAction | CommentAction | HideAction | DeleteAction | BanAction
+Action = PostAction | CommentAction | HideAction | DeleteAction | BanAction | XAction
 
 DELETERS = ("page", "author", "platform")
-
-
-@dataclass(frozen=True)
-class GroundTruth:
-    """One moderation action taken by the page, as an auditor should eventually report it."""
-
-    kind: str  # comment_hidden | comment_unhidden | comment_deleted | user_blocked | user_unblocked
-    subject_id: str
-    at: datetime
 
 
 @dataclass(frozen=True)
@@ -139,6 +128,7 @@ class PlatformState:
     posts: dict[str, PostState] = field(default_factory=dict)
     comments: dict[str, CommentState] = field(default_factory=dict)
     banned: dict[str, list[BanState]] = field(default_factory=dict)
+    x: XState = field(default_factory=XState)
 
     def page_for_token(self, token: str) -> PageSpec | None:
         """The page whose access token this is, if any."""
@@ -198,6 +188,8 @@ class PlatformState:
             bans[:] = [b for b in bans if b.user_id != action.user_id]
             if action.banned:
                 bans.append(BanState(action.user_id, action.user_name, action.at))
+        elif isinstance(action, X_ACTIONS):
+            self.x.apply(action)
         else:
             raise ScenarioError(f"unknown action {action!r}")
 
@@ -239,16 +231,17 @@ class PlatformState:
 
 
 @dataclass
-class Scenario:
-    """Pages, timed actions and faults; `state_at(now)` replays the actions up to `now`."""
+class Scenario(XScenarioBuilder):
+    """Pages, X accounts, timed actions and faults; `state_at(now)` replays actions up to `now`."""
 
     start: datetime
     pages: list[PageSpec]
     actions: list[Action] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    x_accounts: list[XAccountSpec] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        _require_aware(self.start)
+        require_aware(self.start)
 
     # -- builder helpers -------------------------------------------------------------------
 
@@ -259,7 +252,7 @@ class Scenario:
     def add(self, *actions: Action) -> Scenario:
         """Append actions; returns the scenario for chaining."""
         for action in actions:
-            _require_aware(action.at)
+            require_aware(action.at)
             self.actions.append(action)
         return self
 
@@ -303,8 +296,12 @@ class Scenario:
 
     def state_at(self, now: datetime) -> PlatformState:
         """The platform as it stands at `now`: every action with `at <= now` applied in order."""
-        _require_aware(now)
-        state = PlatformState(now=now, pages={p.page_id: p for p in self.pages})
+        require_aware(now)
+        state = PlatformState(
+            now=now,
+            pages={p.page_id: p for p in self.pages},
+            x=XState(accounts={a.user_id: a for a in self.x_accounts}),
+        )
         for action in self.ordered_actions():
             if action.at > now:
                 break
@@ -317,8 +314,9 @@ class Scenario:
         self.state_at(last)
 
     def ground_truth(self, until: datetime | None = None) -> list[GroundTruth]:
-        """Moderation actions taken by the page (not by authors or the platform), in time order."""
+        """Moderation by pages and X accounts (not by authors or the platform), in time order."""
         truths: list[GroundTruth] = []
+        x_truth = XTruth({a.user_id: a for a in self.x_accounts})
         for action in self.ordered_actions():
             if until is not None and action.at > until:
                 break
@@ -330,10 +328,8 @@ class Scenario:
             elif isinstance(action, BanAction):
                 kind = "user_blocked" if action.banned else "user_unblocked"
                 truths.append(GroundTruth(kind, action.user_id, action.at))
+            else:
+                observed = x_truth.observe(action)
+                if observed is not None:
+                    truths.append(GroundTruth(*observed, action.at))
         return truths
-
-
-def _require_aware(moment: datetime) -> None:
-    """Refuse naive datetimes: the simulator's clock is always timezone-aware UTC."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ScenarioError(f"naive datetime {moment.isoformat()}; use timezone-aware UTC")

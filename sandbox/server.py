@@ -7,7 +7,7 @@ import logging
 import re
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,9 +16,10 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from sandbox.api import Api, ApiRequest, ApiResponse
-from sandbox.faults import ERROR_KINDS, Fault, FaultBook
+from sandbox.faults import Fault, FaultBook
 from sandbox.graph import GraphApi
 from sandbox.scenario import PlatformState, Scenario
+from sandbox.x_api import NOT_FOUND_STYLES, XApi
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class Simulator:
         self.base_url = ""
         self.timeout_sleep = 3.0
         self.request_log: list[tuple[str, str, dict[str, str]]] = []
-        self.router = Router(apis if apis is not None else [GraphApi()])
+        self.router = Router(apis if apis is not None else [GraphApi(), XApi()])
         self._faults = FaultBook(scenario.faults)
         self._lock = threading.Lock()
         self._now = scenario.start
@@ -156,6 +157,20 @@ class Simulator:
                 cached = self._states[now] = self.scenario.state_at(now)
             return cached
 
+    @property
+    def x_not_found_style(self) -> str:
+        """How X answers a lookup of a deleted or unknown tweet: "errors_200" or "http_404"."""
+        styles = [api.not_found_style for api in self.router.apis if isinstance(api, XApi)]
+        return styles[0] if styles else "errors_200"
+
+    @x_not_found_style.setter
+    def x_not_found_style(self, style: str) -> None:
+        if style not in NOT_FOUND_STYLES:
+            raise ValueError(f"unknown not-found style {style!r}; expected one of {NOT_FOUND_STYLES}")
+        for api in self.router.apis:
+            if isinstance(api, XApi):
+                api.not_found_style = style
+
     def add_fault(self, fault: Fault) -> None:
         """Add a fault rule on top of the scenario's own."""
         self._faults.add(fault)
@@ -172,7 +187,9 @@ class Simulator:
 
     # -- request handling ------------------------------------------------------------------
 
-    def respond(self, method: str, target: str) -> ApiResponse | None:
+    def respond(
+        self, method: str, target: str, headers: Mapping[str, str] | None = None
+    ) -> ApiResponse | None:
         """The answer to one request; None means: drop the connection without answering."""
         split = urlsplit(target)
         path = unquote(split.path)
@@ -188,15 +205,20 @@ class Simulator:
         if routed is None:
             return _not_served(path)
         api, request = routed
+        request = replace(
+            request,
+            headers={name.lower(): value for name, value in (headers or {}).items()},
+            target=target,
+        )
         plan = self._faults.plan(state.now, request.route)
 
         if plan.timeout is not None and self._faults.fire(plan.timeout):
             # Wait on the stop event so that stop() is never held up by a sleeping handler.
             self._stopping.wait(self.timeout_sleep)
 
-        if plan.error is not None and plan.error.kind in ERROR_KINDS:
-            answer = api.fault_response(plan.error.kind, state, request)
-            if answer is not None and self._faults.fire(plan.error):
+        for fault in plan.errors:
+            answer = api.fault_response(fault, state, request)
+            if answer is not None and self._faults.fire(fault):
                 return answer
 
         listing_end = None
@@ -257,7 +279,7 @@ class _Handler(BaseHTTPRequestHandler):
         if length:
             self.rfile.read(length)
         try:
-            answer = self.server.simulator.respond(method, self.path)
+            answer = self.server.simulator.respond(method, self.path, dict(self.headers.items()))
         except Exception:
             logger.exception("simulator failed on %s %s", method, redact(self.path))
             answer = ApiResponse(

@@ -15,6 +15,7 @@ import requests
 
 from sandbox import (
     Fault,
+    GroundTruth,
     PageSpec,
     Scenario,
     ScenarioError,
@@ -361,22 +362,32 @@ def test_deleting_a_comment_takes_its_replies_along() -> None:
 
 def test_demo_scenario_ground_truth_and_content() -> None:
     scenario = demo_scenario()
-    truth = scenario.ground_truth()
+    final = scenario.state_at(scenario.day(8))
+    everything = scenario.ground_truth()
+    assert len(everything) == 22  # 12 on the Page, 10 on the X account (test_x_simulator)
+
+    def on_page(truths: list[GroundTruth]) -> list[GroundTruth]:
+        return [t for t in truths if t.subject_id not in final.x.users | final.x.tweets]
+
+    truth = on_page(everything)
     assert len(truth) == 12
     assert Counter(t.kind for t in truth) == Counter(
         comment_hidden=4, comment_unhidden=1, comment_deleted=3, user_blocked=3, user_unblocked=1
     )
     first_audit = scenario.day(0, hour=23, minute=30)
-    assert len(scenario.ground_truth(until=first_audit)) == 2  # pre-existing hide and ban
-    assert all(8 <= t.at.hour <= 20 for t in truth)
-    final = scenario.state_at(scenario.day(8))
+    before_first = scenario.ground_truth(until=first_audit)
+    assert len(on_page(before_first)) == 2  # pre-existing hide and ban
+    assert len(before_first) == 5  # and on X: a block, a mute, a tweet posted restricted
+    assert all(8 <= t.at.hour <= 20 for t in everything)
     assert len(final.posts) == 6 and len(final.comments) >= 40
     assert len({c.author_id for c in final.comments.values()}) >= 15
     texts = " ".join(c.message for c in final.comments.values())
     for needle in ('<script>alert("x")</script>', "<b>kalın</b>", "'; DROP TABLE comments; --"):
         assert needle in texts
     assert set("İıŞşĞğÜüÖöÇç") <= set(texts)
-    assert {f.kind for f in scenario.faults} == {"cutoff", "omit", "http500", "throttle_page"}
+    assert {f.kind for f in scenario.faults} == {
+        "cutoff", "omit", "http500", "throttle_page", "x_rate_limit", "x_rate_limit_no_reset"
+    }  # fmt: skip
     omitted = next(f.item_id for f in scenario.faults if f.kind == "omit")
     assert omitted not in {t.subject_id for t in truth}
 
