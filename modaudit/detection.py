@@ -40,7 +40,7 @@ class DetectionOutcome:
 
 
 def detect(session: Session, *, account_id: int, platform: str, run_id: int, snapshot: Snapshot,
-           collector: Collector, clock: Callable[[], datetime]) -> DetectionOutcome:
+           collector: Collector | None, clock: Callable[[], datetime]) -> DetectionOutcome:
     """Everything DESIGN §5 asks after a snapshot is saved, inside the caller's transaction."""
     outcome = DetectionOutcome()
     first = store.is_first_collection(session, account_id, run_id)
@@ -66,11 +66,11 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
 
 
 def _confirm_candidates(session: Session, platform: str, run_id: int, snapshot: Snapshot,
-                        collector: Collector, clock: Callable[[], datetime],
+                        collector: Collector | None, clock: Callable[[], datetime],
                         outcome: DetectionOutcome) -> list[NewEvent]:
     candidates = deletion_candidates(session, [run_id])
     outcome.candidates = len(candidates)
-    if not candidates:
+    if not candidates or collector is None:  # an archive run lists no comments
         return []
     try:
         collector.check_token()  # "gone" means nothing if the token no longer reads anything

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,18 @@ def _postgres_or_skip() -> str:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database URL with an empty schema, dropped afterwards."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'modaudit.db'}"
+    with scratch_database(request.param, tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def scratch_database(kind: str, directory: Path) -> Iterator[str]:
+    """An empty SQLite file in `directory` or PostgreSQL schema (`kind`), dropped afterwards.
+
+    `db_url` for function-scoped tests; module-scoped fixtures call it directly.
+    """
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'modaudit.db'}"
         return
     base = _postgres_or_skip()
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -67,10 +78,12 @@ def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ConfigWrite
     """Write a modaudit.toml for Facebook pages served by a simulator; tokens go into the env."""
 
     def write(db_url: str, base_url: str, pages: list, *, extra: str = "",
-              timeout: float = 2.0, name: str = "modaudit.toml") -> Path:
+              timeout: float = 2.0, name: str = "modaudit.toml", x_accounts: tuple = (),
+              x_oauth2: bool = False) -> Path:
         lines = [
             "[database]", f'url = "{db_url}"',
             "[facebook]", f'graph_base_url = "{base_url}"',
+            "[x]", f'api_base_url = "{base_url}"', "rate_limit_max_wait_seconds = 2",
             "[collect]", f"timeout_seconds = {timeout}", "max_retries = 2", "backoff_seconds = 0.01",
             extra,
         ]
@@ -80,6 +93,16 @@ def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ConfigWrite
             lines += ["[[accounts]]", f'name = "page-{index}"', 'platform = "facebook"',
                       f'account_id = "{page.page_id}"', 'institution = "Test Valiliği"',
                       f'page_token_env = "{env}"']
+        for index, account in enumerate(x_accounts):
+            lines += ["[[accounts]]", f'name = "x-{index}"', 'platform = "x"',
+                      f'account_id = "{account.user_id}"', 'institution = "Test Valiliği"']
+            keys = ["bearer_token"] if x_oauth2 else ["consumer_key", "consumer_secret",
+                                                      "access_token", "access_token_secret"]
+            for key in keys:
+                env = f"TEST_X_{index}_{key.upper()}"
+                value = account.oauth2_user_token if key == "bearer_token" else getattr(account, key)
+                monkeypatch.setenv(env, value)
+                lines.append(f'{key}_env = "{env}"')
         path = tmp_path / name
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
