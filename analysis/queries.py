@@ -46,9 +46,9 @@ class FindingRow:
         return data
 
 
-def list_findings(session: Session, account: str | None = None,
-                  status: str | None = None) -> list[FindingRow]:
-    """Findings, oldest first, optionally for one account name and one status."""
+def list_findings(session: Session, account: str | None = None, status: str | None = None, *,
+                  since: datetime | None = None, until: datetime | None = None) -> list[FindingRow]:
+    """Findings, oldest first, optionally for one account, one status and detected in [since, until)."""
     latest_review = (select(FindingReview.finding_id, FindingReview.reviewed_by, FindingReview.note)
                      .order_by(FindingReview.id).subquery())
     query = (
@@ -67,6 +67,10 @@ def list_findings(session: Session, account: str | None = None,
         query = query.where(Account.name == account)
     if status:
         query = query.where(Finding.status == status)
+    if since is not None:
+        query = query.where(Finding.detected_at >= since)
+    if until is not None:
+        query = query.where(Finding.detected_at < until)
     reviews: dict[int, tuple[str, str]] = {
         fid: (by, note) for fid, by, note in session.execute(select(latest_review))
     }

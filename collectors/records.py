@@ -31,6 +31,10 @@ class PlatformError(CollectorError):
     """Any other failure: server errors, timeouts, malformed answers."""
 
 
+class Interrupted(CollectorError):
+    """Collection was stopped on request (a service shutting down) between two listings."""
+
+
 @dataclass(frozen=True)
 class PostRecord:
     """One post of the audited account."""

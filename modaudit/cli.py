@@ -232,6 +232,116 @@ def verify(ctx: click.Context) -> None:
     console.print(f"{checked} events verified, chain intact")
 
 
+@cli.group()
+def report() -> None:
+    """Reports for the managers of each institution."""
+
+
+def _iso_week(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from analysis.periods import parse_week
+
+    if value is None:
+        return None
+    try:
+        return parse_week(value).label
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@report.command()
+@click.option("--week", callback=_iso_week, metavar="YYYY-Www",
+              help="ISO week [default: the last complete week in the configured time zone].")
+@click.option("--institution", help="Only this institution.")
+@click.option("--out", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write the HTML here, with its CSV and chart beside it.")
+@click.option("--send", is_flag=True, help="Email it to the managers (once per institution and week).")
+@click.option("--force", is_flag=True, help="With --send: send again even if already sent.")
+@click.pass_context
+def weekly(ctx: click.Context, week: str | None, institution: str | None, out: str | None,
+           send: bool, force: bool) -> None:
+    """Build the weekly report; without --send or --out, print its text."""
+    outcomes = jobs.weekly_report(ctx.obj["config_path"], week, institution, send=send, force=force,
+                                  out=out)
+    undelivered = []
+    for outcome in outcomes:
+        head = f"{outcome.institution} {outcome.period}: {outcome.new_findings} new findings"
+        for path in outcome.files:
+            console.print(f"{head}: wrote {path}", markup=False)
+        if not send and not out:
+            click.echo(outcome.text)
+        elif outcome.status == "sent":
+            failed = "".join(f"; not delivered to {r}: {why}" for r, why in outcome.failures.items())
+            console.print(f"{head}: sent to {', '.join(outcome.delivered)}{failed}", markup=False)
+        elif outcome.status == "already_sent" and outcome.sent_at:
+            console.print(f"{outcome.institution} {outcome.period}: already sent "
+                          f"{outcome.sent_at:%Y-%m-%d %H:%M} UTC (--force to send again)", markup=False)
+        elif outcome.status == "no_recipients":
+            undelivered.append(f"{outcome.institution} {outcome.period}: no managers configured")
+        elif outcome.status == "not_delivered":
+            reasons = "; ".join(f"{r}: {why}" for r, why in outcome.failures.items())
+            undelivered.append(f"{outcome.institution} {outcome.period}: not delivered ({reasons})")
+    if undelivered:
+        raise click.ClickException(" | ".join(undelivered))
+
+
+@cli.command()
+@click.pass_context
+def serve(ctx: click.Context) -> None:
+    """Run the scheduler in the foreground: nightly audits, weekly reports, retention."""
+    import scheduler
+    from modaudit.locks import LockHeld
+
+    logging.getLogger("modaudit").setLevel(logging.INFO)  # one line per job start and end
+    try:
+        sys.exit(scheduler.serve(ctx.obj["config_path"]))
+    except LockHeld as exc:
+        raise click.ClickException(f"another scheduler already serves this database: {exc}") from None
+
+
+@cli.command(name="jobs")
+@click.pass_context
+def jobs_command(ctx: click.Context) -> None:
+    """Show each scheduled job with its schedule and next run time."""
+    import scheduler
+
+    config = _config(ctx)
+    table = Table("job", "schedule", f"next run ({config.schedule.timezone})")
+    for job_id, schedule, next_run in scheduler.next_runs(config):
+        table.add_row(Text(job_id), Text(schedule),
+                      Text(next_run.strftime("%Y-%m-%d %H:%M %a") if next_run else "-"))
+    console.print(table)
+
+
+@cli.command()
+@click.pass_context
+def purge(ctx: click.Context) -> None:
+    """Erase comment text and names older than `[retention]`, unless a finding needs them."""
+    result = jobs.purge(ctx.obj["config_path"])
+    console.print(f"{result.comments_erased} comments' text erased, "
+                  f"{result.comments_kept_for_findings} kept as evidence of findings, "
+                  f"{result.list_names_erased} list names erased")
+
+
+@cli.group(name="import")
+def import_() -> None:
+    """Import evidence from files the account owner downloaded."""
+
+
+@import_.command(name="x-archive")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--account", "account_name", required=True, help="The configured X account it belongs to.")
+@click.pass_context
+def x_archive(ctx: click.Context, archive: Path, account_name: str) -> None:
+    """Store the block and mute lists of an X archive zip as an `archive` run."""
+    from collectors.records import CollectorError
+
+    try:
+        result = jobs.import_x_archive(ctx.obj["config_path"], account_name, archive)
+    except (CollectorError, jobs.ArchiveRefused) as exc:
+        raise click.ClickException(f"{archive.name}: nothing imported: {exc}") from None
+    _print_results([result])
+
+
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("modaudit-demo"), show_default=True, help="Output folder.")

@@ -30,6 +30,9 @@ class ScheduleConfig:
     timezone: str = "Europe/Istanbul"
     nightly_audit: str = "30 2 * * *"
     weekly_report: str = "0 8 * * mon"
+    retention: str = "0 4 * * *"
+    misfire_grace_seconds: int = 6 * 3600  # a run missed while the service was down still runs
+    shutdown_grace_seconds: int = 8  # after SIGTERM, how long a scan may take to stop
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "platform": PLATFORMS,
 }
 _POSITIVE = {"collect.window_days", "collect.timeout_seconds", "retention.comment_text_days",
-             "smtp.port"}
+             "smtp.port", "schedule.misfire_grace_seconds", "schedule.shutdown_grace_seconds"}
 
 
 def _toml_key(name: str) -> str:
@@ -228,11 +231,13 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     sections = {name: _build(cls, data.get(name, {}), name, f"{name}.")
                 for name, cls in _SECTIONS.items()}
     try:
-        ZoneInfo(sections["schedule"].timezone)
+        zone = ZoneInfo(sections["schedule"].timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
             f"schedule.timezone: unknown time zone {sections['schedule'].timezone!r}"
         ) from None
+    for key in ("nightly_audit", "weekly_report", "retention"):
+        cron_trigger(getattr(sections["schedule"], key), zone, f"schedule.{key}")
     raw_accounts = data.get("accounts", [])
     if not isinstance(raw_accounts, list):
         raise ConfigError("accounts: expected an array of tables ([[accounts]])")
@@ -250,6 +255,24 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         _check_account(account, account_path)
         accounts.append(account)
     return Config(accounts=accounts, path=path, **sections)
+
+
+def cron_trigger(expression: str, zone: ZoneInfo, key_path: str = "schedule") -> Any:
+    """An APScheduler CronTrigger from a crontab line (5 fields, or 6 with seconds first)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = expression.split()
+    try:
+        if len(fields) == 5:
+            return CronTrigger.from_crontab(expression, timezone=zone)
+        if len(fields) == 6:
+            second, minute, hour, day, month, day_of_week = fields
+            return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month,
+                               day_of_week=day_of_week, timezone=zone)
+    except ValueError as exc:
+        raise ConfigError(f"{key_path}: invalid crontab {expression!r} ({exc})") from None
+    raise ConfigError(f"{key_path}: a crontab needs 5 fields (or 6 with seconds first), "
+                      f"got {expression!r}")
 
 
 def load_config(path: str | Path) -> Config:

@@ -15,14 +15,18 @@ from modaudit.db import make_engine, upgrade
 
 DEMO_DAYS = 8
 AUDIT_TIME = timedelta(hours=23, minutes=30)  # 02:30 in Istanbul, the nightly default
+DEMO_WEEK = "2026-W47"  # Monday 16 - Sunday 22 November 2026, the nights with most findings
 
 
-def _write_config(out_dir: Path, base_url: str, pages: list, database: Path) -> Path:
+def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
+                  database: Path) -> Path:
     lines = [
         "# Written by `modaudit demo`: the simulator's address changes on every run.",
         "[database]", f'url = "sqlite:///{database.as_posix()}"',
         "[facebook]", f'graph_base_url = "{base_url}"',
+        "[x]", f'api_base_url = "{base_url}"', "rate_limit_max_wait_seconds = 5",
         "[collect]", "timeout_seconds = 2.0", "max_retries = 2", "backoff_seconds = 0.05",
+        "[report]", "nightly_alerts = false  # the demo sends no email",
     ]
     for index, page in enumerate(pages):
         lines += [
@@ -31,6 +35,12 @@ def _write_config(out_dir: Path, base_url: str, pages: list, database: Path) -> 
             f"institution = {_toml_string(page.name)}",
             'managers = ["yonetici@example.gov.tr"]', f'page_token_env = "{_token_env(index)}"',
         ]
+    for index, account in enumerate(x_accounts):
+        lines += [
+            "[[accounts]]", f'name = "demo-x-{index + 1}"', 'platform = "x"',
+            f'account_id = "{account.user_id}"', f'handle = "{account.username}"',
+            'institution = "Örnek Valiliği"', 'managers = ["yonetici@example.gov.tr"]',
+        ] + [f'{key}_env = "{_x_env(index, key)}"' for key in X_KEYS]
     path = out_dir / "modaudit.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -38,6 +48,13 @@ def _write_config(out_dir: Path, base_url: str, pages: list, database: Path) -> 
 
 def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+X_KEYS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+
+
+def _x_env(index: int, key: str) -> str:
+    return f"MODAUDIT_DEMO_X_{index + 1}_{key.upper()}"
 
 
 def _token_env(index: int) -> str:
@@ -61,9 +78,13 @@ def run_demo(out_dir: Path, console: Console) -> bool:
     database = _fresh_database(out_dir)
     scenario = demo_scenario()
     with Simulator(scenario) as simulator:
-        config_path = _write_config(out_dir, simulator.base_url, scenario.pages, database)
+        config_path = _write_config(out_dir, simulator.base_url, scenario.pages,
+                                    scenario.x_accounts, database)
         for index, page in enumerate(scenario.pages):
             os.environ[_token_env(index)] = page.token
+        for index, account in enumerate(scenario.x_accounts):
+            for key in X_KEYS:
+                os.environ[_x_env(index, key)] = getattr(account, key)
         config = load_config(config_path)
         engine = make_engine(config.database.url)
         upgrade(engine)
@@ -84,6 +105,12 @@ def run_demo(out_dir: Path, console: Console) -> bool:
         events = list_events(session)
     engine.dispose()
     print_findings_table(findings, config, console.print)
+    # The audited week's report for the managers, as files (nothing is sent).
+    for outcome in jobs.weekly_report(config_path, DEMO_WEEK, send=False,
+                                      out=str(out_dir / f"weekly-report-{DEMO_WEEK}.html"),
+                                      now=last_audit + timedelta(hours=6)):
+        console.print(f"weekly report {outcome.period} ({outcome.new_findings} new findings): "
+                      f"{outcome.files[0]}", markup=False)
     truth = {(action.kind, action.subject_id) for action in scenario.ground_truth(until=last_audit)}
     recorded = {(event.kind, event.subject_id) for event in events}
     detected = len(truth & recorded)

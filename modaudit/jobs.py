@@ -1,4 +1,4 @@
-"""The three verbs: scan one account, audit all accounts (the weekly report comes later).
+"""The three verbs: scan one account, audit all accounts (then nightly alerts), weekly report.
 
 Jobs take only ids and primitives, so any executor can run them, and read the clock once.
 """
@@ -11,15 +11,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from collectors.records import CollectorError, RunWarning
-from modaudit import store
+from analysis.periods import last_complete_week, parse_week
+from collectors.records import CollectorError, Interrupted, RunWarning
+from modaudit import reports, retention, store
 from modaudit.config import Config, ConfigError, load_config
 from modaudit.db import check_schema, make_engine, utcnow
 from modaudit.detection import detect
+from modaudit.locks import LockHeld, account_lock
 from modaudit.platforms import build_collector
+from modaudit.retention import PurgeResult
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -61,31 +64,89 @@ def scan_account(config_path: str | Path, account_name: str, kind: str = "on_dem
 
 
 def audit_all(config_path: str | Path, kind: str = "nightly", now: datetime | None = None,
-              progress: Callable[[str, int, int], None] | None = None) -> list[RunResult]:
+              progress: Callable[[str, int, int], None] | None = None,
+              should_stop: Callable[[], bool] | None = None) -> list[RunResult]:
     """Scan every configured account; one failing account never stops the others."""
     config = load_config(config_path)
     engine = open_store(config)
     results = []
     try:
         for account in config.accounts:
+            if should_stop is not None and should_stop():
+                log.warning("audit stopped before account %s: shutting down", account.name)
+                break
             def account_progress(done: int, total: int, name: str = account.name) -> None:
                 if progress:
                     progress(name, done, total)
-            results.append(run_scan(engine, config, account.name, kind, now, account_progress))
+            results.append(run_scan(engine, config, account.name, kind, now, account_progress,
+                                    should_stop))
+        if config.report.nightly_alerts:
+            reports.alert_quietly(engine, config, now if now is not None else utcnow())
     finally:
         engine.dispose()
     return results
 
 
+def weekly_report(config_path: str | Path, week: str | None = None, institution: str | None = None,
+                  send: bool = True, force: bool = False, out: str | None = None,
+                  now: datetime | None = None) -> list[reports.ReportOutcome]:
+    """The weekly report of `week` (default: the last complete ISO week), per institution."""
+    config = load_config(config_path)
+    now = now if now is not None else utcnow()
+    period = parse_week(week) if week else last_complete_week(now, config.tz)
+    engine = open_store(config)
+    try:
+        return reports.run_weekly_report(engine, config, period, now=now, institution=institution,
+                                         send=send, force=force, out=Path(out) if out else None)
+    finally:
+        engine.dispose()
+
+
+def send_nightly_alerts(config_path: str | Path,
+                        now: datetime | None = None) -> list[reports.AlertOutcome]:
+    """Email managers the open high-severity findings not yet alerted (once per finding)."""
+    config = load_config(config_path)
+    engine = open_store(config)
+    try:
+        return reports.run_nightly_alerts(engine, config, now if now is not None else utcnow())
+    finally:
+        engine.dispose()
+
+
 def run_scan(engine: Engine, config: Config, account_name: str, kind: str,
-             now: datetime | None = None, progress: Progress | None = None) -> RunResult:
-    """Scan one account on an open engine (the body of `scan_account`)."""
+             now: datetime | None = None, progress: Progress | None = None,
+             should_stop: Callable[[], bool] | None = None) -> RunResult:
+    """Scan one account on an open engine under its account lock (the body of `scan_account`).
+
+    A scan of the same account already under way elsewhere makes this one `busy`, not a second
+    collection; `should_stop` is polled between listings so a service can shut down cleanly.
+    """
+    account = config.account(account_name)
+    with Session(engine) as session, session.begin():
+        account_id = store.sync_accounts(session, config.accounts, utcnow())[account.name]
+    try:
+        with account_lock(engine, account_id, account.name):
+            return _scan_locked(engine, config, account_id, account_name, kind, now, progress,
+                                should_stop)
+    except LockHeld as exc:
+        log.warning("account %s is busy: %s", account.name, exc)
+        return RunResult(account=account.name, run_id=None, status="busy",
+                         warnings=[RunWarning("account_busy", f"a scan is already running: {exc}")])
+
+
+def _scan_locked(engine: Engine, config: Config, account_id: int, account_name: str, kind: str,
+                 now: datetime | None, progress: Progress | None,
+                 should_stop: Callable[[], bool] | None) -> RunResult:
     account = config.account(account_name)
     def clock() -> datetime:
         return now if now is not None else utcnow()
+    def checked_progress(done: int, total: int) -> None:
+        if should_stop is not None and should_stop():
+            raise Interrupted("the service is shutting down")
+        if progress:
+            progress(done, total)
     with Session(engine) as session, session.begin():
-        account_ids = store.sync_accounts(session, config.accounts, clock())
-        account_id = account_ids[account.name]
+        # Under the account lock, a run still `running` was left by a killed process.
         store.close_interrupted_runs(session, account_id, clock())
         run_id = store.start_run(session, account_id, kind, clock())
     result = RunResult(account=account.name, run_id=run_id, status="failed")
@@ -94,9 +155,9 @@ def run_scan(engine: Engine, config: Config, account_name: str, kind: str,
         fetched_at = clock()
         snapshot = collector.collect(now=fetched_at,
                                      since=fetched_at - timedelta(days=config.collect.window_days),
-                                     progress=progress)
+                                     progress=checked_progress)
     except (CollectorError, ConfigError) as exc:
-        code = "config" if isinstance(exc, ConfigError) else type(exc).__name__
+        code = {ConfigError: "config", Interrupted: "interrupted"}.get(type(exc), type(exc).__name__)
         result.warnings = [RunWarning(code, str(exc))]
         with Session(engine) as session, session.begin():
             store.finish_run(session, run_id, None, clock(), result.warnings, failed=True)
@@ -130,3 +191,59 @@ def run_scan(engine: Engine, config: Config, account_name: str, kind: str,
              result.status, result.events, result.findings_opened)
     return result
 
+
+
+class ArchiveRefused(Exception):
+    """An archive that would rewrite history rather than add to it."""
+
+
+def import_x_archive(config_path: str | Path, account_name: str, archive_path: str | Path,
+                     now: datetime | None = None) -> RunResult:
+    """Store an X archive's block/mute lists as an `archive` run and diff them like any snapshot.
+
+    The archive is read and checked completely before anything is written; then the run, its
+    lists, the events and the findings are committed in one transaction.
+    """
+    from collectors.x_archive import read_archive
+    from modaudit.db import Run
+
+    config = load_config(config_path)
+    account = config.account(account_name)
+    if account.platform != "x":
+        raise ConfigError(f"account {account_name!r} is on {account.platform}, not X")
+    now = now if now is not None else utcnow()
+    snapshot = read_archive(archive_path, account.account_id, fetched_at=now)
+    engine = open_store(config)
+    try:
+        with Session(engine) as session, session.begin():
+            account_id = store.sync_accounts(session, config.accounts, now)[account.name]
+            latest = session.scalar(
+                select(func.max(Run.fetched_at))
+                .where(Run.account_id == account_id, Run.status.in_(("ok", "partial")))
+            )
+            if latest is not None and snapshot.fetched_at < latest:
+                raise ArchiveRefused(
+                    f"the archive was generated {snapshot.fetched_at:%Y-%m-%d %H:%M} UTC, before the "
+                    f"account's last collection ({latest:%Y-%m-%d %H:%M} UTC); importing it would "
+                    "reorder history")
+            run_id = store.start_run(session, account_id, "archive", now)
+            store.save_snapshot(session, account_id, run_id, snapshot)
+            outcome = detect(session, account_id=account_id, platform="x", run_id=run_id,
+                             snapshot=snapshot, collector=None, clock=lambda: now)
+            status = store.finish_run(session, run_id, snapshot, now, snapshot.warnings)
+    finally:
+        engine.dispose()
+    return RunResult(account=account.name, run_id=run_id, status=status, events=outcome.events,
+                     findings_opened=outcome.findings_opened, findings_closed=outcome.findings_closed)
+
+
+def purge(config_path: str | Path, now: datetime | None = None) -> PurgeResult:
+    """Apply `[retention]`: erase old comment text and names that no finding needs."""
+    config = load_config(config_path)
+    engine = open_store(config)
+    try:
+        with Session(engine) as session, session.begin():
+            return retention.purge(session, comment_text_days=config.retention.comment_text_days,
+                                   now=now if now is not None else utcnow())
+    finally:
+        engine.dispose()

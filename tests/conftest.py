@@ -61,6 +61,18 @@ def scratch_database(kind: str, directory: Path) -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def report_world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """Two institutions audited over two weeks (tests/report_world.py), once per database.
+
+    Shared by the report and delivery tests, which must not change its findings.
+    """
+    from tests.report_world import module_world
+
+    with module_world(request.param, tmp_path_factory.mktemp("report-world")) as world:
+        yield world
+
+
 @pytest.fixture
 def migrated(db_url: str) -> str:
     """A database URL whose schema is at head."""

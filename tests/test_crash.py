@@ -61,7 +61,8 @@ def test_sigkill_mid_audit_then_rerun_is_consistent(migrated: str, write_config)
         assert statuses == ["ok", "ok", "ok", "running"]  # page 1 committed, page 2 killed
 
         simulator.timeout_sleep = 0.0
-        assert [r.status for r in jobs.audit_all(config_path)] == ["ok", "ok"]
+        rerun = jobs.audit_all(config_path)
+        assert [r.status for r in rerun] == ["ok", "ok"], [r.warnings for r in rerun]
 
     with Session(engine) as session:
         runs = list(session.scalars(select(Run).order_by(Run.id)))

@@ -1,0 +1,206 @@
+"""The report's words in Turkish and English, and dates in the reader's language (no locale needed)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+# Quoted verbatim from İlke Kararı 2021/81 (shared/ilke-karari-2021-81.txt).
+CLAUSE_2_TR = (
+    "Dil, ırk, etnik köken, renk, cinsiyet, siyasi düşünce, felsefi inanç, din, mezhep, servet, "
+    "medeni hâl, sağlık durumu, engellilik, yaş, kılık ve kıyafet ve benzeri nedenlere dayalı "
+    "olarak ayrımcılık yapmamalı ve kullanıcıları veya yorumlarını silmemeli ya da "
+    "engellememelidir."
+)
+MANAGERS_DUTY_TR = (
+    "Yönetici kamu görevlisi, kurumsal sosyal medya hesabının etik ilkelere uygun olarak "
+    "yönetilmesi amacıyla gerekli tedbirleri alır, denetim ve gözetim görevini özenle yürütür."
+)
+CLAUSE_2_EN = (
+    "When using the institutional social media account, the public official must not "
+    "discriminate on grounds such as language, race, ethnic origin, colour, sex, political "
+    "opinion, philosophical belief, religion, sect, wealth, marital status, health, disability, "
+    "age, dress and the like, and must not delete or block users or their comments."
+)
+MANAGERS_DUTY_EN = (
+    "The managing official takes the measures needed for the institutional social media account "
+    "to be run in line with the ethical principles, and carries out supervision with care."
+)
+
+_MONTHS = {
+    "tr": ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül",
+           "Ekim", "Kasım", "Aralık"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+_DAYS = {
+    "tr": ("Pazartesi", "Salı", "Çarşamba", "Perşembe", "Cuma", "Cumartesi", "Pazar"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_SHORT_DAYS = {
+    "tr": ("Pzt", "Sal", "Çar", "Per", "Cum", "Cmt", "Paz"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+_TERMS: dict[str, dict[str, str]] = {
+    "tr": {
+        # kinds
+        "comment_hidden": "yorum gizlendi", "comment_unhidden": "yorum yeniden gösterildi",
+        "comment_deleted": "yorum silindi", "reply_deleted_by_author": "yanıtı yazarı sildi",
+        "user_blocked": "kullanıcı engellendi", "user_unblocked": "engel kaldırıldı",
+        "user_muted": "kullanıcı sessize alındı", "user_unmuted": "sessize alma kaldırıldı",
+        "replies_restricted": "yanıtlar kısıtlandı", "replies_reopened": "yanıtlar yeniden açıldı",
+        # severities
+        "high": "yüksek", "medium": "orta", "low": "düşük", "review": "incelenmeli",
+        # statuses
+        "open": "açık", "justified": "gerekçeli", "confirmed": "ihlal teyit edildi",
+        "dismissed": "yersiz", "closed": "kapandı",
+        # actors and sources
+        "account": "hesap", "author": "yazar", "platform": "platform", "unknown": "bilinmiyor",
+        "snapshot_diff": "iki denetimin karşılaştırması", "lookup": "kimlikle sorgu",
+        "webhook": "webhook bildirimi", "archive": "arşiv", "hidden": "gizli", "visible": "görünür",
+    },
+    "en": {
+        "comment_hidden": "comment hidden", "comment_unhidden": "comment unhidden",
+        "comment_deleted": "comment deleted", "reply_deleted_by_author": "reply deleted by its author",
+        "user_blocked": "user blocked", "user_unblocked": "user unblocked",
+        "user_muted": "user muted", "user_unmuted": "user unmuted",
+        "replies_restricted": "replies restricted", "replies_reopened": "replies reopened",
+        "high": "high", "medium": "medium", "low": "low", "review": "to review",
+        "open": "open", "justified": "justified", "confirmed": "confirmed breach",
+        "dismissed": "dismissed", "closed": "closed",
+        "account": "the account", "author": "the author", "platform": "the platform",
+        "unknown": "unknown",
+        "snapshot_diff": "comparison of two audits", "lookup": "lookup by id",
+        "webhook": "webhook notification", "archive": "archive", "hidden": "hidden",
+        "visible": "visible",
+    },
+}
+
+LABELS: dict[str, dict[str, str]] = {
+    "tr": {
+        "title": "modaudit haftalık rapor", "alert_title": "modaudit uyarı",
+        "week": "Hafta", "institution": "Kurum", "accounts": "Hesaplar",
+        "rule": "Denetlenen kural",
+        "rule_source": "Kamu Görevlileri Etik Kurulu, İlke Kararı 2021/81 (20.09.2021), "
+                       "Sosyal Medya Etik İlkeleri — Kurumsal sosyal medya hesabının kullanımı, (2)",
+        "duty_source": "Yöneticilerin Sorumluluğu, (1)",
+        "summary": "Özet", "new_this_week": "Bu hafta yeni bulgu", "previous_week": "Önceki hafta",
+        "open_now": "Açık bulgu", "blocked_now": "Şu an engelli kullanıcı",
+        "reviews_week": "Bu hafta yapılan inceleme",
+        "chart": "Günlere göre yeni bulgular", "chart_alt": "Günlere ve önem derecesine göre yeni bulgular",
+        "by_kind": "Türe göre yeni bulgular", "by_account": "Hesaba göre yeni bulgular",
+        "kind": "Tür", "account": "Hesap", "this_week": "Bu hafta", "count": "Sayı",
+        "new_findings": "Bu haftanın bulguları", "open_findings": "Açık bulgular ve kanıtları",
+        "open_note": "Rapor anında açık olan bulgular, hangi hafta tespit edilmiş olurlarsa olsunlar.",
+        "subject": "Kullanıcı / yorum", "when": "Ne zaman", "severity": "Önem",
+        "status": "Durum", "reviewed_by": "İnceleyen", "note": "Not", "none": "Yok.",
+        "blocked": "Şu an engelli kullanıcılar", "blocked_since": "Engellendiği zaman",
+        "duration": "Süre", "finding": "Bulgu",
+        "reviews": "Bu hafta yapılan incelemeler", "change": "Değişiklik", "reviewed_at": "Tarih",
+        "health": "Veri toplama durumu", "runs": "Denetimler", "ok": "tam", "partial": "eksik",
+        "failed": "başarısız", "api_calls": "API çağrısı", "last_success": "Son başarılı denetim",
+        "warnings": "Uyarılar", "never": "hiç", "no_runs": "Bu hafta hiç denetim yapılmadı.",
+        "unobservable": "Gözlemlenemeyenler",
+        "actor": "İşlemi yapan", "source": "Kaynak", "evidence": "Kanıt",
+        "how_to_review": "Bir bulguyu incelemek için:",
+        "generated": "Rapor oluşturma zamanı", "times_in": "Saatler {zone} saat dilimindedir.",
+        "csv_note": "Bu haftanın bulguları ekteki CSV dosyasındadır.",
+        "alert_intro": "Son denetimde yüksek önem derecesinde yeni bulgular var:",
+        "not_proof": "Bulgu olmaması, kuralın çiğnenmediğinin kanıtı değildir; aşağıdaki "
+                     "sınırlamalara bakınız.",
+    },
+    "en": {
+        "title": "modaudit weekly report", "alert_title": "modaudit alert",
+        "week": "Week", "institution": "Institution", "accounts": "Accounts",
+        "rule": "The rule audited",
+        "rule_source": "Public Officials Ethics Board, Decision 2021/81 (20.09.2021), Social Media "
+                       "Ethics Principles — Using the institutional social media account, (2)",
+        "duty_source": "Responsibility of managers, (1)",
+        "summary": "Summary", "new_this_week": "New findings this week",
+        "previous_week": "Week before", "open_now": "Open findings",
+        "blocked_now": "Users currently blocked", "reviews_week": "Reviews this week",
+        "chart": "New findings per day", "chart_alt": "New findings per day and severity",
+        "by_kind": "New findings by kind", "by_account": "New findings by account",
+        "kind": "Kind", "account": "Account", "this_week": "This week", "count": "Count",
+        "new_findings": "This week's findings", "open_findings": "Open findings and their evidence",
+        "open_note": "Findings open when the report was made, whichever week they were found in.",
+        "subject": "User / comment", "when": "When", "severity": "Severity",
+        "status": "Status", "reviewed_by": "Reviewed by", "note": "Note", "none": "None.",
+        "blocked": "Users currently blocked", "blocked_since": "Blocked",
+        "duration": "For", "finding": "Finding",
+        "reviews": "Reviews made this week", "change": "Change", "reviewed_at": "When",
+        "health": "Collection health", "runs": "Runs", "ok": "ok", "partial": "partial",
+        "failed": "failed", "api_calls": "API calls", "last_success": "Last successful run",
+        "warnings": "Warnings", "never": "never", "no_runs": "No audit ran this week.",
+        "unobservable": "Not observable",
+        "actor": "Actor", "source": "Source", "evidence": "Evidence",
+        "how_to_review": "To review a finding:",
+        "generated": "Report generated", "times_in": "Times are in the {zone} time zone.",
+        "csv_note": "This week's findings are in the attached CSV file.",
+        "alert_intro": "The last audit found new high-severity findings:",
+        "not_proof": "No finding is not proof that the rule was kept; see the limits below.",
+    },
+}
+
+_PHRASES: dict[str, dict[str, str]] = {
+    "tr": {"between": "{after} ile {before} arasında", "before": "{before} öncesinde",
+           "first_audit": " (ilk denetimden önce)", "days_range": "{low}–{high} gün",
+           "days_min": "en az {low} gün", "subject_weekly": "modaudit haftalık rapor — {inst} — {week}",
+           "subject_alert": "modaudit uyarı — {inst} — {account}: {n} yeni yüksek önemde bulgu"},
+    "en": {"between": "between {after} and {before}", "before": "before {before}",
+           "first_audit": " (before the first audit)", "days_range": "{low}–{high} days",
+           "days_min": "at least {low} days", "subject_weekly": "modaudit weekly report — {inst} — {week}",
+           "subject_alert": "modaudit alert — {inst} — {account}: {n} new high-severity findings"},
+}
+
+EVIDENCE_KEYS: dict[str, dict[str, str]] = {
+    "tr": {"first_seen_at": "ilk görüldü", "last_seen_at": "son görüldü",
+           "missing_since": "listede yok", "confirmed_at": "sorguyla doğrulandı",
+           "last_complete_listing_at": "son tam listeleme", "seen_hidden_at": "gizli görüldü",
+           "seen_visible_at": "görünür görüldü", "last_seen_before": "önceki görülme",
+           "seen_on_list_at": "listede görüldü", "previous_complete_fetch": "önceki tam liste",
+           "missing_from_list_at": "listeden çıktı", "lookup": "platformun yanıtı",
+           "previously": "önceki durum"},
+    "en": {"first_seen_at": "first seen", "last_seen_at": "last seen",
+           "missing_since": "missing since", "confirmed_at": "confirmed by lookup",
+           "last_complete_listing_at": "last complete listing", "seen_hidden_at": "seen hidden",
+           "seen_visible_at": "seen visible", "last_seen_before": "seen before",
+           "seen_on_list_at": "seen on the list", "previous_complete_fetch": "previous complete list",
+           "missing_from_list_at": "gone from the list", "lookup": "platform answered",
+           "previously": "previously"},
+}
+
+
+def term(value: str | None, language: str) -> str:
+    """A kind, severity, status, actor or source in the reader's language (unknown: as is)."""
+    if value is None:
+        return ""
+    return _TERMS[language].get(value, value)
+
+
+def phrase(key: str, language: str, **values: object) -> str:
+    """A sentence fragment with its blanks filled."""
+    return _PHRASES[language][key].format(**values)
+
+
+def format_datetime(moment: datetime | None, language: str, tz: ZoneInfo) -> str:
+    """`moment` in `tz`, e.g. "17 Kasım 2026 02:30" or "17 Nov 2026 02:30"."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(tz)
+    return f"{format_date(local.date(), language, weekday=False)} {local:%H:%M}"
+
+
+def format_date(day: date, language: str, weekday: bool = True) -> str:
+    """A day in the reader's language."""
+    month = _MONTHS[language][day.month - 1]
+    if language == "tr":
+        text = f"{day.day} {month} {day.year}"
+        return f"{text} {_DAYS['tr'][day.weekday()]}" if weekday else text
+    text = f"{day.day} {month} {day.year}"
+    return f"{_SHORT_DAYS['en'][day.weekday()]} {text}" if weekday else text
+
+
+def short_day(day: date, language: str) -> str:
+    """A chart label: "Pzt 16" / "Mon 16"."""
+    return f"{_SHORT_DAYS[language][day.weekday()]} {day.day}"

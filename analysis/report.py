@@ -1,0 +1,253 @@
+"""The weekly report's data for one institution and ISO week, computed with pandas over the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.observability import unobservable
+from analysis.periods import IsoWeek
+from analysis.queries import FindingRow, list_findings
+from modaudit.db import Account, Event, Finding, FindingReview, ListEntry, Run
+
+SEVERITIES = ("high", "medium", "review", "low")
+RUN_STATUSES = ("ok", "partial", "failed")
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """New findings of one kind (or account): this week and the week before."""
+
+    key: str
+    this_week: int
+    previous_week: int
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """New findings detected on one local day, by severity."""
+
+    day: date
+    by_severity: dict[str, int]
+
+
+@dataclass(frozen=True)
+class BlockedUser:
+    """A user on an account's block list at the last complete fetch, and since when."""
+
+    account: str
+    user_id: str
+    user_name: str | None
+    blocked_after: datetime | None  # the bracket of the block event; None: before the first audit
+    blocked_before: datetime
+    before_first_audit: bool
+    finding_id: int | None
+    finding_status: str | None
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """A review recorded during the week."""
+
+    finding_id: int
+    account: str
+    kind: str
+    old_status: str
+    new_status: str
+    note: str
+    reviewed_by: str
+    reviewed_at: datetime
+
+
+@dataclass(frozen=True)
+class AccountHealth:
+    """How collection went for one account during the week."""
+
+    account: str
+    platform: str
+    handle: str
+    runs: dict[str, int]  # ok / partial / failed
+    api_calls: int
+    last_success: datetime | None
+    warnings: dict[str, int]  # warning code -> how many times
+    unobservable: list[str]
+
+
+@dataclass(frozen=True)
+class WeeklyReport:
+    """Everything the weekly report says about one institution for one week."""
+
+    institution: str
+    week: IsoWeek
+    language: str
+    tz: ZoneInfo
+    generated_at: datetime
+    accounts: list[str]
+    new_findings: list[FindingRow]
+    previous_week_total: int
+    by_kind: list[CountRow]
+    by_account: list[CountRow]
+    per_day: list[DayCount]
+    open_findings: list[FindingRow]
+    blocked: list[BlockedUser]
+    reviews: list[ReviewRow]
+    health: list[AccountHealth]
+
+    @property
+    def period(self) -> str:
+        """The period label, e.g. 2026-W47."""
+        return self.week.label
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Which accounts an institution has (from the configuration) and how to present them."""
+
+    institution: str
+    accounts: list[tuple[str, str, str]]  # (name, platform, handle)
+    language: str
+    tz: ZoneInfo
+
+
+def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
+                        now: datetime) -> WeeklyReport:
+    """Decide and compute the report's numbers (read-only)."""
+    names = [name for name, _, _ in scope.accounts]
+    start, end = week.bounds(scope.tz)
+    prev_start, prev_end = week.previous().bounds(scope.tz)
+    new = _of_accounts(list_findings(session, since=start, until=end), names)
+    previous = _of_accounts(list_findings(session, since=prev_start, until=prev_end), names)
+    open_rows = _of_accounts(list_findings(session, status="open"), names)
+    return WeeklyReport(
+        institution=scope.institution, week=week, language=scope.language, tz=scope.tz,
+        generated_at=now, accounts=names, new_findings=new, previous_week_total=len(previous),
+        by_kind=_compare(new, previous, "kind"), by_account=_compare(new, previous, "account"),
+        per_day=_per_day(new, week, scope.tz), open_findings=open_rows,
+        blocked=_blocked_users(session, names), reviews=_reviews(session, names, start, end),
+        health=_health(session, scope, start, end),
+    )
+
+
+def _of_accounts(rows: list[FindingRow], names: list[str]) -> list[FindingRow]:
+    wanted = set(names)
+    return [row for row in rows if row.account in wanted]
+
+
+def _frame(rows: list[FindingRow]) -> pd.DataFrame:
+    columns = ["id", "account", "kind", "severity", "detected_at"]
+    return pd.DataFrame([{c: getattr(row, c) for c in columns} for row in rows], columns=columns)
+
+
+def _compare(new: list[FindingRow], previous: list[FindingRow], column: str) -> list[CountRow]:
+    this_week = _frame(new).groupby(column).size().rename("this_week")
+    before = _frame(previous).groupby(column).size().rename("previous_week")
+    merged = pd.concat([this_week, before], axis=1).fillna(0).astype(int)
+    merged = merged.sort_values(["this_week", "previous_week"], ascending=False, kind="stable")
+    return [CountRow(str(key), int(r.this_week), int(r.previous_week))
+            for key, r in merged.iterrows()]
+
+
+def _per_day(new: list[FindingRow], week: IsoWeek, tz: ZoneInfo) -> list[DayCount]:
+    frame = _frame(new)
+    frame["day"] = [moment.astimezone(tz).date() for moment in frame["detected_at"]]
+    table = pd.crosstab(frame["day"], frame["severity"]) if len(frame) else pd.DataFrame()
+    table = table.reindex(index=week.days(), columns=list(SEVERITIES), fill_value=0).fillna(0)
+    return [DayCount(day, {sev: int(table.at[day, sev]) for sev in SEVERITIES})
+            for day in week.days()]
+
+
+def _account_ids(session: Session, names: list[str]) -> dict[int, str]:
+    query = select(Account.id, Account.name).where(Account.name.in_(names))
+    return {account_id: name for account_id, name in session.execute(query)}
+
+
+def _blocked_users(session: Session, names: list[str]) -> list[BlockedUser]:
+    accounts = _account_ids(session, names)
+    if not accounts:
+        return []
+    entries = session.execute(
+        select(ListEntry.account_id, ListEntry.user_id, ListEntry.user_name)
+        .where(ListEntry.account_id.in_(accounts), ListEntry.list_name == "blocked",
+               ListEntry.listed.is_(True))
+        .order_by(ListEntry.account_id, ListEntry.first_seen_at, ListEntry.user_id)
+    ).all()
+    # The latest block event per user says since when it has lasted.
+    latest: dict[tuple[int, str], tuple[Event, Finding | None]] = {}
+    for event, finding in session.execute(
+        select(Event, Finding).outerjoin(Finding, Finding.event_id == Event.id)
+        .where(Event.account_id.in_(accounts), Event.kind == "user_blocked").order_by(Event.id)
+    ):
+        latest[(event.account_id, event.subject_id)] = (event, finding)
+    users = []
+    for account_id, user_id, user_name in entries:
+        pair = latest.get((account_id, user_id))
+        if pair is None:
+            continue  # listed, but no event recorded yet (cannot happen after a complete fetch)
+        event, finding = pair
+        users.append(BlockedUser(
+            account=accounts[account_id], user_id=user_id, user_name=user_name,
+            blocked_after=event.occurred_after, blocked_before=event.occurred_before,
+            before_first_audit=bool(event.evidence.get("before_first_seen")),
+            finding_id=finding.id if finding else None,
+            finding_status=finding.status if finding else None,
+        ))
+    return users
+
+
+def _reviews(session: Session, names: list[str], start: datetime, end: datetime) -> list[ReviewRow]:
+    query = (
+        select(FindingReview, Finding.kind, Account.name)
+        .join(Finding, Finding.id == FindingReview.finding_id)
+        .join(Account, Account.id == Finding.account_id)
+        .where(Account.name.in_(names), FindingReview.reviewed_at >= start,
+               FindingReview.reviewed_at < end)
+        .order_by(FindingReview.reviewed_at, FindingReview.id)
+    )
+    return [ReviewRow(finding_id=review.finding_id, account=account, kind=kind,
+                      old_status=review.old_status, new_status=review.new_status, note=review.note,
+                      reviewed_by=review.reviewed_by, reviewed_at=review.reviewed_at)
+            for review, kind, account in session.execute(query)]
+
+
+def _health(session: Session, scope: ReportScope, start: datetime,
+            end: datetime) -> list[AccountHealth]:
+    names = [name for name, _, _ in scope.accounts]
+    runs = pd.DataFrame(
+        session.execute(
+            select(Account.name, Run.status, Run.api_calls, Run.warnings)
+            .join(Account, Account.id == Run.account_id)
+            .where(Account.name.in_(names), Run.started_at >= start, Run.started_at < end)
+        ).all(),
+        columns=["account", "status", "api_calls", "warnings"],
+    )
+    status_counts = (pd.crosstab(runs["account"], runs["status"]) if len(runs)
+                     else pd.DataFrame(dtype=int))
+    calls = runs.groupby("account")["api_calls"].sum()
+    codes = runs[["account", "warnings"]].explode("warnings").dropna()
+    codes["code"] = [warning.get("code", "?") for warning in codes["warnings"]]
+    warning_counts: dict[Any, int] = codes.groupby(["account", "code"]).size().to_dict()
+    last_success = dict(session.execute(
+        select(Account.name, Run.finished_at)
+        .join(Account, Account.id == Run.account_id)
+        .where(Account.name.in_(names), Run.status == "ok", Run.started_at < end)
+        .order_by(Run.finished_at)
+    ).all())
+    health = []
+    for name, platform, handle in scope.accounts:
+        counts = {status: int(status_counts.at[name, status])
+                  if name in status_counts.index and status in status_counts.columns else 0
+                  for status in RUN_STATUSES}
+        health.append(AccountHealth(
+            account=name, platform=platform, handle=handle, runs=counts,
+            api_calls=int(calls.get(name, 0)), last_success=last_success.get(name),
+            warnings={code: int(n) for (account, code), n in sorted(warning_counts.items())
+                      if account == name},
+            unobservable=unobservable(platform, scope.language),
+        ))
+    return health

@@ -1,0 +1,219 @@
+"""Weekly reports and nightly alerts: decide → build the data → render → send, and record it.
+
+The bodies of the `weekly_report` and `send_nightly_alerts` jobs, on an open engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import ssl
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from analysis.periods import IsoWeek
+from analysis.queries import list_findings
+from analysis.render import render_alert, render_weekly, render_weekly_html
+from analysis.report import ReportScope, WeeklyReport, build_weekly_report
+from modaudit import mail
+from modaudit.config import AccountConfig, Config, ConfigError
+from modaudit.db import Account, Finding, ReportDelivery
+
+log = logging.getLogger(__name__)
+WEEKLY = "weekly"
+
+
+@dataclass
+class ReportOutcome:
+    """What happened to one institution's weekly report."""
+
+    institution: str
+    period: str
+    status: str  # sent | already_sent | not_delivered | no_recipients | built
+    new_findings: int = 0
+    delivered: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    text: str = ""
+    sent_at: datetime | None = None
+
+
+@dataclass
+class AlertOutcome:
+    """What happened to one account's nightly alert."""
+
+    account: str
+    finding_ids: list[int]
+    delivered: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+def institutions(config: Config) -> dict[str, list[AccountConfig]]:
+    """Each institution's accounts, in configuration order."""
+    grouped: dict[str, list[AccountConfig]] = {}
+    for account in config.accounts:
+        grouped.setdefault(account.institution, []).append(account)
+    return grouped
+
+
+def managers(accounts: list[AccountConfig]) -> list[str]:
+    """The report's recipients: every manager of the institution's accounts, once."""
+    return list(dict.fromkeys(address for account in accounts for address in account.managers))
+
+
+def run_weekly_report(engine: Engine, config: Config, week: IsoWeek, *, now: datetime,
+                      institution: str | None = None, send: bool = True, force: bool = False,
+                      out: Path | None = None,
+                      ssl_context: ssl.SSLContext | None = None) -> list[ReportOutcome]:
+    """Build (and send, and/or write) the report of `week` for each institution, or only one."""
+    groups = institutions(config)
+    if institution is not None:
+        if institution not in groups:
+            where = config.path.name if config.path else "the configuration"
+            raise ConfigError(f"no institution named {institution!r} in {where}")
+        groups = {institution: groups[institution]}
+    outcomes = []
+    for name, accounts in groups.items():
+        outcome = _weekly_for(engine, config, name, accounts, week, now=now, send=send,
+                              force=force, out=_out_path(out, name, len(groups) > 1),
+                              ssl_context=ssl_context)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _out_path(out: Path | None, institution: str, many: bool) -> Path | None:
+    if out is None or not many:
+        return out
+    slug = re.sub(r"\W+", "-", institution).strip("-")
+    return out.with_name(f"{out.stem}-{slug}{out.suffix or '.html'}")
+
+
+def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list[AccountConfig],
+                week: IsoWeek, *, now: datetime, send: bool, force: bool, out: Path | None,
+                ssl_context: ssl.SSLContext | None) -> ReportOutcome:
+    outcome = ReportOutcome(institution=institution, period=week.label, status="built")
+    with Session(engine) as session:
+        sent_at = _sent_at(session, institution, week.label) if send and not force else None
+        if sent_at is not None:
+            log.info("%s %s: already sent at %s", institution, week.label, sent_at)
+            outcome.status, outcome.sent_at, send = "already_sent", sent_at, False
+            if out is None:
+                return outcome
+        scope = ReportScope(institution=institution,
+                            accounts=[(a.name, a.platform, a.handle) for a in accounts],
+                            language=config.report.language, tz=config.tz)
+        report = build_weekly_report(session, scope, week, now)
+    chart_cid = mail.new_content_id("chart")
+    rendered = render_weekly(report, chart_src=f"cid:{chart_cid}")
+    outcome.new_findings, outcome.text = len(report.new_findings), rendered.text
+    if out is not None:
+        outcome.files = write_files(report, rendered.csv, rendered.chart_png, out)
+    if not send:
+        return outcome
+    recipients = managers(accounts)
+    if not recipients:
+        log.warning("%s %s: no managers configured, report not sent", institution, week.label)
+        outcome.status = "no_recipients"
+        return outcome
+    message = mail.compose(
+        subject=rendered.subject, sender=config.smtp.from_, recipients=recipients,
+        text=rendered.text, html=rendered.html, now=now,
+        inline=(mail.InlineImage(chart_cid, rendered.chart_png),),
+        attachments=(mail.Attachment(f"modaudit-{week.label}.csv", rendered.csv, "text", "csv",
+                                     {"charset": "utf-8"}),),
+    )
+    delivery = mail.send(config.smtp, message, recipients, ssl_context=ssl_context)
+    outcome.delivered, outcome.failures = delivery.delivered, delivery.failures
+    outcome.status = "sent" if delivery.ok else "not_delivered"
+    if delivery.ok:
+        _record_delivery(engine, institution, week.label, now, delivery)
+        outcome.sent_at = now
+    if delivery.failures:
+        log.warning("%s %s: report not delivered to %s", institution, week.label,
+                    ", ".join(f"{r} ({why})" for r, why in delivery.failures.items()))
+    return outcome
+
+
+def write_files(report: WeeklyReport, csv: bytes, chart_png: bytes, out: Path) -> list[Path]:
+    """Write the HTML at `out`, with its chart (PNG) and the findings (CSV) beside it."""
+    html_path = out if out.suffix else out.with_suffix(".html")
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    chart_path, csv_path = html_path.with_suffix(".png"), html_path.with_suffix(".csv")
+    chart_path.write_bytes(chart_png)
+    csv_path.write_bytes(csv)
+    html = render_weekly_html(report, chart_src=chart_path.name, attached_csv=False)
+    html_path.write_text(html, encoding="utf-8")
+    return [html_path, csv_path, chart_path]
+
+
+def _sent_at(session: Session, institution: str, period: str) -> datetime | None:
+    return session.scalar(select(ReportDelivery.sent_at).where(
+        ReportDelivery.kind == WEEKLY, ReportDelivery.institution == institution,
+        ReportDelivery.period == period))
+
+
+def _record_delivery(engine: Engine, institution: str, period: str, now: datetime,
+                     delivery: mail.Delivery) -> None:
+    with Session(engine) as session, session.begin():
+        row = session.scalar(select(ReportDelivery).where(
+            ReportDelivery.kind == WEEKLY, ReportDelivery.institution == institution,
+            ReportDelivery.period == period))
+        if row is None:
+            session.add(ReportDelivery(kind=WEEKLY, institution=institution, period=period,
+                                       sent_at=now, recipients=delivery.delivered,
+                                       failures=delivery.failures))
+        else:  # --force: a resend replaces the record
+            row.sent_at, row.recipients, row.failures = now, delivery.delivered, delivery.failures
+
+
+def run_nightly_alerts(engine: Engine, config: Config, now: datetime,
+                       ssl_context: ssl.SSLContext | None = None) -> list[AlertOutcome]:
+    """Email each account's managers its new open high-severity findings, once per finding."""
+    with Session(engine) as session:
+        pending: dict[str, set[int]] = defaultdict(set)
+        for name, finding_id in session.execute(
+            select(Account.name, Finding.id).join(Account, Account.id == Finding.account_id)
+            .where(Finding.severity == "high", Finding.status == "open",
+                   Finding.alerted_at.is_(None))
+        ):
+            pending[name].add(finding_id)
+        work = []
+        for account in config.accounts:
+            ids = pending.get(account.name)
+            if not ids:
+                continue
+            if not account.managers:
+                log.info("account %s: %d high-severity findings, but no managers to alert",
+                         account.name, len(ids))
+                continue
+            rows = [row for row in list_findings(session, account.name, "open") if row.id in ids]
+            work.append((account, rows))
+    outcomes = []
+    for account, rows in work:
+        subject, text, html = render_alert(rows, account.name, account.institution,
+                                           config.report.language, config.tz)
+        message = mail.compose(subject=subject, sender=config.smtp.from_,
+                               recipients=account.managers, text=text, html=html, now=now)
+        delivery = mail.send(config.smtp, message, account.managers, ssl_context=ssl_context)
+        ids = [row.id for row in rows]
+        if delivery.ok:
+            with Session(engine) as session, session.begin():
+                session.execute(update(Finding).where(Finding.id.in_(ids)).values(alerted_at=now))
+        outcomes.append(AlertOutcome(account.name, ids, delivery.delivered, delivery.failures))
+    return outcomes
+
+
+def alert_quietly(engine: Engine, config: Config, now: datetime) -> None:
+    """Nightly alerts after an audit: a delivery problem is logged, never raised."""
+    try:
+        for outcome in run_nightly_alerts(engine, config, now):
+            if outcome.failures:
+                log.warning("alert for %s not delivered to %s", outcome.account,
+                            ", ".join(f"{r} ({why})" for r, why in outcome.failures.items()))
+    except Exception:
+        log.exception("nightly alerts failed; the audit itself is stored")

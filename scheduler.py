@@ -1,0 +1,191 @@
+"""The clock: builds the APScheduler (3.x) scheduler whose jobs call modaudit.jobs.
+
+Jobs are module-level functions taking only the configuration path, so the persistent job
+store (the project's database) can name them, and any executor could run them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    JobExecutionEvent,
+)
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from modaudit.config import Config, cron_trigger, load_config
+from modaudit.db import make_engine, utcnow
+
+log = logging.getLogger("modaudit.serve")
+JOB_TABLE = "apscheduler_jobs"
+
+# Set by `serve` on SIGTERM/SIGINT; scans poll it between listings. Process state, not a client.
+_stopping = threading.Event()
+
+
+def stopping() -> bool:
+    """True once the service was asked to stop."""
+    return _stopping.is_set()
+
+
+def nightly_audit(config_path: str) -> str:
+    """Scan every account, then tell the operator about accounts failing night after night."""
+    from modaudit import health, jobs
+
+    results = jobs.audit_all(config_path, "nightly", should_stop=stopping)
+    config = load_config(config_path)
+    engine = make_engine(config.database.url)
+    try:
+        notified = health.notify_failing_accounts(engine, config, utcnow())
+    except Exception:
+        log.exception("operator notice failed")
+        notified = []
+    finally:
+        engine.dispose()
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no accounts"
+    return summary + (f"; operator told about {', '.join(notified)}" if notified else "")
+
+
+def weekly_report(config_path: str) -> str:
+    """Send last week's report to each institution's managers (once per week)."""
+    from modaudit import jobs
+
+    outcomes = jobs.weekly_report(config_path, send=True)
+    return "; ".join(f"{o.institution}: {o.status}" for o in outcomes) or "no institutions"
+
+
+def retention(config_path: str) -> str:
+    """Apply `[retention]` (KVKK): erase old comment text and names not needed as evidence."""
+    from modaudit import jobs
+
+    result = jobs.purge(config_path)
+    return (f"{result.comments_erased} comments erased, {result.comments_kept_for_findings} kept "
+            f"for findings, {result.list_names_erased} list names erased")
+
+
+JOBS: dict[str, tuple[Callable[[str], str], str]] = {
+    "nightly_audit": (nightly_audit, "nightly_audit"),
+    "weekly_report": (weekly_report, "weekly_report"),
+    "retention": (retention, "retention"),
+}
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One scheduled job: its id, function and trigger."""
+
+    job_id: str
+    func: Callable[..., Any]
+    trigger: Any
+
+
+def job_specs(config: Config) -> list[JobSpec]:
+    """The service's jobs with their triggers from `[schedule]`, in the configured zone."""
+    return [JobSpec(job_id, func, cron_trigger(getattr(config.schedule, key), config.tz,
+                                               f"schedule.{key}"))
+            for job_id, (func, key) in JOBS.items()]
+
+
+def _log_event(event: JobExecutionEvent) -> None:
+    if event.code == EVENT_JOB_SUBMITTED:
+        log.info("job %s started", event.job_id)
+    elif event.code == EVENT_JOB_EXECUTED:
+        log.info("job %s finished: %s", event.job_id, event.retval)
+    elif event.code == EVENT_JOB_ERROR:
+        log.error("job %s failed: %s: %s", event.job_id, type(event.exception).__name__, event.exception)
+    elif event.code == EVENT_JOB_MISSED:
+        log.warning("job %s missed its %s run (beyond the grace time)", event.job_id,
+                    event.scheduled_run_time)
+    elif event.code == EVENT_JOB_MAX_INSTANCES:
+        log.warning("job %s skipped: the previous run is still going", event.job_id)
+
+
+def build_scheduler(config: Config, config_path: str,
+                    specs: list[JobSpec] | None = None) -> BackgroundScheduler:
+    """A scheduler whose job store is the project's database; jobs keep missed runs on restart."""
+    store = SQLAlchemyJobStore(engine=make_engine(config.database.url), tablename=JOB_TABLE)
+    scheduler = BackgroundScheduler(
+        jobstores={"default": store},
+        executors={"default": ThreadPoolExecutor(max_workers=4)},
+        job_defaults={"coalesce": True, "max_instances": 1,
+                      "misfire_grace_time": config.schedule.misfire_grace_seconds},
+        timezone=config.tz,
+    )
+    scheduler.add_listener(_log_event, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+                           | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+    store.start(scheduler, "default")  # to read what a previous service left behind
+    for spec in specs if specs is not None else job_specs(config):
+        previous = store.lookup_job(spec.job_id)
+        kwargs: dict[str, Any] = {}
+        # replace_existing would reset the next run to the future and lose a missed night:
+        # keep the stored next run when the schedule itself did not change.
+        if previous is not None and str(previous.trigger) == str(spec.trigger):
+            kwargs["next_run_time"] = previous.next_run_time
+        scheduler.add_job(spec.func, spec.trigger, args=[str(config_path)], id=spec.job_id,
+                          name=spec.job_id, replace_existing=True, **kwargs)
+    store.shutdown()
+    return scheduler
+
+
+def next_runs(config: Config, now: datetime | None = None) -> list[tuple[str, str, datetime | None]]:
+    """(job id, schedule, next run time in the configured zone) for `modaudit jobs`."""
+    now = now or utcnow()
+    return [(spec.job_id, getattr(config.schedule, JOBS[spec.job_id][1]),
+             spec.trigger.get_next_fire_time(None, now.astimezone(config.tz)))
+            for spec in job_specs(config)]
+
+
+def serve(config_path: str, install_signals: bool = True) -> int:
+    """Run the scheduler in the foreground until SIGTERM/SIGINT; returns the exit status."""
+    from modaudit.jobs import open_store
+    from modaudit.locks import service_lock
+
+    config = load_config(config_path)
+    engine = open_store(config)
+    _stopping.clear()
+    wake = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        log.info("received %s: stopping", signal.Signals(signum).name)
+        _stopping.set()
+        wake.set()
+
+    with service_lock(engine):
+        scheduler = build_scheduler(config, config_path)
+        if install_signals:
+            signal.signal(signal.SIGTERM, on_signal)
+            signal.signal(signal.SIGINT, on_signal)
+        scheduler.start()
+        for job in scheduler.get_jobs():
+            log.info("scheduled %s: next run %s", job.id,
+                     job.next_run_time.astimezone(config.tz).isoformat() if job.next_run_time else "-")
+        wake.wait()
+        stopper = threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True)
+        stopper.start()
+        stopper.join(config.schedule.shutdown_grace_seconds)
+        if stopper.is_alive():
+            # Transactions roll back when the process ends; the next scan marks the run interrupted.
+            log.error("a job did not stop within %d s; exiting anyway",
+                      config.schedule.shutdown_grace_seconds)
+            logging.shutdown()
+            os._exit(3)
+    engine.dispose()
+    log.info("stopped")
+    return 0
