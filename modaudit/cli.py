@@ -132,7 +132,7 @@ def scan(ctx: click.Context, account: str) -> None:
             progress.update(task, completed=done, total=total)
         result = jobs.scan_account(ctx.obj["config_path"], account, "on_demand", progress=advance)
     _print_results([result])
-    if result.status == "failed":
+    if result.status in ("failed", "busy"):
         sys.exit(1)
 
 
@@ -320,6 +320,37 @@ def purge(ctx: click.Context) -> None:
     console.print(f"{result.comments_erased} comments' text erased, "
                   f"{result.comments_kept_for_findings} kept as evidence of findings, "
                   f"{result.list_names_erased} list names erased")
+
+
+@cli.group()
+def webhook() -> None:
+    """Meta webhooks: hides and removals on Pages as they happen."""
+
+
+@webhook.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+def webhook_serve(ctx: click.Context, host: str, port: int) -> None:
+    """Receive Meta webhooks at /webhooks/meta (put a TLS-terminating proxy in front)."""
+    from modaudit.webhook_app import read_secrets, serve
+
+    config = _config(ctx)
+    read_secrets(config)  # a missing secret is one line naming its variable, before anything starts
+    serve(jobs.open_store(config), config, host, port)
+
+
+@webhook.command(name="process")
+@click.pass_context
+def webhook_process(ctx: click.Context) -> None:
+    """Turn stored webhook deliveries that are still pending into events now."""
+    from modaudit.webhooks import process_deliveries
+
+    config = _config(ctx)
+    outcome = process_deliveries(jobs.open_store(config), config)
+    console.print(f"{outcome.processed} deliveries processed, {outcome.unparseable} unparseable, "
+                  f"{outcome.unknown_page} for unknown pages; {outcome.events} events, "
+                  f"{outcome.findings_opened} new findings", markup=False)
 
 
 @cli.group(name="import")
