@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -104,7 +105,7 @@ def test_max_instances_holds(tmp_path: Path, migrated: str) -> None:
     sched.shutdown(wait=True)
     runs = [tuple(map(float, line.split()[1:])) for line in (tmp_path / "probe.log").read_text().splitlines()]
     assert 1 <= len(runs) <= 3
-    for (_, end), (start, _) in zip(runs, runs[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(runs):
         assert start >= end  # never two at once
 
 
@@ -140,7 +141,7 @@ def test_sigterm_during_a_scan_stops_cleanly(tmp_path: Path, migrated: str, writ
         assert "received SIGTERM" in stderr and "job nightly_audit started" in stderr
         with Session(engine) as session:
             runs = list(session.scalars(select(Run)))
-            checked, problems = verify_chain(session)
+            _, problems = verify_chain(session)
         engine.dispose()
         assert runs and all(run.status in ("ok", "partial", "failed") for run in runs)
         assert any(w["code"] == "interrupted" for run in runs for w in run.warnings)
