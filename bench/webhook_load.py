@@ -1,0 +1,164 @@
+"""Benchmark: the Meta webhook receiver under load, on SQLite, driven from another process.
+
+Starts `modaudit webhook serve` (uvicorn, one process, background processing on) on a fresh SQLite
+file, then sends distinct, correctly signed Page `feed` deliveries over keep-alive loopback
+connections from this process for a bounded time. Each delivery is answered only once it is
+committed; afterwards the stored rows are counted against the 200s. Prints one line:
+    webhook_load: N deliveries/s, p50 X ms, p99 Y ms (SQLite, signature checked, stored durably)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from modaudit.db import WebhookDelivery, make_engine, upgrade  # noqa: E402
+
+PAGE_ID = "104857600000001"
+APP_SECRET = "bench-app-secret"
+VERIFY_TOKEN = "bench-verify-token"
+PATH = "/webhooks/meta"
+
+
+def write_config(directory: Path) -> Path:
+    config = directory / "modaudit.toml"
+    config.write_text("\n".join([
+        "[database]", f'url = "sqlite:///{(directory / "modaudit.db").as_posix()}"',
+        "[meta_webhook]", 'app_secret_env = "BENCH_META_APP_SECRET"',
+        'verify_token_env = "BENCH_META_VERIFY_TOKEN"',
+        "[[accounts]]", 'name = "bench-page"', 'platform = "facebook"', f'account_id = "{PAGE_ID}"',
+        'institution = "Örnek Valiliği"', 'page_token_env = "BENCH_PAGE_TOKEN"',
+    ]) + "\n", encoding="utf-8")
+    return config
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_receiver(config: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "BENCH_META_APP_SECRET": APP_SECRET, "BENCH_META_VERIFY_TOKEN": VERIFY_TOKEN,
+           "BENCH_PAGE_TOKEN": "unused", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "modaudit", "--config", str(config), "webhook",
+                                "serve", "--port", str(port)], env=env)
+    url = (f"http://127.0.0.1:{port}{PATH}?hub.mode=subscribe&hub.verify_token={VERIFY_TOKEN}"
+           "&hub.challenge=1")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                if answer.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise SystemExit("the receiver did not start")
+
+
+def delivery(number: int) -> bytes:
+    """A distinct hide of a distinct comment."""
+    at = 1_795_000_000 + number
+    value = {"from": {"id": str(6_000_000 + number % 997), "name": "Ayşe Yılmaz"},
+             "post_id": f"{PAGE_ID}_5001", "comment_id": f"5001_{number}", "parent_id": f"{PAGE_ID}_5001",
+             "message": f"Yorum {number}: yollar hâlâ kapalı", "created_time": at, "item": "comment",
+             "verb": "hide"}
+    document = {"object": "page", "entry": [{"id": PAGE_ID, "time": at,
+                                            "changes": [{"field": "feed", "value": value}]}]}
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+async def connection_loop(port: int, deadline: float, numbers: itertools.count,
+                          latencies: list[float], failures: list[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < deadline:
+            body = delivery(next(numbers))
+            signature = "sha256=" + hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+            head = (f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                    f"Content-Type: application/json\r\nX-Hub-Signature-256: {signature}\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n").encode()
+            started = time.perf_counter()
+            writer.write(head + body)
+            await writer.drain()
+            answer = await reader.readuntil(b"\r\n\r\n")
+            status = int(answer.split(b" ", 2)[1])
+            length = next(int(line.split(b":", 1)[1]) for line in answer.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:"))
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            if status != 200:
+                failures.append(status)
+    finally:
+        writer.close()
+
+
+async def drive(port: int, seconds: float, connections: int) -> tuple[list[float], list[int], float]:
+    latencies: list[float] = []
+    failures: list[int] = []
+    numbers = itertools.count(1)
+    started = time.perf_counter()
+    deadline = started + seconds
+    await asyncio.gather(*(connection_loop(port, deadline, numbers, latencies, failures)
+                           for _ in range(connections)))
+    return latencies, failures, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="how long to send (default 10)")
+    parser.add_argument("--connections", type=int, default=16, help="keep-alive connections (16)")
+    args = parser.parse_args()
+    directory = Path(tempfile.mkdtemp(prefix="webhook-load-"))
+    try:
+        config = write_config(directory)
+        engine = make_engine(f"sqlite:///{(directory / 'modaudit.db').as_posix()}")
+        upgrade(engine)
+        port = free_port()
+        receiver = start_receiver(config, port)
+        try:
+            latencies, failures, elapsed = asyncio.run(drive(port, args.seconds, args.connections))
+        finally:
+            receiver.terminate()
+            receiver.wait(timeout=60)
+        with engine.connect() as connection:
+            stored = connection.execute(select(func.count()).select_from(WebhookDelivery)).scalar()
+            by_status = dict(connection.execute(
+                select(WebhookDelivery.status, func.count()).group_by(WebhookDelivery.status)).all())
+        engine.dispose()
+        accepted = len(latencies) - len(failures)
+        quantiles = statistics.quantiles(latencies, n=100)
+        print(f"webhook_load: {len(latencies) / elapsed:.0f} deliveries/s, "
+              f"p50 {quantiles[49] * 1000:.1f} ms, p99 {quantiles[98] * 1000:.1f} ms "
+              "(SQLite, signature checked, stored durably)")
+        print(f"  {accepted} accepted, {len(failures)} refused, {stored} stored "
+              f"({', '.join(f'{k} {v}' for k, v in sorted(by_status.items()))}), "
+              f"{args.connections} connections, {elapsed:.1f} s", file=sys.stderr)
+        if stored != accepted:
+            raise SystemExit(f"{accepted} deliveries acknowledged but {stored} stored")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

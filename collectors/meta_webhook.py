@@ -1,0 +1,119 @@
+"""Meta webhooks: check a delivery's signature on the raw bytes, then parse Page `feed` changes.
+
+Meta signs each POST body with the app secret: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256>`.
+The signature is checked in constant time before the body is parsed at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from collectors.records import CollectorError
+
+SIGNATURE_PREFIX = "sha256="
+COMMENT_VERBS = ("hide", "unhide", "remove")  # the verbs that are moderation of a comment
+
+
+class MalformedDelivery(CollectorError):
+    """A signed delivery whose body is not the JSON shape Meta sends."""
+
+
+@dataclass(frozen=True)
+class FeedChange:
+    """One `feed` change of one Page entry: a comment added, edited, hidden, unhidden or removed."""
+
+    page_id: str
+    item: str
+    verb: str
+    comment_id: str | None
+    post_id: str | None
+    parent_id: str | None
+    from_id: str | None
+    message: str | None
+    occurred_at: datetime  # the entry's time of update, else value.created_time
+    raw: dict[str, Any]
+
+    @property
+    def is_comment_moderation(self) -> bool:
+        """A hide, unhide or removal of a comment (the changes that become events)."""
+        return self.item == "comment" and self.verb in COMMENT_VERBS and bool(self.comment_id)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A parsed delivery: its object type, the entries' ids and their feed changes."""
+
+    object: str
+    entry_ids: list[str]
+    changes: list[FeedChange]
+
+
+def body_digest(body: bytes) -> str:
+    """SHA-256 of a raw body (hex): what makes two deliveries the same."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def verify_signature(body: bytes, header: str | None, app_secret: str) -> bool:
+    """True if `header` is `sha256=` and the HMAC-SHA256 of `body` under `app_secret` (constant time)."""
+    if not header or not header.startswith(SIGNATURE_PREFIX):
+        return False
+    expected = hmac.new(app_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header[len(SIGNATURE_PREFIX):].strip().lower())
+
+
+def _epoch(value: Any) -> datetime | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if value > 100_000_000_000:  # milliseconds, as some Meta objects send
+        value = value / 1000
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+def parse_delivery(body: bytes) -> Delivery:
+    """The delivery's entries and feed changes; MalformedDelivery if it is not Meta's shape."""
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MalformedDelivery(f"not JSON: {exc}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("entry"), list):
+        raise MalformedDelivery("not a webhook delivery: no `entry` array")
+    entry_ids: list[str] = []
+    changes: list[FeedChange] = []
+    for index, entry in enumerate(document["entry"]):
+        page_id = _text(entry.get("id")) if isinstance(entry, dict) else None
+        if page_id is None:
+            raise MalformedDelivery(f"entry {index} has no id")
+        entry_ids.append(page_id)
+        entry_time = _epoch(entry.get("time"))
+        entry_changes = entry.get("changes") or []
+        if not isinstance(entry_changes, list):
+            raise MalformedDelivery(f"entry {index}: `changes` is not an array")
+        for change in entry_changes:
+            value = change.get("value") if isinstance(change, dict) else None
+            if not isinstance(value, dict) or change.get("field") != "feed":
+                continue  # other fields (and malformed changes) carry nothing audited here
+            # The entry's `time` is when the change happened; a feed value's `created_time` may be
+            # the comment's own creation time, so it is only the fallback (and kept as evidence).
+            occurred = entry_time or _epoch(value.get("created_time"))
+            if occurred is None:
+                raise MalformedDelivery(f"entry {index}: a feed change has no time")
+            sender = value.get("from") if isinstance(value.get("from"), dict) else {}
+            changes.append(FeedChange(
+                page_id=page_id, item=str(value.get("item") or ""), verb=str(value.get("verb") or ""),
+                comment_id=_text(value.get("comment_id")), post_id=_text(value.get("post_id")),
+                parent_id=_text(value.get("parent_id")), from_id=_text(sender.get("id")),
+                message=_text(value.get("message")), occurred_at=occurred, raw=value,
+            ))
+    return Delivery(object=str(document.get("object") or ""), entry_ids=entry_ids, changes=changes)
