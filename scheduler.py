@@ -26,6 +26,7 @@ from apscheduler.events import (
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from modaudit.config import Config, cron_trigger, load_config
 from modaudit.db import make_engine, utcnow
@@ -46,8 +47,13 @@ def nightly_audit(config_path: str) -> str:
     """Scan every account, then tell the operator about accounts failing night after night."""
     from modaudit import health, jobs
 
-    results = jobs.audit_all(config_path, "nightly", should_stop=stopping)
     config = load_config(config_path)
+    if config.executor.kind == "procrastinate":  # the scans run on `modaudit worker`s
+        from modaudit.scan_queue import run_night
+
+        summary = run_night(config, should_stop=stopping)
+    else:
+        summary = _by_status(jobs.audit_all(config_path, "nightly", should_stop=stopping))
     engine = make_engine(config.database.url)
     try:
         notified = health.notify_failing_accounts(engine, config, utcnow())
@@ -56,18 +62,21 @@ def nightly_audit(config_path: str) -> str:
         notified = []
     finally:
         engine.dispose()
+    return summary + (f"; operator told about {', '.join(notified)}" if notified else "")
+
+
+def _by_status(results: list[Any]) -> str:
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no accounts"
-    return summary + (f"; operator told about {', '.join(notified)}" if notified else "")
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no accounts"
 
 
 def weekly_report(config_path: str) -> str:
     """Send last week's report to each institution's managers (once per week)."""
     from modaudit import jobs
 
-    outcomes = jobs.weekly_report(config_path, send=True)
+    outcomes = jobs.weekly_report(config_path, send=True, scan_wait=True, should_stop=stopping)
     return "; ".join(f"{o.institution}: {o.status}" for o in outcomes) or "no institutions"
 
 
@@ -76,10 +85,29 @@ def retention(config_path: str) -> str:
     from modaudit import jobs
 
     result = jobs.purge(config_path)
-    return (f"{result.comments_erased} comments erased, {result.comments_kept_for_findings} kept "
-            f"for findings, {result.list_names_erased} list names erased")
+    summary = (f"{result.comments_erased} comments erased, {result.comments_kept_for_findings} "
+               f"kept for findings, {result.list_names_erased} list names erased")
+    config = load_config(config_path)
+    if config.executor.kind == "procrastinate":
+        from modaudit.scan_queue import prune_finished_jobs
+
+        prune_finished_jobs(config)
+        summary += f"; task queue rows over {config.executor.job_retention_days} days old deleted"
+    return summary
 
 
+def retry_stalled_scans(config_path: str) -> str:
+    """Re-queue scans whose worker died (no heartbeat): procrastinate leaves them locked."""
+    from modaudit.scan_queue import recover_stalled
+
+    config = load_config(config_path)
+    if config.executor.kind != "procrastinate":  # a job left in the store by an earlier mode
+        return "executor is local: nothing to recover"
+    recovered = recover_stalled(config)
+    return f"{len(recovered)} stalled scans re-queued" if recovered else "no stalled scans"
+
+
+STALLED_JOB = "retry_stalled_scans"
 JOBS: dict[str, tuple[Callable[[str], str], str]] = {
     "nightly_audit": (nightly_audit, "nightly_audit"),
     "weekly_report": (weekly_report, "weekly_report"),
@@ -98,9 +126,15 @@ class JobSpec:
 
 def job_specs(config: Config) -> list[JobSpec]:
     """The service's jobs with their triggers from `[schedule]`, in the configured zone."""
-    return [JobSpec(job_id, func, cron_trigger(getattr(config.schedule, key), config.tz,
-                                               f"schedule.{key}"))
-            for job_id, (func, key) in JOBS.items()]
+    specs = [JobSpec(job_id, func, cron_trigger(getattr(config.schedule, key), config.tz,
+                                                f"schedule.{key}"))
+             for job_id, (func, key) in JOBS.items()]
+    if config.executor.kind == "procrastinate":
+        # Here, not in the workers: one recoverer per database (the service lock), no queue rows
+        # per check, and not held up by workers whose every slot is busy.
+        specs.append(JobSpec(STALLED_JOB, retry_stalled_scans, IntervalTrigger(
+            seconds=config.executor.stalled_check_seconds, timezone=config.tz)))
+    return specs
 
 
 def _log_event(event: JobExecutionEvent) -> None:
@@ -147,7 +181,8 @@ def build_scheduler(config: Config, config_path: str,
 def next_runs(config: Config, now: datetime | None = None) -> list[tuple[str, str, datetime | None]]:
     """(job id, schedule, next run time in the configured zone) for `modaudit jobs`."""
     now = now or utcnow()
-    return [(spec.job_id, getattr(config.schedule, JOBS[spec.job_id][1]),
+    return [(spec.job_id, getattr(config.schedule, JOBS[spec.job_id][1]) if spec.job_id in JOBS
+             else f"every {config.executor.stalled_check_seconds:g} s",
              spec.trigger.get_next_fire_time(None, now.astimezone(config.tz)))
             for spec in job_specs(config)]
 

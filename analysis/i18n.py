@@ -100,6 +100,8 @@ LABELS: dict[str, dict[str, str]] = {
         "health": "Veri toplama durumu", "runs": "Denetimler", "ok": "tam", "partial": "eksik",
         "failed": "başarısız", "api_calls": "API çağrısı", "last_success": "Son başarılı denetim",
         "warnings": "Uyarılar", "never": "hiç", "no_runs": "Bu hafta hiç denetim yapılmadı.",
+        "scan_unfinished": "Son denetimi bu rapor hazırlanırken henüz bitmemişti; en son verileri "
+                           "bu rapora girmedi.",
         "unobservable": "Gözlemlenemeyenler",
         "actor": "İşlemi yapan", "source": "Kaynak", "evidence": "Kanıt",
         "how_to_review": "Bir bulguyu incelemek için:",
@@ -132,6 +134,8 @@ LABELS: dict[str, dict[str, str]] = {
         "health": "Collection health", "runs": "Runs", "ok": "ok", "partial": "partial",
         "failed": "failed", "api_calls": "API calls", "last_success": "Last successful run",
         "warnings": "Warnings", "never": "never", "no_runs": "No audit ran this week.",
+        "scan_unfinished": "Its last scan had not finished when this report was built; its "
+                           "latest data are missing from this report.",
         "unobservable": "Not observable",
         "actor": "Actor", "source": "Source", "evidence": "Evidence",
         "how_to_review": "To review a finding:",

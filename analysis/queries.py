@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from analysis.merge import sightings_by_event
 from modaudit.db import Account, Comment, Event, Finding, FindingReview, ListEntry
 
 FINDING_STATUSES = ("open", "justified", "confirmed", "dismissed", "closed")
@@ -75,7 +76,10 @@ def list_findings(session: Session, account: str | None = None, status: str | No
         fid: (by, note) for fid, by, note in session.execute(select(latest_review))
     }
     rows = []
-    for finding, event, acc, author_name, message, user_name in session.execute(query):
+    results = session.execute(query).all()
+    # Other sources that saw the same action (a webhook and polling), cited in the evidence.
+    sightings = sightings_by_event(session, [result[1].id for result in results])
+    for finding, event, acc, author_name, message, user_name in results:
         review = reviews.get(finding.id, (None, None))
         rows.append(FindingRow(
             id=finding.id, account=acc.name, platform=acc.platform, institution=acc.institution,
@@ -85,7 +89,8 @@ def list_findings(session: Session, account: str | None = None, status: str | No
             status=finding.status, actor=event.actor, source=event.source,
             occurred_after=event.occurred_after, occurred_before=event.occurred_before,
             detected_at=finding.detected_at, reviewed_by=review[0], review_note=review[1],
-            evidence=event.evidence,
+            evidence={**event.evidence, "sightings": sightings[event.id]}
+            if event.id in sightings else event.evidence,
         ))
     return rows
 

@@ -18,6 +18,7 @@ from jinja2.runtime import Context
 from analysis import i18n
 from analysis.queries import FindingRow
 from analysis.report import SEVERITIES, BlockedUser, WeeklyReport
+from analysis.selective_report import section_view
 
 CSV_COLUMNS = ("id", "institution", "account", "platform", "kind", "severity", "status",
                "subject_id", "subject_name", "text", "post_id", "actor", "source",
@@ -152,6 +153,7 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool) ->
         **_helpers(language, tz),
         "r": report, "subject": weekly_subject(report), "chart_src": chart_src,
         "attached_csv": attached_csv,
+        "sel": section_view(report.selective, language, tz) if report.selective else None,
         "week_range": f"{i18n.format_date(days[0], language)} – {i18n.format_date(days[-1], language)}",
         "zone": tz.key,
         "rule": i18n.CLAUSE_2_TR if language == "tr" else i18n.CLAUSE_2_EN,

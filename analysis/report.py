@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from analysis.observability import unobservable
 from analysis.periods import IsoWeek
 from analysis.queries import FindingRow, list_findings
+from analysis.selective_report import SelectiveSection, build_section
 from modaudit.db import Account, Event, Finding, FindingReview, ListEntry, Run
 
 SEVERITIES = ("high", "medium", "review", "low")
@@ -77,6 +78,7 @@ class AccountHealth:
     last_success: datetime | None
     warnings: dict[str, int]  # warning code -> how many times
     unobservable: list[str]
+    scan_unfinished: bool = False  # its last scan had not finished when the report was built
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class WeeklyReport:
     blocked: list[BlockedUser]
     reviews: list[ReviewRow]
     health: list[AccountHealth]
+    selective: SelectiveSection | None = None  # moderation by language and topic (last 4 weeks)
 
     @property
     def period(self) -> str:
@@ -113,6 +116,9 @@ class ReportScope:
     accounts: list[tuple[str, str, str]]  # (name, platform, handle)
     language: str
     tz: ZoneInfo
+    unfinished: frozenset[str] = frozenset()  # scans still queued or running on workers
+    min_group_size: int = 20  # [selective]: smaller groups are "too few to judge"
+    alpha: float = 0.05  # [selective]: flag below this adjusted p
 
 
 def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
@@ -131,6 +137,8 @@ def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
         per_day=_per_day(new, week, scope.tz), open_findings=open_rows,
         blocked=_blocked_users(session, names), reviews=_reviews(session, names, start, end),
         health=_health(session, scope, start, end),
+        selective=build_section(session, names, week, scope.tz, min_group_size=scope.min_group_size,
+                                alpha=scope.alpha),
     )
 
 
@@ -249,5 +257,6 @@ def _health(session: Session, scope: ReportScope, start: datetime,
             warnings={code: int(n) for (account, code), n in sorted(warning_counts.items())
                       if account == name},
             unobservable=unobservable(platform, scope.language),
+            scan_unfinished=name in scope.unfinished,
         ))
     return health

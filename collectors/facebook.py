@@ -72,7 +72,8 @@ def _translate(exc: Exception, token: str) -> CollectorError:
     return PlatformError(redact(f"malformed Graph answer ({type(exc).__name__}: {exc})", (token,)))
 
 
-def _request(graph: facebook.GraphAPI, path: str, args: dict[str, Any]) -> dict[str, Any]:
+def graph_request(graph: facebook.GraphAPI, path: str, args: dict[str, Any]) -> dict[str, Any]:
+    """GET one Graph path; the SDK's errors become the project's own."""
     try:
         result = graph.request(f"{graph.version}/{path}", dict(args))
     except (facebook.GraphAPIError, requests.RequestException, KeyError, ValueError) as exc:
@@ -87,7 +88,7 @@ def fetch_connection(graph: facebook.GraphAPI, object_id: str, connection: str,
     """Every item of a connection, page by page, following `paging.next` until it ends."""
     args = {key: value for key, value in args.items() if value is not None}
     while True:
-        page = _request(graph, f"{object_id}/{connection}", args)
+        page = graph_request(graph, f"{object_id}/{connection}", args)
         items = page.get("data")
         if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i for i in items):
             raise PlatformError(f"malformed Graph answer for {object_id}/{connection}: bad data")
@@ -174,7 +175,7 @@ class FacebookPageCollector:
 
     def check_token(self) -> None:
         """Raise AuthFailed (or another CollectorError) unless the token reads the Page itself."""
-        _request(self.graph, self.page_id, {"fields": "id,name"})
+        graph_request(self.graph, self.page_id, {"fields": "id,name"})
 
     def collect(self, *, now: datetime, since: datetime,
                 progress: Progress | None = None) -> Snapshot:
@@ -184,7 +185,7 @@ class FacebookPageCollector:
         self.check_token()  # a refused token fails the run outright
         posts: list[PostRecord] = []
         try:
-            posts = [transform_post(p) for p in fetch_posts(self.graph, self.page_id, since)]
+            posts = self._list_posts(since)
             snapshot.posts_complete = True
         except CollectorError as exc:
             snapshot.warnings.append(RunWarning("posts_incomplete", str(exc)))
@@ -206,11 +207,17 @@ class FacebookPageCollector:
                  snapshot.api_calls, snapshot.api_version)
         return snapshot
 
+    def _list_posts(self, since: datetime) -> list[PostRecord]:
+        return [transform_post(p) for p in fetch_posts(self.graph, self.page_id, since)]
+
+    def _comments_of(self, post: PostRecord) -> Iterator[CommentRecord]:
+        for raw in fetch_comments(self.graph, post.platform_id, self.page_size):
+            yield transform_comment(raw, post.platform_id)
+
     def _list_comments(self, post: PostRecord, snapshot: Snapshot) -> CommentListing:
         listing = CommentListing(post=post)
         try:
-            for raw in fetch_comments(self.graph, post.platform_id, self.page_size):
-                listing.comments.append(transform_comment(raw, post.platform_id))
+            listing.comments.extend(self._comments_of(post))
             listing.complete = True
         except RateLimited as exc:
             listing.error = f"throttled: {exc}"
@@ -235,7 +242,7 @@ class FacebookPageCollector:
     def lookup_comment(self, comment_id: str) -> LookupResult:
         """Look one comment up by id: gone (code 100/33) or present with its visibility."""
         try:
-            answer = _request(self.graph, comment_id, {"fields": "id,is_hidden,created_time"})
+            answer = graph_request(self.graph, comment_id, {"fields": "id,is_hidden,created_time"})
         except NotFound as exc:
             return LookupResult(status="gone", answer={"error": str(exc)})
         return LookupResult(status="present", is_hidden=bool(answer.get("is_hidden")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from typing import Any
 
@@ -48,6 +49,12 @@ class AuditSession(requests.Session):
         install_log_redaction()
         self.sdk_prefix = sdk_prefix.rstrip("/") + "/"
         self.base_url = base_url.rstrip("/") + "/"
+        # Read proxy and CA settings from the environment once, for the one host this session
+        # talks to. requests would rescan the whole environment on every request: with a token
+        # variable per account, thousands of them, that costs more CPU than the scan itself.
+        self.proxies.update(requests.utils.get_environ_proxies(self.base_url))
+        self.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        self.trust_env = False
         self.calls = 0
         self.timeout = timeout  # for SDKs (tweepy) that never pass one
         self.last_headers: dict[str, str] = {}

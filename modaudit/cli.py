@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session
 
 from collectors.http import redact
 from modaudit import jobs
+from modaudit.cli_fleet import worker
 from modaudit.config import Config, ConfigError, load_config
 from modaudit.db import SchemaError, make_engine, upgrade, utcnow
 from modaudit.evidence import REVIEW_STATUSES, ReviewError, review_finding, verify_chain
+from modaudit.selective_cmd import selective
 
 # Piped output (files, mail, CI logs) gets a width that fits the findings table.
 console = Console(highlight=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
@@ -80,11 +82,17 @@ def init(ctx: click.Context) -> None:
     config = _config(ctx)
     engine = make_engine(config.database.url)
     before, after = upgrade(engine)
+    queue_note = None
+    if config.executor.kind == "procrastinate":  # workers never migrate: init does it for them
+        from modaudit.scan_queue import apply_queue_schema
+        queue_note = apply_queue_schema(config, engine)
     engine.dispose()
     if before == after:
         console.print(f"database schema is up to date ({after})")
     else:
         console.print(f"database schema {before or 'empty'} → {after}")
+    if queue_note:
+        console.print(queue_note)
 
 
 @cli.command()
@@ -301,7 +309,7 @@ def serve(ctx: click.Context) -> None:
 @cli.command(name="jobs")
 @click.pass_context
 def jobs_command(ctx: click.Context) -> None:
-    """Show each scheduled job with its schedule and next run time."""
+    """Show each scheduled job with its schedule and next run time (and queued scans, if any)."""
     import scheduler
 
     config = _config(ctx)
@@ -310,6 +318,9 @@ def jobs_command(ctx: click.Context) -> None:
         table.add_row(Text(job_id), Text(schedule),
                       Text(next_run.strftime("%Y-%m-%d %H:%M %a") if next_run else "-"))
     console.print(table)
+    if config.executor.kind == "procrastinate":
+        from modaudit.cli_fleet import print_scan_jobs
+        print_scan_jobs(config, console.print)
 
 
 @cli.command()
@@ -319,7 +330,8 @@ def purge(ctx: click.Context) -> None:
     result = jobs.purge(ctx.obj["config_path"])
     console.print(f"{result.comments_erased} comments' text erased, "
                   f"{result.comments_kept_for_findings} kept as evidence of findings, "
-                  f"{result.list_names_erased} list names erased")
+                  f"{result.list_names_erased} list names and {result.webhook_bodies_erased} "
+                  "webhook bodies erased")
 
 
 @cli.group()
@@ -383,6 +395,10 @@ def demo(out_dir: Path) -> None:
     ok = run_demo(out_dir, console)
     if not ok:
         sys.exit(1)
+
+
+cli.add_command(worker)
+cli.add_command(selective)
 
 
 def main() -> None:

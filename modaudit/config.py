@@ -86,6 +86,24 @@ class MetaWebhookConfig:
 @dataclass(frozen=True)
 class ExecutorConfig:
     kind: str = "local"
+    # procrastinate only (several machines; see the README):
+    concurrency: int = 4  # scans at once per `modaudit worker` process
+    retry_attempts: int = 5  # attempts of a scan failing on a platform error or rate limit
+    retry_base_seconds: float = 60.0  # backoff before the 2nd attempt, doubling, jittered
+    retry_cap_seconds: float = 1800.0
+    heartbeat_seconds: float = 10.0  # workers prove they are alive this often
+    stalled_after_seconds: float = 60.0  # a running scan whose worker is silent this long is stalled
+    stalled_check_seconds: float = 60.0  # how often `serve` re-queues stalled scans
+    night_wait_seconds: float = 5 * 3600.0  # nightly alerts wait this long for the night's scans
+    report_wait_seconds: float = 1800.0  # the weekly report waits this long, then names the missing
+    job_retention_days: int = 14  # finished queue rows are deleted after this
+
+
+@dataclass(frozen=True)
+class SelectiveConfig:
+    min_group_size: int = 20  # smaller groups (or rests) are "too few to judge"
+    alpha: float = 0.05  # false-discovery rate for flagging a group
+    extra_lexicon: str = ""  # a TOML file extending the built-in topic lexicons
 
 
 @dataclass(frozen=True)
@@ -118,6 +136,7 @@ class Config:
     executor: ExecutorConfig
     accounts: list[AccountConfig]
     path: Path | None = None
+    selective: SelectiveConfig = field(default_factory=SelectiveConfig)
 
     def account(self, name: str) -> AccountConfig:
         """The account called `name`, or a ConfigError naming the file."""
@@ -144,6 +163,7 @@ _SECTIONS: dict[str, type] = {
     "retention": RetentionConfig,
     "meta_webhook": MetaWebhookConfig,
     "executor": ExecutorConfig,
+    "selective": SelectiveConfig,
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "report.language": ("tr", "en"),
@@ -152,7 +172,11 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "platform": PLATFORMS,
 }
 _POSITIVE = {"collect.window_days", "collect.timeout_seconds", "retention.comment_text_days",
-             "smtp.port", "schedule.misfire_grace_seconds", "schedule.shutdown_grace_seconds"}
+             "smtp.port", "schedule.misfire_grace_seconds", "schedule.shutdown_grace_seconds",
+             "selective.min_group_size", "selective.alpha"} | {
+    f"executor.{key}" for key in ("concurrency", "retry_attempts", "retry_base_seconds",
+                                  "retry_cap_seconds", "heartbeat_seconds", "stalled_after_seconds",
+                                  "stalled_check_seconds", "job_retention_days")}
 
 
 def _toml_key(name: str) -> str:
@@ -222,6 +246,14 @@ def _check_account(account: AccountConfig, path: str) -> None:
             )
 
 
+def _check_executor(executor: ExecutorConfig, database: DatabaseConfig) -> None:
+    if executor.kind == "procrastinate" and not database.url.startswith("postgresql"):
+        raise ConfigError("executor.kind: procrastinate needs a PostgreSQL [database] url")
+    if executor.stalled_after_seconds <= executor.heartbeat_seconds:
+        raise ConfigError("executor.stalled_after_seconds: must be greater than heartbeat_seconds "
+                          f"({executor.heartbeat_seconds:g}), or every worker looks stalled")
+
+
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate a parsed TOML document into a Config; raise ConfigError on the first problem."""
     known = set(_SECTIONS) | {"accounts"}
@@ -238,6 +270,9 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         ) from None
     for key in ("nightly_audit", "weekly_report", "retention"):
         cron_trigger(getattr(sections["schedule"], key), zone, f"schedule.{key}")
+    _check_executor(sections["executor"], sections["database"])
+    if sections["selective"].alpha >= 1:
+        raise ConfigError(f"selective.alpha: must be below 1, got {sections['selective'].alpha!r}")
     raw_accounts = data.get("accounts", [])
     if not isinstance(raw_accounts, list):
         raise ConfigError("accounts: expected an array of tables ([[accounts]])")

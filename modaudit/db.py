@@ -12,9 +12,11 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -142,6 +144,18 @@ class CommentObservation(Base):
     is_hidden: Mapped[bool] = mapped_column(Boolean)
 
 
+class CommentFeature(Base):
+    """What one comment's text is (language, topic markers): content, never its author (DESIGN §9)."""
+
+    __tablename__ = "comment_features"
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(12))  # ISO 639-1, or und (undetermined)
+    language_confidence: Mapped[float] = mapped_column(Float)
+    topics: Mapped[list[str]] = mapped_column(JSON)  # lexicon groups matched, e.g. ["criticism"]
+    lexicon: Mapped[str] = mapped_column(String(16))  # fingerprint of the lexicon used
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ListEntry(Base):
     """A user on one of the account's block, ban or mute lists, as first and last seen."""
 
@@ -236,15 +250,49 @@ class ReportDelivery(Base):
     failures: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
 
+class WebhookDelivery(Base):
+    """One Meta webhook delivery, stored raw before it is parsed; processed into events later."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_status", "status", "id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    body_sha256: Mapped[str] = mapped_column(String(64), unique=True)  # a redelivery is not stored twice
+    signature: Mapped[str] = mapped_column(String(100))  # the X-Hub-Signature-256 header, verified
+    status: Mapped[str] = mapped_column(String(20))  # pending | processed | unparseable | unknown_page
+    error: Mapped[str | None] = mapped_column(Text)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    page_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class EventSighting(Base):
+    """Another source corroborating a recorded event (polling after a webhook, or the reverse)."""
+
+    __tablename__ = "event_sightings"
+    __table_args__ = (UniqueConstraint("event_id", "source", "seen_at"),
+                      Index("ix_event_sightings_event", "event_id"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
+    source: Mapped[str] = mapped_column(String(20))  # snapshot_diff | lookup | webhook
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class SchemaError(Exception):
     """The database's schema does not match this version of modaudit."""
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, pool_size: int | None = None) -> Engine:
+    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout.
+
+    `pool_size` caps a server database's connections at exactly that many (a worker's bound).
+    """
     is_sqlite = url.startswith("sqlite")
     connect_args = {"timeout": 30} if is_sqlite else {}
-    engine = create_engine(url, connect_args=connect_args, future=True)
+    pool: dict[str, Any] = {"pool_size": pool_size, "max_overflow": 0} if pool_size and not is_sqlite else {}
+    engine = create_engine(url, connect_args=connect_args, future=True, **pool)
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

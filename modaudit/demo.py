@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from modaudit import jobs
+from modaudit import jobs, webhook_demo
 from modaudit.config import load_config
 from modaudit.db import make_engine, upgrade
 
@@ -19,7 +19,7 @@ DEMO_WEEK = "2026-W47"  # Monday 16 - Sunday 22 November 2026, the nights with m
 
 
 def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
-                  database: Path) -> Path:
+                  database: Path, instagram_accounts: list | tuple = ()) -> Path:
     lines = [
         "# Written by `modaudit demo`: the simulator's address changes on every run.",
         "[database]", f'url = "sqlite:///{database.as_posix()}"',
@@ -41,6 +41,14 @@ def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
             f'account_id = "{account.user_id}"', f'handle = "{account.username}"',
             'institution = "Örnek Valiliği"', 'managers = ["yonetici@example.gov.tr"]',
         ] + [f'{key}_env = "{_x_env(index, key)}"' for key in X_KEYS]
+    for index, account in enumerate(instagram_accounts):
+        lines += [
+            "[[accounts]]", f'name = "demo-instagram-{index + 1}"', 'platform = "instagram"',
+            f'account_id = "{account.ig_user_id}"', f'handle = "{account.username}"',
+            'institution = "Örnek Valiliği"', 'managers = ["yonetici@example.gov.tr"]',
+            f'page_token_env = "{_token_env(index)}_INSTAGRAM"',
+        ]
+    lines += webhook_demo.CONFIG_LINES
     path = out_dir / "modaudit.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -79,7 +87,10 @@ def run_demo(out_dir: Path, console: Console) -> bool:
     scenario = demo_scenario()
     with Simulator(scenario) as simulator:
         config_path = _write_config(out_dir, simulator.base_url, scenario.pages,
-                                    scenario.x_accounts, database)
+                                    scenario.x_accounts, database, scenario.instagram_accounts)
+        for index, account in enumerate(scenario.instagram_accounts):
+            os.environ[f"{_token_env(index)}_INSTAGRAM"] = account.token
+        webhook_demo.set_demo_secrets()
         for index, page in enumerate(scenario.pages):
             os.environ[_token_env(index)] = page.token
         for index, account in enumerate(scenario.x_accounts):
@@ -89,9 +100,14 @@ def run_demo(out_dir: Path, console: Console) -> bool:
         engine = make_engine(config.database.url)
         upgrade(engine)
         console.print(f"simulator on {simulator.base_url}; database {database}", markup=False)
+        webhooks = webhook_demo.DemoWebhooks(engine, config, scenario)
+        console.print(f"Meta webhook receiver on {webhooks.start()}", markup=False)
         last_audit: datetime = scenario.start
         for day in range(DEMO_DAYS):
-            last_audit = scenario.start + timedelta(days=day) + AUDIT_TIME
+            previous, last_audit = last_audit, scenario.start + timedelta(days=day) + AUDIT_TIME
+            sent, received = webhooks.deliver(previous, last_audit)
+            console.print(f"night {day}: {sent} Meta webhook deliveries from the Page, "
+                          f"{received.events} events", markup=False)
             simulator.set_now(last_audit)
             for result in jobs.audit_all(config_path, "nightly", now=last_audit):
                 warnings = ", ".join(sorted({w.code for w in result.warnings})) or "-"
@@ -100,6 +116,7 @@ def run_demo(out_dir: Path, console: Console) -> bool:
                     f"night {day} ({local}): {result.account} {result.status:<7} "
                     f"{result.api_calls:>3} calls, {result.events} events, "
                     f"{result.findings_opened} new findings, warnings: {warnings}", markup=False)
+        webhooks.stop()
     with Session(engine) as session:
         findings = list_findings(session)
         events = list_events(session)

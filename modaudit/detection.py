@@ -17,6 +17,8 @@ from analysis.diff import (
     reply_settings_changes,
     visibility_changes,
 )
+from analysis.features import compute_features
+from analysis.merge import absorb_corroborations
 from analysis.rules import apply_rules
 from collectors.records import CollectorError, RunWarning, Snapshot
 from modaudit import store
@@ -43,6 +45,7 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
            collector: Collector | None, clock: Callable[[], datetime]) -> DetectionOutcome:
     """Everything DESIGN §5 asks after a snapshot is saved, inside the caller's transaction."""
     outcome = DetectionOutcome()
+    compute_features(session, run_id)  # while the text exists: retention erases it later
     first = store.is_first_collection(session, account_id, run_id)
     changes = visibility_changes(session, [run_id])
     events = visibility_events(changes, {run_id} if first else set())
@@ -59,6 +62,8 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
         events += list_events(list_diff, list_name, snapshot.fetched_at, previous)
         store.update_list_entries(session, account_id, run_id, list_name,
                                   [c.user_id for c in list_diff if not c.added], snapshot.fetched_at)
+    # A change a webhook already recorded (exact time inside this bracket) becomes its sighting.
+    events = absorb_corroborations(session, account_id, events, clock(), run_id)
     written = record_events(session, account_id, run_id, events, clock())
     outcome.events = len(written)
     outcome.findings_opened, outcome.findings_closed = apply_rules(session, written, clock())

@@ -80,7 +80,10 @@ def record_event_batch(session: Session, items: list[tuple[int, int | None, NewE
     if not items:
         return []
     accounts = sorted({account_id for account_id, _, _ in items})
-    names = dict(session.execute(select(Account.id, Account.name).where(Account.id.in_(accounts))).all())
+    # Lock the accounts' rows (PostgreSQL) so that concurrent appends to one chain (a scan and the
+    # webhook processor) take turns instead of both linking to the same previous event.
+    names = dict(session.execute(select(Account.id, Account.name).where(Account.id.in_(accounts))
+                                 .order_by(Account.id).with_for_update(key_share=True)).all())
     newest = select(func.max(Event.id)).where(Event.account_id.in_(accounts)).group_by(Event.account_id)
     prev_hash: dict[int, str] = dict(
         session.execute(select(Event.account_id, Event.hash).where(Event.id.in_(newest))).all())

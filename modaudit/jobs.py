@@ -14,6 +14,8 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from analysis.features import refresh_features
+from analysis.lexicon import deployment_lexicon
 from analysis.periods import last_complete_week, parse_week
 from collectors.records import CollectorError, Interrupted, RunWarning
 from modaudit import reports, retention, store
@@ -89,15 +91,26 @@ def audit_all(config_path: str | Path, kind: str = "nightly", now: datetime | No
 
 def weekly_report(config_path: str | Path, week: str | None = None, institution: str | None = None,
                   send: bool = True, force: bool = False, out: str | None = None,
-                  now: datetime | None = None) -> list[reports.ReportOutcome]:
-    """The weekly report of `week` (default: the last complete ISO week), per institution."""
+                  now: datetime | None = None, scan_wait: bool = False,
+                  should_stop: Callable[[], bool] | None = None) -> list[reports.ReportOutcome]:
+    """The weekly report of `week` (default: the last complete ISO week), per institution.
+
+    On procrastinate workers, `scan_wait` first waits (bounded) for the night's scans; accounts
+    whose scan is still open are named in the report.
+    """
     config = load_config(config_path)
     now = now if now is not None else utcnow()
     period = parse_week(week) if week else last_complete_week(now, config.tz)
     engine = open_store(config)
     try:
+        unfinished: frozenset[str] = frozenset()
+        if config.executor.kind == "procrastinate":
+            from modaudit.scan_queue import unfinished_scans
+
+            unfinished = unfinished_scans(engine, config, scan_wait, should_stop)
         return reports.run_weekly_report(engine, config, period, now=now, institution=institution,
-                                         send=send, force=force, out=Path(out) if out else None)
+                                         send=send, force=force, out=Path(out) if out else None,
+                                         unfinished=unfinished)
     finally:
         engine.dispose()
 
@@ -123,7 +136,9 @@ def run_scan(engine: Engine, config: Config, account_name: str, kind: str,
     """
     account = config.account(account_name)
     with Session(engine) as session, session.begin():
-        account_id = store.sync_accounts(session, config.accounts, utcnow())[account.name]
+        # Only this account's row: with thousands of accounts and parallel workers, syncing all
+        # of them in every scan would make scans queue behind each other's row locks.
+        account_id = store.sync_accounts(session, [account], utcnow())[account.name]
     try:
         with account_lock(engine, account_id, account.name):
             return _scan_locked(engine, config, account_id, account_name, kind, now, progress,
@@ -243,6 +258,8 @@ def purge(config_path: str | Path, now: datetime | None = None) -> PurgeResult:
     engine = open_store(config)
     try:
         with Session(engine) as session, session.begin():
+            # The selective-moderation features, with the deployment's lexicon, before text goes.
+            refresh_features(session, deployment_lexicon(config))
             return retention.purge(session, comment_text_days=config.retention.comment_text_days,
                                    now=now if now is not None else utcnow())
     finally:

@@ -27,8 +27,9 @@ class Collector(Protocol):
 
 def build_collector(config: Config, account: AccountConfig) -> Collector:
     """The collector for `account`; ConfigError if its secret is missing or its platform unsupported."""
-    if account.platform == "facebook":
+    if account.platform in ("facebook", "instagram"):
         from collectors.facebook import FacebookPageCollector, build_graph
+        from collectors.instagram import InstagramCollector
 
         assert account.page_token_env is not None  # guaranteed by config validation
         token = secret(account.page_token_env, named_by=f"account {account.name!r} page_token_env")
@@ -37,7 +38,9 @@ def build_collector(config: Config, account: AccountConfig) -> Collector:
             version=config.facebook.graph_version, timeout=config.collect.timeout_seconds,
             max_retries=config.collect.max_retries, backoff_seconds=config.collect.backoff_seconds,
         )
-        return FacebookPageCollector(graph, account.account_id)
+        # Instagram: account_id is the professional account (IG User) id, read with the Page token.
+        kind = InstagramCollector if account.platform == "instagram" else FacebookPageCollector
+        return kind(graph, account.account_id)
     if account.platform == "x":
         return _x_collector(config, account)
     raise ConfigError(

@@ -69,8 +69,12 @@ def managers(accounts: list[AccountConfig]) -> list[str]:
 def run_weekly_report(engine: Engine, config: Config, week: IsoWeek, *, now: datetime,
                       institution: str | None = None, send: bool = True, force: bool = False,
                       out: Path | None = None,
-                      ssl_context: ssl.SSLContext | None = None) -> list[ReportOutcome]:
-    """Build (and send, and/or write) the report of `week` for each institution, or only one."""
+                      ssl_context: ssl.SSLContext | None = None,
+                      unfinished: frozenset[str] = frozenset()) -> list[ReportOutcome]:
+    """Build (and send, and/or write) the report of `week` for each institution, or only one.
+
+    `unfinished`: accounts whose scan was still queued or running; the report says so.
+    """
     groups = institutions(config)
     if institution is not None:
         if institution not in groups:
@@ -81,7 +85,7 @@ def run_weekly_report(engine: Engine, config: Config, week: IsoWeek, *, now: dat
     for name, accounts in groups.items():
         outcome = _weekly_for(engine, config, name, accounts, week, now=now, send=send,
                               force=force, out=_out_path(out, name, len(groups) > 1),
-                              ssl_context=ssl_context)
+                              ssl_context=ssl_context, unfinished=unfinished)
         outcomes.append(outcome)
     return outcomes
 
@@ -95,7 +99,8 @@ def _out_path(out: Path | None, institution: str, many: bool) -> Path | None:
 
 def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list[AccountConfig],
                 week: IsoWeek, *, now: datetime, send: bool, force: bool, out: Path | None,
-                ssl_context: ssl.SSLContext | None) -> ReportOutcome:
+                ssl_context: ssl.SSLContext | None,
+                unfinished: frozenset[str] = frozenset()) -> ReportOutcome:
     outcome = ReportOutcome(institution=institution, period=week.label, status="built")
     with Session(engine) as session:
         sent_at = _sent_at(session, institution, week.label) if send and not force else None
@@ -106,7 +111,10 @@ def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list
                 return outcome
         scope = ReportScope(institution=institution,
                             accounts=[(a.name, a.platform, a.handle) for a in accounts],
-                            language=config.report.language, tz=config.tz)
+                            language=config.report.language, tz=config.tz,
+                            unfinished=unfinished & {a.name for a in accounts},
+                            min_group_size=config.selective.min_group_size,
+                            alpha=config.selective.alpha)
         report = build_weekly_report(session, scope, week, now)
     chart_cid = mail.new_content_id("chart")
     rendered = render_weekly(report, chart_src=f"cid:{chart_cid}")

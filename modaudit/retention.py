@@ -10,10 +10,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from modaudit.db import Comment, Finding, ListEntry, ListObservation, Run
+from modaudit.db import Comment, Finding, ListEntry, ListObservation, Run, WebhookDelivery
 
 log = logging.getLogger(__name__)
 KEEPING_STATUSES = ("open", "justified", "confirmed", "dismissed")
@@ -26,6 +26,7 @@ class PurgeResult:
     comments_erased: int
     comments_kept_for_findings: int
     list_names_erased: int
+    webhook_bodies_erased: int = 0
 
 
 def purge(session: Session, *, comment_text_days: int, now: datetime) -> PurgeResult:
@@ -55,6 +56,11 @@ def purge(session: Session, *, comment_text_days: int, now: datetime) -> PurgeRe
         ListObservation.user_name.is_not(None), ListObservation.run_id.in_(old_runs),
         ~observation_needed).values(user_name=None)
         .execution_options(synchronize_session=False)).rowcount or 0
-    log.info("retention: erased %d comments' text, kept %d for findings, %d list names",
-             erased, kept, names)
-    return PurgeResult(erased, kept, names)
+    # Raw webhook bodies carry comment text too; the body's SHA-256 stays for the evidence.
+    bodies = session.execute(update(WebhookDelivery).where(
+        WebhookDelivery.received_at < cutoff, WebhookDelivery.status != "pending",
+        func.length(WebhookDelivery.body) > 0).values(body=b"")
+        .execution_options(synchronize_session=False)).rowcount or 0
+    log.info("retention: erased %d comments' text, kept %d for findings, %d list names, "
+             "%d webhook bodies", erased, kept, names, bodies)
+    return PurgeResult(erased, kept, names, bodies)

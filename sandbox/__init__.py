@@ -6,6 +6,7 @@ from sandbox.api import Api, ApiRequest, ApiResponse
 from sandbox.demo import author_deletion_scenario, demo_scenario
 from sandbox.faults import Fault
 from sandbox.graph import GraphApi
+from sandbox.ig_scenario import IGAccountSpec, IGUser
 from sandbox.scenario import (
     Action,
     BanAction,
@@ -44,6 +45,8 @@ __all__ = [
     "GraphApi",
     "GroundTruth",
     "HideAction",
+    "IGAccountSpec",
+    "IGUser",
     "PageSpec",
     "PlatformState",
     "PostAction",

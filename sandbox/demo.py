@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sandbox.faults import Fault
+from sandbox.instagram_demo import add_instagram_demo
 from sandbox.scenario import PageSpec, Scenario, User
 from sandbox.x_demo import add_x_demo
 
@@ -133,7 +134,9 @@ def _at(s: Scenario, day: int, hhmm: str) -> datetime:
 
 def demo_scenario(start: datetime | None = None) -> Scenario:
     """One Page (six posts, 41 comments from 15 users, 12 moderation actions, 4 faults) and one X
-    account (4 tweets, 17 replies from 10 users, 10 moderation actions, 2 faults; see x_demo)."""
+    account (4 tweets, 17 replies from 10 users, 10 moderation actions, 2 faults; see x_demo) and
+    one Instagram account (4 media, 13 comments from 8 users, 8 moderation actions; see
+    instagram_demo)."""
     s = Scenario(start=start or DEMO_START, pages=[PAGE])
     for number, day, hhmm, text in POSTS:
         s.post(_at(s, day, hhmm), PAGE.page_id, post_id(number), text)
@@ -174,6 +177,7 @@ def demo_scenario(start: datetime | None = None) -> Scenario:
         Fault("throttle_page", path="/blocked", start=s.day(6, 0), end=s.day(7, 0)),
     ])  # fmt: skip
     add_x_demo(s)
+    add_instagram_demo(s)
     s.validate()
     return s
 

@@ -28,7 +28,7 @@ from sandbox.scenario import BanState, CommentState, PlatformState, PostState
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
-LISTING_EDGES = frozenset({"posts", "comments", "blocked"})
+LISTING_EDGES = frozenset({"posts", "comments", "blocked", "media", "replies"})  # last two: Instagram
 
 _VERSIONED_PATH = re.compile(r"^/(v\d+\.\d+)(/.*)?$")
 _GRAPH_TIME = "%Y-%m-%dT%H:%M:%S+0000"
@@ -94,7 +94,11 @@ class GraphApi:
         )
 
     def handle(self, state: PlatformState, request: ApiRequest) -> ApiResponse:
-        """Answer a request from the state."""
+        """Answer a request from the state (Instagram objects by the Instagram subset)."""
+        from sandbox.ig_api import handle_instagram, serves_instagram  # it builds on this module
+
+        if serves_instagram(state, request):
+            return handle_instagram(state, request)
         return handle_graph(state, request)
 
     def fault_response(
@@ -117,11 +121,12 @@ class GraphApi:
             return 0
 
 
-def handle_graph(state: PlatformState, request: ApiRequest) -> ApiResponse:
-    """Answer one Graph request; every error becomes a Graph-shaped error response."""
+def handle_graph(state: PlatformState, request: ApiRequest, dispatch: Any = None) -> ApiResponse:
+    """Answer one Graph request (with `dispatch`, e.g. Instagram's, if given); every error becomes
+    a Graph-shaped error response."""
     trace_id = new_trace_id()
     try:
-        body, dropped = _dispatch(state, request)
+        body, dropped = (dispatch or _dispatch)(state, request)
     except GraphError as error:
         return error_response(request, error, trace_id)
     return ApiResponse(200, body, graph_headers(request, trace_id), dropped)
@@ -133,13 +138,7 @@ def handle_graph(state: PlatformState, request: ApiRequest) -> ApiResponse:
 def _dispatch(state: PlatformState, request: ApiRequest) -> tuple[Any, frozenset[str]]:
     """Route a request to its node or edge; returns (body, ids left out by an omit fault)."""
     token = request.query.get("access_token", "")
-    if not token or state.page_for_token(token) is None:
-        raise oauth_error()
-    if request.method != "GET":
-        raise unsupported_method(request.method)
-    parts = _parts(request.route)
-    if not parts or len(parts) > 2:
-        raise unknown_path(request.route)
+    parts = checked_route(request, known_token=bool(token) and state.page_for_token(token) is not None)
     node_id = parts[0]
     owner = state.owner_page_id(node_id)
     if owner is not None and state.pages[owner].token != token:
@@ -159,6 +158,18 @@ def _dispatch(state: PlatformState, request: ApiRequest) -> tuple[Any, frozenset
     if owner is None or (live is not None and live.deleted):
         raise no_such_object(node_id)
     raise unknown_path(f"/{edge}")
+
+
+def checked_route(request: ApiRequest, known_token: bool) -> list[str]:
+    """The route's parts, once the token is known, the method GET and the path one or two deep."""
+    if not known_token:
+        raise oauth_error()
+    if request.method != "GET":
+        raise unsupported_method(request.method)
+    parts = _parts(request.route)
+    if not parts or len(parts) > 2:
+        raise unknown_path(request.route)
+    return parts
 
 
 def _node(state: PlatformState, request: ApiRequest, node_id: str) -> dict[str, Any]:

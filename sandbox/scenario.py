@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sandbox.faults import Fault
+from sandbox.ig_scenario import IG_ACTIONS, IGAccountSpec, IGAction, IGScenarioBuilder, IGState, IGTruth
 from sandbox.scenario_base import GroundTruth, ScenarioError, require_aware
 from sandbox.x_scenario import X_ACTIONS, XAccountSpec, XAction, XScenarioBuilder, XState, XTruth
 
@@ -79,7 +80,7 @@ class BanAction:
     banned: bool = True
 
 
-Action = PostAction | CommentAction | HideAction | DeleteAction | BanAction | XAction
+Action = PostAction | CommentAction | HideAction | DeleteAction | BanAction | XAction | IGAction
 
 DELETERS = ("page", "author", "platform")
 
@@ -129,6 +130,7 @@ class PlatformState:
     comments: dict[str, CommentState] = field(default_factory=dict)
     banned: dict[str, list[BanState]] = field(default_factory=dict)
     x: XState = field(default_factory=XState)
+    instagram: IGState = field(default_factory=IGState)
 
     def page_for_token(self, token: str) -> PageSpec | None:
         """The page whose access token this is, if any."""
@@ -190,6 +192,8 @@ class PlatformState:
                 bans.append(BanState(action.user_id, action.user_name, action.at))
         elif isinstance(action, X_ACTIONS):
             self.x.apply(action)
+        elif isinstance(action, IG_ACTIONS):
+            self.instagram.apply(action)
         else:
             raise ScenarioError(f"unknown action {action!r}")
 
@@ -231,7 +235,7 @@ class PlatformState:
 
 
 @dataclass
-class Scenario(XScenarioBuilder):
+class Scenario(XScenarioBuilder, IGScenarioBuilder):
     """Pages, X accounts, timed actions and faults; `state_at(now)` replays actions up to `now`."""
 
     start: datetime
@@ -239,6 +243,7 @@ class Scenario(XScenarioBuilder):
     actions: list[Action] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     x_accounts: list[XAccountSpec] = field(default_factory=list)
+    instagram_accounts: list[IGAccountSpec] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         require_aware(self.start)
@@ -301,6 +306,7 @@ class Scenario(XScenarioBuilder):
             now=now,
             pages={p.page_id: p for p in self.pages},
             x=XState(accounts={a.user_id: a for a in self.x_accounts}),
+            instagram=IGState(accounts={a.ig_user_id: a for a in self.instagram_accounts}),
         )
         for action in self.ordered_actions():
             if action.at > now:
@@ -317,6 +323,7 @@ class Scenario(XScenarioBuilder):
         """Moderation by pages and X accounts (not by authors or the platform), in time order."""
         truths: list[GroundTruth] = []
         x_truth = XTruth({a.user_id: a for a in self.x_accounts})
+        ig_truth = IGTruth()
         for action in self.ordered_actions():
             if until is not None and action.at > until:
                 break
@@ -329,7 +336,7 @@ class Scenario(XScenarioBuilder):
                 kind = "user_blocked" if action.banned else "user_unblocked"
                 truths.append(GroundTruth(kind, action.user_id, action.at))
             else:
-                observed = x_truth.observe(action)
+                observed = x_truth.observe(action) or ig_truth.observe(action)
                 if observed is not None:
                     truths.append(GroundTruth(*observed, action.at))
         return truths

@@ -70,6 +70,7 @@ class Simulator:
         self.port = port
         self.base_url = ""
         self.timeout_sleep = 3.0
+        self.latency = 0.0  # seconds every answer waits, like a network round trip (benchmarks)
         self.request_log: list[tuple[str, str, dict[str, str]]] = []
         self.router = Router(apis if apis is not None else [GraphApi(), XApi()])
         self._faults = FaultBook(scenario.faults)
@@ -200,6 +201,8 @@ class Simulator:
             self.request_log.append(
                 (method, path, {k: v for k, v in query.items() if k != "access_token"})
             )
+        if self.latency > 0:
+            self._stopping.wait(self.latency)  # the stop event keeps stop() prompt
         state = self.state()
         routed = self.router.route(method, path, query, self.base_url)
         if routed is None:

@@ -91,7 +91,7 @@ def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ConfigWrite
 
     def write(db_url: str, base_url: str, pages: list, *, extra: str = "",
               timeout: float = 2.0, name: str = "modaudit.toml", x_accounts: tuple = (),
-              x_oauth2: bool = False) -> Path:
+              x_oauth2: bool = False, instagram_accounts: tuple = ()) -> Path:
         lines = [
             "[database]", f'url = "{db_url}"',
             "[facebook]", f'graph_base_url = "{base_url}"',
@@ -115,6 +115,12 @@ def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ConfigWrite
                 value = account.oauth2_user_token if key == "bearer_token" else getattr(account, key)
                 monkeypatch.setenv(env, value)
                 lines.append(f'{key}_env = "{env}"')
+        for index, account in enumerate(instagram_accounts):
+            env = f"TEST_IG_TOKEN_{index}"
+            monkeypatch.setenv(env, account.token)
+            lines += ["[[accounts]]", f'name = "ig-{index}"', 'platform = "instagram"',
+                      f'account_id = "{account.ig_user_id}"', f'handle = "{account.username}"',
+                      'institution = "Test Valiliği"', f'page_token_env = "{env}"']
         path = tmp_path / name
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path

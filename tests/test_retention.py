@@ -55,3 +55,28 @@ def test_a_scan_of_a_busy_account_reports_busy(migrated: str, write_config) -> N
         engine.dispose()
     assert busy.status == "busy" and busy.run_id is None
     assert "already running" in busy.warnings[0].message
+
+
+def test_purge_erases_old_webhook_bodies_but_keeps_their_digest(migrated: str, write_config) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from modaudit.db import WebhookDelivery
+
+    config = write_config(migrated, "http://127.0.0.1:9", [])
+    engine = make_engine(migrated)
+    old, recent = datetime(2024, 1, 1, tzinfo=UTC), datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        for sha, at, status in (("a" * 64, old, "processed"), ("b" * 64, old, "pending"),
+                                ("c" * 64, recent, "processed")):
+            session.add(WebhookDelivery(received_at=at, body=b'{"comment": "Ayse"}', body_sha256=sha,
+                                        signature="sha256=x", status=status))
+    assert CliRunner().invoke(cli, ["--config", str(config), "purge"]).exit_code == 0
+    with engine.connect() as connection:
+        bodies = dict(connection.execute(text(
+            "SELECT body_sha256, body FROM webhook_deliveries")).all())
+    engine.dispose()
+    assert bytes(bodies["a" * 64]) == b""  # old and processed: erased, digest kept
+    assert bytes(bodies["b" * 64]) != b""  # not processed yet: kept
+    assert bytes(bodies["c" * 64]) != b""  # recent: kept

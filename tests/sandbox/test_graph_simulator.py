@@ -364,10 +364,11 @@ def test_demo_scenario_ground_truth_and_content() -> None:
     scenario = demo_scenario()
     final = scenario.state_at(scenario.day(8))
     everything = scenario.ground_truth()
-    assert len(everything) == 22  # 12 on the Page, 10 on the X account (test_x_simulator)
+    assert len(everything) == 30  # 12 on the Page, 10 on X, 8 on Instagram (test_ig_simulator)
+    elsewhere = final.x.users | final.x.tweets | final.instagram.comments | final.instagram.media
 
     def on_page(truths: list[GroundTruth]) -> list[GroundTruth]:
-        return [t for t in truths if t.subject_id not in final.x.users | final.x.tweets]
+        return [t for t in truths if t.subject_id not in elsewhere]
 
     truth = on_page(everything)
     assert len(truth) == 12
@@ -377,7 +378,8 @@ def test_demo_scenario_ground_truth_and_content() -> None:
     first_audit = scenario.day(0, hour=23, minute=30)
     before_first = scenario.ground_truth(until=first_audit)
     assert len(on_page(before_first)) == 2  # pre-existing hide and ban
-    assert len(before_first) == 5  # and on X: a block, a mute, a tweet posted restricted
+    assert len(before_first) == 6  # and on X: a block, a mute, a tweet posted restricted; on
+    # Instagram, a hidden spam comment
     assert all(8 <= t.at.hour <= 20 for t in everything)
     assert len(final.posts) == 6 and len(final.comments) >= 40
     assert len({c.author_id for c in final.comments.values()}) >= 15
