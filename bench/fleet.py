@@ -31,23 +31,10 @@ sys.path.insert(0, str(ROOT))
 from modaudit import scan_queue  # noqa: E402
 from modaudit.config import load_config  # noqa: E402
 from modaudit.db import make_engine, upgrade  # noqa: E402
-from sandbox import PageSpec, Scenario, Simulator, User  # noqa: E402
+from sandbox import PageSpec, Simulator  # noqa: E402
+from sandbox.fleet import fleet_scenario  # noqa: E402
 
 START = datetime(2026, 11, 16, tzinfo=UTC)
-USERS = [User("5001", "Ayşe Yılmaz"), User("5002", "İbrahim Işık"), User("5003", "Rojda Demir")]
-
-
-def build_scenario(accounts: int) -> Scenario:
-    """`accounts` Pages with two posts of three comments each."""
-    pages = [PageSpec(f"9{n:06d}", f"Kurum {n}", f"fleet-token-{n}") for n in range(accounts)]
-    scenario = Scenario(start=START, pages=pages)
-    for page in pages:
-        for post in (1, 2):
-            post_id = f"{page.page_id}_{post}"
-            scenario.post(scenario.day(-2, 9), page.page_id, post_id, "Duyuru")
-            for n, user in enumerate(USERS):
-                scenario.comment(scenario.day(-2, 10 + n), post_id, f"{post_id}{n}", user, "Yorum")
-    return scenario
 
 
 def write_config(path: Path, url: str, base_url: str, pages: list[PageSpec]) -> None:
@@ -133,7 +120,7 @@ def main() -> None:
         "MODAUDIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
-    scenario = build_scenario(args.accounts)
+    scenario = fleet_scenario(args.accounts, START)
     rates: dict[int, float] = {}
     with Simulator(scenario) as simulator, tempfile.TemporaryDirectory() as folder:
         simulator.latency = args.latency

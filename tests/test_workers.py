@@ -28,7 +28,8 @@ from modaudit import jobs
 from modaudit.cli import cli
 from modaudit.config import ConfigError, load_config, parse_config
 from modaudit.db import make_engine, utcnow
-from sandbox import Fault, PageSpec, Scenario, Simulator, User
+from sandbox import Fault, PageSpec, Scenario, Simulator
+from sandbox.fleet import fleet_scenario
 from tests.conftest import REQUIRE_POSTGRES, scratch_database
 from tests.scenarios import START
 
@@ -42,7 +43,6 @@ except ImportError as exc:  # the procrastinate extra is missing
     pytest.skip(f"procrastinate is not installed: {exc}", allow_module_level=True)
 
 pytestmark = pytest.mark.slow
-COMMENTERS = [User("5001", "Ayşe Yılmaz"), User("5002", "İbrahim Işık"), User("5003", "Rojda Demir")]
 FAST = ('heartbeat_seconds = 0.5\nstalled_after_seconds = 2\nretry_base_seconds = 1\n'
         'retry_cap_seconds = 2\nnight_wait_seconds = 60\nreport_wait_seconds = 1\n')
 
@@ -52,20 +52,6 @@ def pg_url(tmp_path: Path) -> Iterator[str]:
     """A PostgreSQL URL with a schema of its own; SQLite cannot host the task queue."""
     with scratch_database("postgresql", tmp_path) as url:
         yield url
-
-
-def fleet_scenario(count: int) -> Scenario:
-    """`count` Pages, two posts each with three comments; on day 1 each Page hides one comment."""
-    pages = [PageSpec(f"9{n + 1:02d}{n:03d}", f"Müdürlük {n}", f"token-{n}-CANARY") for n in range(count)]
-    scenario = Scenario(start=START, pages=pages)
-    for page in pages:
-        for post in (1, 2):
-            post_id = f"{page.page_id}_{post}"
-            scenario.post(scenario.day(-2, 9), page.page_id, post_id, f"Duyuru {post}")
-            for n, user in enumerate(COMMENTERS):
-                scenario.comment(scenario.day(-2, 10 + n), post_id, f"{post_id}{n}", user, f"Yorum {n}")
-        scenario.hide(scenario.day(1, 9), f"{page.page_id}_11")
-    return scenario
 
 
 def night(scenario: Scenario, day: int) -> datetime:
@@ -164,7 +150,7 @@ def events_of(engine: Engine, name: str) -> int:
 
 
 def test_two_workers_scan_every_account_once_per_night(pg_url: str, write_config, monkeypatch) -> None:
-    scenario = fleet_scenario(30)
+    scenario = fleet_scenario(30, START, hide_on_day=1)
     transient, refused = scenario.pages[7], "page-11"
     scenario.faults.append(Fault("http500", path=f"/{transient.page_id}", times=3))  # 1st try
     with Simulator(scenario) as simulator:
@@ -262,7 +248,7 @@ def scanning_pid(engine: Engine, account: str, processes: list) -> int | None:
 
 
 def test_killed_worker_scan_is_recovered_once(pg_url: str, write_config) -> None:
-    scenario = fleet_scenario(4)
+    scenario = fleet_scenario(4, START, hide_on_day=1)
     with Simulator(scenario) as simulator:
         simulator.latency = 0.02
         path = write_fleet_config(write_config, pg_url, simulator, scenario, timeout=30.0)
@@ -309,7 +295,7 @@ def test_killed_worker_scan_is_recovered_once(pg_url: str, write_config) -> None
 
 
 def test_sigterm_hands_the_scan_back_after_the_current_listing(pg_url: str, write_config) -> None:
-    scenario = fleet_scenario(2)
+    scenario = fleet_scenario(2, START)
     with Simulator(scenario) as simulator:
         path = write_fleet_config(write_config, pg_url, simulator, scenario)
         config = load_config(path)
