@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ from modaudit.cli_fleet import worker
 from modaudit.config import Config, ConfigError, load_config
 from modaudit.db import SchemaError, make_engine, upgrade, utcnow
 from modaudit.evidence import REVIEW_STATUSES, ReviewError, review_finding, verify_chain
+from modaudit.findings_output import print_findings_table, write_findings_csv
 from modaudit.selective_cmd import selective
 
 # Piped output (files, mail, CI logs) gets a width that fits the findings table.
@@ -180,33 +179,9 @@ def findings(ctx: click.Context, account: str | None, status: str | None, output
     if output_format == "json":
         click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
     elif output_format == "csv":
-        _write_csv(rows, sys.stdout)
+        write_findings_csv(rows, sys.stdout)
     else:
         print_findings_table(rows, config, console.print)
-
-
-def _write_csv(rows: list[Any], stream: Any) -> None:
-    columns = ["id", "account", "platform", "kind", "subject_id", "subject_name", "text", "post_id",
-               "severity", "status", "actor", "source", "occurred_after", "occurred_before",
-               "detected_at", "reviewed_by", "review_note"]
-    writer = csv.DictWriter(stream, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row.as_json())
-
-
-def print_findings_table(rows: list[Any], config: Config, emit: Callable[[Any], None]) -> None:
-    """Findings as a rich table, times in the configured zone."""
-    def local(value: Any) -> str:
-        return value.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if value else "önce / before"
-    table = Table("id", "account", "kind", "severity", "status", "subject", "text", "between", "and",
-                  title=f"{len(rows)} findings")
-    for row in rows:
-        subject = f"{row.subject_name} ({row.subject_id})" if row.subject_name else row.subject_id
-        cells = (str(row.id), row.account, row.kind, row.severity, row.status, subject,
-                 row.text or "", local(row.occurred_after), local(row.occurred_before))
-        table.add_row(*(Text(cell) for cell in cells))  # user text is never rich markup
-    emit(table)
 
 
 @cli.command()

@@ -79,7 +79,7 @@ def _fresh_database(out_dir: Path) -> Path:
 def run_demo(out_dir: Path, console: Console) -> bool:
     """Run the demo; print findings and the comparison with ground truth. True if all matched."""
     from analysis.queries import list_events, list_findings
-    from modaudit.cli import print_findings_table
+    from modaudit.findings_output import print_findings_table
     from sandbox import Simulator, demo_scenario
 
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -237,3 +237,17 @@ def test_missing_token_env_fails_the_run_naming_the_variable(scenario: Scenario,
     result = _run(world, scenario, 0)
     assert result.status == "failed"
     assert "TEST_PAGE_TOKEN_0" in result.warnings[0].message
+
+
+def test_findings_csv_neutralises_spreadsheet_formulas(scenario: Scenario, world) -> None:
+    import csv
+    import io
+
+    scenario.comment(scenario.day(0, 9), "900100_2", "1010", AYSE, '=HYPERLINK("http://x","tıkla")')
+    scenario.hide(scenario.day(1), "1010")
+    _run(world, scenario, 0)
+    _run(world, scenario, 1)
+    out = CliRunner().invoke(cli, ["--config", str(world[1]), "findings", "--format", "csv"]).output
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert row["text"] == '\'=HYPERLINK("http://x","tıkla")'
+    assert row["subject_name"] == "Ayşe Yılmaz"
