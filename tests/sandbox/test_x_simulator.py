@@ -12,7 +12,7 @@ import tweepy
 from sandbox import (
     Simulator,
 )
-from tests.sandbox.x_support import (  # noqa: F401 - x_sim provides the `sim` fixture
+from tests.sandbox.x_support import (
     ACCOUNT,
     DELETED,
     FIELDS,
@@ -23,13 +23,10 @@ from tests.sandbox.x_support import (  # noqa: F401 - x_sim provides the `sim` f
     ROOT,
     SIDE,
     START,
-    TWITTER,
-    USERS,
     bearer,
-    make_scenario,
     oauth1,
     raw,
-    x_sim,
+    x_sim,  # noqa: F401 - provides the `sim` fixture
 )
 
 # -- auth --------------------------------------------------------------------------------------

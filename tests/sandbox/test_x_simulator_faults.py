@@ -18,24 +18,14 @@ from sandbox import (
     demo_scenario,
 )
 from sandbox.x_demo import X_ACCOUNT, X_USERS, tweet_id
-from tests.sandbox.x_support import (  # noqa: F401 - x_sim provides the `sim` fixture
+from tests.sandbox.x_support import (
     ACCOUNT,
-    DELETED,
-    FIELDS,
-    OLD,
-    OTHER,
-    PROBLEM_401,
-    REPLY_FIELDS,
     ROOT,
-    SIDE,
     START,
-    TWITTER,
     USERS,
-    bearer,
-    make_scenario,
     oauth1,
     raw,
-    x_sim,
+    x_sim,  # noqa: F401 - provides the `sim` fixture
 )
 
 
