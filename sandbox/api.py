@@ -24,6 +24,7 @@ class ApiRequest:
     listing_end: int | None = None  # fault: listings stop (with a next link) at this offset
     headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
     target: str = ""  # the request-target as received (path and raw query), for OAuth 1.0a
+    shape: tuple[Fault, ...] = ()  # quirk faults (faults.SHAPE_KINDS) to apply to the answer
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ApiResponse:
     body: Any
     headers: Mapping[str, str] = field(default_factory=dict)
     dropped_ids: frozenset[str] = frozenset()
+    applied: tuple[Fault, ...] = ()  # the quirk faults of `request.shape` this answer applied
 
 
 class Api(Protocol):

@@ -6,6 +6,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 FAULT_KINDS = (
     "http500",
@@ -17,7 +18,18 @@ FAULT_KINDS = (
     "omit",
     "x_rate_limit",
     "x_rate_limit_no_reset",
+    # Quirks of the real platforms (documented or recorded), so end-to-end tests meet them:
+    "repeat_cursor",  # from `after_items` on, a listing page hands back the cursor it was asked with
+    "empty_pages",  # from `after_items` on, pages are empty but always offer a fresh next cursor
+    "errors_only",  # X: HTTP 200 with an `errors` array and no `data` (the OpenAPI allows it)
+    "drop_field",  # items in listings and lookups lack `field` (only `item_id`'s, if given)
+    "retype_field",  # items carry `field` as `value` if given, else as its value in a string
+    "blank_since",  # Graph: `paging.next` in time-paging form: `since` blank, `fields` left out
+    "wrong_object",  # a lookup by id answers with another object's data
 )
+# Kinds that alter an answer that is otherwise served normally; the API module applies them.
+SHAPE_KINDS = ("repeat_cursor", "empty_pages", "drop_field", "retype_field", "blank_since",
+               "wrong_object")
 # Kinds that replace the normal answer with an error response built by the API module. The
 # throttle_* kinds are Graph's, the x_rate_limit* kinds X's; an API ignores the others' kinds.
 ERROR_KINDS = (
@@ -27,6 +39,7 @@ ERROR_KINDS = (
     "throttle_page",
     "x_rate_limit",
     "x_rate_limit_no_reset",
+    "errors_only",
 )
 
 
@@ -37,7 +50,8 @@ class Fault:
     `times` bounds how often it fires (None: unlimited). `after_items` is where a "cutoff" cuts a
     listing; `item_id` is the comment, tweet or user an "omit" leaves out of listings.
     `reset_after` is how many wall-clock seconds after an "x_rate_limit" answer its
-    x-rate-limit-reset header points to.
+    x-rate-limit-reset header points to. `field` and `value` belong to "drop_field" and
+    "retype_field".
     """
 
     kind: str
@@ -48,12 +62,16 @@ class Fault:
     after_items: int = 0
     item_id: str | None = None
     reset_after: float = 1.0
+    field: str | None = None
+    value: Any = None
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {FAULT_KINDS}")
         if self.kind == "omit" and not self.item_id:
             raise ValueError("an 'omit' fault needs item_id")
+        if self.kind in ("drop_field", "retype_field") and not self.field:
+            raise ValueError(f"a {self.kind!r} fault needs field")
 
     def active_at(self, now: datetime) -> bool:
         """Whether `now` falls in the fault's window."""
@@ -68,6 +86,7 @@ class FaultPlan:
     timeout: Fault | None = None  # sleep before answering
     cutoff: Fault | None = None  # listings end at cutoff.after_items; later pages are dropped
     omit: tuple[Fault, ...] = ()  # items (comments, tweets, users) to leave out of listings
+    shape: tuple[Fault, ...] = ()  # quirks the API module applies to its normal answer
 
 
 class FaultBook:
@@ -95,6 +114,7 @@ class FaultBook:
         timeout = cutoff = None
         errors: list[Fault] = []
         omit: list[Fault] = []
+        shape: list[Fault] = []
         with self._lock:
             for index, fault in enumerate(self._faults):
                 if not self._eligible(index, fault, now, route):
@@ -107,7 +127,9 @@ class FaultBook:
                     cutoff = fault
                 elif fault.kind == "omit":
                     omit.append(fault)
-        return FaultPlan(tuple(errors), timeout, cutoff, tuple(omit))
+                elif fault.kind in SHAPE_KINDS:
+                    shape.append(fault)
+        return FaultPlan(tuple(errors), timeout, cutoff, tuple(omit), tuple(shape))
 
     def fire(self, fault: Fault) -> bool:
         """Count one firing; False (and no count) if the rule has used up its `times`."""

@@ -10,14 +10,22 @@ from sandbox.ig_scenario import IG_ACTIONS, IGAccountSpec, IGAction, IGScenarioB
 from sandbox.scenario_base import GroundTruth, ScenarioError, require_aware
 from sandbox.x_scenario import X_ACTIONS, XAccountSpec, XAction, XScenarioBuilder, XState, XTruth
 
+# The Page tasks a token's user can perform (Graph's `tasks` on /{user-id}/accounts); all by default.
+PAGE_TASKS = ("ANALYZE", "ADVERTISE", "MESSAGING", "MODERATE", "CREATE_CONTENT", "MANAGE")
+
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A Facebook Page in the scenario; `token` is the Page access token the simulator accepts."""
+    """A Facebook Page in the scenario; `token` is the Page access token the simulator accepts.
+
+    `tasks` are what that token's user may do on the Page: without "MODERATE", Graph (v11.0+) leaves
+    `id` out of the comments it lists.
+    """
 
     page_id: str
     name: str
     token: str
+    tasks: tuple[str, ...] = PAGE_TASKS
 
 
 @dataclass(frozen=True)

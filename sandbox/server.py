@@ -19,7 +19,7 @@ from sandbox.api import Api, ApiRequest, ApiResponse
 from sandbox.faults import Fault, FaultBook
 from sandbox.graph import GraphApi
 from sandbox.scenario import PlatformState, Scenario
-from sandbox.x_api import NOT_FOUND_STYLES, XApi
+from sandbox.x_api import NOT_FOUND_STYLES, PROBLEMS_HOSTS, XApi
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +172,20 @@ class Simulator:
             if isinstance(api, XApi):
                 api.not_found_style = style
 
+    @property
+    def x_problems_host(self) -> str:
+        """The host in X's problem-type URIs: "api.twitter.com" (older docs) or "api.x.com"."""
+        hosts = [api.problems_host for api in self.router.apis if isinstance(api, XApi)]
+        return hosts[0] if hosts else "api.twitter.com"
+
+    @x_problems_host.setter
+    def x_problems_host(self, host: str) -> None:
+        if host not in PROBLEMS_HOSTS:
+            raise ValueError(f"unknown problems host {host!r}; expected one of {PROBLEMS_HOSTS}")
+        for api in self.router.apis:
+            if isinstance(api, XApi):
+                api.problems_host = host
+
     def add_fault(self, fault: Fault) -> None:
         """Add a fault rule on top of the scenario's own."""
         self._faults.add(fault)
@@ -235,11 +249,13 @@ class Simulator:
                 listing_end = plan.cutoff.after_items
 
         omit_ids = frozenset(f.item_id for f in plan.omit if f.item_id)
-        request = replace(request, omit_ids=omit_ids, listing_end=listing_end)
+        request = replace(request, omit_ids=omit_ids, listing_end=listing_end, shape=plan.shape)
         answer = api.handle(state, request)
         for fault in plan.omit:
             if fault.item_id in answer.dropped_ids:
                 self._faults.fire(fault)
+        for fault in answer.applied:
+            self._faults.fire(fault)
         return answer
 
 

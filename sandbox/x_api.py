@@ -6,7 +6,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sandbox.api import ApiRequest, ApiResponse
@@ -14,36 +14,44 @@ from sandbox.faults import Fault
 from sandbox.scenario import PlatformState
 from sandbox.x_auth import XAuth, authenticate
 from sandbox.x_errors import (
+    PROBLEMS_HOSTS,
     RateBook,
     XError,
+    content_type_of,
+    errors_only_body,
     fault_answer,
     forbidden,
     invalid_request,
     not_found_entry,
     page_not_found,
     tweet_not_found_404,
+    with_problems_host,
     x_headers,
 )
 from sandbox.x_params import (
-    EXPANSIONS,
+    PAGE_FAULTS,
     TWEET_FIELDS,
     USER_FIELDS,
     check_id,
     decode_token,
     field_list,
-    id_bound,
     includes,
     max_results,
     minute_time,
     page,
+    reshape_objects,
+    reshape_page,
     time_param,
     token_of,
+    tweet_listing,
     tweet_object,
+    tweet_params,
     user_object,
+    within,
 )
-from sandbox.x_scenario import TweetState
 
 NOT_FOUND_STYLES = ("errors_200", "http_404")
+__all__ = ["NOT_FOUND_STYLES", "PROBLEMS_HOSTS", "XApi"]
 SEARCH_WINDOW = timedelta(days=7)  # recent search covers the last seven days only
 SEARCH_END_MARGIN = timedelta(seconds=10)  # end_time must be this far before the request
 
@@ -92,11 +100,25 @@ class XApi:
 
     name = "x"
 
-    def __init__(self, not_found_style: str = "errors_200") -> None:
+    def __init__(
+        self, not_found_style: str = "errors_200", problems_host: str = PROBLEMS_HOSTS[0]
+    ) -> None:
         if not_found_style not in NOT_FOUND_STYLES:
             raise ValueError(f"unknown not-found style {not_found_style!r}")
         self.not_found_style = not_found_style  # how a deleted tweet's lookup is answered
+        self.problems_host = problems_host
         self.rates = RateBook()
+
+    @property
+    def problems_host(self) -> str:
+        """The host of every problem `type` URI: "api.twitter.com" (older) or "api.x.com"."""
+        return self._problems_host
+
+    @problems_host.setter
+    def problems_host(self, host: str) -> None:
+        if host not in PROBLEMS_HOSTS:
+            raise ValueError(f"unknown problems host {host!r}; expected one of {PROBLEMS_HOSTS}")
+        self._problems_host = host
 
     def parse(
         self, method: str, path: str, query: Mapping[str, str], base_url: str
@@ -110,28 +132,46 @@ class XApi:
         """Answer a request from the state; every error becomes an X-shaped error answer."""
         started = time.monotonic()
         endpoint, args = _match(request.route)
-        identity = "anonymous"
+        identity = None
         dropped: frozenset[str] = frozenset()
+        applied: tuple[Fault, ...] = ()
         try:
             if endpoint is None or request.method != "GET":
+                identity = "anonymous"  # X counts these, under whatever credentials came
                 raise page_not_found()
             auth = authenticate(request, state.x.accounts.values())
             identity = auth.identity
             call = _Call(state, request, auth, args, self.not_found_style)
-            body, dropped = _HANDLERS[endpoint](call)
+            body, dropped, applied = _answer(call, endpoint)
             status = 200
         except XError as error:
             status, body = error.status, error.body
         name = endpoint or "unknown"
-        rate = self.rates.hit(name, identity, RATE_LIMITS[name])
-        return ApiResponse(status, body, x_headers(rate, started), dropped)
+        # A refused credential is answered before X's rate limiting: no x-rate-limit-* headers.
+        rate = {} if identity is None else self.rates.hit(name, identity, RATE_LIMITS[name])
+        body = with_problems_host(body, self.problems_host)
+        headers = x_headers(rate, started, content_type_of(status, body))
+        return ApiResponse(status, body, headers, dropped, applied)
 
     def fault_response(
         self, fault: Fault, state: PlatformState, request: ApiRequest
     ) -> ApiResponse | None:
-        """The X answer to an error fault: 429 (with or without reset) or 500; None otherwise."""
-        endpoint = _match(request.route)[0] or "unknown"
-        return fault_answer(fault, RATE_LIMITS[endpoint], time.monotonic())
+        """The X answer to an error fault: 429, 500 or errors-only 200; None for other kinds."""
+        started = time.monotonic()
+        endpoint, args = _match(request.route)
+        limit = RATE_LIMITS[endpoint or "unknown"]
+        if fault.kind == "errors_only":
+            if endpoint is None:
+                return None
+            rate = {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": str(limit - 1)}
+            body = errors_only_body(fault, _resource_of(endpoint, args, request))
+            return ApiResponse(200, with_problems_host(body, self.problems_host), x_headers(rate, started))
+        answer = fault_answer(fault, limit, started)
+        if answer is None:
+            return None
+        return ApiResponse(
+            answer.status, with_problems_host(answer.body, self.problems_host), answer.headers
+        )
 
     def listing_offset(self, request: ApiRequest) -> int | None:
         """Starting offset of a listing request (timeline, search, blocking, muting), else None."""
@@ -156,6 +196,61 @@ def _match(route: str) -> tuple[str | None, tuple[str, ...]]:
     return None, ()
 
 
+def _resource_of(
+    endpoint: str, args: tuple[str, ...], request: ApiRequest
+) -> tuple[str, str, str] | None:
+    """(resource_type, parameter, value) a request names, for an errors-only answer."""
+    if endpoint in ("user_tweets", "relations"):
+        return "user", "id", args[0]
+    if endpoint == "tweet":
+        return "tweet", "id", args[0]
+    match = _CONVERSATION_QUERY.match(request.query.get("query", ""))
+    if endpoint == "search" and match is not None:
+        return "tweet", "conversation_id", match.group(1)
+    return None
+
+
+def _answer(call: _Call, endpoint: str) -> tuple[dict[str, Any], frozenset[str], tuple[Fault, ...]]:
+    """The endpoint's answer under the request's quirk faults, and the faults it applied."""
+    shape = call.request.shape
+    applied: list[Fault] = []
+    wrong = next((f for f in shape if f.kind == "wrong_object"), None) if endpoint == "tweet" else None
+    # Before the handler, so that a deleted tweet is "found" in either not-found style.
+    other = _wrong_tweet(call, wrong) if wrong is not None else None
+    if wrong is not None and other is not None:
+        body, dropped = other, frozenset[str]()
+        applied.append(wrong)
+    else:
+        body, dropped = _HANDLERS[endpoint](call)
+    if endpoint in LISTINGS:
+        paging = [f for f in shape if f.kind in PAGE_FAULTS]
+        body, fired = reshape_page(call.request, body, LISTINGS[endpoint], paging)
+        applied += fired
+    applied += reshape_objects(body, shape)
+    return body, dropped, tuple(applied)
+
+
+def _wrong_tweet(call: _Call, fault: Fault) -> dict[str, Any] | None:
+    """Another live tweet's lookup answer (`item_id`, a sibling reply, any), or None if none."""
+    x, asked = call.state.x, check_id(call.args[0])
+    fields, expansions, user_fields = tweet_params(call.request)
+    if fault.item_id is not None:
+        candidates = [t for t in [x.live_tweet(fault.item_id)] if t is not None]
+    else:
+        known = x.tweets.get(asked)
+        live = sorted((t for t in x.tweets.values() if not t.deleted), key=lambda t: int(t.tweet_id))
+        same = [t for t in live if known is not None and t.conversation_id == known.conversation_id]
+        candidates = [t for t in same if t.in_reply_to is not None] + same + live
+    other = next((t for t in candidates if t.tweet_id != asked), None)
+    if other is None:
+        return None
+    body: dict[str, Any] = {"data": tweet_object(other, fields, x)}
+    extra = includes(x, [other], expansions, user_fields)
+    if extra:
+        body["includes"] = extra
+    return body
+
+
 # -- handlers ------------------------------------------------------------------------------
 
 
@@ -171,7 +266,7 @@ def _user_tweets(call: _Call) -> Body:
     request, x = call.request, call.state.x
     user_id = check_id(call.args[0])
     size = max_results(request, 10, 5, 100)
-    fields, expansions, user_fields = _tweet_params(request)
+    tweet_params(request)  # a bad value is a 400 even for an unknown user
     exclude = field_list(request, "exclude", frozenset({"replies", "retweets"}))
     start, end = time_param(request, "start_time"), time_param(request, "end_time")
     if user_id not in x.users:
@@ -179,9 +274,9 @@ def _user_tweets(call: _Call) -> Body:
     tweets = [
         t
         for t in x.tweets_by(user_id)
-        if _within(t, request, start, end) and not ("replies" in exclude and t.in_reply_to)
+        if within(t, request, start, end) and not ("replies" in exclude and t.in_reply_to)
     ]
-    return _tweet_listing(call, tweets, size, LISTINGS["user_tweets"], fields, expansions, user_fields)
+    return tweet_listing(request, call.state.x, tweets, size, LISTINGS["user_tweets"])
 
 
 def _search(call: _Call) -> Body:
@@ -199,7 +294,7 @@ def _search(call: _Call) -> Body:
             f"'conversation_id:<id>' queries, not [{query}]",
         )
     size = max_results(request, 10, 10, 100)
-    fields, expansions, user_fields = _tweet_params(request)
+    tweet_params(request)
     earliest = now - SEARCH_WINDOW
     start, end = time_param(request, "start_time"), time_param(request, "end_time")
     if start is not None and start < earliest:
@@ -217,21 +312,20 @@ def _search(call: _Call) -> Body:
             "seconds prior to the request time.",
         )
     replies = call.state.x.replies_in(match.group(1))
-    tweets = [t for t in replies if _within(t, request, start or earliest, end)]
-    names = LISTINGS["search"]
-    return _tweet_listing(call, tweets, size, names, fields, expansions, user_fields)
+    tweets = [t for t in replies if within(t, request, start or earliest, end)]
+    return tweet_listing(request, call.state.x, tweets, size, LISTINGS["search"])
 
 
 def _tweet(call: _Call) -> Body:
     """GET /2/tweets/:id: one tweet; a deleted or unknown one is 200 + errors (or a 404)."""
     tweet_id = check_id(call.args[0])
-    fields, expansions, user_fields = _tweet_params(call.request)
+    fields, expansions, user_fields = tweet_params(call.request)
     tweet = call.state.x.live_tweet(tweet_id)
     if tweet is None:
         if call.not_found_style == "http_404":
             raise tweet_not_found_404(tweet_id)
         return {"errors": [not_found_entry("tweet", "id", tweet_id)]}, frozenset()
-    body: dict[str, Any] = {"data": tweet_object(tweet, fields)}
+    body: dict[str, Any] = {"data": tweet_object(tweet, fields, call.state.x)}
     extra = includes(call.state.x, [tweet], expansions, user_fields)
     if extra:
         body["includes"] = extra
@@ -253,12 +347,12 @@ def _tweets(call: _Call) -> Body:
         )
     for tweet_id in ids:
         check_id(tweet_id, "ids")
-    fields, expansions, user_fields = _tweet_params(request)
+    fields, expansions, user_fields = tweet_params(request)
     found = [t for t in (call.state.x.live_tweet(i) for i in ids) if t is not None]
     missing = [i for i in ids if call.state.x.live_tweet(i) is None]
     body: dict[str, Any] = {}
     if found:
-        body["data"] = [tweet_object(t, fields) for t in found]
+        body["data"] = [tweet_object(t, fields, call.state.x) for t in found]
         extra = includes(call.state.x, found, expansions, user_fields)
         if extra:
             body["includes"] = extra
@@ -295,54 +389,3 @@ _HANDLERS: dict[str, Callable[[_Call], Body]] = {
     "tweets": _tweets,
     "tweet": _tweet,
 }
-
-
-# -- shared --------------------------------------------------------------------------------
-
-
-def _tweet_params(request: ApiRequest) -> tuple[list[str], list[str], list[str]]:
-    """tweet.fields, expansions and user.fields of a tweet request."""
-    return (
-        field_list(request, "tweet.fields", TWEET_FIELDS),
-        field_list(request, "expansions", EXPANSIONS),
-        field_list(request, "user.fields", USER_FIELDS),
-    )
-
-
-def _within(
-    tweet: TweetState, request: ApiRequest, start: datetime | None, end: datetime | None
-) -> bool:
-    """Whether a tweet falls in [start_time, end_time) and (since_id, until_id)."""
-    since, until = id_bound(request, "since_id"), id_bound(request, "until_id")
-    number = int(tweet.tweet_id)
-    return (
-        (start is None or tweet.created_at >= start)
-        and (end is None or tweet.created_at < end)
-        and (since is None or number > since)
-        and (until is None or number < until)
-    )
-
-
-def _tweet_listing(
-    call: _Call,
-    tweets: list[TweetState],
-    size: int,
-    names: tuple[str, ...],
-    fields: list[str],
-    expansions: list[str],
-    user_fields: list[str],
-) -> Body:
-    """One page of tweets with meta (newest/oldest id, tokens) and includes."""
-    omit = call.request.omit_ids
-    kept = [t for t in tweets if t.tweet_id not in omit]
-    dropped = frozenset(t.tweet_id for t in tweets) & omit
-    chunk, meta = page(call.request, kept, size, names)
-    if not chunk:
-        return {"meta": {"result_count": 0}}, dropped
-    meta["newest_id"], meta["oldest_id"] = chunk[0].tweet_id, chunk[-1].tweet_id
-    body: dict[str, Any] = {"data": [tweet_object(t, fields) for t in chunk]}
-    extra = includes(call.state.x, chunk, expansions, user_fields)
-    if extra:
-        body["includes"] = extra
-    body["meta"] = meta
-    return body, dropped

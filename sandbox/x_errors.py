@@ -12,8 +12,14 @@ from sandbox.api import ApiResponse
 from sandbox.faults import Fault
 
 CONTENT_TYPE = "application/json; charset=utf-8"
+# X serves its RFC 7807 problems (every 4xx/5xx but the v1.1-style 404) under this media type,
+# and the OpenAPI description ties the Problem schema to it.
+PROBLEM_CONTENT_TYPE = "application/problem+json"
 RATE_WINDOW = 900  # seconds: X counts requests per 15-minute window
-PROBLEMS = "https://api.twitter.com/2/problems"
+# Hosts X has used in problem `type` URIs: older answers and docs say api.twitter.com, current
+# ones api.x.com. Bodies are built with the first and rewritten by `with_problems_host`.
+PROBLEMS_HOSTS = ("api.twitter.com", "api.x.com")
+PROBLEMS = f"https://{PROBLEMS_HOSTS[0]}/2/problems"
 _AUTH_TYPES = "[OAuth 1.0a User Context, OAuth 2.0 User Context]"
 
 
@@ -88,13 +94,57 @@ def not_found_entry(resource_type: str, parameter: str, value: str) -> dict[str,
 
 
 def tweet_not_found_404(tweet_id: str) -> XError:
-    """The HTTP 404 form of "this tweet does not exist (any more)"."""
-    return problem(
+    """The HTTP 404 form of "this tweet does not exist (any more)".
+
+    A resource-not-found problem must name the resource (the OpenAPI's ResourceNotFoundProblem
+    requires parameter, value, resource_id and resource_type), here as in the 200 form.
+    """
+    error = problem(
         404,
         "Not Found Error",
         f"Could not find tweet with id: [{tweet_id}].",
         f"{PROBLEMS}/resource-not-found",
     )
+    error.body.update(resource_type="tweet", parameter="id", value=tweet_id, resource_id=tweet_id)
+    return error
+
+
+def errors_only_body(fault: Fault, resource: tuple[str, str, str] | None) -> dict[str, Any]:
+    """An `errors_only` answer: HTTP 200, an `errors` array, no `data` and no `meta`.
+
+    `resource` is (resource_type, parameter, value) of what the request names; without one, or
+    with `fault.value == "about:blank"`, the error is a generic problem instead of a not-found.
+    """
+    if resource is None or fault.value == "about:blank":
+        entry = {"title": "Service Unavailable", "detail": "Service Unavailable", "type": "about:blank"}
+    else:
+        resource_type, parameter, value = resource
+        entry = not_found_entry(resource_type, parameter, fault.item_id or value)
+    return {"errors": [entry]}
+
+
+def with_problems_host(body: Any, host: str) -> Any:
+    """The body with every problem `type` URI (top level and in `errors`) on `host`."""
+    if host == PROBLEMS_HOSTS[0] or not isinstance(body, dict):
+        return body
+    new = f"https://{host}/2/problems"
+
+    def moved(entry: Any) -> Any:
+        kind = entry.get("type") if isinstance(entry, dict) else None
+        if isinstance(kind, str) and kind.startswith(PROBLEMS):
+            return {**entry, "type": new + kind[len(PROBLEMS) :]}
+        return entry
+
+    body = moved(body)
+    if isinstance(body.get("errors"), list):
+        body = {**body, "errors": [moved(entry) for entry in body["errors"]]}
+    return body
+
+
+def content_type_of(status: int, body: Any) -> str:
+    """The media type X answers a body with: problem+json for RFC 7807 error bodies."""
+    is_problem = isinstance(body, dict) and "type" in body and "title" in body
+    return PROBLEM_CONTENT_TYPE if status >= 400 and is_problem else CONTENT_TYPE
 
 
 class RateBook:
@@ -125,10 +175,12 @@ class RateBook:
         }
 
 
-def x_headers(rate: Mapping[str, str], started: float) -> dict[str, str]:
+def x_headers(
+    rate: Mapping[str, str], started: float, content_type: str = CONTENT_TYPE
+) -> dict[str, str]:
     """Headers every X answer carries: content type, rate-limit state, response time (ms)."""
     elapsed_ms = max(1, round((time.monotonic() - started) * 1000))
-    return {"content-type": CONTENT_TYPE, **rate, "x-response-time": str(elapsed_ms)}
+    return {"content-type": content_type, **rate, "x-response-time": str(elapsed_ms)}
 
 
 def fault_answer(fault: Fault, limit: int, started: float) -> ApiResponse | None:
@@ -138,9 +190,9 @@ def fault_answer(fault: Fault, limit: int, started: float) -> ApiResponse | None
         if fault.kind == "x_rate_limit":
             rate["x-rate-limit-reset"] = str(math.ceil(time.time() + fault.reset_after))
         error = problem(429, "Too Many Requests", "Too Many Requests")
-        return ApiResponse(429, error.body, x_headers(rate, started))
+        return ApiResponse(429, error.body, x_headers(rate, started, PROBLEM_CONTENT_TYPE))
     if fault.kind == "http500":
         error = problem(500, "Internal Server Error", "Internal Server Error")
         rate = {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": str(limit - 1)}
-        return ApiResponse(500, error.body, x_headers(rate, started))
+        return ApiResponse(500, error.body, x_headers(rate, started, PROBLEM_CONTENT_TYPE))
     return None

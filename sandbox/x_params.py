@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sandbox.api import ApiRequest
+from sandbox.faults import Fault
 from sandbox.x_errors import invalid_request
 from sandbox.x_scenario import TweetState, XState, XUser
 
@@ -34,7 +36,7 @@ EXPANSIONS = frozenset(
 )
 T = TypeVar("T")
 _ID = re.compile(r"^[0-9]{1,19}$")
-_TOKEN_PREFIX = "xpage:"
+_TOKEN_PREFIX = b"xp"
 
 
 def x_time(moment: datetime) -> str:
@@ -109,25 +111,22 @@ def id_bound(request: ApiRequest, name: str) -> int | None:
 
 def encode_token(offset: int) -> str:
     """An opaque pagination token for a listing offset."""
-    raw = base64.b32encode(f"{_TOKEN_PREFIX}{offset}".encode()).decode()
-    return raw.rstrip("=").lower()
+    # Ten bytes are sixteen base32 characters without padding: long enough for blocking's
+    # PaginationToken32 (minLength 16), short enough for muting's PaginationTokenLong (max 19).
+    return base64.b32encode(_TOKEN_PREFIX + offset.to_bytes(8, "big")).decode().lower()
 
 
 def decode_token(token: str, parameter: str) -> int:
     """The offset in one of our tokens; anything else is a 400."""
     try:
-        padded = token.upper() + "=" * (-len(token) % 8)
-        text = base64.b32decode(padded).decode()
-        if not text.startswith(_TOKEN_PREFIX):
-            raise ValueError(text)
-        offset = int(text[len(_TOKEN_PREFIX) :])
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        offset = -1
-    if offset < 0:
+        raw = base64.b32decode(token.upper())
+    except (ValueError, binascii.Error):
+        raw = b""
+    if len(raw) != 10 or not raw.startswith(_TOKEN_PREFIX):
         raise invalid_request(
             parameter, [token], f"The `{parameter}` query parameter value [{token}] is not valid"
         )
-    return offset
+    return int.from_bytes(raw[len(_TOKEN_PREFIX) :], "big")
 
 
 def token_of(request: ApiRequest, names: tuple[str, ...]) -> tuple[str, str] | None:
@@ -157,7 +156,7 @@ def page(
     return chunk, meta
 
 
-def tweet_object(tweet: TweetState, fields: list[str]) -> dict[str, Any]:
+def tweet_object(tweet: TweetState, fields: list[str], state: XState) -> dict[str, Any]:
     """A tweet with id, text, edit_history_tweet_ids and the requested fields it has."""
     full: dict[str, Any] = {
         "created_at": x_time(tweet.created_at),
@@ -168,10 +167,24 @@ def tweet_object(tweet: TweetState, fields: list[str]) -> dict[str, Any]:
     if tweet.in_reply_to is not None:
         full["in_reply_to_user_id"] = tweet.in_reply_to_user_id
         full["referenced_tweets"] = [{"type": "replied_to", "id": tweet.in_reply_to}]
+    if "public_metrics" in fields:  # counting replies walks the state: only when asked for
+        full["public_metrics"] = public_metrics(tweet, state)
     body = {"id": tweet.tweet_id, "text": tweet.text}
     body.update({name: full[name] for name in fields if name in full})
     body["edit_history_tweet_ids"] = [tweet.tweet_id]
     return body
+
+
+def public_metrics(tweet: TweetState, state: XState) -> dict[str, int]:
+    """A tweet's public_metrics, in X's key order; the simulator models only replies."""
+    return {
+        "retweet_count": 0,
+        "reply_count": state.reply_count(tweet.tweet_id),
+        "like_count": 0,
+        "quote_count": 0,
+        "bookmark_count": 0,  # these two are required by the OpenAPI's Tweet.public_metrics
+        "impression_count": 0,
+    }
 
 
 def user_object(user: XUser, fields: list[str]) -> dict[str, Any]:
@@ -194,3 +207,96 @@ def includes(
             user_ids.append(tweet.in_reply_to_user_id)
     users = [state.users[u] for u in dict.fromkeys(user_ids) if u in state.users]
     return {"users": [user_object(u, user_fields) for u in users]} if users else {}
+
+
+# -- tweet requests and listings ----------------------------------------------------------------
+
+
+def tweet_params(request: ApiRequest) -> tuple[list[str], list[str], list[str]]:
+    """tweet.fields, expansions and user.fields of a tweet request."""
+    return (
+        field_list(request, "tweet.fields", TWEET_FIELDS),
+        field_list(request, "expansions", EXPANSIONS),
+        field_list(request, "user.fields", USER_FIELDS),
+    )
+
+
+def within(
+    tweet: TweetState, request: ApiRequest, start: datetime | None, end: datetime | None
+) -> bool:
+    """Whether a tweet falls in [start_time, end_time) and (since_id, until_id)."""
+    since, until = id_bound(request, "since_id"), id_bound(request, "until_id")
+    number = int(tweet.tweet_id)
+    return (
+        (start is None or tweet.created_at >= start)
+        and (end is None or tweet.created_at < end)
+        and (since is None or number > since)
+        and (until is None or number < until)
+    )
+
+
+def tweet_listing(
+    request: ApiRequest, state: XState, tweets: list[TweetState], size: int, names: tuple[str, ...]
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """One page of tweets with meta (newest/oldest id, tokens) and includes; ids omitted."""
+    fields, expansions, user_fields = tweet_params(request)
+    omit = request.omit_ids
+    kept = [t for t in tweets if t.tweet_id not in omit]
+    dropped = frozenset(t.tweet_id for t in tweets) & omit
+    chunk, meta = page(request, kept, size, names)
+    if not chunk:
+        return {"meta": {"result_count": 0}}, dropped
+    meta["newest_id"], meta["oldest_id"] = chunk[0].tweet_id, chunk[-1].tweet_id
+    body: dict[str, Any] = {"data": [tweet_object(t, fields, state) for t in chunk]}
+    extra = includes(state, chunk, expansions, user_fields)
+    if extra:
+        body["includes"] = extra
+    body["meta"] = meta
+    return body, dropped
+
+# -- quirk faults on otherwise normal answers --------------------------------------------------
+
+OBJECT_FAULTS = ("drop_field", "retype_field")
+PAGE_FAULTS = ("repeat_cursor", "empty_pages")
+
+
+def reshape_page(
+    request: ApiRequest, body: dict[str, Any], names: tuple[str, ...], faults: Sequence[Fault]
+) -> tuple[dict[str, Any], list[Fault]]:
+    """A listing page under `empty_pages` / `repeat_cursor` faults, and the faults applied."""
+    if "meta" not in body:  # an error answer (e.g. unknown user), not a page
+        return body, []
+    given = token_of(request, names)
+    offset = decode_token(given[1], given[0]) if given else 0
+    for fault in faults:
+        if fault.kind == "empty_pages" and offset >= fault.after_items:
+            # Always a new token, so a client that only watches for a repeated one still loops.
+            return {"meta": {"result_count": 0, "next_token": encode_token(offset + 1)}}, [fault]
+    for fault in faults:
+        if fault.kind == "repeat_cursor" and given is not None and offset >= fault.after_items:
+            body["meta"]["next_token"] = given[1]
+            return body, [fault]
+    return body, []
+
+
+def reshape_objects(body: dict[str, Any], faults: Sequence[Fault]) -> list[Fault]:
+    """Apply `drop_field` / `retype_field` to the answer's data objects; those that changed any."""
+    data = body.get("data")
+    items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
+    ids = [item.get("id") for item in items]  # before a drop_field of "id" hides them
+    applied = []
+    for fault in faults:
+        if fault.kind not in OBJECT_FAULTS or fault.field is None:
+            continue
+        changed = False
+        for item_id, item in zip(ids, items, strict=True):
+            if fault.field not in item or (fault.item_id is not None and item_id != fault.item_id):
+                continue
+            if fault.kind == "drop_field":
+                del item[fault.field]
+            else:
+                item[fault.field] = fault.value if fault.value is not None else str(item[fault.field])
+            changed = True
+        if changed:
+            applied.append(fault)
+    return applied

@@ -9,7 +9,8 @@ from typing import Any
 
 from sandbox.scenario_base import ScenarioError
 
-REPLY_SETTINGS = ("everyone", "mentionedUsers", "following", "subscribers", "verified")
+# Exactly the enum of the OpenAPI's ReplySettingsWithVerifiedUsers (Tweet.reply_settings).
+REPLY_SETTINGS = ("everyone", "mentionedUsers", "following", "other", "subscribers", "verified")
 TWEET_DELETERS = ("author", "platform")
 
 
@@ -142,6 +143,22 @@ class XState:
     def __post_init__(self) -> None:
         for account in self.accounts.values():
             self.users[account.user_id] = XUser(account.user_id, account.username, account.name)
+        self._reply_counts: dict[str, int] | None = None  # built on first read, after `apply`s
+
+    def reply_count(self, tweet_id: str) -> int:
+        """Live replies below a tweet (for a post: every live reply in its conversation)."""
+        if self._reply_counts is None:
+            counts: dict[str, int] = {}
+            for tweet in self.tweets.values():
+                if tweet.deleted or tweet.in_reply_to is None:
+                    continue
+                parent: str | None = tweet.in_reply_to
+                while parent is not None:  # a deleted reply still links its replies upwards
+                    counts[parent] = counts.get(parent, 0) + 1
+                    above = self.tweets.get(parent)
+                    parent = above.in_reply_to if above is not None else None
+            self._reply_counts = counts
+        return self._reply_counts.get(tweet_id, 0)
 
     def live_tweet(self, tweet_id: str) -> TweetState | None:
         """The tweet if it exists and is not deleted."""
@@ -169,6 +186,7 @@ class XState:
 
     def apply(self, action: XAction) -> None:
         """Apply one X action; raises ScenarioError when it refers to something absent."""
+        self._reply_counts = None
         if isinstance(action, TweetAction):
             self._apply_tweet(action)
         elif isinstance(action, TweetDeleteAction):

@@ -196,7 +196,12 @@ def test_deleted_reply_lookup_both_ways(sim: Simulator) -> None:
         "detail": f"Could not find tweet with id: [{DELETED}].",
         "type": "https://api.twitter.com/2/problems/resource-not-found",
         "status": 404,
+        "resource_type": "tweet",
+        "parameter": "id",
+        "value": DELETED,
+        "resource_id": DELETED,
     }
+    assert caught.value.response.headers["content-type"] == "application/problem+json"
     assert client.get_tweet("2004", user_auth=True).data.id == 2004
     with pytest.raises(ValueError):
         sim.x_not_found_style = "shrug"
