@@ -1,6 +1,8 @@
-"""Facebook Pages over the Graph API with facebook-sdk: fetch, transform, look up.
+"""Facebook Pages over the Graph API with facebook-sdk: fetch, validate, transform, look up.
 
 The only module that imports `facebook`; it turns the SDK's errors into the project's own.
+Listings rebuild every request from their own query and take only the cursor from
+`paging.next` (real Page `next` links may carry `since` blank and leave `fields` out).
 """
 
 from __future__ import annotations
@@ -9,12 +11,24 @@ import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 import facebook
 import requests
 
+from collectors.graph_payloads import (
+    COMMENT_FIELDS,
+    POST_FIELDS,
+    ListingPage,
+    ban_check,
+    check_identity,
+    lookup_answer,
+    next_cursor,
+    transform_comment,
+    transform_post,
+    transform_user,
+)
 from collectors.http import AuditSession, redact
+from collectors.paging import Cursor, Page, walk
 from collectors.records import (
     AuthFailed,
     CollectorError,
@@ -30,16 +44,23 @@ from collectors.records import (
     UserListing,
     UserRecord,
 )
+from collectors.validation import FieldProblem, ListingProblems, parse_item
 
 log = logging.getLogger(__name__)
 
 SDK_GRAPH_URL = facebook.FACEBOOK_GRAPH_URL
-COMMENT_FIELDS = "id,from,message,created_time,is_hidden,parent"
-POST_FIELDS = "id,message,created_time"
 PAGE_SIZE = 100
-AUTH_CODES = {10, 102, 190, 200, 210, 230, 270, 299}
-THROTTLE_CODES = {4, 17, 32, 613, 80001}
+# Graph's error codes (Handling Errors): 10 and 200-299 are permissions, 102/190 the token itself;
+# 4, 17, 32, 341, 368, 613 and the 8000x business-use-case codes ask to wait and retry.
+AUTH_CODES = frozenset({10, 102, 104, 190, *range(200, 300)})
+THROTTLE_CODES = frozenset({4, 17, 32, 341, 368, 613, 80001, 80002, 80004, 80005, 80006, 80008})
 Progress = Callable[[int, int], None]
+Transform = Callable[[Any], tuple[Any, list[FieldProblem]]]
+MODERATE_HINT = (
+    "Graph returned comments without `id`: since Graph v11.0 comment ids are given only to a "
+    "token that can perform the MODERATE task on the Page. Give the user or system user behind "
+    "the Page token the 'Community activity' (MODERATE) task in Meta Business Suite → Settings "
+    "→ Page access, then create a new Page token")
 
 
 def build_graph(*, token: str, base_url: str, version: str, timeout: float,
@@ -59,14 +80,16 @@ def _translate(exc: Exception, token: str) -> CollectorError:
         result = exc.result if isinstance(exc.result, dict) else {}
         error = result.get("error") if isinstance(result.get("error"), dict) else {}
         code, subcode = error.get("code"), error.get("error_subcode")
+        details = {key: error.get(key) for key in ("code", "error_subcode", "type", "fbtrace_id",
+                                                   "is_transient") if error.get(key) is not None}
         message = redact(f"Graph error {code}/{subcode}: {error.get('message') or exc}", (token,))
         if code == 100 and subcode == 33:
-            return NotFound(message)
+            return NotFound(message, details)
         if code in AUTH_CODES:
-            return AuthFailed(message)
+            return AuthFailed(message, details)
         if code in THROTTLE_CODES:
-            return RateLimited(message)
-        return PlatformError(message)
+            return RateLimited(message, details=details)
+        return PlatformError(message, details)
     if isinstance(exc, requests.RequestException):
         return PlatformError(redact(f"{type(exc).__name__}: {exc}", (token,)))
     return PlatformError(redact(f"malformed Graph answer ({type(exc).__name__}: {exc})", (token,)))
@@ -83,76 +106,62 @@ def graph_request(graph: facebook.GraphAPI, path: str, args: dict[str, Any]) -> 
     return result
 
 
-def fetch_connection(graph: facebook.GraphAPI, object_id: str, connection: str,
-                     **args: Any) -> Iterator[dict[str, Any]]:
-    """Every item of a connection, page by page, following `paging.next` until it ends."""
-    args = {key: value for key, value in args.items() if value is not None}
-    while True:
-        page = graph_request(graph, f"{object_id}/{connection}", args)
-        items = page.get("data")
-        if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i for i in items):
-            raise PlatformError(f"malformed Graph answer for {object_id}/{connection}: bad data")
-        yield from items
-        next_url = (page.get("paging") or {}).get("next")
-        if not next_url:
-            return
-        query = parse_qs(urlparse(next_url).query)
-        query.pop("access_token", None)
-        args = {key: values[-1] for key, values in query.items()}
+def _item_id(item: dict[str, Any]) -> str | None:
+    value = item.get("id") if isinstance(item, dict) else None
+    return value if isinstance(value, str) else None
 
 
-def fetch_posts(graph: facebook.GraphAPI, page_id: str, since: datetime) -> Iterator[dict[str, Any]]:
-    """The Page's posts created since `since`, newest first."""
-    yield from fetch_connection(graph, page_id, "posts", fields=POST_FIELDS,
-                                since=int(since.timestamp()), limit=PAGE_SIZE)
+def fetch_pages(graph: facebook.GraphAPI, object_id: str, edge: str, args: dict[str, Any], *,
+                expected: int | None = None) -> Iterator[Page]:
+    """Pages of one connection; each request is `args` plus the cursor of the previous page."""
+    what = f"{object_id}/{edge}"
+    query = {key: value for key, value in args.items() if value is not None}
+
+    def fetch(cursor: Cursor | None) -> Page:
+        answer = graph_request(graph, what, {**query, **dict(cursor or ())})  # type: ignore[arg-type]
+        page, problems = parse_item(ListingPage, answer, ("data",))
+        if page is None or problems:
+            detail = "; ".join(f"{p.field} {p.detail}" for p in problems)
+            raise PlatformError(f"malformed Graph answer for {what}: {detail}")
+        return Page(page.data, next_cursor(page.paging.next if page.paging else None), answer)
+
+    size = int(query.get("limit", PAGE_SIZE))
+    yield from walk(fetch, page_size=size, what=what, expected=expected, item_key=_item_id)
 
 
-def fetch_comments(graph: facebook.GraphAPI, post_id: str,
-                   page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
+def items_of(pages: Iterator[Page]) -> Iterator[Any]:
+    """The raw items of a listing's pages, in order."""
+    for page in pages:
+        yield from page.items
+
+
+def transformed(items: Iterator[Any], transform: Transform, problems: ListingProblems) -> Iterator[Any]:
+    """The records of a listing's items; each item's field problems are counted in `problems`."""
+    for raw in items:
+        record, item_problems = transform(raw)
+        problems.add(item_problems)
+        if record is not None:
+            yield record
+
+
+def fetch_posts(graph: facebook.GraphAPI, page_id: str, since: datetime,
+                page_size: int = PAGE_SIZE) -> Iterator[Any]:
+    """The Page's posts since `since`, newest first, with their comment counts."""
+    yield from items_of(fetch_pages(graph, page_id, "posts", {
+        "fields": POST_FIELDS, "since": int(since.timestamp()), "limit": page_size}))
+
+
+def fetch_comments(graph: facebook.GraphAPI, post_id: str, page_size: int = PAGE_SIZE,
+                   expected: int | None = None) -> Iterator[Any]:
     """Every comment under a post, all levels, oldest first."""
-    yield from fetch_connection(graph, post_id, "comments", filter="stream",
-                                fields=COMMENT_FIELDS, limit=page_size)
+    yield from items_of(fetch_pages(graph, post_id, "comments", {
+        "filter": "stream", "fields": COMMENT_FIELDS, "limit": page_size, "summary": "true"},
+        expected=expected))
 
 
-def fetch_blocked(graph: facebook.GraphAPI, page_id: str,
-                  page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
+def fetch_blocked(graph: facebook.GraphAPI, page_id: str, page_size: int = PAGE_SIZE) -> Iterator[Any]:
     """The users banned from the Page."""
-    yield from fetch_connection(graph, page_id, "blocked", limit=page_size)
-
-
-def parse_time(value: Any) -> datetime | None:
-    """A Graph timestamp (`2026-11-16T10:00:00+0000`) as an aware datetime."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        return None
-
-
-def transform_post(raw: dict[str, Any]) -> PostRecord:
-    """A Graph post as a PostRecord."""
-    return PostRecord(platform_id=str(raw["id"]), created_at=parse_time(raw.get("created_time")),
-                      message=raw.get("message"), raw=raw)
-
-
-def transform_comment(raw: dict[str, Any], post_id: str) -> CommentRecord:
-    """A Graph comment as a CommentRecord."""
-    author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
-    parent = raw.get("parent") if isinstance(raw.get("parent"), dict) else {}
-    return CommentRecord(
-        platform_id=str(raw["id"]), post_id=post_id,
-        parent_id=str(parent["id"]) if parent.get("id") else None,
-        author_id=str(author["id"]) if author.get("id") else None,
-        author_name=author.get("name"), message=raw.get("message"),
-        created_at=parse_time(raw.get("created_time")),
-        is_hidden=bool(raw.get("is_hidden", False)), raw=raw,
-    )
-
-
-def transform_user(raw: dict[str, Any]) -> UserRecord:
-    """A Graph user (from /blocked) as a UserRecord."""
-    return UserRecord(platform_id=str(raw["id"]), name=raw.get("name"), raw=raw)
+    yield from items_of(fetch_pages(graph, page_id, "blocked", {"limit": page_size}))
 
 
 class FacebookPageCollector:
@@ -175,7 +184,8 @@ class FacebookPageCollector:
 
     def check_token(self) -> None:
         """Raise AuthFailed (or another CollectorError) unless the token reads the Page itself."""
-        graph_request(self.graph, self.page_id, {"fields": "id,name"})
+        check_identity(graph_request(self.graph, self.page_id, {"fields": "id,name"}), self.page_id,
+                       "the Page")
 
     def collect(self, *, now: datetime, since: datetime,
                 progress: Progress | None = None) -> Snapshot:
@@ -183,12 +193,7 @@ class FacebookPageCollector:
         snapshot = Snapshot(fetched_at=now)
         calls_before = self.session.calls
         self.check_token()  # a refused token fails the run outright
-        posts: list[PostRecord] = []
-        try:
-            posts = self._list_posts(since)
-            snapshot.posts_complete = True
-        except CollectorError as exc:
-            snapshot.warnings.append(RunWarning("posts_incomplete", str(exc)))
+        posts = self._list_posts(since, snapshot)
         throttled = False
         for index, post in enumerate(posts):
             listing = CommentListing(post=post)
@@ -207,18 +212,38 @@ class FacebookPageCollector:
                  snapshot.api_calls, snapshot.api_version)
         return snapshot
 
-    def _list_posts(self, since: datetime) -> list[PostRecord]:
-        return [transform_post(p) for p in fetch_posts(self.graph, self.page_id, since)]
+    def _post_items(self, since: datetime) -> Iterator[Any]:
+        return fetch_posts(self.graph, self.page_id, since, self.page_size)
 
-    def _comments_of(self, post: PostRecord) -> Iterator[CommentRecord]:
-        for raw in fetch_comments(self.graph, post.platform_id, self.page_size):
-            yield transform_comment(raw, post.platform_id)
+    def _transform_post(self, raw: Any) -> tuple[PostRecord | None, list[FieldProblem]]:
+        return transform_post(raw)
+
+    def _list_posts(self, since: datetime, snapshot: Snapshot) -> list[PostRecord]:
+        """Posts newest first, down to the watch window (even if the platform ignores `since`)."""
+        problems = ListingProblems(f"posts of {self.page_id}")
+        posts: list[PostRecord] = []
+        try:
+            for post in transformed(self._post_items(since), self._transform_post, problems):
+                if post.created_at is not None and post.created_at < since:
+                    break
+                posts.append(post)
+            snapshot.posts_complete = not problems
+        except CollectorError as exc:
+            snapshot.warnings.append(RunWarning("posts_incomplete", str(exc)))
+        if problems:
+            snapshot.warnings.append(problems.warning())
+        return posts
+
+    def _comments_of(self, post: PostRecord, problems: ListingProblems) -> Iterator[CommentRecord]:
+        items = fetch_comments(self.graph, post.platform_id, self.page_size, post.comment_count)
+        yield from transformed(items, lambda raw: transform_comment(raw, post.platform_id), problems)
 
     def _list_comments(self, post: PostRecord, snapshot: Snapshot) -> CommentListing:
         listing = CommentListing(post=post)
+        problems = ListingProblems(f"post {post.platform_id}")
         try:
-            listing.comments.extend(self._comments_of(post))
-            listing.complete = True
+            listing.comments.extend(self._comments_of(post, problems))
+            listing.complete = not problems
         except RateLimited as exc:
             listing.error = f"throttled: {exc}"
             snapshot.warnings.append(RunWarning("rate_limited", str(exc)))
@@ -226,24 +251,47 @@ class FacebookPageCollector:
             listing.error = str(exc)
             snapshot.warnings.append(
                 RunWarning("listing_incomplete", f"post {post.platform_id}: {exc}"))
+        if problems:
+            listing.complete = False
+            listing.error = listing.error or problems.summary()
+            if "id" in problems.fields():
+                snapshot.warnings.append(RunWarning("permission_missing", f"post {post.platform_id}: "
+                                                    f"{MODERATE_HINT}"))
+            snapshot.warnings.append(problems.warning())
         return listing
 
-    def _list_blocked(self, snapshot: Snapshot) -> UserListing:
+    def _list_blocked(self, snapshot: Snapshot) -> UserListing | None:
         listing = UserListing()
+        problems = ListingProblems(f"ban list of {self.page_id}")
         try:
-            fetched = fetch_blocked(self.graph, self.page_id, self.page_size)
-            listing.users = [transform_user(u) for u in fetched]
-            listing.complete = True
+            items = fetch_blocked(self.graph, self.page_id, self.page_size)
+            listing.users = list(transformed(items, transform_user, problems))
+            listing.complete = not problems
         except CollectorError as exc:
             listing.error = str(exc)
             snapshot.warnings.append(RunWarning("blocked_incomplete", str(exc)))
+        if problems:
+            snapshot.warnings.append(problems.warning())
         return listing
+
+    def is_listed(self, list_name: str, user_id: str) -> bool | None:
+        """Whether the Page bans this user now (`/{page-id}/blocked?user=`); None if unknown."""
+        if list_name != "blocked":
+            return None
+        answer = graph_request(self.graph, f"{self.page_id}/blocked", {"user": user_id})
+        return ban_check(answer, user_id)
+
+    def _lookup(self, comment_id: str, fields: str, hidden_field: str) -> LookupResult:
+        try:
+            answer = graph_request(self.graph, comment_id, {"fields": fields})
+        except NotFound as exc:
+            return LookupResult(status="gone", answer={"error": str(exc), **exc.details})
+        return lookup_answer(answer, comment_id, hidden_field)
 
     def lookup_comment(self, comment_id: str) -> LookupResult:
         """Look one comment up by id: gone (code 100/33) or present with its visibility."""
-        try:
-            answer = graph_request(self.graph, comment_id, {"fields": "id,is_hidden,created_time"})
-        except NotFound as exc:
-            return LookupResult(status="gone", answer={"error": str(exc)})
-        return LookupResult(status="present", is_hidden=bool(answer.get("is_hidden")),
-                            answer=answer)
+        return self._lookup(comment_id, "id,is_hidden,created_time,permalink_url", "is_hidden")
+
+
+__all__ = ["PAGE_SIZE", "FacebookPageCollector", "UserRecord", "build_graph", "fetch_blocked",
+           "fetch_comments", "fetch_pages", "fetch_posts", "graph_request", "items_of", "transformed"]

@@ -16,66 +16,57 @@ from typing import Any
 from collectors.facebook import (
     PAGE_SIZE,
     FacebookPageCollector,
-    fetch_connection,
+    fetch_pages,
     graph_request,
-    parse_time,
+    items_of,
+    transformed,
+)
+from collectors.graph_payloads import (
+    IG_COMMENT_FIELDS,
+    MEDIA_FIELDS,
+    check_identity,
+    transform_ig_comment,
+    transform_media,
 )
 from collectors.records import (
     CommentRecord,
     LookupResult,
-    NotFound,
     PostRecord,
     Snapshot,
     UserListing,
 )
+from collectors.validation import FieldProblem, ListingProblems
 
 log = logging.getLogger(__name__)
 
-MEDIA_FIELDS = "id,caption,media_type,timestamp,permalink,comments_count,is_comment_enabled"
-COMMENT_FIELDS = "id,text,timestamp,username,hidden,from,parent_id"
-COMMENTS_ON = "everyone"  # PostRecord.reply_settings: anything else restricts replies
-COMMENTS_OFF = "comments_disabled"
-
 
 def fetch_media(graph: Any, ig_user_id: str, since: datetime,
-                page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
-    """The account's media, newest first, down to the first one older than `since`."""
-    for raw in fetch_connection(graph, ig_user_id, "media", fields=MEDIA_FIELDS, limit=page_size):
-        created = parse_time(raw.get("timestamp"))
-        if created is not None and created < since:
+                page_size: int = PAGE_SIZE) -> Iterator[Any]:
+    """The account's media, newest first, down to the first one older than `since`.
+
+    `/media` takes no `since`, so the listing stops by date; a media without a readable
+    timestamp is passed on (its problem is the caller's to report).
+    """
+    for raw in items_of(fetch_pages(graph, ig_user_id, "media",
+                                    {"fields": MEDIA_FIELDS, "limit": page_size})):
+        created = transform_media(raw)[0]
+        if created is not None and created.created_at is not None and created.created_at < since:
             return
         yield raw
 
 
-def fetch_comments(graph: Any, media_id: str, page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
+def fetch_comments(graph: Any, media_id: str, page_size: int = PAGE_SIZE,
+                   expected: int | None = None) -> Iterator[Any]:
     """The top-level comments on one media (hidden ones included, flagged `hidden`)."""
-    yield from fetch_connection(graph, media_id, "comments", fields=COMMENT_FIELDS, limit=page_size)
+    yield from items_of(fetch_pages(graph, media_id, "comments",
+                                    {"fields": IG_COMMENT_FIELDS, "limit": page_size},
+                                    expected=expected))
 
 
-def fetch_replies(graph: Any, comment_id: str, page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
+def fetch_replies(graph: Any, comment_id: str, page_size: int = PAGE_SIZE) -> Iterator[Any]:
     """The replies to one comment."""
-    yield from fetch_connection(graph, comment_id, "replies", fields=COMMENT_FIELDS, limit=page_size)
-
-
-def transform_media(raw: dict[str, Any]) -> PostRecord:
-    """An Instagram media as a PostRecord; comments turned off count as restricted replies."""
-    enabled = raw.get("is_comment_enabled")
-    settings = None if enabled is None else (COMMENTS_ON if enabled else COMMENTS_OFF)
-    return PostRecord(platform_id=str(raw["id"]), created_at=parse_time(raw.get("timestamp")),
-                      message=raw.get("caption"), raw=raw, reply_settings=settings)
-
-
-def transform_comment(raw: dict[str, Any], media_id: str, parent_id: str | None = None) -> CommentRecord:
-    """An Instagram comment or reply as a CommentRecord."""
-    author = raw.get("from") if isinstance(raw.get("from"), dict) else {}
-    parent = raw.get("parent_id") or parent_id
-    return CommentRecord(
-        platform_id=str(raw["id"]), post_id=media_id, parent_id=str(parent) if parent else None,
-        author_id=str(author["id"]) if author.get("id") else None,
-        author_name=raw.get("username") or author.get("username"), message=raw.get("text"),
-        created_at=parse_time(raw.get("timestamp")), is_hidden=bool(raw.get("hidden", False)),
-        raw=raw,
-    )
+    yield from items_of(fetch_pages(graph, comment_id, "replies",
+                                    {"fields": IG_COMMENT_FIELDS, "limit": page_size}))
 
 
 class InstagramCollector(FacebookPageCollector):
@@ -88,26 +79,32 @@ class InstagramCollector(FacebookPageCollector):
 
     def check_token(self) -> None:
         """Raise AuthFailed (or another CollectorError) unless the token reads the account itself."""
-        graph_request(self.graph, self.ig_user_id, {"fields": "id,username"})
+        check_identity(graph_request(self.graph, self.ig_user_id, {"fields": "id,username"}),
+                       self.ig_user_id, "the Instagram account")
 
-    def _list_posts(self, since: datetime) -> list[PostRecord]:
-        return [transform_media(m) for m in fetch_media(self.graph, self.ig_user_id, since,
-                                                         self.page_size)]
+    def _post_items(self, since: datetime) -> Iterator[Any]:
+        return fetch_media(self.graph, self.ig_user_id, since, self.page_size)
 
-    def _comments_of(self, post: PostRecord) -> Iterator[CommentRecord]:
-        for raw in fetch_comments(self.graph, post.platform_id, self.page_size):
-            comment = transform_comment(raw, post.platform_id)
+    def _transform_post(self, raw: Any) -> tuple[PostRecord | None, list[FieldProblem]]:
+        return transform_media(raw)
+
+    def _comments_of(self, post: PostRecord, problems: ListingProblems) -> Iterator[CommentRecord]:
+        items = fetch_comments(self.graph, post.platform_id, self.page_size, post.comment_count)
+        for comment in list(transformed(items, lambda raw: transform_ig_comment(raw, post.platform_id),
+                                        problems)):
             yield comment
-            for reply in fetch_replies(self.graph, comment.platform_id, self.page_size):
-                yield transform_comment(reply, post.platform_id, comment.platform_id)
+            replies = fetch_replies(self.graph, comment.platform_id, self.page_size)
+            yield from transformed(
+                replies, lambda raw, parent=comment.platform_id: transform_ig_comment(
+                    raw, post.platform_id, parent), problems)
 
-    def _list_blocked(self, snapshot: Snapshot) -> UserListing | None:  # type: ignore[override]
+    def _list_blocked(self, snapshot: Snapshot) -> UserListing | None:
         return None  # Instagram has no block-list API: nothing to compare, so no events
+
+    def is_listed(self, list_name: str, user_id: str) -> bool | None:
+        """Instagram has no block list, so no per-user check either."""
+        return None
 
     def lookup_comment(self, comment_id: str) -> LookupResult:
         """Look one comment up by id: gone (code 100/33) or present with its `hidden` flag."""
-        try:
-            answer = graph_request(self.graph, comment_id, {"fields": "id,hidden,timestamp"})
-        except NotFound as exc:
-            return LookupResult(status="gone", answer={"error": str(exc)})
-        return LookupResult(status="present", is_hidden=bool(answer.get("hidden")), answer=answer)
+        return self._lookup(comment_id, "id,hidden,timestamp", "hidden")

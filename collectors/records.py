@@ -8,14 +8,23 @@ from typing import Any
 
 
 class CollectorError(Exception):
-    """Base of the errors a collector raises; messages never contain tokens."""
+    """Base of the errors a collector raises; messages never contain tokens.
+
+    `details` holds what the platform answered (error code, subcode, type, `fbtrace_id`, HTTP
+    status), kept as evidence beside the message.
+    """
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.details: dict[str, Any] = dict(details or {})
 
 
 class RateLimited(CollectorError):
     """The platform throttled us; `reset_at` is when it says we may try again, if it said."""
 
-    def __init__(self, message: str, reset_at: datetime | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, reset_at: datetime | None = None,
+                 details: dict[str, Any] | None = None) -> None:
+        super().__init__(message, details)
         self.reset_at = reset_at
 
 
@@ -43,7 +52,9 @@ class PostRecord:
     created_at: datetime | None
     message: str | None
     raw: dict[str, Any]
-    reply_settings: str | None = None  # None where the platform has no such setting
+    reply_settings: str | None = None  # None where the platform has no such setting, or unread
+    comment_count: int | None = None  # what the platform says the post has (summary, reply_count)
+    permalink: str | None = None  # the post's address on the platform
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ class CommentRecord:
     author_name: str | None
     message: str | None
     created_at: datetime | None
-    is_hidden: bool
+    is_hidden: bool | None  # None: the answer did not say (never read as visible)
     raw: dict[str, Any]
 
 
@@ -116,5 +127,5 @@ class LookupResult:
     """What the platform answered when one comment was looked up by id."""
 
     status: str  # "present" | "gone"
-    is_hidden: bool = False
+    is_hidden: bool | None = None  # None: not observable on this platform, or not in the answer
     answer: dict[str, Any] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""X accounts through tweepy's API v2 client: fetch, transform, look up.
+"""X accounts through tweepy's API v2 client: fetch, validate, transform, look up.
 
 The only module that imports `tweepy`; it turns tweepy's errors into the project's own and
 applies a bounded rate-limit policy (never tweepy's unbounded `wait_on_rate_limit`).
@@ -17,11 +17,11 @@ import requests
 import tweepy
 
 from collectors.http import AuditSession, redact
+from collectors.paging import Cursor, Page, walk
 from collectors.records import (
     AuthFailed,
     CollectorError,
     CommentListing,
-    CommentRecord,
     LookupResult,
     NotFound,
     PlatformError,
@@ -30,18 +30,29 @@ from collectors.records import (
     RunWarning,
     Snapshot,
     UserListing,
-    UserRecord,
+)
+from collectors.validation import FieldProblem, ListingProblems
+from collectors.x_payloads import (
+    POST_FIELDS,
+    REPLY_FIELDS,
+    describe_errors,
+    listing_page,
+    lookup_200,
+    lookup_404,
+    page_users,
+    transform_post,
+    transform_reply,
+    transform_user,
 )
 
 log = logging.getLogger(__name__)
 
 SDK_HOST = "https://api.twitter.com"
-POST_FIELDS = ["created_at", "conversation_id", "reply_settings"]
-REPLY_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id", "referenced_tweets"]
 RECENT_SEARCH_DAYS = 7
 # Listing replies of a post needs every reply inside recent search's 7 days; keep a margin.
 SEARCH_MARGIN = timedelta(minutes=10)
-NOT_FOUND_TYPE = "https://api.twitter.com/2/problems/resource-not-found"
+LIST_PAGE_SIZE = 1000  # blocking and muting lists: X's maximum page
+USAGE_CAPPED = "/2/problems/usage-capped"  # the problem type of a 429 for the monthly cap
 Progress = Callable[[int, int], None]
 
 
@@ -85,72 +96,41 @@ def build_client(credentials: XCredentials, *, base_url: str, timeout: float, ma
     return client
 
 
+def _answer_details(exc: Exception) -> dict[str, Any]:
+    """The HTTP status and JSON body of a failed answer, kept as evidence."""
+    response = getattr(exc, "response", None)
+    if response is None:
+        return {}
+    details: dict[str, Any] = {"http_status": getattr(response, "status_code", None)}
+    try:
+        body = response.json()
+    except ValueError:
+        return details
+    if isinstance(body, dict):
+        details["body"] = body
+    return details
+
+
 def _translate(exc: Exception, secrets: tuple[str, ...]) -> CollectorError:
     """One table from tweepy's and requests' errors to the project's own."""
+    details = _answer_details(exc) if isinstance(exc, tweepy.HTTPException) else {}
     if isinstance(exc, tweepy.TooManyRequests):
         reset = exc.reset_time if hasattr(exc, "reset_time") else None
         reset_at = datetime.fromtimestamp(reset, UTC) if reset else None
-        return RateLimited(redact(f"X rate limit: {exc}", secrets), reset_at)
+        return RateLimited(redact(f"X rate limit: {exc}", secrets), reset_at, details)
     if isinstance(exc, tweepy.Unauthorized | tweepy.Forbidden):
-        return AuthFailed(redact(f"X refused the credentials: {exc}", secrets))
+        return AuthFailed(redact(f"X refused the credentials: {exc}", secrets), details)
     if isinstance(exc, tweepy.NotFound):
-        return NotFound(redact(f"X: {exc}", secrets))
+        return NotFound(redact(f"X: {exc}", secrets), details)
     if isinstance(exc, tweepy.TweepyException):
-        return PlatformError(redact(f"X: {exc}", secrets))
+        return PlatformError(redact(f"X: {exc}", secrets), details)
     if isinstance(exc, requests.RequestException):
         return PlatformError(redact(f"{type(exc).__name__}: {exc}", secrets))
     return PlatformError(redact(f"malformed X answer ({type(exc).__name__}: {exc})", secrets))
 
 
-def parse_time(value: Any) -> datetime | None:
-    """An X timestamp (`2026-11-16T10:00:00.000Z`) as an aware datetime."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def _x_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def not_found_in(answer: dict[str, Any], object_id: str) -> bool:
-    """True if a 200 answer carries X's resource-not-found error for `object_id`."""
-    return any(isinstance(e, dict) and e.get("type") == NOT_FOUND_TYPE
-               and str(e.get("resource_id") or e.get("value")) == object_id
-               for e in answer.get("errors") or [])
-
-
-def transform_post(raw: dict[str, Any]) -> PostRecord:
-    """One of the account's tweets as a PostRecord (with its reply settings)."""
-    return PostRecord(platform_id=str(raw["id"]), created_at=parse_time(raw.get("created_at")),
-                      message=raw.get("text"), raw=raw,
-                      reply_settings=raw.get("reply_settings") or "everyone")
-
-
-def transform_reply(raw: dict[str, Any], post_id: str, users: dict[str, dict[str, Any]]) -> CommentRecord:
-    """A reply in a post's conversation as a CommentRecord; hidden replies are not observable."""
-    replied_to = [r.get("id") for r in raw.get("referenced_tweets") or []
-                  if isinstance(r, dict) and r.get("type") == "replied_to"]
-    parent = str(replied_to[0]) if replied_to and str(replied_to[0]) != post_id else None
-    author_id = str(raw["author_id"]) if raw.get("author_id") else None
-    author = users.get(author_id or "", {})
-    name = author.get("name")
-    if author.get("username"):
-        name = f"{name} (@{author['username']})" if name else f"@{author['username']}"
-    return CommentRecord(platform_id=str(raw["id"]), post_id=post_id, parent_id=parent,
-                         author_id=author_id, author_name=name, message=raw.get("text"),
-                         created_at=parse_time(raw.get("created_at")), is_hidden=False, raw=raw)
-
-
-def transform_user(raw: dict[str, Any]) -> UserRecord:
-    """A blocking/muting list entry as a UserRecord."""
-    name = raw.get("name")
-    if raw.get("username"):
-        name = f"{name} (@{raw['username']})" if name else f"@{raw['username']}"
-    return UserRecord(platform_id=str(raw["id"]), name=name, raw=raw)
 
 
 class XCollector:
@@ -185,6 +165,12 @@ class XCollector:
             except tweepy.TooManyRequests as exc:
                 limited = _translate(exc, self.secrets)
                 assert isinstance(limited, RateLimited)
+                body = limited.details.get("body") or {}
+                if str(body.get("type", "")).endswith(USAGE_CAPPED):
+                    # The app's monthly cap, not a 15-minute window: waiting cannot help.
+                    raise RateLimited(f"X usage cap reached ({body.get('detail') or 'monthly cap'}"
+                                      "); nothing more is read until the cap resets",
+                                      details=limited.details) from None
                 if limited.reset_at is None:
                     raise RateLimited(f"{limited} (no x-rate-limit-reset header; not retried)") from None
                 wait = (limited.reset_at - datetime.now(UTC)).total_seconds() + 1
@@ -205,55 +191,46 @@ class XCollector:
             return answer
         raise RateLimited("X rate limit persisted after waiting for its reset")
 
-    def _pages(self, fetch_page: Callable[[str | None], dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Pages of a listing, following `meta.next_token`."""
-        token = None
-        while True:
-            page = fetch_page(token)
-            data = page.get("data", [])
-            if not isinstance(data, list) or not all(isinstance(i, dict) and "id" in i for i in data):
-                raise PlatformError("malformed X answer: bad data")
-            yield page
-            token = (page.get("meta") or {}).get("next_token")
-            if not token:
-                return
+    def _pages(self, fetch_answer: Callable[[str | None], dict[str, Any]], *, what: str,
+               page_size: int, expected: int | None = None) -> Iterator[Page]:
+        """Pages of a listing, following `meta.next_token` under the paging guard."""
+        def fetch(cursor: Cursor | None) -> Page:
+            return listing_page(fetch_answer(cursor if isinstance(cursor, str) else None), what)
+        yield from walk(fetch, page_size=page_size, what=what, expected=expected,
+                        item_key=lambda item: item.get("id") if isinstance(item, dict) else None)
 
-    def fetch_posts(self, since: datetime) -> Iterator[dict[str, Any]]:
+    def post_pages(self, since: datetime) -> Iterator[Page]:
         """The account's own tweets since `since`, newest first (no replies or retweets)."""
-        def page(token: str | None) -> dict[str, Any]:
+        def answer(token: str | None) -> dict[str, Any]:
             return self._call(self.client.get_users_tweets, self.account_id,
                               start_time=_x_time(since), max_results=self.page_size,
                               tweet_fields=POST_FIELDS, exclude=["replies", "retweets"],
                               pagination_token=token, user_auth=self.user_auth)
-        for answer in self._pages(page):
-            yield from answer.get("data", [])
+        return self._pages(answer, what=f"tweets of {self.account_id}", page_size=self.page_size)
 
-    def fetch_replies(self, post_id: str, since: datetime) -> Iterator[tuple[dict[str, Any], dict]]:
-        """Replies in a post's conversation since `since`, each with the page's user expansions."""
-        def page(token: str | None) -> dict[str, Any]:
-            return self._call(self.client.search_recent_tweets, f"conversation_id:{post_id}",
+    def reply_pages(self, post: PostRecord, since: datetime) -> Iterator[Page]:
+        """Pages of the replies in a post's conversation since `since`, with user expansions."""
+        def answer(token: str | None) -> dict[str, Any]:
+            return self._call(self.client.search_recent_tweets, f"conversation_id:{post.platform_id}",
                               start_time=_x_time(since), max_results=self.page_size,
                               tweet_fields=REPLY_FIELDS, expansions=["author_id"],
                               user_fields=["username", "name"], next_token=token,
                               user_auth=self.user_auth)
-        for answer in self._pages(page):
-            users = {str(u["id"]): u for u in (answer.get("includes") or {}).get("users", [])
-                     if isinstance(u, dict) and "id" in u}
-            for raw in answer.get("data", []):
-                yield raw, users
+        return self._pages(answer, what=f"replies to {post.platform_id}", page_size=self.page_size,
+                           expected=post.comment_count)
 
-    def fetch_list(self, relation: str) -> Iterator[dict[str, Any]]:
+    def list_pages(self, relation: str) -> Iterator[Page]:
         """The account's `blocking` or `muting` list (user context of the account itself)."""
         # tweepy's get_blocked/get_muted guess the user id from the token; name it explicitly.
         route = f"/2/users/{self.account_id}/{relation}"
-        def page(token: str | None) -> dict[str, Any]:
-            params = {"max_results": 1000, "user.fields": "name,username"}
+        def answer(token: str | None) -> dict[str, Any]:
+            params = {"max_results": LIST_PAGE_SIZE, "user.fields": "name,username"}
             if token:
                 params["pagination_token"] = token
             return self._call(self.client.request, "GET", route, params=params,
                               user_auth=self.user_auth)
-        for answer in self._pages(page):
-            yield from answer.get("data", [])
+        return self._pages(answer, what=f"{relation} list of {self.account_id}",
+                           page_size=LIST_PAGE_SIZE)
 
     def check_token(self) -> None:
         """Raise unless the credentials read the configured account itself."""
@@ -267,17 +244,14 @@ class XCollector:
         """One pass over the account; errors mark listings incomplete rather than raise."""
         snapshot = Snapshot(fetched_at=now)
         self.check_token()
-        posts: list[PostRecord] = []
-        try:
-            posts = [transform_post(raw) for raw in self.fetch_posts(since)]
-            snapshot.posts_complete = True
-        except CollectorError as exc:
-            snapshot.warnings.append(RunWarning("posts_incomplete", str(exc)))
+        posts = self._list_posts(since, snapshot)
         search_floor = now - timedelta(days=RECENT_SEARCH_DAYS) + SEARCH_MARGIN
         throttled = False
         for index, post in enumerate(posts):
             listing = CommentListing(post=post)
-            if post.created_at is None or post.created_at < search_floor:
+            if post.created_at is None:
+                listing.error = "the tweet's created_at is missing: its replies cannot be searched"
+            elif post.created_at < search_floor:
                 pass  # replies older than recent search's 7 days cannot be listed: not compared
             elif throttled:
                 listing.error = "not listed: throttled earlier in this run"
@@ -293,42 +267,84 @@ class XCollector:
         snapshot.api_version = "2"
         return snapshot
 
+    def _list_posts(self, since: datetime, snapshot: Snapshot) -> list[PostRecord]:
+        problems = ListingProblems(f"tweets of {self.account_id}")
+        posts: list[PostRecord] = []
+        try:
+            for post in _records(self.post_pages(since), transform_post, problems):
+                if post.created_at is not None and post.created_at < since:
+                    break  # newest first: the watch window ends here, whatever X sent after
+                posts.append(post)
+            snapshot.posts_complete = not problems
+        except CollectorError as exc:
+            snapshot.warnings.append(RunWarning("posts_incomplete", str(exc)))
+        if problems:
+            snapshot.warnings.append(problems.warning())
+        return posts
+
     def _list_replies(self, post: PostRecord, snapshot: Snapshot) -> CommentListing:
         listing = CommentListing(post=post)
+        problems = ListingProblems(f"replies to {post.platform_id}")
         try:
             assert post.created_at is not None
-            for raw, users in self.fetch_replies(post.platform_id, post.created_at):
-                listing.comments.append(transform_reply(raw, post.platform_id, users))
-            listing.complete = True
+            for page in self.reply_pages(post, post.created_at):
+                users = page_users(page.raw)
+                if page.raw.get("errors"):
+                    snapshot.warnings.append(RunWarning(
+                        "partial_errors", f"replies to {post.platform_id}: X answered with data "
+                        f"and errors: {describe_errors(page.raw['errors'])}"))
+                for raw in page.items:
+                    reply, item_problems = transform_reply(raw, post.platform_id, users)
+                    problems.add(item_problems)
+                    if reply is not None:
+                        listing.comments.append(reply)
+            listing.complete = not problems
         except RateLimited as exc:
             listing.error = f"throttled: {exc}"
             snapshot.warnings.append(RunWarning("rate_limited", str(exc)))
         except CollectorError as exc:
             listing.error = str(exc)
             snapshot.warnings.append(RunWarning("listing_incomplete", f"post {post.platform_id}: {exc}"))
+        if problems:
+            listing.complete = False
+            listing.error = listing.error or problems.summary()
+            snapshot.warnings.append(problems.warning())
         return listing
 
     def _list_users(self, relation: str, snapshot: Snapshot) -> UserListing:
         listing = UserListing()
+        problems = ListingProblems(f"{relation} list of {self.account_id}")
         try:
-            listing.users = [transform_user(raw) for raw in self.fetch_list(relation)]
-            listing.complete = True
+            listing.users = list(_records(self.list_pages(relation), transform_user, problems))
+            listing.complete = not problems
         except CollectorError as exc:
             listing.error = str(exc)
             code = "blocked_incomplete" if relation == "blocking" else "muted_incomplete"
             snapshot.warnings.append(RunWarning(code, str(exc)))
+        if problems:
+            snapshot.warnings.append(problems.warning())
         return listing
 
+    def is_listed(self, list_name: str, user_id: str) -> bool | None:
+        """X has no per-user check that costs less than the list: None (unknown)."""
+        return None
+
     def lookup_comment(self, comment_id: str) -> LookupResult:
-        """Look a reply up by id; X says "not found" either as HTTP 404 or as a 200 with errors."""
+        """Look a reply up by id; "gone" only on X's not-found answer for that very id."""
         try:
             answer = self._call(self.client.get_tweet, comment_id, tweet_fields=["created_at"],
                                 user_auth=self.user_auth)
         except NotFound as exc:
-            return LookupResult(status="gone", answer={"error": str(exc), "http_status": 404})
-        if not answer.get("data") and not_found_in(answer, comment_id):
-            return LookupResult(status="gone", answer={"errors": answer.get("errors"),
-                                                       "http_status": 200})
-        if not answer.get("data"):
-            raise PlatformError(f"X answered neither the reply {comment_id} nor a not-found error")
-        return LookupResult(status="present", answer={"data": answer["data"]})
+            body = exc.details.get("body") if isinstance(exc.details.get("body"), dict) else {}
+            return lookup_404(body, comment_id, str(exc))
+        return lookup_200(answer, comment_id)
+
+
+def _records(pages: Iterator[Page], transform: Callable[[Any], tuple[Any, list[FieldProblem]]],
+             problems: ListingProblems) -> Iterator[Any]:
+    for page in pages:
+        for raw in page.items:
+            record, item_problems = transform(raw)
+            problems.add(item_problems)
+            if record is not None:
+                yield record
