@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from modaudit.config_rules import database_url_problem, value_problem
+
 PLATFORMS = ("x", "facebook", "instagram")
 
 
@@ -23,6 +25,8 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class DatabaseConfig:
     url: str = "sqlite:///modaudit.db"
+    lock_timeout_seconds: float = 30.0  # PostgreSQL lock_timeout, per transaction
+    statement_timeout_seconds: float = 600.0  # PostgreSQL statement_timeout
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class CollectConfig:
     timeout_seconds: float = 30.0
     max_retries: int = 3
     backoff_seconds: float = 1.0
+    max_lookups_per_run: int = 200  # candidate deletions looked up by id; the rest wait a run
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,13 @@ class Config:
         where = self.path.name if self.path else "the configuration"
         raise ConfigError(f"no account named {name!r} in {where}")
 
+    def require_accounts(self) -> None:
+        """Raise a ConfigError for commands that need accounts when none is configured."""
+        if not self.accounts:
+            where = str(self.path) if self.path else "the configuration"
+            raise ConfigError(f"accounts: no [[accounts]] configured in {where}; "
+                              "add one (see config.example.toml)")
+
     @property
     def tz(self) -> ZoneInfo:
         """The configured time zone for display and schedules."""
@@ -171,12 +183,6 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "executor.kind": ("local", "procrastinate"),
     "platform": PLATFORMS,
 }
-_POSITIVE = {"collect.window_days", "collect.timeout_seconds", "retention.comment_text_days",
-             "smtp.port", "schedule.misfire_grace_seconds", "schedule.shutdown_grace_seconds",
-             "selective.min_group_size", "selective.alpha"} | {
-    f"executor.{key}" for key in ("concurrency", "retry_attempts", "retry_base_seconds",
-                                  "retry_cap_seconds", "heartbeat_seconds", "stalled_after_seconds",
-                                  "stalled_check_seconds", "job_retention_days")}
 
 
 def _toml_key(name: str) -> str:
@@ -226,8 +232,9 @@ def _build(cls: type, data: Any, path: str, choice_prefix: str) -> Any:
         rule = f"{choice_prefix}{key}"
         if rule in _CHOICES and value not in _CHOICES[rule]:
             raise ConfigError(f"{key_path}: must be one of {', '.join(_CHOICES[rule])}, got {value!r}")
-        if rule in _POSITIVE and value <= 0:
-            raise ConfigError(f"{key_path}: must be greater than 0, got {value!r}")
+        problem = value_problem(rule, key, value)  # ranges, URLs, variable names (config_rules)
+        if problem:
+            raise ConfigError(f"{key_path}: {problem}")
         values[f.name] = value
     return cls(**values)
 
@@ -262,6 +269,9 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         raise ConfigError(f"{unknown[0]}: unknown section")
     sections = {name: _build(cls, data.get(name, {}), name, f"{name}.")
                 for name, cls in _SECTIONS.items()}
+    problem = database_url_problem(sections["database"].url)
+    if problem:
+        raise ConfigError(f"database.url: {problem}")
     try:
         zone = ZoneInfo(sections["schedule"].timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -271,8 +281,6 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     for key in ("nightly_audit", "weekly_report", "retention"):
         cron_trigger(getattr(sections["schedule"], key), zone, f"schedule.{key}")
     _check_executor(sections["executor"], sections["database"])
-    if sections["selective"].alpha >= 1:
-        raise ConfigError(f"selective.alpha: must be below 1, got {sections['selective'].alpha!r}")
     raw_accounts = data.get("accounts", [])
     if not isinstance(raw_accounts, list):
         raise ConfigError("accounts: expected an array of tables ([[accounts]])")
@@ -331,18 +339,34 @@ def load_config(path: str | Path) -> Config:
 def secret(env_name: str, *, named_by: str) -> str:
     """The secret in environment variable `env_name`, or in the owner-only file `$<env_name>_FILE`."""
     value = os.environ.get(env_name)
-    if value:
+    if value and value.strip():
         return value.strip()
     file_name = os.environ.get(f"{env_name}_FILE")
-    if file_name:
-        secret_path = Path(file_name)
-        try:
-            mode = secret_path.stat().st_mode
-        except OSError:
-            raise ConfigError(f"{env_name}_FILE: cannot read {secret_path}") from None
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise ConfigError(
-                f"{env_name}_FILE: {secret_path} is readable by others; chmod 600 it"
-            )
-        return secret_path.read_text(encoding="utf-8").strip()
+    if file_name:  # also when the variable is set but blank, as a unit may export both
+        return _secret_file(f"{env_name}_FILE", Path(file_name))
+    if value is not None:  # sending a blank credential would only fail later, less clearly
+        raise ConfigError(f"environment variable {env_name} is empty (named by {named_by})")
     raise ConfigError(f"environment variable {env_name} is not set (named by {named_by})")
+
+
+def _secret_file(variable: str, path: Path) -> str:
+    """The stripped text of an owner-only secret file; errors name the file, never its content."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise ConfigError(f"{variable}: cannot read {path} ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise ConfigError(f"{variable}: {path} is a directory, not a file")
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(f"{variable}: {path} is readable by others; chmod 600 it")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # e.g. owner-only but owned by another user
+        raise ConfigError(f"{variable}: cannot read {path} ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8").strip()
+    except UnicodeDecodeError:  # its str() quotes a byte of the secret
+        raise ConfigError(f"{variable}: {path} is not UTF-8 text") from None
+    if not text:
+        raise ConfigError(f"{variable}: {path} is empty")
+    return text

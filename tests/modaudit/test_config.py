@@ -109,3 +109,78 @@ def test_x_account_needs_user_context_credentials() -> None:
     data = {"accounts": [{"name": "x", "platform": "x", "account_id": "1", "institution": "V"}]}
     with pytest.raises(ConfigError, match="accounts\\[0\\]: an X account needs"):
         parse_config(data)
+
+
+def test_empty_account_list_is_accepted_until_required(tmp_path: Path) -> None:
+    config = load_config(_write(tmp_path, '[database]\nurl = "sqlite:///x.db"\n'))
+    assert config.accounts == []
+    with pytest.raises(ConfigError) as caught:
+        config.require_accounts()
+    assert str(caught.value) == (f"accounts: no [[accounts]] configured in {tmp_path / 'modaudit.toml'}; "
+                                 "add one (see config.example.toml)")
+    load_config(_write(tmp_path, MINIMAL)).require_accounts()
+    with pytest.raises(ConfigError, match="configured in the configuration;"):
+        parse_config({}).require_accounts()
+
+
+@pytest.fixture
+def token_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where $VALILIK_TOKEN_FILE points; the variable itself is unset."""
+    monkeypatch.delenv("VALILIK_TOKEN", raising=False)
+    path = tmp_path / "token"
+    monkeypatch.setenv("VALILIK_TOKEN_FILE", str(path))
+    return path
+
+
+def test_secret_file_that_is_a_directory_says_so(token_file: Path) -> None:
+    token_file.mkdir(mode=0o755)
+    with pytest.raises(ConfigError, match=f"^VALILIK_TOKEN_FILE: {token_file} is a directory"):
+        secret("VALILIK_TOKEN", named_by="x")
+    os.chmod(token_file, 0o700)
+    with pytest.raises(ConfigError, match="is a directory"):
+        secret("VALILIK_TOKEN", named_by="x")
+
+
+def test_secret_file_not_utf8_names_the_variable_not_the_content(token_file: Path) -> None:
+    token_file.write_bytes(b"s3cret\xff\xfeEAAG")
+    os.chmod(token_file, 0o600)
+    with pytest.raises(ConfigError) as caught:
+        secret("VALILIK_TOKEN", named_by="x")
+    assert str(caught.value) == f"VALILIK_TOKEN_FILE: {token_file} is not UTF-8 text"
+
+
+def test_secret_file_unreadable_is_a_config_error(token_file: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    token_file.write_text("s3cret")
+    os.chmod(token_file, 0o600)
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads any file; deny it by hand
+    with pytest.raises(ConfigError, match=r"^VALILIK_TOKEN_FILE: cannot read .* \(Permission denied\)$"):
+        secret("VALILIK_TOKEN", named_by="x")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a mode-000 file")
+def test_secret_file_without_read_permission(token_file: Path) -> None:
+    token_file.write_text("s3cret")
+    os.chmod(token_file, 0o200)
+    with pytest.raises(ConfigError, match="cannot read"):
+        secret("VALILIK_TOKEN", named_by="x")
+
+
+def test_blank_secret_is_refused(token_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    token_file.write_text(" \n\t\n")
+    os.chmod(token_file, 0o600)
+    with pytest.raises(ConfigError, match=f"^VALILIK_TOKEN_FILE: {token_file} is empty$"):
+        secret("VALILIK_TOKEN", named_by="x")
+    token_file.write_text("s3cret\n")
+    monkeypatch.setenv("VALILIK_TOKEN", "")  # a blank variable still falls back to the file
+    assert secret("VALILIK_TOKEN", named_by="x") == "s3cret"
+    monkeypatch.delenv("VALILIK_TOKEN_FILE")
+    for blank in ("", "   ", "\n"):
+        monkeypatch.setenv("VALILIK_TOKEN", blank)
+        with pytest.raises(ConfigError, match=r"^environment variable VALILIK_TOKEN is empty "
+                                              r"\(named by accounts\[0\]\.page_token_env\)$"):
+            secret("VALILIK_TOKEN", named_by="accounts[0].page_token_env")

@@ -1,0 +1,147 @@
+"""The bounds of every configuration number, and the format checks of URLs and variable names.
+
+Each check returns the problem as the tail of a one-line message (after "key.path: "), or None;
+modaudit.config raises it as a ConfigError. No message ever repeats a secret.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+
+class Range(NamedTuple):
+    """Allowed values of a number: from `low` (included or not) up to and including `high`."""
+
+    low: float
+    high: float
+    low_inclusive: bool = True
+
+
+_DAY = 86400.0
+# Every number of every section, by key path: declared once here, checked for NaN/inf too.
+# "Positive" integers are written (0, high, False) so their message keeps reading "greater than 0".
+RANGES: dict[str, Range] = {
+    "database.lock_timeout_seconds": Range(0.1, 3600),  # waits for a row lock, per transaction
+    "database.statement_timeout_seconds": Range(1, _DAY),  # the longest query: a retention sweep
+    # A nightly run missed for more than a day would overlap the next night's run.
+    "schedule.misfire_grace_seconds": Range(0, _DAY, False),
+    # Keep it under systemd's TimeoutStopSec (30 s in deploy/modaudit.service), or systemd kills first.
+    "schedule.shutdown_grace_seconds": Range(0, 600, False),
+    "smtp.port": Range(0, 65535, False),
+    # X's rate-limit windows are 15 minutes; a longer reset is a daily cap the next night handles.
+    "x.rate_limit_max_wait_seconds": Range(0, 900),
+    # 100 years: far from where `now - window` overflows datetime, and what tests use for "everything".
+    "collect.window_days": Range(0, 36500, False),
+    "collect.timeout_seconds": Range(0.1, 600),
+    "collect.max_retries": Range(0, 20),
+    # The base, doubled per retry; collectors/http.py caps each wait at 60 s anyway.
+    "collect.backoff_seconds": Range(0, 60),
+    "collect.max_lookups_per_run": Range(1, 100000),  # one request each: a night's request budget
+    "retention.comment_text_days": Range(0, 36500, False),
+    # Each scan holds two connections; PostgreSQL's default max_connections is 100.
+    "executor.concurrency": Range(0, 64, False),
+    "executor.retry_attempts": Range(0, 20, False),
+    "executor.retry_base_seconds": Range(0, _DAY, False),
+    "executor.retry_cap_seconds": Range(0, _DAY, False),
+    "executor.heartbeat_seconds": Range(0.1, 600),  # more than 10 a second only loads the database
+    "executor.stalled_after_seconds": Range(0, _DAY, False),
+    "executor.stalled_check_seconds": Range(0, _DAY, False),
+    # 0 = do not wait; past a day the next night's scans would be waited for too.
+    "executor.night_wait_seconds": Range(0, _DAY),
+    "executor.report_wait_seconds": Range(0, _DAY),
+    "executor.job_retention_days": Range(0, 3650, False),
+    "selective.min_group_size": Range(0, 1_000_000, False),
+    # A false-discovery rate above one half would flag groups mostly by chance.
+    "selective.alpha": Range(0, 0.5, False),
+}
+URL_KEYS = frozenset({"x.api_base_url", "facebook.graph_base_url"})
+DATABASE_FORMS = "sqlite:///path or postgresql+psycopg://user@host/db"
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Real names here are under 40 characters; a pasted Page token is ~200, an X bearer token ~100.
+ENV_NAME_MAX = 64
+
+
+def _shown(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else str(bound)
+
+
+def number_problem(rule: str, value: float) -> str | None:
+    """Why `value` is outside the declared range of `rule` (or not finite), or None."""
+    bounds = RANGES.get(rule)
+    if bounds is None:
+        return None
+    low, high, low_inclusive = bounds
+    finite = not isinstance(value, float) or math.isfinite(value)
+    if finite and (value >= low if low_inclusive else value > low) and value <= high:
+        return None
+    kind = "a finite number " if isinstance(value, float) else ""
+    span = (f"between {_shown(low)} and {_shown(high)}" if low_inclusive
+            else f"greater than {_shown(low)} and at most {_shown(high)}")
+    return f"must be {kind}{span}, got {value!r}"
+
+
+def http_url_problem(value: str) -> str | None:
+    """Why `value` is not an http(s) URL with a host and no query or fragment, or None."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        parts = None
+    if (parts and parts.scheme in ("http", "https") and parts.hostname
+            and "?" not in value and "#" not in value and not any(c.isspace() for c in value)):
+        return None
+    shown = value.replace(parts.password, "***") if parts and parts.password else value
+    return f"must be an http:// or https:// URL with a host and no query or fragment, got {shown!r}"
+
+
+def env_name_problem(value: str) -> str | None:
+    """Why `value` cannot be the name of an environment variable (never repeating it), or None."""
+    if value == "" or (len(value) <= ENV_NAME_MAX and _ENV_NAME.fullmatch(value)):
+        return None  # "" is "not configured", as before
+    return (f"must name an environment variable (letters, digits and _, not starting with a digit, "
+            f"at most {ENV_NAME_MAX} characters) that holds the secret, not the secret itself; "
+            f"got {len(value)} characters")
+
+
+def value_problem(rule: str, key: str, value: object) -> str | None:
+    """The problem of one scalar value under the rules for its key path, or None."""
+    if rule in RANGES and isinstance(value, int | float):
+        return number_problem(rule, value)
+    if rule in URL_KEYS and isinstance(value, str):
+        return http_url_problem(value)
+    if key.endswith("_env") and isinstance(value, str):
+        return env_name_problem(value)
+    return None
+
+
+def database_url_problem(url: str) -> str | None:
+    """Why SQLAlchemy cannot use `url` for SQLite or PostgreSQL, or None; never connects.
+
+    The URL itself is never repeated: it may hold a password, in its authority or its query.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    use = f"use {DATABASE_FORMS}"
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return f"not a database URL SQLAlchemy can parse; {use}"
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        return f"unsupported database {backend!r}; {use}"
+    try:
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError:
+        return f"unknown {backend} driver {parsed.drivername.partition('+')[2]!r}; {use}"
+    driver = dialect.driver
+    if dialect.is_async:
+        return f"the {backend} driver {driver!r} is asynchronous; {use}"
+    try:
+        dialect.import_dbapi()  # an import, no connection: a missing driver fails here, not mid-run
+    except ImportError:
+        return f"the {backend} driver {driver!r} is not installed; {use}"
+    return None
