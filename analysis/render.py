@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from analysis import i18n
 from analysis.queries import FindingRow
 from analysis.report import SEVERITIES, BlockedUser, WeeklyReport
 from analysis.selective_report import section_view
+from analysis.text_safety import visible
 
 CSV_COLUMNS = ("id", "institution", "account", "platform", "kind", "severity", "status",
                "subject_id", "subject_name", "text", "post_id", "actor", "source",
@@ -27,6 +29,8 @@ CSV_COLUMNS = ("id", "institution", "account", "platform", "kind", "severity", "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SEVERITY_COLOURS = {"high": "#d92d20", "medium": "#f79009", "review": "#2e90fa", "low": "#98a2b3"}
 _HIDDEN_EVIDENCE = {"before_first_seen", "list", "last_complete_listing_run"}
+# Continuation lines of user text in plain text: indented, so they cannot pose as report lines.
+_CONTINUATION = "    "
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["dt"] = _format_datetime
     env.filters["term"] = _term
+    env.filters["shown"] = shown  # every user field of the .txt templates
+    env.filters["bdi"] = bdi  # every user field of the .html templates
     env.globals["colour"] = _SEVERITY_COLOURS.get
     return env
 
@@ -61,6 +67,21 @@ def _format_datetime(context: Context, moment: datetime | None) -> str:
 @pass_context
 def _term(context: Context, value: str | None) -> str:
     return i18n.term(value, context["lang"])
+
+
+def shown(value: object) -> str:
+    """User text for plain text: controls as `<U+XXXX>` marks, continuation lines indented."""
+    if value is None:
+        return ""
+    return visible(str(value)).replace("\n", "\n" + _CONTINUATION)
+
+
+def bdi(value: object) -> Markup:
+    """User text for HTML: escaped, C0/C1 controls visible, isolated in `<bdi>` (direction auto)."""
+    if value is None or value == "":
+        return Markup("")
+    # <bdi> keeps right-to-left names and any bidi controls inside from reordering our sentence.
+    return Markup("<bdi>{}</bdi>").format(visible(str(value), isolated=True))
 
 
 def _helpers(language: str, tz: ZoneInfo) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Findings for people: a rich table in the configured zone, and formula-safe CSV."""
+"""Findings for people: a rich table in the configured zone (controls made visible), and formula-safe CSV."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from analysis.render import neutralise
+from analysis.text_safety import visible
 from modaudit.config import Config
 
 
@@ -26,7 +27,7 @@ def write_findings_csv(rows: list[Any], stream: Any) -> None:
 
 
 def print_findings_table(rows: list[Any], config: Config, emit: Callable[[Any], None]) -> None:
-    """Findings as a rich table, times in the configured zone."""
+    """Findings as a rich table, times in the configured zone, control characters as `<U+XXXX>`."""
     def local(value: Any) -> str:
         return value.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if value else "önce / before"
     table = Table("id", "account", "kind", "severity", "status", "subject", "text", "between", "and",
@@ -35,5 +36,6 @@ def print_findings_table(rows: list[Any], config: Config, emit: Callable[[Any], 
         subject = f"{row.subject_name} ({row.subject_id})" if row.subject_name else row.subject_id
         cells = (str(row.id), row.account, row.kind, row.severity, row.status, subject,
                  row.text or "", local(row.occurred_after), local(row.occurred_before))
-        table.add_row(*(Text(cell) for cell in cells))  # user text is never rich markup
+        # Text: user text is never rich markup; visible: nor ANSI sequences, C1 or bidi controls.
+        table.add_row(*(Text(visible(cell)) for cell in cells))
     emit(table)

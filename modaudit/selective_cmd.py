@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
+from analysis.text_safety import visible
 from modaudit import jobs
 from modaudit.config import Config, load_config
 
@@ -100,7 +101,9 @@ def print_table(results: list[GroupResult], console: Console) -> None:
                      _percent(r.rate_rest), ratio, interval,
                      "" if r.p_adjusted is None else f"{r.p_adjusted:.4f}",
                      "FLAG" if r.flagged else ""]
-        table.add_row(*(Text(cell, style="bold red" if r.flagged else "") for cell in cells))
+        # Group and account labels come from lexicons and config: shown, never interpreted.
+        table.add_row(*(Text(visible(cell), style="bold red" if r.flagged else "")
+                        for cell in cells))
     console.print(table)
     console.print(Text(CAVEAT))
 
