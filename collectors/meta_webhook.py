@@ -17,6 +17,9 @@ from collectors.records import CollectorError
 
 SIGNATURE_PREFIX = "sha256="
 COMMENT_VERBS = ("hide", "unhide", "remove")  # the verbs that are moderation of a comment
+# Every `verb` Meta documents for Page `feed` changes; anything else is reported, never guessed.
+KNOWN_VERBS = frozenset({"add", "block", "edit", "edited", "delete", "follow", "hide", "mute",
+                         "remove", "unblock", "unhide", "update"})
 
 
 class MalformedDelivery(CollectorError):
@@ -39,6 +42,11 @@ class FeedChange:
     raw: dict[str, Any]
 
     @property
+    def verb_known(self) -> bool:
+        """Whether Meta documents this verb (an unknown one is a warning, not an event)."""
+        return self.verb in KNOWN_VERBS
+
+    @property
     def is_comment_moderation(self) -> bool:
         """A hide, unhide or removal of a comment (the changes that become events)."""
         return self.item == "comment" and self.verb in COMMENT_VERBS and bool(self.comment_id)
@@ -59,11 +67,19 @@ def body_digest(body: bytes) -> str:
 
 
 def verify_signature(body: bytes, header: str | None, app_secret: str) -> bool:
-    """True if `header` is `sha256=` and the HMAC-SHA256 of `body` under `app_secret` (constant time)."""
-    if not header or not header.startswith(SIGNATURE_PREFIX):
+    """True if `header` is `sha256=<64 hex>` matching `body`'s HMAC-SHA256 (constant time); else False."""
+    # Total on purpose: the header is attacker-controlled (any latin-1 text, as Starlette decodes
+    # it), and compare_digest raises TypeError on non-ASCII str. Only HTTP's optional whitespace
+    # around the value is tolerated (uvicorn's httptools parser leaves trailing whitespace in);
+    # anything else that is not exactly 64 ASCII hex digits is refused (a character test:
+    # int(x, 16) and str.isdigit accept "_", "0x" or other scripts' digits).
+    value = header.strip(" \t") if isinstance(header, str) else ""
+    digest = value[len(SIGNATURE_PREFIX):]
+    if (not value.startswith(SIGNATURE_PREFIX) or len(digest) != 64
+            or not all(char in "0123456789abcdefABCDEF" for char in digest)):
         return False
     expected = hmac.new(app_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header[len(SIGNATURE_PREFIX):].strip().lower())
+    return hmac.compare_digest(expected.encode("ascii"), digest.lower().encode("ascii"))
 
 
 def _epoch(value: Any) -> datetime | None:

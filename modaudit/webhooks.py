@@ -308,6 +308,10 @@ def _apply(session: Session, delivery_id: int, delivery: Any, accounts: dict[tup
         log.warning("webhook delivery %d: %s; kept, not processed", delivery_id, error)
         return UNKNOWN_PAGE, error, page_id
     changes_by_account = defaultdict(list)
+    unknown_verbs = sorted({change.verb for change in parsed.changes if not change.verb_known})
+    if unknown_verbs:
+        log.warning("webhook delivery %d: verbs Meta does not document, ignored: %s", delivery_id,
+                    ", ".join(repr(v[:30]) for v in unknown_verbs))
     for change in parsed.changes:
         if change.page_id in known:
             changes_by_account[known[change.page_id]].append(change)
@@ -320,5 +324,7 @@ def _apply(session: Session, delivery_id: int, delivery: Any, accounts: dict[tup
         outcome.findings_opened += opened
         outcome.findings_closed += closed
     outcome.processed += 1
-    return PROCESSED, f"entries for unconfigured ids ignored: {', '.join(unknown)}" if unknown else None, \
-        page_id
+    notes = [f"entries for unconfigured ids ignored: {', '.join(unknown)}"] if unknown else []
+    if unknown_verbs:
+        notes.append(f"unknown verbs ignored: {', '.join(v[:30] for v in unknown_verbs)}")
+    return PROCESSED, "; ".join(notes) or None, page_id
