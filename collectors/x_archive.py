@@ -1,11 +1,13 @@
 """Read block and mute lists from an X account archive (the owner's "download your data" zip).
 
 The zip is untrusted: members are read in memory under size limits, names that could escape a
-directory are refused, and any malformed member is an ArchiveError naming it.
+directory are refused, and any malformed member is an ArchiveError naming it. An archive
+re-zipped with everything under one top folder (`twitter-2026-11-20/data/...`) is read the same.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 import zlib
@@ -34,9 +36,22 @@ def _check_names(archive: zipfile.ZipFile) -> None:
             raise ArchiveError(f"{name}: unsafe member name (absolute path or '..'); archive refused")
 
 
-def _read(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+def _root(archive: zipfile.ZipFile) -> str:
+    """The folder the archive's `data/` lives in: "" or one top folder shared by every member."""
+    names = [info.filename for info in archive.infolist()]
+    if MANIFEST in names:
+        return ""
+    tops = {name.split("/", 1)[0] for name in names if "/" in name}
+    if len(tops) == 1:
+        top = next(iter(tops))
+        if f"{top}/{MANIFEST}" in names and all(n.startswith(f"{top}/") for n in names):
+            return f"{top}/"
+    return ""
+
+
+def _read(archive: zipfile.ZipFile, name: str, limit: int, root: str = "") -> bytes:
     try:
-        info = archive.getinfo(name)
+        info = archive.getinfo(root + name)
     except KeyError:
         raise ArchiveError(f"{name}: missing from the archive") from None
     if info.file_size > limit:
@@ -92,7 +107,8 @@ def read_archive(path: str | Path, account_id: str, *, fetched_at: datetime,
         raise ArchiveError(f"{Path(path).name}: not a readable zip archive ({exc})") from None
     with archive:
         _check_names(archive)
-        manifest = _parse_js(MANIFEST, _read(archive, MANIFEST, limit))
+        root = _root(archive)
+        manifest = _parse_js(MANIFEST, _read(archive, MANIFEST, limit, root))
         if not isinstance(manifest, dict):
             raise ArchiveError(f"{MANIFEST}: expected a JSON object")
         owner = str((manifest.get("userInfo") or {}).get("accountId", ""))
@@ -111,9 +127,19 @@ def read_archive(path: str | Path, account_id: str, *, fetched_at: datetime,
                 member = entry.get("fileName") if isinstance(entry, dict) else None
                 if not isinstance(member, str):
                     raise ArchiveError(f"{MANIFEST}: a '{data_type}' file has no fileName")
-                users += _users(member, _parse_js(member, _read(archive, member, limit)), key)
+                users += _users(member, _parse_js(member, _read(archive, member, limit, root)), key)
             setattr(snapshot, list_name, UserListing(users=users, complete=True))
     return snapshot
+
+
+def content_digest(snapshot: Snapshot) -> str:
+    """SHA-256 of what an archive says (owner-independent lists, sorted): same lists, same digest."""
+    lists = {name: sorted(u.platform_id for u in listing.users)
+             for name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted))
+             if listing is not None}
+    canonical = json.dumps({"generated": snapshot.fetched_at.isoformat(), "lists": lists},
+                           sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _generation_time(value: Any) -> datetime | None:
