@@ -29,7 +29,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from modaudit.config import Config, cron_trigger, load_config
-from modaudit.db import make_engine, utcnow
+from modaudit.db import engine_for, utcnow
 
 log = logging.getLogger("modaudit.serve")
 JOB_TABLE = "apscheduler_jobs"
@@ -54,7 +54,7 @@ def nightly_audit(config_path: str) -> str:
         summary = run_night(config, should_stop=stopping)
     else:
         summary = _by_status(jobs.audit_all(config_path, "nightly", should_stop=stopping))
-    engine = make_engine(config.database.url)
+    engine = engine_for(config.database)
     try:
         notified = health.notify_failing_accounts(engine, config, utcnow())
     except Exception:
@@ -154,7 +154,7 @@ def _log_event(event: JobExecutionEvent) -> None:
 def build_scheduler(config: Config, config_path: str,
                     specs: list[JobSpec] | None = None) -> BackgroundScheduler:
     """A scheduler whose job store is the project's database; jobs keep missed runs on restart."""
-    store = SQLAlchemyJobStore(engine=make_engine(config.database.url), tablename=JOB_TABLE)
+    store = SQLAlchemyJobStore(engine=engine_for(config.database), tablename=JOB_TABLE)
     scheduler = BackgroundScheduler(
         jobstores={"default": store},
         executors={"default": ThreadPoolExecutor(max_workers=4)},
@@ -211,6 +211,8 @@ def serve(config_path: str, install_signals: bool = True) -> int:
         for job in scheduler.get_jobs():
             log.info("scheduled %s: next run %s", job.id,
                      job.next_run_time.astimezone(config.tz).isoformat() if job.next_run_time else "-")
+        if not config.accounts:
+            log.warning("no [[accounts]] configured: the nightly audit has nothing to scan")
         wake.wait()
         stopper = threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True)
         stopper.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from analysis.diff import DeletionCandidate, ListChange, ReplySettingsChange, VisibilityChange
 from collectors.records import LookupResult
@@ -17,66 +18,111 @@ def _iso(value: datetime | None) -> str | None:
 
 def visibility_events(changes: list[VisibilityChange],
                       first_collection_runs: set[int]) -> list[NewEvent]:
-    """comment_hidden / comment_unhidden from observed visibility; only the account can hide."""
+    """comment_hidden from observed visibility (only the account can hide).
+
+    Only hides: an unhide closes a finding, so it waits for confirmation (`unhide_event`).
+    """
     events = []
     for change in changes:
-        kind = "comment_hidden" if change.is_hidden else "comment_unhidden"
+        if not change.is_hidden or change.was_hidden:
+            continue
         fetched_at = change.seen_at
         before_first_seen = change.first_seen_now and change.run_id in first_collection_runs
-        after = change.created_at if change.first_seen_now else change.last_seen_before
+        # Seen before with unknown visibility: it may have been hidden any time since it was written.
+        after = change.last_seen_before if change.was_hidden is False else change.created_at
         events.append(NewEvent(
-            kind=kind, subject_id=change.comment_id, post_id=change.post_id, actor="account",
-            source="snapshot_diff", occurred_after=after, occurred_before=fetched_at,
-            text_digest=change.text_digest,
-            evidence={"seen_hidden_at" if change.is_hidden else "seen_visible_at": _iso(fetched_at),
-                      "previously": None if change.first_seen_now else
-                      ("hidden" if change.was_hidden else "visible"),
+            kind="comment_hidden", subject_id=change.comment_id, post_id=change.post_id,
+            actor="account", source="snapshot_diff", occurred_after=after,
+            occurred_before=fetched_at, text_digest=change.text_digest,
+            evidence={"seen_hidden_at": _iso(fetched_at),
+                      "previously": None if change.was_hidden is None else "visible",
                       "last_seen_before": _iso(change.last_seen_before),
                       "before_first_seen": before_first_seen},
         ))
     return events
 
 
-def deletion_event(candidate: DeletionCandidate, answer: LookupResult, platform: str,
-                   confirmed_at: datetime) -> NewEvent | None:
-    """The event a confirmed lookup supports, or None when the comment is still there and visible."""
-    evidence = {
+def unhide_event(change: VisibilityChange, *, last_hidden_at: datetime | None,
+                 first_visible_at: datetime, confirmed_at: datetime, confirmed_by: str,
+                 lookup: dict[str, Any] | None = None) -> NewEvent:
+    """comment_unhidden, once confirmed by a lookup or by a second visible observation."""
+    evidence: dict[str, Any] = {"seen_visible_at": _iso(first_visible_at), "previously": "hidden",
+                                "last_seen_before": _iso(last_hidden_at),
+                                "confirmed_at": _iso(confirmed_at), "confirmed_by": confirmed_by,
+                                "before_first_seen": False}
+    if lookup is not None:
+        evidence["lookup"] = lookup
+    return NewEvent(kind="comment_unhidden", subject_id=change.comment_id, post_id=change.post_id,
+                    actor="account", source="snapshot_diff", occurred_after=last_hidden_at,
+                    occurred_before=first_visible_at, text_digest=change.text_digest,
+                    evidence=evidence)
+
+
+def _candidate_evidence(candidate: DeletionCandidate, answer: LookupResult,
+                        confirmed_at: datetime) -> dict[str, Any]:
+    return {
         "first_seen_at": _iso(candidate.first_seen_at), "last_seen_at": _iso(candidate.last_seen_at),
         "last_complete_listing_run": candidate.last_complete_run_id,
         "last_complete_listing_at": _iso(candidate.last_complete_at),
         "missing_since": _iso(candidate.missing_since), "confirmed_at": _iso(confirmed_at),
+        "present_at": _iso(candidate.present_at), "lookups": candidate.lookups + 1,
         "lookup": answer.answer,
     }
+
+
+def deletion_event(candidate: DeletionCandidate, answer: LookupResult, platform: str,
+                   confirmed_at: datetime) -> NewEvent | None:
+    """The event a lookup supports for a candidate, or None (still there, nothing new seen).
+
+    Gone: deleted (on X by its author). Present and hidden while it was last known visible:
+    hidden while out of the listing. A hide already recorded is not recorded again.
+    """
     common = {"subject_id": candidate.comment_id, "post_id": candidate.post_id,
-              "occurred_after": candidate.last_seen_at, "occurred_before": confirmed_at,
-              "text_digest": candidate.text_digest, "evidence": evidence}
+              "occurred_after": candidate.existed_until, "occurred_before": confirmed_at,
+              "text_digest": candidate.text_digest,
+              "evidence": _candidate_evidence(candidate, answer, confirmed_at)}
     if answer.status == "gone":
         if platform == "x":
             # Only the author (or X itself) can delete a reply on X: recorded, never a finding.
             return NewEvent(kind="reply_deleted_by_author", actor="author", source="lookup", **common)
         return NewEvent(kind="comment_deleted", actor="unknown", source="lookup", **common)
-    if answer.is_hidden:
+    if answer.is_hidden and candidate.is_hidden is not True:
         return NewEvent(kind="comment_hidden", actor="account", source="lookup", **common)
+    if answer.is_hidden is False and candidate.is_hidden is True:
+        # A read of the comment itself is the confirmation an unhide needs.
+        return NewEvent(kind="comment_unhidden", actor="account", source="lookup", **common)
     return None
 
 
 def list_events(changes: list[ListChange], list_name: str, fetched_at: datetime,
                 previous_complete_at: datetime | None) -> list[NewEvent]:
-    """user_blocked/unblocked or user_muted/unmuted from two complete list fetches."""
-    on_kind, off_kind = LIST_EVENTS[list_name]
-    events = []
-    for change in changes:
-        after = previous_complete_at if change.added else change.seen_before
-        events.append(NewEvent(
-            kind=on_kind if change.added else off_kind, subject_id=change.user_id,
-            actor="account", source="snapshot_diff", occurred_after=after,
-            occurred_before=fetched_at,
-            evidence={"list": list_name,
-                      "previous_complete_fetch": _iso(previous_complete_at),
-                      "seen_on_list_at" if change.added else "missing_from_list_at": _iso(fetched_at),
-                      "before_first_seen": change.added and previous_complete_at is None},
-        ))
-    return events
+    """user_blocked or user_muted for users new on a complete list."""
+    on_kind, _ = LIST_EVENTS[list_name]
+    return [NewEvent(
+        kind=on_kind, subject_id=change.user_id, actor="account", source="snapshot_diff",
+        occurred_after=previous_complete_at, occurred_before=fetched_at,
+        evidence={"list": list_name, "previous_complete_fetch": _iso(previous_complete_at),
+                  "seen_on_list_at": _iso(fetched_at),
+                  "before_first_seen": previous_complete_at is None},
+    ) for change in changes if change.added]
+
+
+def unlist_event(change: ListChange, list_name: str, *, missing_at: datetime,
+                 confirmed_at: datetime, confirmed_by: str,
+                 previous_complete_at: datetime | None) -> NewEvent:
+    """user_unblocked or user_unmuted, once the absence is confirmed.
+
+    `confirmed_by` is "lookup" (the platform's per-user check said the user is off the list) or
+    "consecutive_lists" (absent from two complete fetches in a row).
+    """
+    _, off_kind = LIST_EVENTS[list_name]
+    return NewEvent(
+        kind=off_kind, subject_id=change.user_id, actor="account", source="snapshot_diff",
+        occurred_after=change.seen_before, occurred_before=missing_at,
+        evidence={"list": list_name, "previous_complete_fetch": _iso(previous_complete_at),
+                  "missing_from_list_at": _iso(missing_at), "confirmed_at": _iso(confirmed_at),
+                  "confirmed_by": confirmed_by, "before_first_seen": False},
+    )
 
 
 def is_restricted(reply_settings: str | None) -> bool:
@@ -84,17 +130,23 @@ def is_restricted(reply_settings: str | None) -> bool:
     return reply_settings is not None and reply_settings != "everyone"
 
 
+def is_reopening(change: ReplySettingsChange) -> bool:
+    """A restricted post seen open: an un-event, which waits for confirmation."""
+    return change.previous is not None and is_restricted(change.previous) \
+        and not is_restricted(change.current)
+
+
 def reply_settings_events(changes: list[ReplySettingsChange],
                           first_collection_runs: set[int]) -> list[NewEvent]:
-    """replies_restricted / replies_reopened from a post's reply settings."""
+    """replies_restricted from a post's reply settings (reopenings: `reopen_event`)."""
     events = []
     for change in changes:
         was, now = is_restricted(change.previous), is_restricted(change.current)
-        if (change.previous is None and not now) or (change.previous is not None and was == now):
-            continue  # a new open post, or one restriction swapped for another
+        if not now or (change.previous is not None and was):
+            continue  # open, reopened (confirmed elsewhere) or one restriction swapped for another
         first_seen = change.previous is None
         events.append(NewEvent(
-            kind="replies_restricted" if now else "replies_reopened", subject_id=change.post_id,
+            kind="replies_restricted", subject_id=change.post_id,
             post_id=change.post_id, actor="account", source="snapshot_diff",
             occurred_after=change.created_at if first_seen else change.previous_seen_at,
             occurred_before=change.seen_at,
@@ -103,3 +155,16 @@ def reply_settings_events(changes: list[ReplySettingsChange],
                       "before_first_seen": first_seen and change.run_id in first_collection_runs},
         ))
     return events
+
+
+def reopen_event(change: ReplySettingsChange, *, last_restricted_at: datetime | None,
+                 first_open_at: datetime, confirmed_at: datetime) -> NewEvent:
+    """replies_reopened, confirmed by a second consecutive open observation."""
+    return NewEvent(
+        kind="replies_reopened", subject_id=change.post_id, post_id=change.post_id,
+        actor="account", source="snapshot_diff", occurred_after=last_restricted_at,
+        occurred_before=first_open_at,
+        evidence={"reply_settings": change.current, "previously": change.previous,
+                  "seen_at": _iso(first_open_at), "confirmed_at": _iso(confirmed_at),
+                  "confirmed_by": "consecutive_observations", "before_first_seen": False},
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from modaudit.db import Comment, CommentObservation, ListEntry, ListObservation, Post, PostListing, Run
@@ -14,19 +15,30 @@ from modaudit.db import Comment, CommentObservation, ListEntry, ListObservation,
 
 @dataclass(frozen=True)
 class DeletionCandidate:
-    """A comment in its post's last complete listing and missing from this run's complete one."""
+    """A comment missing from a complete listing of its post, not yet confirmed gone.
 
-    run_id: int
-    missing_since: datetime
+    It stays a candidate, run after run, until it reappears in a listing or a lookup says it is
+    gone; `present_at` is when a lookup last answered that it still exists.
+    """
+
     comment_pk: int
     comment_id: str
     post_pk: int
     post_id: str
     first_seen_at: datetime
     last_seen_at: datetime
-    last_complete_run_id: int
+    missing_since: datetime
+    present_at: datetime | None
+    lookups: int
+    is_hidden: bool | None
+    last_complete_run_id: int | None
     last_complete_at: datetime | None
     text_digest: str | None
+
+    @property
+    def existed_until(self) -> datetime:
+        """The last moment the comment is known to have existed (seen, or looked up present)."""
+        return max(self.last_seen_at, self.present_at or self.last_seen_at)
 
 
 @dataclass(frozen=True)
@@ -38,12 +50,14 @@ class VisibilityChange:
     comment_pk: int
     comment_id: str
     post_id: str
-    was_hidden: bool
+    was_hidden: bool | None  # None: never observed before
     is_hidden: bool
     first_seen_now: bool
     created_at: datetime | None
     last_seen_before: datetime | None
     text_digest: str | None
+    unhide_seen_at: datetime | None = None  # an unhide already seen and awaiting confirmation
+    unhide_after: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,8 @@ class ReplySettingsChange:
     current: str
     created_at: datetime | None
     previous_seen_at: datetime | None
+    reopen_seen_at: datetime | None = None  # a reopening already seen, awaiting confirmation
+    reopen_after: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -68,44 +84,84 @@ class ListChange:
     user_name: str | None
     added: bool
     seen_before: datetime | None
+    absent_since: datetime | None = None  # missing from complete fetches since (unconfirmed)
+    absent_runs: int = 0  # how many complete fetches in a row have missed the user
 
 
-def deletion_candidates(session: Session, run_ids: Sequence[int]) -> list[DeletionCandidate]:
-    """Comments each completely-listed post had at its last complete listing and lacks now.
+def _completely_listed(run_ids: Sequence[int]) -> Any:
+    return (select(PostListing.post_id)
+            .where(PostListing.run_id.in_(run_ids), PostListing.complete.is_(True)))
 
-    Set-based over any number of runs (one account's run in a scan, a whole night in bulk).
+
+def _observed_in(run_ids: Sequence[int]) -> Any:
+    return exists().where(CommentObservation.run_id.in_(run_ids),
+                          CommentObservation.comment_id == Comment.id)
+
+
+def open_candidates(session: Session, run_id: int, fetched_at: datetime) -> int:
+    """Make candidates of the known comments that a complete listing of this run lacks.
+
+    Known means seen in any earlier listing, complete or not. Returns how many became
+    candidates; those already candidates stay so with their first `missing_since`.
     """
-    current = (select(PostListing.run_id, PostListing.post_id)
-               .where(PostListing.run_id.in_(run_ids), PostListing.complete.is_(True)).subquery())
-    earlier = aliased(PostListing)
+    result = session.execute(
+        update(Comment)
+        .where(Comment.gone_at.is_(None), Comment.missing_since.is_(None),
+               Comment.post_id.in_(_completely_listed([run_id])), ~_observed_in([run_id]))
+        .values(missing_since=fetched_at)
+        .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def close_reappeared(session: Session, account_id: int, run_id: int) -> int:
+    """Candidates seen again in any listing of this run are not candidates any more."""
+    result = session.execute(
+        update(Comment)
+        .where(Comment.account_id == account_id, Comment.missing_since.is_not(None),
+               _observed_in([run_id]))
+        .values(missing_since=None)
+        .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def deletion_candidates(session: Session, account_ids: Sequence[int],
+                        limit_per_account: int | None = None) -> list[DeletionCandidate]:
+    """The open candidates of these accounts, those looked up least (and longest ago) first.
+
+    Set-based over any number of accounts; with a limit, at most that many per account.
+    """
+    seen = aliased(CommentObservation)
+    listed = aliased(PostListing)
     last_complete = (
-        select(current.c.run_id.label("run_id"), current.c.post_id.label("post_id"),
-               func.max(earlier.run_id).label("previous_run_id"))
-        .join(earlier, earlier.post_id == current.c.post_id)
-        .where(earlier.complete.is_(True), earlier.run_id < current.c.run_id)
-        .group_by(current.c.run_id, current.c.post_id)
+        select(func.max(seen.run_id))
+        .join(listed, and_(listed.run_id == seen.run_id, listed.post_id == seen.post_id,
+                           listed.complete.is_(True)))
+        .where(seen.comment_id == Comment.id)
+        .scalar_subquery())
+    rank = func.row_number().over(partition_by=Comment.account_id,
+                                  order_by=(Comment.lookups, Comment.missing_since, Comment.id))
+    inner = (
+        select(Comment.id.label("comment_pk"), Comment.platform_id, Comment.post_id, Post.platform_id
+               .label("post_platform_id"), Comment.first_seen_at, Comment.last_seen_at,
+               Comment.missing_since, Comment.present_at, Comment.lookups, Comment.is_hidden,
+               last_complete.label("last_complete_run_id"), Comment.text_digest,
+               rank.label("rank"))
+        .join(Post, Post.id == Comment.post_id)
+        .where(Comment.account_id.in_(account_ids), Comment.missing_since.is_not(None),
+               Comment.gone_at.is_(None))
     ).subquery()
-    seen_now = aliased(CommentObservation)
-    previous_run = aliased(Run)
-    current_run = aliased(Run)
-    query = (
-        select(last_complete.c.run_id, current_run.fetched_at, Comment.id, Comment.platform_id,
-               Post.id, Post.platform_id, Comment.first_seen_at, Comment.last_seen_at,
-               last_complete.c.previous_run_id, previous_run.fetched_at, Comment.text_digest)
-        .select_from(last_complete)
-        .join(CommentObservation,
-              and_(CommentObservation.run_id == last_complete.c.previous_run_id,
-                   CommentObservation.post_id == last_complete.c.post_id))
-        .join(Comment, Comment.id == CommentObservation.comment_id)
-        .join(Post, Post.id == last_complete.c.post_id)
-        .join(previous_run, previous_run.id == last_complete.c.previous_run_id)
-        .join(current_run, current_run.id == last_complete.c.run_id)
-        .where(Comment.gone_at.is_(None))
-        .where(~exists().where(seen_now.run_id == last_complete.c.run_id,
-                               seen_now.comment_id == CommentObservation.comment_id))
-        .order_by(last_complete.c.run_id, Comment.id)
-    )
-    return [DeletionCandidate(*row) for row in session.execute(query)]
+    last_run = aliased(Run)
+    query = (select(inner, last_run.fetched_at).outerjoin(last_run,
+                                                          last_run.id == inner.c.last_complete_run_id)
+             .order_by(inner.c.rank, inner.c.comment_pk))
+    if limit_per_account is not None:
+        query = query.where(inner.c.rank <= limit_per_account)
+    return [DeletionCandidate(
+        comment_pk=row.comment_pk, comment_id=row.platform_id, post_pk=row.post_id,
+        post_id=row.post_platform_id, first_seen_at=row.first_seen_at,
+        last_seen_at=row.last_seen_at, missing_since=row.missing_since, present_at=row.present_at,
+        lookups=row.lookups, is_hidden=row.is_hidden, last_complete_run_id=row.last_complete_run_id,
+        last_complete_at=row.fetched_at, text_digest=row.text_digest) for row in session.execute(query)]
 
 
 def visibility_changes(session: Session, run_ids: Sequence[int]) -> list[VisibilityChange]:
@@ -119,22 +175,25 @@ def visibility_changes(session: Session, run_ids: Sequence[int]) -> list[Visibil
         .scalar_subquery()
     )
     first_seen_now = Comment.first_seen_run_id == CommentObservation.run_id
+    # An observation that does not say whether the comment is hidden changes nothing.
     query = (
         select(CommentObservation.run_id, Run.fetched_at, Comment.id, Comment.platform_id,
                Post.platform_id, Comment.is_hidden, CommentObservation.is_hidden, first_seen_now,
-               Comment.created_at, last_seen_before, Comment.text_digest)
+               Comment.created_at, last_seen_before, Comment.text_digest, Comment.unhide_seen_at,
+               Comment.unhide_after)
         .select_from(CommentObservation)
         .join(Run, Run.id == CommentObservation.run_id)
         .join(Comment, Comment.id == CommentObservation.comment_id)
         .join(Post, Post.id == CommentObservation.post_id)
-        .where(CommentObservation.run_id.in_(run_ids))
-        .where(or_(CommentObservation.is_hidden != Comment.is_hidden,
+        .where(CommentObservation.run_id.in_(run_ids), CommentObservation.is_hidden.is_not(None))
+        .where(or_(CommentObservation.is_hidden != Comment.is_hidden, Comment.is_hidden.is_(None),
                    and_(first_seen_now, CommentObservation.is_hidden.is_(True))))
         .order_by(CommentObservation.run_id, Comment.id)
     )
-    return [VisibilityChange(run, seen, pk, cid, pid, bool(was), bool(now), bool(new), created, before,
-                             dig)
-            for run, seen, pk, cid, pid, was, now, new, created, before, dig in session.execute(query)]
+    return [VisibilityChange(run, seen, pk, cid, pid, None if was is None or new else bool(was),
+                             bool(now), bool(new), created, before, dig, pending, pending_after)
+            for run, seen, pk, cid, pid, was, now, new, created, before, dig, pending, pending_after
+            in session.execute(query)]
 
 
 def reply_settings_changes(session: Session, run_ids: Sequence[int]) -> list[ReplySettingsChange]:
@@ -150,7 +209,8 @@ def reply_settings_changes(session: Session, run_ids: Sequence[int]) -> list[Rep
     )
     query = (
         select(PostListing.run_id, Run.fetched_at, Post.id, Post.platform_id, Post.reply_settings,
-               PostListing.reply_settings, Post.created_at, previous_seen_at)
+               PostListing.reply_settings, Post.created_at, previous_seen_at, Post.reopen_seen_at,
+               Post.reopen_after)
         .select_from(PostListing)
         .join(Run, Run.id == PostListing.run_id)
         .join(Post, Post.id == PostListing.post_id)
@@ -182,7 +242,8 @@ def list_changes(session: Session, account_id: int, run_id: int, list_name: str)
         .order_by(ListObservation.user_id)
     )
     removed = (
-        select(ListEntry.user_id, ListEntry.user_name, ListEntry.last_seen_at)
+        select(ListEntry.user_id, ListEntry.user_name, ListEntry.last_seen_at,
+               ListEntry.absent_since, ListEntry.absent_runs)
         .where(ListEntry.account_id == account_id, ListEntry.list_name == list_name,
                ListEntry.listed.is_(True))
         .where(~exists().where(ListObservation.run_id == run_id,
@@ -191,6 +252,6 @@ def list_changes(session: Session, account_id: int, run_id: int, list_name: str)
         .order_by(ListEntry.user_id)
     )
     changes = [ListChange(uid, name, True, None) for uid, name in session.execute(added)]
-    changes += [ListChange(uid, name, False, seen)
-                for uid, name, seen in session.execute(removed)]
+    changes += [ListChange(uid, name, False, seen, absent, runs or 0)
+                for uid, name, seen, absent, runs in session.execute(removed)]
     return changes

@@ -17,15 +17,17 @@ from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from analysis.text_safety import visible
 from collectors.http import redact
 from modaudit import jobs
 from modaudit.cli_fleet import worker
 from modaudit.config import Config, ConfigError, load_config
-from modaudit.db import SchemaError, make_engine, upgrade, utcnow
+from modaudit.db import SchemaError, engine_for, upgrade, utcnow
 from modaudit.evidence import REVIEW_STATUSES, ReviewError, review_finding, verify_chain
 from modaudit.findings_output import print_findings_table, write_findings_csv
 from modaudit.selective_cmd import selective
 
+log = logging.getLogger(__name__)
 # Piped output (files, mail, CI logs) gets a width that fits the findings table.
 console = Console(highlight=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
 err_console = Console(stderr=True, highlight=False)
@@ -50,6 +52,14 @@ class AuditGroup(click.Group):
         except SQLAlchemyError as exc:
             message = redact(str(exc.orig if getattr(exc, "orig", None) else exc)).splitlines()[0]
             raise click.ClickException(f"database error: {message}") from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            # Whatever no rule foresaw still ends in one line; -v shows the traceback.
+            log.info("unexpected error", exc_info=True)
+            lines = redact(str(exc)).strip().splitlines() or [""]
+            raise click.ClickException(f"unexpected error ({type(exc).__name__}): {lines[0][:300]}"
+                                       " — run with -v for details") from None
 
 
 def _config(ctx: click.Context) -> Config:
@@ -79,7 +89,7 @@ def cli(ctx: click.Context, config_path: str, verbose: bool) -> None:
 def init(ctx: click.Context) -> None:
     """Create or upgrade the evidence database (safe to run again)."""
     config = _config(ctx)
-    engine = make_engine(config.database.url)
+    engine = engine_for(config.database)
     before, after = upgrade(engine)
     queue_note = None
     if config.executor.kind == "procrastinate":  # workers never migrate: init does it for them
@@ -124,7 +134,8 @@ def _print_results(results: list[jobs.RunResult]) -> None:
     console.print(table)
     for result in results:
         for warning in result.warnings:
-            console.print(Text(f"{result.account}: {warning.code}: {warning.message}", style="yellow"))
+            console.print(Text(visible(f"{result.account}: {warning.code}: {warning.message}"),
+                               style="yellow"))
 
 
 @cli.command()
@@ -147,6 +158,7 @@ def scan(ctx: click.Context, account: str) -> None:
 @click.pass_context
 def audit(ctx: click.Context) -> None:
     """Scan every configured account (what the nightly job runs)."""
+    _config(ctx).require_accounts()
     with _progress() as progress:
         tasks: dict[str, Any] = {}
         def advance(name: str, done: int, total: int) -> None:
@@ -155,8 +167,10 @@ def audit(ctx: click.Context) -> None:
             progress.update(tasks[name], completed=done, total=total)
         results = jobs.audit_all(ctx.obj["config_path"], "nightly", progress=advance)
     _print_results(results)
-    if results and all(r.status == "failed" for r in results):
-        sys.exit(1)
+    failed = [r.account for r in results if r.status == "failed"]
+    if failed:  # every account ran; the exit status says that some did not make it
+        raise click.ClickException(f"{len(failed)} of {len(results)} accounts failed: "
+                                   f"{', '.join(failed)}")
 
 
 @cli.command()
@@ -196,7 +210,7 @@ def review(ctx: click.Context, finding: int, status: str, note: str, reviewed_by
     with Session(engine) as session, session.begin():
         record = review_finding(session, finding, status, note, reviewed_by, utcnow())
         console.print(f"finding {finding}: {record.old_status} → {record.new_status} "
-                      f"(by {record.reviewed_by})", markup=False)
+                      f"(by {visible(record.reviewed_by)})", markup=False)
     engine.dispose()
 
 
@@ -355,6 +369,9 @@ def x_archive(ctx: click.Context, archive: Path, account_name: str) -> None:
 
     try:
         result = jobs.import_x_archive(ctx.obj["config_path"], account_name, archive)
+    except jobs.ArchiveAlreadyImported as exc:  # importing the same file again is harmless
+        console.print(f"{archive.name}: nothing imported: {exc}", markup=False)
+        return
     except (CollectorError, jobs.ArchiveRefused) as exc:
         raise click.ClickException(f"{archive.name}: nothing imported: {exc}") from None
     _print_results([result])

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from modaudit.config import Config
-from modaudit.db import make_engine
+from modaudit.db import engine_for
 
 
 @click.command()
@@ -31,7 +31,7 @@ def print_scan_jobs(config: Config, emit: Callable[[Any], None]) -> None:
     """The queue's scans per account: queued, running, stalled and failed."""
     from modaudit.scan_queue import queue_schema_applied, scan_jobs
 
-    engine = make_engine(config.database.url)
+    engine = engine_for(config.database)
     try:
         if not queue_schema_applied(engine):
             emit(Text("the task queue schema is missing: run `modaudit init`", style="yellow"))

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     Engine,
     Float,
@@ -27,6 +28,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from modaudit.config import DatabaseConfig
 
 # Integer ids autoincrement on SQLite and use BIGINT identity on PostgreSQL.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -80,6 +83,7 @@ class Run(Base):
     warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     blocked_complete: Mapped[bool | None] = mapped_column(Boolean)
     muted_complete: Mapped[bool | None] = mapped_column(Boolean)
+    content_digest: Mapped[str | None] = mapped_column(String(64))  # archives: what was imported
 
 
 class Post(Base):
@@ -94,6 +98,9 @@ class Post(Base):
     reply_settings: Mapped[str | None] = mapped_column(String(40))  # last known; None: not observable
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Seen open after being restricted, not yet confirmed by a second observation.
+    reopen_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reopen_after: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last seen restricted
 
 
 class PostListing(Base):
@@ -112,7 +119,8 @@ class PostListing(Base):
 class Comment(Base):
     __tablename__ = "comments"
     __table_args__ = (UniqueConstraint("account_id", "platform_id"),
-                      Index("ix_comments_post", "post_id"))
+                      Index("ix_comments_post", "post_id"),
+                      Index("ix_comments_account_missing", "account_id", "missing_since"))
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
@@ -123,8 +131,18 @@ class Comment(Base):
     message: Mapped[str | None] = mapped_column(Text)
     text_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # last known visibility
+    is_hidden: Mapped[bool | None] = mapped_column(Boolean)  # last known visibility; None: unknown
     gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # confirmed gone
+    # A deletion candidate since this time (missing from a complete listing), until it reappears
+    # in a listing or a lookup says it is gone.
+    missing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    present_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # a lookup last said present
+    last_lookup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lookups: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Seen visible after being hidden, not yet confirmed (an unhide closes a finding).
+    unhide_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unhide_after: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last seen hidden
+    raw_sha256: Mapped[str | None] = mapped_column(String(64))  # the payload as received
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     first_seen_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -141,7 +159,7 @@ class CommentObservation(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
-    is_hidden: Mapped[bool] = mapped_column(Boolean)
+    is_hidden: Mapped[bool | None] = mapped_column(Boolean)  # None: the answer did not say
 
 
 class CommentFeature(Base):
@@ -166,9 +184,12 @@ class ListEntry(Base):
     list_name: Mapped[str] = mapped_column(String(20))  # blocked | muted
     user_id: Mapped[str] = mapped_column(String(100))
     user_name: Mapped[str | None] = mapped_column(Text)
-    listed: Mapped[bool] = mapped_column(Boolean)  # on the list at the last complete fetch
+    listed: Mapped[bool] = mapped_column(Boolean)  # on the list until an absence is confirmed
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Missing from complete fetches since this time, how many in a row (confirmed at two).
+    absent_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    absent_runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ListObservation(Base):
@@ -188,6 +209,8 @@ class Event(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "dedup_key"),
         Index("ix_events_account_subject", "account_id", "subject_id"),
+        CheckConstraint("occurred_after IS NULL OR occurred_after <= occurred_before",
+                        name="ck_events_bracket"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -284,10 +307,13 @@ class SchemaError(Exception):
     """The database's schema does not match this version of modaudit."""
 
 
-def make_engine(url: str, pool_size: int | None = None) -> Engine:
+def make_engine(url: str, pool_size: int | None = None, *, lock_timeout: float | None = None,
+                statement_timeout: float | None = None) -> Engine:
     """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout.
 
     `pool_size` caps a server database's connections at exactly that many (a worker's bound).
+    On PostgreSQL every transaction gets `lock_timeout` and `statement_timeout` (seconds), so a
+    lock held elsewhere fails one account's run instead of blocking the night.
     """
     is_sqlite = url.startswith("sqlite")
     connect_args = {"timeout": 30} if is_sqlite else {}
@@ -295,7 +321,23 @@ def make_engine(url: str, pool_size: int | None = None) -> Engine:
     engine = create_engine(url, connect_args=connect_args, future=True, **pool)
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql" and (lock_timeout or statement_timeout):
+        settings = [f"SET LOCAL {name} = {int(seconds * 1000)}"
+                    for name, seconds in (("lock_timeout", lock_timeout),
+                                          ("statement_timeout", statement_timeout)) if seconds]
+
+        def on_begin(connection: Any) -> None:
+            for statement in settings:
+                connection.exec_driver_sql(statement)
+
+        event.listen(engine, "begin", on_begin)
     return engine
+
+
+def engine_for(database: DatabaseConfig, pool_size: int | None = None) -> Engine:
+    """An engine on the configured database, with its timeouts."""
+    return make_engine(database.url, pool_size, lock_timeout=database.lock_timeout_seconds,
+                       statement_timeout=database.statement_timeout_seconds)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -338,13 +380,42 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Create or upgrade the schema to head; idempotent. Returns (before, after) revisions."""
+    """Create or upgrade the schema to head; idempotent. Returns (before, after) revisions.
+
+    Afterwards the live tables are compared with the models: a database whose revision says
+    "current" while tables or columns are missing (dropped by hand, a half-restored dump) is
+    refused, naming them.
+    """
     from alembic import command
 
     before = current_revision(engine)
     _refuse_newer(before)
     command.upgrade(_alembic_config(engine), "head")
+    drift = schema_drift(engine)
+    if drift:
+        raise SchemaError(f"the database says schema {head_revision()} but does not match it: "
+                          f"{'; '.join(drift)}. Restore it from a backup: evidence that was in those "
+                          "tables cannot be collected again")
     return before, head_revision()
+
+
+def schema_drift(engine: Engine) -> list[str]:
+    """What the live schema lacks compared with the models (missing tables, missing columns)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    missing_tables = sorted(d[1].name for d in differences if isinstance(d, tuple)
+                            and d[0] == "add_table")
+    missing_columns = sorted(f"{d[2]}.{d[3].name}" for d in differences if isinstance(d, tuple)
+                             and d[0] == "add_column")
+    problems = []
+    if missing_tables:
+        problems.append(f"missing tables: {', '.join(missing_tables)}")
+    if missing_columns:
+        problems.append(f"missing columns: {', '.join(missing_columns)}")
+    return problems
 
 
 def _refuse_newer(revision: str | None) -> None:

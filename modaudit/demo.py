@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from modaudit import jobs, webhook_demo
 from modaudit.config import load_config
-from modaudit.db import make_engine, upgrade
+from modaudit.db import engine_for, upgrade
 
 DEMO_DAYS = 8
 AUDIT_TIME = timedelta(hours=23, minutes=30)  # 02:30 in Istanbul, the nightly default
@@ -97,7 +97,7 @@ def run_demo(out_dir: Path, console: Console) -> bool:
             for key in X_KEYS:
                 os.environ[_x_env(index, key)] = getattr(account, key)
         config = load_config(config_path)
-        engine = make_engine(config.database.url)
+        engine = engine_for(config.database)
         upgrade(engine)
         console.print(f"simulator on {simulator.base_url}; database {database}", markup=False)
         webhooks = webhook_demo.DemoWebhooks(engine, config, scenario)

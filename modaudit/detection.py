@@ -1,4 +1,8 @@
-"""Run detection for one stored run: diff, confirm candidates by lookup, record events and findings."""
+"""Run detection for one stored run: diff, confirm by lookup, record events and findings.
+
+Everything happens inside the caller's transaction, so a run's events exist only if all of them
+could be stored.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,17 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from analysis.detect import deletion_event, list_events, reply_settings_events, visibility_events
+from analysis.detect import (
+    is_reopening,
+    list_events,
+    reopen_event,
+    reply_settings_events,
+    visibility_events,
+)
 from analysis.diff import (
-    deletion_candidates,
+    close_reappeared,
     list_changes,
+    open_candidates,
     previous_complete_list_at,
     reply_settings_changes,
     visibility_changes,
@@ -20,12 +31,14 @@ from analysis.diff import (
 from analysis.features import compute_features
 from analysis.merge import absorb_corroborations
 from analysis.rules import apply_rules
-from collectors.records import CollectorError, RunWarning, Snapshot
+from collectors.records import RunWarning, Snapshot
 from modaudit import store
+from modaudit.confirmation import Confirmer, confirm_candidates, confirm_unhides, confirm_unlisted
 from modaudit.evidence import NewEvent, record_events
 from modaudit.platforms import Collector
 
 log = logging.getLogger(__name__)
+DEFAULT_MAX_LOOKUPS = 200
 
 
 @dataclass
@@ -42,74 +55,77 @@ class DetectionOutcome:
 
 
 def detect(session: Session, *, account_id: int, platform: str, run_id: int, snapshot: Snapshot,
-           collector: Collector | None, clock: Callable[[], datetime]) -> DetectionOutcome:
-    """Everything DESIGN §5 asks after a snapshot is saved, inside the caller's transaction."""
+           collector: Collector | None, clock: Callable[[], datetime],
+           max_lookups: int = DEFAULT_MAX_LOOKUPS) -> DetectionOutcome:
+    """Everything after a snapshot is saved: diff, confirm, events, findings."""
     outcome = DetectionOutcome()
     compute_features(session, run_id)  # while the text exists: retention erases it later
-    first = store.is_first_collection(session, account_id, run_id)
-    changes = visibility_changes(session, [run_id])
-    events = visibility_events(changes, {run_id} if first else set())
-    store.set_visibility(session, {c.comment_pk: c.is_hidden for c in changes})
-    settings = reply_settings_changes(session, [run_id])
-    events += reply_settings_events(settings, {run_id} if first else set())
-    store.set_reply_settings(session, {c.post_pk: c.current for c in settings})
-    events += _confirm_candidates(session, platform, run_id, snapshot, collector, clock, outcome)
-    for list_name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted)):
-        if listing is None or not listing.complete:
-            continue  # an incomplete list never yields events, least of all un-events
-        list_diff = list_changes(session, account_id, run_id, list_name)
-        previous = previous_complete_list_at(session, account_id, run_id, list_name)
-        events += list_events(list_diff, list_name, snapshot.fetched_at, previous)
-        store.update_list_entries(session, account_id, run_id, list_name,
-                                  [c.user_id for c in list_diff if not c.added], snapshot.fetched_at)
+    first = {run_id} if store.is_first_collection(session, account_id, run_id) else set()
+    confirmer = Confirmer(collector, max_lookups, clock)
+    events = _visibility(session, run_id, first, confirmer)
+    events += _reply_settings(session, run_id, first, snapshot.fetched_at)
+    close_reappeared(session, account_id, run_id)
+    outcome.candidates = open_candidates(session, run_id, snapshot.fetched_at)
+    events += confirm_candidates(session, account_id, platform, confirmer)
+    events += _lists(session, account_id, run_id, snapshot, confirmer)
+    confirmer.finish()
     # A change a webhook already recorded (exact time inside this bracket) becomes its sighting.
     events = absorb_corroborations(session, account_id, events, clock(), run_id)
     written = record_events(session, account_id, run_id, events, clock())
     outcome.events = len(written)
     outcome.findings_opened, outcome.findings_closed = apply_rules(session, written, clock())
+    outcome.listing_glitches = confirmer.glitches
+    outcome.unconfirmed = confirmer.unconfirmed
+    outcome.warnings = confirmer.warnings
     return outcome
 
 
-def _confirm_candidates(session: Session, platform: str, run_id: int, snapshot: Snapshot,
-                        collector: Collector | None, clock: Callable[[], datetime],
-                        outcome: DetectionOutcome) -> list[NewEvent]:
-    candidates = deletion_candidates(session, [run_id])
-    outcome.candidates = len(candidates)
-    if not candidates or collector is None:  # an archive run lists no comments
-        return []
-    try:
-        collector.check_token()  # "gone" means nothing if the token no longer reads anything
-    except CollectorError as exc:
-        store.mark_listings_incomplete(session, run_id, [c.post_pk for c in candidates],
-                                       f"candidates not confirmed: {exc}")
-        outcome.unconfirmed = len(candidates)
-        outcome.warnings.append(RunWarning("confirm_skipped", f"token check failed: {exc}"))
-        return []
+def _visibility(session: Session, run_id: int, first: set[int],
+                confirmer: Confirmer) -> list[NewEvent]:
+    """Hides at once; unhides once confirmed; first-known visibility recorded silently."""
+    store.drop_unhides_seen_hidden(session, run_id)
+    changes = visibility_changes(session, [run_id])
+    events = visibility_events(changes, first)
+    store.set_visibility(session, {c.comment_pk: c.is_hidden for c in changes
+                                   if c.is_hidden or c.was_hidden is None})
+    unhides = [c for c in changes if c.was_hidden and not c.is_hidden]
+    return events + confirm_unhides(session, unhides, confirmer)
+
+
+def _reply_settings(session: Session, run_id: int, first: set[int],
+                    fetched_at: datetime) -> list[NewEvent]:
+    """Restrictions at once; a reopening once a second consecutive observation confirms it."""
+    store.drop_reopens_seen_restricted(session, run_id)
+    changes = reply_settings_changes(session, [run_id])
+    events = reply_settings_events(changes, first)
+    settled = {c.post_pk: c.current for c in changes if not is_reopening(c)}
+    pending: dict[int, tuple[datetime, datetime | None]] = {}
+    for change in filter(is_reopening, changes):
+        if change.reopen_seen_at is None:
+            pending[change.post_pk] = (change.seen_at, change.previous_seen_at)
+            continue
+        events.append(reopen_event(change, last_restricted_at=change.reopen_after,
+                                   first_open_at=change.reopen_seen_at, confirmed_at=fetched_at))
+        settled[change.post_pk] = change.current
+    store.set_reply_settings(session, settled)
+    store.hold_reopens(session, pending)
+    return events
+
+
+def _lists(session: Session, account_id: int, run_id: int, snapshot: Snapshot,
+           confirmer: Confirmer) -> list[NewEvent]:
+    """Blocks and mutes from complete lists; un-events only once the absence is confirmed."""
     events: list[NewEvent] = []
-    gone: list[int] = []
-    hidden: dict[int, bool] = {}
-    unconfirmed_posts: list[int] = []
-    for candidate in candidates:
-        try:
-            answer = collector.lookup_comment(candidate.comment_id)
-        except CollectorError as exc:
-            unconfirmed_posts.append(candidate.post_pk)
-            outcome.unconfirmed += 1
-            outcome.warnings.append(RunWarning("lookup_failed", f"{candidate.comment_id}: {exc}"))
-            continue
-        event = deletion_event(candidate, answer, platform, clock())
-        if event is None:
-            outcome.listing_glitches += 1
-            outcome.warnings.append(RunWarning(
-                "listing_glitch", f"{candidate.comment_id} missing from a complete listing but present"))
-            continue
-        events.append(event)
-        if answer.status == "gone":
-            gone.append(candidate.comment_pk)
-        else:
-            hidden[candidate.comment_pk] = True
-    # A post with an unconfirmed candidate is compared again next run against the same listing.
-    store.mark_listings_incomplete(session, run_id, unconfirmed_posts, "a candidate could not be confirmed")
-    store.mark_gone(session, gone, clock(), purge_text=platform == "x")
-    store.set_visibility(session, hidden)
+    for list_name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted)):
+        if listing is None or not listing.complete:
+            continue  # an incomplete list never yields events, least of all un-events
+        changes = list_changes(session, account_id, run_id, list_name)
+        previous = previous_complete_list_at(session, account_id, run_id, list_name)
+        events += list_events(changes, list_name, snapshot.fetched_at, previous)
+        unlisted, removed, absent, kept = confirm_unlisted(
+            list_name, [c for c in changes if not c.added], snapshot.fetched_at, previous, confirmer)
+        events += unlisted
+        store.update_list_entries(session, account_id, run_id, list_name, removed,
+                                  snapshot.fetched_at, absent_user_ids=absent)
+        store.keep_listed(session, account_id, list_name, kept, snapshot.fetched_at)
     return events

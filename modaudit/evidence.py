@@ -101,11 +101,16 @@ def record_event_batch(session: Session, items: list[tuple[int, int | None, NewE
             continue
         existing.add((account_id, key))
         previous = prev_hash.get(account_id, GENESIS)
+        after, evidence = new.occurred_after, new.evidence
+        if after is not None and after > new.occurred_before:
+            # A platform clock ahead of ours (a comment "written" after we saw it): the bracket
+            # cannot start after it ends, so it starts where it ends, and the evidence says why.
+            after, evidence = new.occurred_before, {**evidence, "clock_skew": _iso(after)}
         row = {"account_id": account_id, "run_id": run_id, "kind": new.kind,
                "subject_id": new.subject_id, "post_id": new.post_id, "actor": new.actor,
-               "source": new.source, "occurred_after": new.occurred_after,
+               "source": new.source, "occurred_after": after,
                "occurred_before": new.occurred_before, "detected_at": now,
-               "evidence": new.evidence, "text_digest": new.text_digest, "dedup_key": key,
+               "evidence": evidence, "text_digest": new.text_digest, "dedup_key": key,
                "prev_hash": previous}
         row["hash"] = event_hash(previous, names[account_id], _hashed_fields(row))
         prev_hash[account_id] = row["hash"]

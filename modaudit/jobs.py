@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session
 from analysis.features import refresh_features
 from analysis.lexicon import deployment_lexicon
 from analysis.periods import last_complete_week, parse_week
-from collectors.records import CollectorError, Interrupted, RunWarning
+from collectors.records import Interrupted, RunWarning
 from modaudit import reports, retention, store
-from modaudit.config import Config, ConfigError, load_config
-from modaudit.db import check_schema, make_engine, utcnow
+from modaudit.config import AccountConfig, Config, ConfigError, load_config
+from modaudit.db import check_schema, engine_for, utcnow
 from modaudit.detection import detect
+from modaudit.failures import failure_warning
 from modaudit.locks import LockHeld, account_lock
-from modaudit.platforms import build_collector
+from modaudit.platforms import Collector, build_collector, secret_values
 from modaudit.retention import PurgeResult
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class RunResult:
 
 def open_store(config: Config) -> Engine:
     """An engine on the configured database, refusing a missing, older or newer schema."""
-    engine = make_engine(config.database.url)
+    engine = engine_for(config.database)
     check_schema(engine)
     return engine
 
@@ -133,26 +134,36 @@ def run_scan(engine: Engine, config: Config, account_name: str, kind: str,
 
     A scan of the same account already under way elsewhere makes this one `busy`, not a second
     collection; `should_stop` is polled between listings so a service can shut down cleanly.
+    Whatever goes wrong is this account's failed result, never an exception that stops the night.
     """
     account = config.account(account_name)
-    with Session(engine) as session, session.begin():
-        # Only this account's row: with thousands of accounts and parallel workers, syncing all
-        # of them in every scan would make scans queue behind each other's row locks.
-        account_id = store.sync_accounts(session, [account], utcnow())[account.name]
     try:
+        with Session(engine) as session, session.begin():
+            # Only this account's row: with thousands of accounts and parallel workers, syncing
+            # all of them in every scan would make scans queue behind each other's row locks.
+            account_id = store.sync_accounts(session, [account], utcnow())[account.name]
         with account_lock(engine, account_id, account.name):
-            return _scan_locked(engine, config, account_id, account_name, kind, now, progress,
+            return _scan_locked(engine, config, account_id, account, kind, now, progress,
                                 should_stop)
     except LockHeld as exc:
         log.warning("account %s is busy: %s", account.name, exc)
         return RunResult(account=account.name, run_id=None, status="busy",
                          warnings=[RunWarning("account_busy", f"a scan is already running: {exc}")])
+    except Exception as exc:  # the database itself failed: nothing could be recorded
+        warning = failure_warning(exc, secret_values(account), "store_failed")
+        log.error("account %s: scan not recorded: %s", account.name, warning.message)
+        return RunResult(account=account.name, run_id=None, status="failed", warnings=[warning])
 
 
-def _scan_locked(engine: Engine, config: Config, account_id: int, account_name: str, kind: str,
-                 now: datetime | None, progress: Progress | None,
+def _last_start(session: Session, account_id: int) -> datetime | None:
+    from modaudit.db import Run
+
+    return session.scalar(select(func.max(Run.started_at)).where(Run.account_id == account_id))
+
+
+def _scan_locked(engine: Engine, config: Config, account_id: int, account: AccountConfig,
+                 kind: str, now: datetime | None, progress: Progress | None,
                  should_stop: Callable[[], bool] | None) -> RunResult:
-    account = config.account(account_name)
     def clock() -> datetime:
         return now if now is not None else utcnow()
     def checked_progress(done: int, total: int) -> None:
@@ -160,40 +171,45 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account_name: 
             raise Interrupted("the service is shutting down")
         if progress:
             progress(done, total)
+    secrets = secret_values(account)
     with Session(engine) as session, session.begin():
+        last = _last_start(session, account_id)
+        if last is not None and clock() < last:
+            # Brackets and "last complete listing" assume time moves forward: refuse the run.
+            warning = RunWarning("clock_moved_back", f"the clock says {clock():%Y-%m-%d %H:%M:%S} "
+                                 f"UTC, before this account's last run ({last:%Y-%m-%d %H:%M:%S} "
+                                 "UTC); scan refused, check the system clock (NTP)")
+            log.error("account %s: %s", account.name, warning.message)
+            return RunResult(account=account.name, run_id=None, status="failed", warnings=[warning])
         # Under the account lock, a run still `running` was left by a killed process.
         store.close_interrupted_runs(session, account_id, clock())
         run_id = store.start_run(session, account_id, kind, clock())
     result = RunResult(account=account.name, run_id=run_id, status="failed")
+    collector: Collector | None = None
     try:
         collector = build_collector(config, account)
         fetched_at = clock()
         snapshot = collector.collect(now=fetched_at,
                                      since=fetched_at - timedelta(days=config.collect.window_days),
                                      progress=checked_progress)
-    except (CollectorError, ConfigError) as exc:
-        code = {ConfigError: "config", Interrupted: "interrupted"}.get(type(exc), type(exc).__name__)
-        result.warnings = [RunWarning(code, str(exc))]
-        with Session(engine) as session, session.begin():
-            store.finish_run(session, run_id, None, clock(), result.warnings, failed=True)
-        log.warning("account %s: run %d failed: %s", account.name, run_id, exc)
-        return result
+    except Exception as exc:
+        return _failed(engine, result, failure_warning(exc, secrets), clock(),
+                       collector.api_calls if collector else 0)
     try:
         with Session(engine) as session, session.begin():
             store.save_snapshot(session, account_id, run_id, snapshot)
             outcome = detect(session, account_id=account_id, platform=account.platform,
-                             run_id=run_id, snapshot=snapshot, collector=collector, clock=clock)
+                             run_id=run_id, snapshot=snapshot, collector=collector, clock=clock,
+                             max_lookups=config.collect.max_lookups_per_run)
             warnings = snapshot.warnings + outcome.warnings
             result.status = store.finish_run(session, run_id, snapshot, clock(), warnings,
-                                             api_calls=collector.api_calls)
+                                             api_calls=collector.api_calls,
+                                             unconfirmed=outcome.unconfirmed > 0)
     except Exception as exc:
         # Everything this run observed was rolled back; record why, so the next run starts clean.
-        log.exception("account %s: run %d could not be stored", account.name, run_id)
-        result.warnings = [RunWarning("store_failed", f"{type(exc).__name__}: {exc}")]
-        with Session(engine) as session, session.begin():
-            store.finish_run(session, run_id, None, clock(), result.warnings, failed=True,
-                             api_calls=collector.api_calls)
-        return result
+        log.debug("account %s: run %d could not be stored", account.name, run_id, exc_info=True)
+        return _failed(engine, result, failure_warning(exc, secrets, "store_failed"), clock(),
+                       collector.api_calls)
     result.api_calls = collector.api_calls
     result.posts = len(snapshot.listings)
     result.comments = sum(len(listing.comments) for listing in snapshot.listings)
@@ -207,9 +223,57 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account_name: 
     return result
 
 
+def _failed(engine: Engine, result: RunResult, warning: RunWarning, now: datetime,
+            api_calls: int) -> RunResult:
+    """Record the run as failed with its one warning; the result says the same."""
+    result.warnings, result.api_calls = [warning], api_calls
+    log.warning("account %s: run %s failed: %s: %s", result.account, result.run_id, warning.code,
+                warning.message)
+    with Session(engine) as session, session.begin():
+        store.finish_run(session, result.run_id or 0, None, now, result.warnings, failed=True,
+                         api_calls=api_calls)
+    return result
+
 
 class ArchiveRefused(Exception):
     """An archive that would rewrite history rather than add to it."""
+
+
+class ArchiveAlreadyImported(ArchiveRefused):
+    """The very same archive (owner, generation time, content) was imported before: a no-op."""
+
+
+# An archive "generated" later than this past our clock is refused: its date cannot be true, and
+# accepting it would make every real archive look older than the last collection.
+ARCHIVE_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _check_archive_date(session: Session, account_id: int, generated: datetime, digest: str,
+                        now: datetime) -> None:
+    """Refuse an archive from the future, one older than the last collection, or a duplicate."""
+    from modaudit.db import Run
+
+    if generated > now + ARCHIVE_CLOCK_SKEW:
+        raise ArchiveRefused(f"the archive says it was generated {generated:%Y-%m-%d %H:%M} UTC, "
+                             f"later than now ({now:%Y-%m-%d %H:%M} UTC); check the file and the "
+                             "clock")
+    same_time = session.execute(
+        select(Run.id, Run.kind, Run.content_digest)
+        .where(Run.account_id == account_id, Run.fetched_at == generated,
+               Run.status.in_(("ok", "partial")))).first()
+    if same_time is not None and same_time.content_digest == digest:
+        raise ArchiveAlreadyImported(f"this archive was already imported as run {same_time.id}; "
+                                     "nothing to do")
+    if same_time is not None:
+        raise ArchiveRefused(f"run {same_time.id} ({same_time.kind}) is dated exactly at the "
+                             f"archive's generation time {generated:%Y-%m-%d %H:%M:%S} UTC with "
+                             "other content; refused as a duplicate")
+    latest = session.scalar(select(func.max(Run.fetched_at)).where(
+        Run.account_id == account_id, Run.status.in_(("ok", "partial"))))
+    if latest is not None and generated < latest:
+        raise ArchiveRefused(
+            f"the archive was generated {generated:%Y-%m-%d %H:%M} UTC, before the account's "
+            f"last collection ({latest:%Y-%m-%d %H:%M} UTC); importing it would reorder history")
 
 
 def import_x_archive(config_path: str | Path, account_name: str, archive_path: str | Path,
@@ -219,8 +283,7 @@ def import_x_archive(config_path: str | Path, account_name: str, archive_path: s
     The archive is read and checked completely before anything is written; then the run, its
     lists, the events and the findings are committed in one transaction.
     """
-    from collectors.x_archive import read_archive
-    from modaudit.db import Run
+    from collectors.x_archive import content_digest, read_archive
 
     config = load_config(config_path)
     account = config.account(account_name)
@@ -228,21 +291,15 @@ def import_x_archive(config_path: str | Path, account_name: str, archive_path: s
         raise ConfigError(f"account {account_name!r} is on {account.platform}, not X")
     now = now if now is not None else utcnow()
     snapshot = read_archive(archive_path, account.account_id, fetched_at=now)
+    digest = content_digest(snapshot)
     engine = open_store(config)
     try:
         with Session(engine) as session, session.begin():
-            account_id = store.sync_accounts(session, config.accounts, now)[account.name]
-            latest = session.scalar(
-                select(func.max(Run.fetched_at))
-                .where(Run.account_id == account_id, Run.status.in_(("ok", "partial")))
-            )
-            if latest is not None and snapshot.fetched_at < latest:
-                raise ArchiveRefused(
-                    f"the archive was generated {snapshot.fetched_at:%Y-%m-%d %H:%M} UTC, before the "
-                    f"account's last collection ({latest:%Y-%m-%d %H:%M} UTC); importing it would "
-                    "reorder history")
+            account_id = store.sync_accounts(session, [account], now)[account.name]
+            _check_archive_date(session, account_id, snapshot.fetched_at, digest, now)
             run_id = store.start_run(session, account_id, "archive", now)
             store.save_snapshot(session, account_id, run_id, snapshot)
+            store.set_content_digest(session, run_id, digest)
             outcome = detect(session, account_id=account_id, platform="x", run_id=run_id,
                              snapshot=snapshot, collector=None, clock=lambda: now)
             status = store.finish_run(session, run_id, snapshot, now, snapshot.warnings)

@@ -24,6 +24,27 @@ class Collector(Protocol):
     def lookup_comment(self, comment_id: str) -> LookupResult:
         """Look one comment up by id."""
 
+    def is_listed(self, list_name: str, user_id: str) -> bool | None:
+        """The platform's per-user check of a block/mute list; None where it has none."""
+
+
+SECRET_KEYS = ("page_token_env", "bearer_token_env", "consumer_key_env", "consumer_secret_env",
+               "access_token_env", "access_token_secret_env")
+
+
+def secret_values(account: AccountConfig) -> tuple[str, ...]:
+    """The account's secret values that can be read (for masking in messages); never raises."""
+    values = []
+    for key in SECRET_KEYS:
+        name = getattr(account, key)
+        if not name:
+            continue
+        try:
+            values.append(secret(name, named_by=key))
+        except (ConfigError, OSError, ValueError):
+            continue
+    return tuple(v for v in values if v)
+
 
 def build_collector(config: Config, account: AccountConfig) -> Collector:
     """The collector for `account`; ConfigError if its secret is missing or its platform unsupported."""

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from modaudit import reports, store
 from modaudit.config import Config, ConfigError
-from modaudit.db import make_engine, utcnow
+from modaudit.db import engine_for, utcnow
 
 log = logging.getLogger(__name__)
 SCAN_TASK = "scan_account"  # the task name, here so that reading the queue needs no procrastinate
@@ -94,7 +94,7 @@ class Enqueued:
 
 def enqueue_night(config: Config, kind: str = "nightly", now: datetime | None = None) -> Enqueued:
     """Queue one scan per configured account, skipping accounts whose previous scan is still open."""
-    engine = make_engine(config.database.url)
+    engine = engine_for(config.database)
     try:
         with Session(engine) as session, session.begin():
             ids = store.sync_accounts(session, config.accounts, now or utcnow())
@@ -137,7 +137,7 @@ def run_night(config: Config, should_stop: Callable[[], bool] | None = None) -> 
     """Enqueue the night, wait (bounded) for the workers, then send the nightly alerts."""
     started = time.monotonic()
     outcome = enqueue_night(config)
-    engine = make_engine(config.database.url)
+    engine = engine_for(config.database)
     try:
         pending = wait_for_scans(engine, config.executor.night_wait_seconds, should_stop)
         if config.report.nightly_alerts:

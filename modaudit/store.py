@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -75,6 +77,11 @@ def close_interrupted_runs(session: Session, account_id: int, now: datetime) -> 
     return result.rowcount or 0
 
 
+def set_content_digest(session: Session, run_id: int, digest: str) -> None:
+    """Record what an imported file said, so the same file is not imported twice."""
+    session.execute(update(Run).where(Run.id == run_id).values(content_digest=digest))
+
+
 def is_first_collection(session: Session, account_id: int, run_id: int) -> bool:
     """True if no earlier run of the account stored any observation."""
     earlier = session.scalar(
@@ -82,6 +89,25 @@ def is_first_collection(session: Session, account_id: int, run_id: int) -> bool:
         .where(Run.account_id == account_id, Run.id < run_id, Run.status.in_(("ok", "partial")))
     )
     return not earlier
+
+
+def clean(value: Any) -> Any:
+    """`value` with NUL characters removed from every string in it (PostgreSQL stores none)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {clean(key): clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clean(item) for item in value]
+    return value
+
+
+def raw_digest(raw: dict[str, Any] | None) -> str | None:
+    """SHA-256 of a payload as the platform sent it (canonical JSON), before any cleaning."""
+    if raw is None:
+        return None
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False,
+                                     separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snapshot) -> None:
@@ -92,7 +118,8 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
     for chunk in _chunks(list(post_rows.values())):
         statement = _insert(session, Post).values([
             {"account_id": account_id, "platform_id": p.platform_id, "created_at": p.created_at,
-             "message": p.message, "raw": p.raw, "first_seen_at": now, "last_seen_at": now}
+             "message": clean(p.message), "raw": clean(p.raw), "first_seen_at": now,
+             "last_seen_at": now}
             for p in chunk
         ])
         session.execute(statement.on_conflict_do_update(
@@ -106,9 +133,10 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
         statement = _insert(session, Comment).values([
             {"account_id": account_id, "post_id": post_ids[c.post_id], "platform_id": c.platform_id,
              "parent_platform_id": c.parent_id, "author_id": c.author_id,
-             "author_name": c.author_name, "message": c.message, "text_digest": digest(c.message),
-             "created_at": c.created_at, "is_hidden": c.is_hidden, "first_seen_at": now,
-             "first_seen_run_id": run_id, "last_seen_at": now, "raw": c.raw}
+             "author_name": clean(c.author_name), "message": clean(c.message),
+             "text_digest": digest(c.message), "created_at": c.created_at,
+             "is_hidden": c.is_hidden, "first_seen_at": now, "first_seen_run_id": run_id,
+             "last_seen_at": now, "raw": clean(c.raw), "raw_sha256": raw_digest(c.raw)}
             for c in chunk
         ])
         session.execute(statement.on_conflict_do_update(
@@ -140,7 +168,8 @@ def _save_list(session: Session, run_id: int, list_name: str, listing: UserListi
     users = {u.platform_id: u for u in listing.users}
     if users:
         session.execute(_insert(session, ListObservation), [
-            {"run_id": run_id, "list_name": list_name, "user_id": u.platform_id, "user_name": u.name}
+            {"run_id": run_id, "list_name": list_name, "user_id": u.platform_id,
+             "user_name": clean(u.name)}
             for u in users.values()
         ])
     column = Run.blocked_complete if list_name == "blocked" else Run.muted_complete
@@ -158,18 +187,13 @@ def _ids(session: Session, model: Any, account_id: int, platform_ids: list[str])
     return found
 
 
-def mark_listings_incomplete(session: Session, run_id: int, post_ids: Iterable[int], why: str) -> None:
-    """Downgrade listings whose candidates could not be confirmed, so the next run compares again."""
-    ids = sorted(set(post_ids))
-    if ids:
-        session.execute(update(PostListing)
-                        .where(PostListing.run_id == run_id, PostListing.post_id.in_(ids))
-                        .values(complete=False, error=why))
-
-
 def finish_run(session: Session, run_id: int, snapshot: Snapshot | None, now: datetime,
-               warnings: list[RunWarning], failed: bool = False, api_calls: int = 0) -> str:
-    """Close a run with its status (`ok`, `partial` or `failed`), calls and warnings."""
+               warnings: list[RunWarning], failed: bool = False, api_calls: int = 0,
+               unconfirmed: bool = False) -> str:
+    """Close a run with its status (`ok`, `partial` or `failed`), calls and warnings.
+
+    `unconfirmed`: some check the run needed (a lookup, a per-user check) failed: `partial`.
+    """
     # A listing with no error was deliberately not made (e.g. beyond X's 7-day search): not a fault.
     incomplete = session.scalar(
         select(func.count()).select_from(PostListing)
@@ -178,7 +202,7 @@ def finish_run(session: Session, run_id: int, snapshot: Snapshot | None, now: da
     )
     if failed or snapshot is None:
         status = "failed"
-    elif incomplete or not snapshot.posts_complete or any(
+    elif unconfirmed or incomplete or not snapshot.posts_complete or any(
             listing is not None and not listing.complete
             for listing in (snapshot.blocked, snapshot.muted)):
         status = "partial"
@@ -193,23 +217,71 @@ def finish_run(session: Session, run_id: int, snapshot: Snapshot | None, now: da
 
 
 def set_visibility(session: Session, hidden_by_comment: dict[int, bool]) -> None:
-    """Record the latest visibility of comments whose visibility changed."""
+    """Record the latest visibility of comments; any pending unhide of theirs is settled."""
     for is_hidden in (True, False):
         ids = [pk for pk, hidden in hidden_by_comment.items() if hidden is is_hidden]
         for chunk in _chunks(ids):
-            session.execute(update(Comment).where(Comment.id.in_(chunk)).values(is_hidden=is_hidden))
+            session.execute(update(Comment).where(Comment.id.in_(chunk))
+                            .values(is_hidden=is_hidden, unhide_seen_at=None, unhide_after=None))
+
+
+def hold_unhides(session: Session, pending: dict[int, tuple[datetime, datetime | None]]) -> None:
+    """Comments seen visible after hidden, awaiting confirmation: (first seen visible, last hidden)."""
+    for pk, (seen_at, after) in pending.items():
+        session.execute(update(Comment).where(Comment.id == pk, Comment.unhide_seen_at.is_(None))
+                        .values(unhide_seen_at=seen_at, unhide_after=after))
+
+
+def drop_unhides_seen_hidden(session: Session, run_id: int) -> int:
+    """A pending unhide whose comment this run saw hidden again was a glitch: forget it."""
+    seen_hidden = select(CommentObservation.comment_id).where(
+        CommentObservation.run_id == run_id, CommentObservation.is_hidden.is_(True))
+    return session.execute(update(Comment).where(Comment.unhide_seen_at.is_not(None),
+                                                 Comment.id.in_(seen_hidden))
+                           .values(unhide_seen_at=None, unhide_after=None)
+                           .execution_options(synchronize_session=False)).rowcount or 0
 
 
 def set_reply_settings(session: Session, settings_by_post: dict[int, str]) -> None:
-    """Record the latest reply settings of posts whose settings changed."""
+    """Record the latest reply settings of posts whose settings changed (pending reopen settled)."""
     for post_pk, value in settings_by_post.items():
-        session.execute(update(Post).where(Post.id == post_pk).values(reply_settings=value))
+        session.execute(update(Post).where(Post.id == post_pk)
+                        .values(reply_settings=value, reopen_seen_at=None, reopen_after=None))
+
+
+def hold_reopens(session: Session, pending: dict[int, tuple[datetime, datetime | None]]) -> None:
+    """Posts seen open after restricted, awaiting a second observation."""
+    for pk, (seen_at, after) in pending.items():
+        session.execute(update(Post).where(Post.id == pk, Post.reopen_seen_at.is_(None))
+                        .values(reopen_seen_at=seen_at, reopen_after=after))
+
+
+def drop_reopens_seen_restricted(session: Session, run_id: int) -> int:
+    """A pending reopening whose post this run saw restricted again was a glitch: forget it."""
+    restricted = select(PostListing.post_id).where(
+        PostListing.run_id == run_id, PostListing.reply_settings.is_not(None),
+        PostListing.reply_settings != "everyone")
+    return session.execute(update(Post).where(Post.reopen_seen_at.is_not(None),
+                                              Post.id.in_(restricted))
+                           .values(reopen_seen_at=None, reopen_after=None)
+                           .execution_options(synchronize_session=False)).rowcount or 0
+
+
+def record_lookups(session: Session, looked_up: Iterable[int], present: Iterable[int],
+                   now: datetime) -> None:
+    """Count a lookup for each candidate; those that answered "present" existed at `now`."""
+    present_ids = set(present)
+    for pk in sorted(set(looked_up)):
+        values: dict[str, Any] = {"lookups": Comment.lookups + 1, "last_lookup_at": now}
+        if pk in present_ids:
+            values["present_at"] = now
+        session.execute(update(Comment).where(Comment.id == pk).values(values))
 
 
 def mark_gone(session: Session, comment_pks: list[int], confirmed_at: datetime,
               purge_text: bool = False) -> None:
     """Record comments confirmed gone; erase their text when the author's choice must be honoured."""
-    values: dict[str, Any] = {"gone_at": confirmed_at}
+    values: dict[str, Any] = {"gone_at": confirmed_at, "missing_since": None}
     if purge_text:
         values.update(message=None, author_name=None, raw=None)
     for chunk in _chunks(comment_pks):
@@ -217,8 +289,13 @@ def mark_gone(session: Session, comment_pks: list[int], confirmed_at: datetime,
 
 
 def update_list_entries(session: Session, account_id: int, run_id: int, list_name: str,
-                        removed_user_ids: list[str], now: datetime) -> None:
-    """Bring the list's current-state rows in line with a complete fetch."""
+                        removed_user_ids: list[str], now: datetime,
+                        absent_user_ids: Iterable[str] = ()) -> None:
+    """Bring the list's current-state rows in line with a complete fetch.
+
+    `removed_user_ids` left the list (confirmed); `absent_user_ids` are missing from this fetch
+    but not yet confirmed gone from the list: their absence is counted.
+    """
     observed = session.execute(
         select(ListObservation.user_id, ListObservation.user_name)
         .where(ListObservation.run_id == run_id, ListObservation.list_name == list_name)
@@ -226,14 +303,28 @@ def update_list_entries(session: Session, account_id: int, run_id: int, list_nam
     for chunk in _chunks(observed):
         statement = _insert(session, ListEntry).values([
             {"account_id": account_id, "list_name": list_name, "user_id": uid, "user_name": name,
-             "listed": True, "first_seen_at": now, "last_seen_at": now}
+             "listed": True, "first_seen_at": now, "last_seen_at": now, "absent_runs": 0}
             for uid, name in chunk
         ])
         session.execute(statement.on_conflict_do_update(
             index_elements=["account_id", "list_name", "user_id"],
-            set_={"listed": True, "last_seen_at": now, "user_name": statement.excluded.user_name},
+            set_={"listed": True, "last_seen_at": now, "user_name": statement.excluded.user_name,
+                  "absent_since": None, "absent_runs": 0},
         ))
+    entry = (ListEntry.account_id == account_id, ListEntry.list_name == list_name)
     for chunk in _chunks(removed_user_ids):
+        session.execute(update(ListEntry).where(*entry, ListEntry.user_id.in_(chunk))
+                        .values(listed=False, absent_since=None, absent_runs=0))
+    for chunk in _chunks(sorted(set(absent_user_ids))):
+        session.execute(update(ListEntry).where(*entry, ListEntry.user_id.in_(chunk))
+                        .values(absent_since=func.coalesce(ListEntry.absent_since, now),
+                                absent_runs=ListEntry.absent_runs + 1))
+
+
+def keep_listed(session: Session, account_id: int, list_name: str, user_ids: Iterable[str],
+                now: datetime) -> None:
+    """Users a per-user check found still on the list although the listing left them out."""
+    for chunk in _chunks(sorted(set(user_ids))):
         session.execute(update(ListEntry).where(
             ListEntry.account_id == account_id, ListEntry.list_name == list_name,
-            ListEntry.user_id.in_(chunk)).values(listed=False))
+            ListEntry.user_id.in_(chunk)).values(last_seen_at=now, absent_since=None, absent_runs=0))

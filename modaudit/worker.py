@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modaudit.config import ExecutorConfig, load_config
-from modaudit.db import SchemaError, check_schema, make_engine
+from modaudit.db import SchemaError, check_schema, engine_for
 from modaudit.scan_queue import load_taskqueue, queue_schema_applied, require_procrastinate
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def run_worker(config_path: str | Path, concurrency: int | None = None) -> int:
     require_procrastinate(config)
     taskqueue = load_taskqueue()
     concurrency = concurrency or config.executor.concurrency
-    engine = make_engine(config.database.url, pool_size=2 * concurrency)
+    engine = engine_for(config.database, pool_size=2 * concurrency)
     try:
         check_schema(engine)
         if not queue_schema_applied(engine):

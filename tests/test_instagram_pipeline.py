@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.queries import FindingRow, list_events, list_findings
 from modaudit.cli import cli
-from modaudit.db import make_engine
+from modaudit.db import Event, make_engine
 from sandbox import Scenario, Simulator
 from tests.ig_scenarios import IG_ACCOUNT, IG_TROLL, MEDIA, audit_ig_night, comment_id, small_ig_scenario
 from tests.scenarios import TRICKY_TEXT
@@ -68,6 +69,9 @@ def test_hides_deletion_and_comments_off_then_undone_over_nights(scenario: Scena
     scenario.ig_comments(scenario.day(2, 11), MEDIA[0], enabled=True)
     for day in range(3):
         assert _run(world, scenario, day).status == "ok"
+    # Comments back on closes a finding: one open observation is not enough, the next confirms.
+    assert ("replies_reopened", MEDIA[0], "account", "snapshot_diff") not in _stored(world[2])[0]
+    assert _run(world, scenario, 3).status == "ok"
     events, findings = _stored(world[2])
     assert events == [
         ("replies_restricted", MEDIA[2], "account", "snapshot_diff"),  # night 0: off from the start
@@ -82,10 +86,21 @@ def test_hides_deletion_and_comments_off_then_undone_over_nights(scenario: Scena
     assert findings[("comment_hidden", comment_id(5))].status == "closed"
     assert findings[("replies_restricted", MEDIA[0])].status == "closed"
     assert findings[("replies_restricted", MEDIA[2])].status == "open"
+    reopened = _reopened_bracket(world[2], MEDIA[0])
+    assert reopened == (scenario.day(1, 23, 30), scenario.day(2, 23, 30))  # first seen open
     deleted = findings[("comment_deleted", comment_id(6))]
     assert (deleted.severity, deleted.status) == ("review", "open")
     assert deleted.occurred_after == scenario.day(0, 23, 30)
     assert deleted.evidence["lookup"]["error"].startswith("Graph error 100/33")
+
+
+def _reopened_bracket(db_url: str, media_id: str):
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        event = session.scalars(select(Event).where(Event.kind == "replies_reopened",
+                                                    Event.subject_id == media_id)).one()
+    engine.dispose()
+    return event.occurred_after, event.occurred_before
 
 
 def test_findings_json_and_verify_for_instagram(scenario: Scenario, world) -> None:

@@ -56,6 +56,11 @@ def test_blocks_mutes_and_restrictions_each_listed_once(scenario: Scenario, worl
     scenario.set_reply_settings(scenario.day(2, 11), "1900000000000000001", "everyone")
     for day in range(3):
         assert _night(world, scenario, day).status == "ok"
+    # An unblock and a reopening close findings: absent (open) on night 2 is not yet enough.
+    pending = {(f["kind"], f["subject_id"]): f["status"] for f in _findings(world)}
+    assert pending[("user_blocked", X_TROLL.user_id)] == "open"
+    assert pending[("replies_restricted", "1900000000000000001")] == "open"
+    assert _night(world, scenario, 3).status == "ok"  # the second observation confirms both
     findings = {(f["kind"], f["subject_id"]): f for f in _findings(world)}
     assert set(findings) == {
         ("user_blocked", X_TROLL.user_id), ("replies_restricted", "1900000000000000002"),
@@ -63,6 +68,8 @@ def test_blocks_mutes_and_restrictions_each_listed_once(scenario: Scenario, worl
         ("user_blocked", X_IBRAHIM.user_id)}
     assert len(_findings(world)) == 5
     assert findings[("user_blocked", X_TROLL.user_id)]["status"] == "closed"  # unblocked on day 2
+    unblocked = next(e for e in _events(world) if e[0] == "user_unblocked")
+    assert unblocked[1] == X_TROLL.user_id
     assert findings[("user_blocked", X_TROLL.user_id)]["occurred_after"] is None  # before first seen
     assert findings[("replies_restricted", "1900000000000000001")]["status"] == "closed"
     assert findings[("user_muted", X_AYSE.user_id)]["severity"] == "low"
@@ -97,6 +104,8 @@ def test_throttled_blocking_list_never_yields_an_unblock(scenario: Scenario, wor
     assert _night(world, scenario, 1).status == "partial"
     assert ("user_unblocked", X_TROLL.user_id, "account") not in _events(world)
     _night(world, scenario, 2)
+    assert ("user_unblocked", X_TROLL.user_id, "account") not in _events(world)  # absent once
+    _night(world, scenario, 3)
     assert ("user_unblocked", X_TROLL.user_id, "account") in _events(world)
 
 
