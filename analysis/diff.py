@@ -88,29 +88,31 @@ class ListChange:
     absent_runs: int = 0  # how many complete fetches in a row have missed the user
 
 
-def _completely_listed(run_ids: Sequence[int]) -> Any:
-    return (select(PostListing.post_id)
-            .where(PostListing.run_id.in_(run_ids), PostListing.complete.is_(True)))
+def open_candidates(session: Session, run_ids: Sequence[int], fetched_at: datetime) -> int:
+    """Make candidates of the known comments that a complete listing of these runs lacks.
+
+    Known means seen in any earlier listing, complete or not. Set-based over any number of runs
+    (one account's run in a scan, a whole night in bulk). Returns how many became candidates;
+    those already candidates keep their first `missing_since`.
+    """
+    seen = aliased(CommentObservation)
+    lacking = (
+        select(Comment.id)
+        .join(PostListing, PostListing.post_id == Comment.post_id)
+        .where(PostListing.run_id.in_(run_ids), PostListing.complete.is_(True),
+               Comment.gone_at.is_(None), Comment.missing_since.is_(None))
+        # Correlated on the listing's own run: one primary-key probe per comment.
+        .where(~exists().where(seen.run_id == PostListing.run_id, seen.comment_id == Comment.id))
+    )
+    result = session.execute(
+        update(Comment).where(Comment.id.in_(lacking)).values(missing_since=fetched_at)
+        .execution_options(synchronize_session=False))
+    return result.rowcount or 0
 
 
 def _observed_in(run_ids: Sequence[int]) -> Any:
     return exists().where(CommentObservation.run_id.in_(run_ids),
                           CommentObservation.comment_id == Comment.id)
-
-
-def open_candidates(session: Session, run_id: int, fetched_at: datetime) -> int:
-    """Make candidates of the known comments that a complete listing of this run lacks.
-
-    Known means seen in any earlier listing, complete or not. Returns how many became
-    candidates; those already candidates stay so with their first `missing_since`.
-    """
-    result = session.execute(
-        update(Comment)
-        .where(Comment.gone_at.is_(None), Comment.missing_since.is_(None),
-               Comment.post_id.in_(_completely_listed([run_id])), ~_observed_in([run_id]))
-        .values(missing_since=fetched_at)
-        .execution_options(synchronize_session=False))
-    return result.rowcount or 0
 
 
 def close_reappeared(session: Session, account_id: int, run_id: int) -> int:

@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.detect import deletion_event, visibility_events  # noqa: E402
-from analysis.diff import deletion_candidates, visibility_changes  # noqa: E402
+from analysis.detect import deletion_event, unhide_event, visibility_events  # noqa: E402
+from analysis.diff import deletion_candidates, open_candidates, visibility_changes  # noqa: E402
 from analysis.rules import apply_rules  # noqa: E402
 from collectors.records import LookupResult  # noqa: E402
 from modaudit import store  # noqa: E402
@@ -123,15 +123,28 @@ GONE = LookupResult(status="gone", answer={"error": "Graph error 100/33 (benchma
 
 
 def detect_runs(session: Session, run_ids: list[int]) -> int:
-    """Diff + confirmation-free rules over the given runs, set-based; returns events written."""
+    """Diff + rules over the given runs, set-based, with every lookup answered "gone" (deletions)
+    or "visible" (unhides); returns events written."""
+    account_of = dict(session.execute(select(Run.id, Run.account_id).where(Run.id.in_(run_ids))).all())
     changes = visibility_changes(session, run_ids)
     store.set_visibility(session, {c.comment_pk: c.is_hidden for c in changes})
-    candidates = deletion_candidates(session, run_ids)
+    items: list = []
+    hides = {c.comment_pk: event for c, event in zip(
+        [c for c in changes if c.is_hidden and not c.was_hidden], visibility_events(changes, set()),
+        strict=True)}
+    for change in changes:
+        event = hides.get(change.comment_pk) if change.is_hidden else unhide_event(
+            change, last_hidden_at=change.last_seen_before, first_visible_at=change.seen_at,
+            confirmed_at=NIGHT_2, confirmed_by="lookup")
+        items.append((account_of[change.run_id], change.run_id, event))
+    open_candidates(session, run_ids, NIGHT_2)
+    candidates = deletion_candidates(session, sorted(set(account_of.values())))
     store.mark_gone(session, [c.comment_pk for c in candidates], NIGHT_2)
-    account_of = dict(session.execute(select(Run.id, Run.account_id).where(Run.id.in_(run_ids))).all())
-    items = [(account_of[e_run], e_run, event) for e_run, event in
-             [(c.run_id, e) for c, e in zip(changes, visibility_events(changes, set()), strict=True)]
-             + [(c.run_id, deletion_event(c, GONE, "facebook", NIGHT_2)) for c in candidates]]
+    run_of = {account: run for run, account in account_of.items()}
+    post_account = dict(session.execute(select(Post.id, Post.account_id).where(
+        Post.id.in_({c.post_pk for c in candidates}))).all()) if candidates else {}
+    items += [(post_account[c.post_pk], run_of[post_account[c.post_pk]],
+               deletion_event(c, GONE, "facebook", NIGHT_2)) for c in candidates]
     written = record_event_batch(session, [(a, r, e) for a, r, e in items if e], NIGHT_2)
     apply_rules(session, written, NIGHT_2)
     return len(written)

@@ -13,7 +13,7 @@ from modaudit import jobs, webhook_demo
 from modaudit.config import load_config
 from modaudit.db import engine_for, upgrade
 
-DEMO_DAYS = 8
+DEMO_DAYS = 9  # the audited week and one more night, which confirms its last un-events
 AUDIT_TIME = timedelta(hours=23, minutes=30)  # 02:30 in Istanbul, the nightly default
 DEMO_WEEK = "2026-W47"  # Monday 16 - Sunday 22 November 2026, the nights with most findings
 

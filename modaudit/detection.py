@@ -65,7 +65,7 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
     events = _visibility(session, run_id, first, confirmer)
     events += _reply_settings(session, run_id, first, snapshot.fetched_at)
     close_reappeared(session, account_id, run_id)
-    outcome.candidates = open_candidates(session, run_id, snapshot.fetched_at)
+    outcome.candidates = open_candidates(session, [run_id], snapshot.fetched_at)
     events += confirm_candidates(session, account_id, platform, confirmer)
     events += _lists(session, account_id, run_id, snapshot, confirmer)
     confirmer.finish()
