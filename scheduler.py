@@ -1,7 +1,7 @@
 """The clock: builds the APScheduler (3.x) scheduler whose jobs call modaudit.jobs.
 
 Jobs are module-level functions taking only the configuration path, so the persistent job
-store (the project's database) can name them, and any executor could run them.
+store (the project's database) can name them; each loads the configuration once and calls a verb.
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from modaudit import jobs
 from modaudit.config import Config, cron_trigger, load_config
-from modaudit.db import engine_for, utcnow
+from modaudit.fleet import executor_for
+from modaudit.store.engine import engine_for, utcnow
+from modaudit.store.locks import service_lock
 
 log = logging.getLogger("modaudit.serve")
 JOB_TABLE = "apscheduler_jobs"
@@ -44,70 +47,27 @@ def stopping() -> bool:
 
 
 def nightly_audit(config_path: str) -> str:
-    """Scan every account, then tell the operator about accounts failing night after night."""
-    from modaudit import health, jobs
-
-    config = load_config(config_path)
-    if config.executor.kind == "procrastinate":  # the scans run on `modaudit worker`s
-        from modaudit.scan_queue import run_night
-
-        summary = run_night(config, should_stop=stopping)
-    else:
-        summary = _by_status(jobs.audit_all(config_path, "nightly", should_stop=stopping))
-    engine = engine_for(config.database)
-    try:
-        notified = health.notify_failing_accounts(engine, config, utcnow())
-    except Exception:
-        log.exception("operator notice failed")
-        notified = []
-    finally:
-        engine.dispose()
-    return summary + (f"; operator told about {', '.join(notified)}" if notified else "")
-
-
-def _by_status(results: list[Any]) -> str:
-    counts: dict[str, int] = {}
-    for result in results:
-        counts[result.status] = counts.get(result.status, 0) + 1
-    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no accounts"
+    """Scan every account (here or on workers), then tell the operator about failing accounts."""
+    return jobs.nightly(load_config(config_path), should_stop=stopping)
 
 
 def weekly_report(config_path: str) -> str:
     """Send last week's report to each institution's managers (once per week)."""
-    from modaudit import jobs
-
-    outcomes = jobs.weekly_report(config_path, send=True, scan_wait=True, should_stop=stopping)
+    outcomes = jobs.weekly_report(load_config(config_path), send=True, scan_wait=True,
+                                  should_stop=stopping)
     return "; ".join(f"{o.institution}: {o.status}" for o in outcomes) or "no institutions"
 
 
 def retention(config_path: str) -> str:
     """Apply `[retention]` (KVKK): erase old comment text and names not needed as evidence."""
-    from modaudit import jobs
-
-    result = jobs.purge(config_path)
+    config = load_config(config_path)
+    result = jobs.purge(config)
     summary = (f"{result.comments_erased} comments erased, {result.comments_kept_for_findings} "
                f"kept for findings, {result.list_names_erased} list names erased")
-    config = load_config(config_path)
-    if config.executor.kind == "procrastinate":
-        from modaudit.scan_queue import prune_finished_jobs
-
-        prune_finished_jobs(config)
-        summary += f"; task queue rows over {config.executor.job_retention_days} days old deleted"
-    return summary
+    extra = jobs.housekeeping(config)
+    return summary + (f"; {extra}" if extra else "")
 
 
-def retry_stalled_scans(config_path: str) -> str:
-    """Re-queue scans whose worker died (no heartbeat): procrastinate leaves them locked."""
-    from modaudit.scan_queue import recover_stalled
-
-    config = load_config(config_path)
-    if config.executor.kind != "procrastinate":  # a job left in the store by an earlier mode
-        return "executor is local: nothing to recover"
-    recovered = recover_stalled(config)
-    return f"{len(recovered)} stalled scans re-queued" if recovered else "no stalled scans"
-
-
-STALLED_JOB = "retry_stalled_scans"
 JOBS: dict[str, tuple[Callable[[str], str], str]] = {
     "nightly_audit": (nightly_audit, "nightly_audit"),
     "weekly_report": (weekly_report, "weekly_report"),
@@ -125,15 +85,16 @@ class JobSpec:
 
 
 def job_specs(config: Config) -> list[JobSpec]:
-    """The service's jobs with their triggers from `[schedule]`, in the configured zone."""
+    """The service's jobs with their triggers from `[schedule]`, in the configured zone.
+
+    The executor adds its own periodic jobs (the procrastinate executor re-queues stalled scans
+    here, not in the workers: one recoverer per database, the service lock).
+    """
     specs = [JobSpec(job_id, func, cron_trigger(getattr(config.schedule, key), config.tz,
                                                 f"schedule.{key}"))
              for job_id, (func, key) in JOBS.items()]
-    if config.executor.kind == "procrastinate":
-        # Here, not in the workers: one recoverer per database (the service lock), no queue rows
-        # per check, and not held up by workers whose every slot is busy.
-        specs.append(JobSpec(STALLED_JOB, retry_stalled_scans, IntervalTrigger(
-            seconds=config.executor.stalled_check_seconds, timezone=config.tz)))
+    specs += [JobSpec(job.job_id, job.func, IntervalTrigger(seconds=job.seconds, timezone=config.tz))
+              for job in executor_for(config).periodic()]
     return specs
 
 
@@ -182,18 +143,15 @@ def next_runs(config: Config, now: datetime | None = None) -> list[tuple[str, st
     """(job id, schedule, next run time in the configured zone) for `modaudit jobs`."""
     now = now or utcnow()
     return [(spec.job_id, getattr(config.schedule, JOBS[spec.job_id][1]) if spec.job_id in JOBS
-             else f"every {config.executor.stalled_check_seconds:g} s",
+             else f"every {spec.trigger.interval.total_seconds():g} s",
              spec.trigger.get_next_fire_time(None, now.astimezone(config.tz)))
             for spec in job_specs(config)]
 
 
 def serve(config_path: str, install_signals: bool = True) -> int:
     """Run the scheduler in the foreground until SIGTERM/SIGINT; returns the exit status."""
-    from modaudit.jobs import open_store
-    from modaudit.locks import service_lock
-
     config = load_config(config_path)
-    engine = open_store(config)
+    engine = jobs.open_store(config)
     _stopping.clear()
     wake = threading.Event()
 

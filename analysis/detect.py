@@ -6,8 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from analysis.diff import DeletionCandidate, ListChange, ReplySettingsChange, VisibilityChange
-from collectors.records import LookupResult
-from modaudit.evidence import NewEvent
+from collectors.records import LookupResult, NewEvent
 
 LIST_EVENTS = {"blocked": ("user_blocked", "user_unblocked"), "muted": ("user_muted", "user_unmuted")}
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from modaudit.db import Comment, CommentObservation, ListEntry, ListObservation, Post, PostListing, Run
+from modaudit.store.schema import (
+    Comment,
+    CommentObservation,
+    ListEntry,
+    ListObservation,
+    Post,
+    PostListing,
+    Run,
+)
 
 
 @dataclass(frozen=True)
@@ -86,44 +93,6 @@ class ListChange:
     seen_before: datetime | None
     absent_since: datetime | None = None  # missing from complete fetches since (unconfirmed)
     absent_runs: int = 0  # how many complete fetches in a row have missed the user
-
-
-def open_candidates(session: Session, run_ids: Sequence[int], fetched_at: datetime) -> int:
-    """Make candidates of the known comments that a complete listing of these runs lacks.
-
-    Known means seen in any earlier listing, complete or not. Set-based over any number of runs
-    (one account's run in a scan, a whole night in bulk). Returns how many became candidates;
-    those already candidates keep their first `missing_since`.
-    """
-    seen = aliased(CommentObservation)
-    lacking = (
-        select(Comment.id)
-        .join(PostListing, PostListing.post_id == Comment.post_id)
-        .where(PostListing.run_id.in_(run_ids), PostListing.complete.is_(True),
-               Comment.gone_at.is_(None), Comment.missing_since.is_(None))
-        # Correlated on the listing's own run: one primary-key probe per comment.
-        .where(~exists().where(seen.run_id == PostListing.run_id, seen.comment_id == Comment.id))
-    )
-    result = session.execute(
-        update(Comment).where(Comment.id.in_(lacking)).values(missing_since=fetched_at)
-        .execution_options(synchronize_session=False))
-    return result.rowcount or 0
-
-
-def _observed_in(run_ids: Sequence[int]) -> Any:
-    return exists().where(CommentObservation.run_id.in_(run_ids),
-                          CommentObservation.comment_id == Comment.id)
-
-
-def close_reappeared(session: Session, account_id: int, run_id: int) -> int:
-    """Candidates seen again in any listing of this run are not candidates any more."""
-    result = session.execute(
-        update(Comment)
-        .where(Comment.account_id == account_id, Comment.missing_since.is_not(None),
-               _observed_in([run_id]))
-        .values(missing_since=None)
-        .execution_options(synchronize_session=False))
-    return result.rowcount or 0
 
 
 def deletion_candidates(session: Session, account_ids: Sequence[int],

@@ -20,7 +20,8 @@ from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from analysis.lexicon import Lexicon, load_lexicon
-from modaudit.db import Comment, CommentFeature, utcnow
+from modaudit.store.engine import utcnow
+from modaudit.store.schema import Comment, CommentFeature
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from modaudit.db import Event, EventSighting
-from modaudit.evidence import NewEvent
+from collectors.records import NewEvent
+from modaudit.store import evidence
+from modaudit.store.schema import Event, EventSighting
 
 MERGEABLE = ("comment_hidden", "comment_unhidden", "comment_deleted")
 WEBHOOK = "webhook"
@@ -86,18 +86,8 @@ def absorb_corroborations(session: Session, account_id: int, events: list[NewEve
                        "occurred_before": _iso(event.occurred_before),
                        "text_digest": event.text_digest, "evidence": event.evidence},
         })
-    add_sightings(session, sightings)
+    evidence.add_sightings(session, sightings)
     return kept
-
-
-def add_sightings(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert sightings; the same source seeing the same event at the same time is kept once."""
-    if not rows:
-        return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(EventSighting).on_conflict_do_nothing(
-        index_elements=["event_id", "source", "seen_at"])
-    session.execute(statement, rows)
 
 
 def sightings_by_event(session: Session, event_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:

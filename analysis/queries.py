@@ -10,7 +10,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from analysis.merge import sightings_by_event
-from modaudit.db import Account, Comment, Event, Finding, FindingReview, ListEntry
+from modaudit.store.schema import Account, Comment, Event, Finding, FindingReview, ListEntry
 
 FINDING_STATUSES = ("open", "justified", "confirmed", "dismissed", "closed")
 

@@ -15,7 +15,7 @@ from analysis.observability import unobservable
 from analysis.periods import IsoWeek
 from analysis.queries import FindingRow, list_findings
 from analysis.selective_report import SelectiveSection, build_section
-from modaudit.db import Account, Event, Finding, FindingReview, ListEntry, Run
+from modaudit.store.schema import Account, Event, Finding, FindingReview, ListEntry, Run
 
 SEVERITIES = ("high", "medium", "review", "low")
 RUN_STATUSES = ("ok", "partial", "failed")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from modaudit.db import Event, Finding
+from modaudit.store import findings
+from modaudit.store.schema import Event
 
 SEVERITY = {
     "user_blocked": "high",
@@ -34,29 +34,13 @@ def severity(kind: str, actor: str) -> str | None:
 def apply_rules(session: Session, events: list[Event], now: datetime) -> tuple[int, int]:
     """Open findings for new events and close those undone by un-events; returns (opened, closed).
 
-    The events may belong to one account or to many.
+    The events may belong to one account or to many; the writes are store.findings'.
     """
-    findings = [
+    opened = findings.open_findings(session, [
         {"event_id": event.id, "account_id": event.account_id, "kind": event.kind,
          "subject_id": event.subject_id, "post_id": event.post_id, "severity": level,
          "status": "open", "detected_at": event.detected_at, "updated_at": now}
         for event in events if (level := severity(event.kind, event.actor)) is not None
-    ]
-    if findings:
-        session.execute(insert(Finding), findings)
-    undoing = {(e.account_id, CLOSES[e.kind], e.subject_id): e for e in events if e.kind in CLOSES}
-    closing: list[dict[str, object]] = []
-    keys = list(undoing)
-    for start in range(0, len(keys), 300):
-        chunk = keys[start:start + 300]
-        open_findings = session.execute(
-            select(Finding.id, Finding.account_id, Finding.kind, Finding.subject_id)
-            .where(Finding.status == "open",
-                   tuple_(Finding.account_id, Finding.kind, Finding.subject_id).in_(chunk))
-        ).all()
-        closing += [{"id": fid, "status": "closed", "updated_at": now,
-                     "closed_by_event_id": undoing[(account, kind, subject)].id}
-                    for fid, account, kind, subject in open_findings]
-    if closing:
-        session.execute(update(Finding), closing)  # bulk UPDATE by primary key
-    return len(findings), len(closing)
+    ])
+    undone_by = {(e.account_id, CLOSES[e.kind], e.subject_id): e.id for e in events if e.kind in CLOSES}
+    return opened, findings.close_findings(session, undone_by, now)

@@ -32,7 +32,7 @@ from scipy.stats import false_discovery_control, fisher_exact, norm
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from modaudit.db import Account, Comment, CommentFeature, Event
+from modaudit.store.schema import Account, Comment, CommentFeature, Event
 
 MEASURES = ("moderated", "author_blocked")
 MODERATION_KINDS = ("comment_hidden", "comment_deleted")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from collectors.meta_webhook import FeedChange
-from modaudit.evidence import NewEvent, digest
+from collectors.records import FeedChange, NewEvent
+from modaudit.store.evidence import digest
 
 # verb -> (event kind, actor). Meta does not say who removed a comment: page, author or Meta.
 VERB_EVENTS = {

@@ -27,21 +27,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.detect import deletion_event, unhide_event, visibility_events  # noqa: E402
-from analysis.diff import deletion_candidates, open_candidates, visibility_changes  # noqa: E402
+from analysis.diff import deletion_candidates, visibility_changes  # noqa: E402
 from analysis.rules import apply_rules  # noqa: E402
 from collectors.records import LookupResult  # noqa: E402
-from modaudit import store  # noqa: E402
-from modaudit.db import (  # noqa: E402
+from modaudit.store import state  # noqa: E402
+from modaudit.store.engine import make_engine, upgrade  # noqa: E402
+from modaudit.store.evidence import record_event_batch  # noqa: E402
+from modaudit.store.schema import (  # noqa: E402
     Account,
     Comment,
     CommentObservation,
     Post,
     PostListing,
     Run,
-    make_engine,
-    upgrade,
 )
-from modaudit.evidence import record_event_batch  # noqa: E402
 
 NIGHT_1 = datetime(2026, 11, 16, 23, 30, tzinfo=UTC)
 NIGHT_2 = NIGHT_1 + timedelta(days=1)
@@ -127,7 +126,7 @@ def detect_runs(session: Session, run_ids: list[int]) -> int:
     or "visible" (unhides); returns events written."""
     account_of = dict(session.execute(select(Run.id, Run.account_id).where(Run.id.in_(run_ids))).all())
     changes = visibility_changes(session, run_ids)
-    store.set_visibility(session, {c.comment_pk: c.is_hidden for c in changes})
+    state.set_visibility(session, {c.comment_pk: c.is_hidden for c in changes})
     items: list = []
     hides = {c.comment_pk: event for c, event in zip(
         [c for c in changes if c.is_hidden and not c.was_hidden], visibility_events(changes, set()),
@@ -137,9 +136,9 @@ def detect_runs(session: Session, run_ids: list[int]) -> int:
             change, last_hidden_at=change.last_seen_before, first_visible_at=change.seen_at,
             confirmed_at=NIGHT_2, confirmed_by="lookup")
         items.append((account_of[change.run_id], change.run_id, event))
-    open_candidates(session, run_ids, NIGHT_2)
+    state.open_candidates(session, run_ids, NIGHT_2)
     candidates = deletion_candidates(session, sorted(set(account_of.values())))
-    store.mark_gone(session, [c.comment_pk for c in candidates], NIGHT_2)
+    state.mark_gone(session, [c.comment_pk for c in candidates], NIGHT_2)
     run_of = {account: run for run, account in account_of.items()}
     post_account = dict(session.execute(select(Post.id, Post.account_id).where(
         Post.id.in_({c.post_pk for c in candidates}))).all()) if candidates else {}

@@ -28,11 +28,11 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from modaudit import scan_queue  # noqa: E402
 from modaudit.config import load_config  # noqa: E402
-from modaudit.db import make_engine, upgrade  # noqa: E402
-from sandbox import PageSpec, Simulator  # noqa: E402
-from sandbox.fleet import fleet_scenario  # noqa: E402
+from modaudit.fleet import queue as scan_queue  # noqa: E402
+from modaudit.sandbox import PageSpec, Simulator  # noqa: E402
+from modaudit.sandbox.scenarios.fleet import fleet_scenario  # noqa: E402
+from modaudit.store.engine import make_engine, upgrade  # noqa: E402
 
 START = datetime(2026, 11, 16, tzinfo=UTC)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sandbox.selective_scenarios import biased_scenario, uniform_scenario  # noqa: E402
+from modaudit.sandbox.scenarios.selective import biased_scenario, uniform_scenario  # noqa: E402
 from tests.selective_world import assess_scenario  # noqa: E402
 
 AFFECTED = {"language:ku", "topic:criticism"}

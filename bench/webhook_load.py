@@ -31,7 +31,8 @@ from sqlalchemy import func, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from modaudit.db import WebhookDelivery, make_engine, upgrade  # noqa: E402
+from modaudit.store.engine import make_engine, upgrade  # noqa: E402
+from modaudit.store.schema import WebhookDelivery  # noqa: E402
 
 PAGE_ID = "104857600000001"
 APP_SECRET = "bench-app-secret"

@@ -9,56 +9,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from collectors.records import CollectorError
+from collectors.records import CollectorError, Delivery, FeedChange
 
 SIGNATURE_PREFIX = "sha256="
-COMMENT_VERBS = ("hide", "unhide", "remove")  # the verbs that are moderation of a comment
-# Every `verb` Meta documents for Page `feed` changes; anything else is reported, never guessed.
-KNOWN_VERBS = frozenset({"add", "block", "edit", "edited", "delete", "follow", "hide", "mute",
-                         "remove", "unblock", "unhide", "update"})
 
 
 class MalformedDelivery(CollectorError):
     """A signed delivery whose body is not the JSON shape Meta sends."""
-
-
-@dataclass(frozen=True)
-class FeedChange:
-    """One `feed` change of one Page entry: a comment added, edited, hidden, unhidden or removed."""
-
-    page_id: str
-    item: str
-    verb: str
-    comment_id: str | None
-    post_id: str | None
-    parent_id: str | None
-    from_id: str | None
-    message: str | None
-    occurred_at: datetime  # the entry's time of update, else value.created_time
-    raw: dict[str, Any]
-
-    @property
-    def verb_known(self) -> bool:
-        """Whether Meta documents this verb (an unknown one is a warning, not an event)."""
-        return self.verb in KNOWN_VERBS
-
-    @property
-    def is_comment_moderation(self) -> bool:
-        """A hide, unhide or removal of a comment (the changes that become events)."""
-        return self.item == "comment" and self.verb in COMMENT_VERBS and bool(self.comment_id)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """A parsed delivery: its object type, the entries' ids and their feed changes."""
-
-    object: str
-    entry_ids: list[str]
-    changes: list[FeedChange]
 
 
 def body_digest(body: bytes) -> str:

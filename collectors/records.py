@@ -129,3 +129,60 @@ class LookupResult:
     status: str  # "present" | "gone"
     is_hidden: bool | None = None  # None: not observable on this platform, or not in the answer
     answer: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """A moderation action ready to be recorded."""
+
+    kind: str
+    subject_id: str
+    actor: str
+    source: str
+    occurred_after: datetime | None
+    occurred_before: datetime
+    post_id: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    text_digest: str | None = None
+
+
+# Page `feed` webhook changes (collectors/meta_webhook.py parses them; analysis turns them into
+# events). Every `verb` Meta documents; anything else is reported, never guessed.
+COMMENT_VERBS = ("hide", "unhide", "remove")  # the verbs that are moderation of a comment
+KNOWN_VERBS = frozenset({"add", "block", "edit", "edited", "delete", "follow", "hide", "mute",
+                         "remove", "unblock", "unhide", "update"})
+
+
+@dataclass(frozen=True)
+class FeedChange:
+    """One `feed` change of one Page entry: a comment added, edited, hidden, unhidden or removed."""
+
+    page_id: str
+    item: str
+    verb: str
+    comment_id: str | None
+    post_id: str | None
+    parent_id: str | None
+    from_id: str | None
+    message: str | None
+    occurred_at: datetime  # the entry's time of update, else value.created_time
+    raw: dict[str, Any]
+
+    @property
+    def verb_known(self) -> bool:
+        """Whether Meta documents this verb (an unknown one is a warning, not an event)."""
+        return self.verb in KNOWN_VERBS
+
+    @property
+    def is_comment_moderation(self) -> bool:
+        """A hide, unhide or removal of a comment (the changes that become events)."""
+        return self.item == "comment" and self.verb in COMMENT_VERBS and bool(self.comment_id)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A parsed delivery: its object type, the entries' ids and their feed changes."""
+
+    object: str
+    entry_ids: list[str]
+    changes: list[FeedChange]

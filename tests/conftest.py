@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from modaudit.db import make_engine, upgrade
+from modaudit.store.engine import make_engine, upgrade
 
 # The local server most developer machines (and CI) have; unreachable → skipped unless required.
 POSTGRES_URL = os.environ.get("MODAUDIT_TEST_POSTGRES_URL",

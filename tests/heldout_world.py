@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sandbox import Fault, PageSpec, Scenario, User, XAccountSpec, XUser
+from modaudit.sandbox import Fault, PageSpec, Scenario, User, XAccountSpec, XUser
 from tests.scenarios import START
 
 ACTION_DAYS = range(1, 7)  # actions between the audits of night 0 and night 6

@@ -7,8 +7,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from modaudit import jobs
+from modaudit.config import load_config
 from modaudit.jobs import RunResult
-from sandbox import IGAccountSpec, IGUser, Scenario, Simulator
+from modaudit.sandbox import IGAccountSpec, IGUser, Scenario, Simulator
 from tests.scenarios import START, TRICKY_TEXT, night
 
 IG_ACCOUNT = IGAccountSpec(ig_user_id="17841400000000001", username="testvaliligi",
@@ -61,4 +62,4 @@ def audit_ig_night(config_path: Path, simulator: Simulator, scenario: Scenario, 
     """Move the simulator to `day`'s audit time and scan the test Instagram account."""
     now = night(scenario, day)
     simulator.set_now(now)
-    return jobs.scan_account(config_path, "ig-0", "nightly", now=now)
+    return jobs.scan_account(load_config(config_path), "ig-0", "nightly", now=now)

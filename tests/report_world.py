@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from analysis.queries import list_findings
 from modaudit import jobs
-from modaudit.db import make_engine, upgrade
-from modaudit.evidence import review_finding
-from sandbox import PageSpec, Scenario, Simulator
+from modaudit.config import load_config
+from modaudit.sandbox import PageSpec, Scenario, Simulator
+from modaudit.store.engine import make_engine, upgrade
+from modaudit.store.findings import review_finding
 from tests.conftest import scratch_database
 from tests.mailserver import free_port
 from tests.scenarios import AYSE, IBRAHIM, PAGE, ROJDA, START, TROLL
@@ -124,7 +125,7 @@ def audited_world(directory: Path, db_url: str, smtp_port: int, *, extra: str = 
                                           smtp_port, extra=extra)
         for moment in AUDITS if audits is None else audits:
             simulator.set_now(moment)
-            jobs.audit_all(config_path, "nightly", now=moment)
+            jobs.audit_all(load_config(config_path), "nightly", now=moment)
         yield World(directory, db_url, simulator.base_url, config_path)
 
 

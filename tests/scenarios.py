@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from modaudit import jobs
+from modaudit.config import load_config
 from modaudit.jobs import RunResult
-from sandbox import PageSpec, Scenario, Simulator, User, XAccountSpec, XUser
+from modaudit.sandbox import PageSpec, Scenario, Simulator, User, XAccountSpec, XUser
 
 PAGE = PageSpec(page_id="900100", name="Test Valiliği", token="page-token-CANARY-7f3e")
 START = datetime(2026, 11, 16, tzinfo=UTC)
@@ -42,7 +43,7 @@ def audit_night(config_path: Path, simulator: Simulator, scenario: Scenario, day
     """Move the simulator to `day`'s audit time and scan the test page."""
     now = night(scenario, day)
     simulator.set_now(now)
-    return jobs.scan_account(config_path, "page-0", "nightly", now=now)
+    return jobs.scan_account(load_config(config_path), "page-0", "nightly", now=now)
 
 
 X_ACCOUNT = XAccountSpec(
@@ -74,4 +75,4 @@ def audit_x_night(config_path: Path, simulator: Simulator, scenario: Scenario, d
     """Move the simulator to `day`'s audit time and scan the test X account."""
     now = night(scenario, day)
     simulator.set_now(now)
-    return jobs.scan_account(config_path, "x-0", "nightly", now=now)
+    return jobs.scan_account(load_config(config_path), "x-0", "nightly", now=now)

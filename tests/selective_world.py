@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.features import CommentFeatures, built_in_lexicon, features_of
 from analysis.selective import GroupResult, assess
-from sandbox import BanAction, CommentAction, DeleteAction, HideAction, Scenario
+from modaudit.sandbox import BanAction, CommentAction, DeleteAction, HideAction, Scenario
 
 
 @functools.cache

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from modaudit.cli import cli
-from modaudit.db import make_engine, upgrade
+from modaudit.store.engine import make_engine, upgrade
 
 COMMANDS = [
     ["init"], ["accounts"], ["scan", "page-a"], ["audit"], ["findings"],

@@ -14,9 +14,11 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from modaudit import jobs
-from modaudit.db import Run, make_engine
-from modaudit.evidence import verify_chain
-from sandbox import Fault, PageSpec, Simulator
+from modaudit.config import load_config
+from modaudit.sandbox import Fault, PageSpec, Simulator
+from modaudit.store.engine import make_engine
+from modaudit.store.evidence import verify_chain
+from modaudit.store.schema import Run
 from tests.scenarios import AYSE, PAGE, TROLL, night, small_scenario
 
 SECOND = PageSpec(page_id="900200", name="İkinci Müdürlük", token="second-token-CANARY")
@@ -38,7 +40,7 @@ def test_sigkill_mid_audit_then_rerun_is_consistent(migrated: str, write_config)
         config_path = write_config(migrated, simulator.base_url, scenario.pages,
                                    extra="window_days = 36500", timeout=5.0)
         simulator.set_now(night(scenario, 0))
-        assert [r.status for r in jobs.audit_all(config_path)] == ["ok", "ok"]
+        assert [r.status for r in jobs.audit_all(load_config(config_path))] == ["ok", "ok"]
 
         simulator.set_now(night(scenario, 1))
         simulator.timeout_sleep = 1.0
@@ -61,7 +63,7 @@ def test_sigkill_mid_audit_then_rerun_is_consistent(migrated: str, write_config)
         assert statuses == ["ok", "ok", "ok", "running"]  # page 1 committed, page 2 killed
 
         simulator.timeout_sleep = 0.0
-        rerun = jobs.audit_all(config_path)
+        rerun = jobs.audit_all(load_config(config_path))
         assert [r.status for r in rerun] == ["ok", "ok"], [r.warnings for r in rerun]
 
     with Session(engine) as session:

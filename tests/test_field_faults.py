@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from analysis.queries import list_findings
-from modaudit.db import make_engine
-from sandbox import Fault, Scenario
+from modaudit.sandbox import Fault, Scenario
+from modaudit.store.engine import make_engine
 from tests.heldout_world import score
 from tests.ig_scenarios import IG_ACCOUNT, MEDIA, comment_id, small_ig_scenario
 from tests.scenarios import AYSE, PAGE, TROLL, X_ACCOUNT, X_AYSE, X_TROLL, small_scenario, small_x_scenario

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox import Simulator
+from modaudit.sandbox import Simulator
 from scheduler import nightly_audit
 from tests.mailserver import Inbox, smtp_server
 from tests.scenarios import small_scenario

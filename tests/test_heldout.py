@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from analysis.queries import list_events
 from modaudit import jobs
-from modaudit.db import make_engine, upgrade
-from sandbox import Scenario, Simulator
+from modaudit.config import load_config
+from modaudit.sandbox import Scenario, Simulator
+from modaudit.store.engine import make_engine, upgrade
 from tests.heldout_world import NIGHTS, page_week, score, x_week
 from tests.scenarios import night
 
@@ -30,7 +31,7 @@ def _week(scenario: Scenario, tmp_path: Path, write_config, account: str) -> tup
                               x_accounts=tuple(scenario.x_accounts), timeout=1.0)
         for day in range(NIGHTS):
             simulator.set_now(night(scenario, day))
-            statuses.append(jobs.scan_account(config, account, "nightly",
+            statuses.append(jobs.scan_account(load_config(config), account, "nightly",
                                               now=night(scenario, day)).status)
     with Session(engine) as session:
         recorded = {(e.kind, e.subject_id) for e in list_events(session)}

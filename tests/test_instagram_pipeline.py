@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from analysis.queries import FindingRow, list_events, list_findings
 from modaudit.cli import cli
-from modaudit.db import Event, make_engine
-from sandbox import Scenario, Simulator
+from modaudit.sandbox import Scenario, Simulator
+from modaudit.store.engine import make_engine
+from modaudit.store.schema import Event
 from tests.ig_scenarios import IG_ACCOUNT, IG_TROLL, MEDIA, audit_ig_night, comment_id, small_ig_scenario
 from tests.scenarios import TRICKY_TEXT
 

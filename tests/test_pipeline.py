@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from analysis.queries import list_events, list_findings
 from modaudit.cli import cli
-from modaudit.db import Run, make_engine
-from sandbox import Fault, Scenario, Simulator
+from modaudit.sandbox import Fault, Scenario, Simulator
+from modaudit.store.engine import make_engine
+from modaudit.store.schema import Run
 from tests.scenarios import AYSE, IBRAHIM, PAGE, TRICKY_TEXT, TROLL, audit_night, small_scenario
 
 Audit = Callable[[int], object]

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from analysis.queries import list_events, list_findings
-from modaudit.db import make_engine
-from sandbox import Fault, Scenario, Simulator
+from modaudit.sandbox import Fault, Scenario, Simulator
+from modaudit.store.engine import make_engine
 from tests.scenarios import PAGE, TROLL, audit_night, small_scenario
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from modaudit.cli import cli
-from sandbox import Fault, Scenario, Simulator
+from modaudit.sandbox import Fault, Scenario, Simulator
 from tests.scenarios import X_ACCOUNT, X_AYSE, X_TROLL, audit_x_night, small_x_scenario
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +29,7 @@ def scenario(request: pytest.FixtureRequest) -> Scenario:
 
 @pytest.fixture
 def world(scenario: Scenario, tmp_path: Path, write_config) -> Iterator[tuple[Simulator, Path]]:
-    from modaudit.db import make_engine, upgrade
+    from modaudit.store.engine import make_engine, upgrade
 
     url = f"sqlite:///{tmp_path / 'modaudit.db'}"
     engine = make_engine(url)

@@ -8,9 +8,9 @@ from sqlalchemy import text
 from modaudit import jobs
 from modaudit.cli import cli
 from modaudit.config import load_config
-from modaudit.db import make_engine
-from modaudit.locks import account_lock
-from sandbox import Simulator
+from modaudit.sandbox import Simulator
+from modaudit.store.engine import make_engine
+from modaudit.store.locks import account_lock
 from tests.scenarios import audit_night, small_scenario
 
 
@@ -48,10 +48,10 @@ def test_a_scan_of_a_busy_account_reports_busy(migrated: str, write_config) -> N
     with Simulator(scenario) as simulator:
         config_path = write_config(migrated, simulator.base_url, scenario.pages)
         simulator.set_now(scenario.day(0, 23))
-        assert jobs.scan_account(config_path, "page-0").status == "ok"
+        assert jobs.scan_account(load_config(config_path), "page-0").status == "ok"
         engine = make_engine(load_config(config_path).database.url)
         with account_lock(engine, 1, "page-0"):
-            busy = jobs.scan_account(config_path, "page-0")
+            busy = jobs.scan_account(load_config(config_path), "page-0")
         engine.dispose()
     assert busy.status == "busy" and busy.run_id is None
     assert "already running" in busy.warnings[0].message
@@ -62,7 +62,7 @@ def test_purge_erases_old_webhook_bodies_but_keeps_their_digest(migrated: str, w
 
     from sqlalchemy.orm import Session
 
-    from modaudit.db import WebhookDelivery
+    from modaudit.store.schema import WebhookDelivery
 
     config = write_config(migrated, "http://127.0.0.1:9", [])
     engine = make_engine(migrated)

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 import scheduler
 from modaudit.cli import cli
 from modaudit.config import cron_trigger, load_config
-from modaudit.db import Run, make_engine
-from modaudit.evidence import verify_chain
-from sandbox import Fault, Simulator
+from modaudit.sandbox import Fault, Simulator
+from modaudit.store.engine import make_engine
+from modaudit.store.evidence import verify_chain
+from modaudit.store.schema import Run
 from tests import scheduler_probe
 from tests.scenarios import small_scenario
 

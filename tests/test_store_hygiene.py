@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from modaudit.cli import cli
-from modaudit.db import make_engine
-from sandbox import Simulator
+from modaudit.sandbox import Simulator
+from modaudit.store.engine import make_engine
 from tests.scenarios import AYSE, audit_night, small_scenario
 
 pytestmark = pytest.mark.e2e

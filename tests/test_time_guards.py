@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from analysis.queries import list_findings
 from modaudit import jobs
-from modaudit.db import Account, Event, Run, make_engine
-from sandbox import Simulator
+from modaudit.config import load_config
+from modaudit.sandbox import Simulator
+from modaudit.store.engine import make_engine
+from modaudit.store.schema import Account, Event, Run
 from tests.scenarios import AYSE, audit_night, night, small_scenario
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +26,7 @@ def test_a_scan_dated_before_the_last_run_is_refused(migrated, write_config) -> 
         config = write_config(migrated, simulator.base_url, scenario.pages)
         assert audit_night(config, simulator, scenario, 1).status == "ok"
         earlier = night(scenario, 0)  # the clock moved back a day
-        result = jobs.scan_account(config, "page-0", "nightly", now=earlier)
+        result = jobs.scan_account(load_config(config), "page-0", "nightly", now=earlier)
     assert result.status == "failed" and result.run_id is None
     assert [w.code for w in result.warnings] == ["clock_moved_back"]
     engine = make_engine(migrated)
@@ -43,7 +45,7 @@ def test_a_platform_clock_ahead_never_makes_a_bracket_end_before_it_starts(migra
     with Simulator(scenario) as simulator:
         config = write_config(migrated, simulator.base_url, scenario.pages)
         simulator.set_now(audit + timedelta(hours=1))
-        assert jobs.scan_account(config, "page-0", "nightly", now=audit).status == "ok"
+        assert jobs.scan_account(load_config(config), "page-0", "nightly", now=audit).status == "ok"
     engine = make_engine(migrated)
     with Session(engine) as session:
         (hidden,) = [f for f in list_findings(session) if f.subject_id == "1090"]

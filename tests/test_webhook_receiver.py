@@ -23,9 +23,10 @@ from sqlalchemy import select as sql_select
 
 from collectors.meta_webhook import verify_signature
 from modaudit.config import load_config
-from modaudit.db import WebhookDelivery, make_engine, upgrade
-from modaudit.webhook_app import WEBHOOK_PATH, WebhookSecrets, build_app, serve_in_thread
-from sandbox.meta_webhooks import post_delivery, sign
+from modaudit.sandbox.meta_webhooks import post_delivery, sign
+from modaudit.store.engine import make_engine, upgrade
+from modaudit.store.schema import WebhookDelivery
+from modaudit.web.receiver import WEBHOOK_PATH, WebhookSecrets, build_app, serve_in_thread
 
 APP_SECRET = "app-secret-CANARY-91c2"
 CANARY = "BODY-CANARY-3f7a"  # in every body sent: no answer may carry it back

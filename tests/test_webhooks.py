@@ -19,15 +19,17 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from analysis.queries import list_events, list_findings
-from modaudit import store
+from collectors.records import NewEvent
 from modaudit.cli import cli
 from modaudit.config import Config, load_config
-from modaudit.db import WebhookDelivery, make_engine, utcnow
-from modaudit.evidence import NewEvent, record_events, verify_chain
-from modaudit.webhook_app import MAX_BODY_BYTES, build_app, serve_in_thread
-from modaudit.webhooks import process_deliveries
-from sandbox import Scenario, Simulator
-from sandbox.meta_webhooks import post_delivery, send_feed_webhooks, sign
+from modaudit.intake.webhooks import process_deliveries
+from modaudit.sandbox import Scenario, Simulator
+from modaudit.sandbox.meta_webhooks import post_delivery, send_feed_webhooks, sign
+from modaudit.store import runs as store
+from modaudit.store.engine import make_engine, utcnow
+from modaudit.store.evidence import record_events, verify_chain
+from modaudit.store.schema import WebhookDelivery
+from modaudit.web.receiver import MAX_BODY_BYTES, build_app, serve_in_thread
 from tests.scenarios import PAGE, audit_night, night, small_scenario
 
 APP_SECRET = "app-secret-CANARY-5e1f"

@@ -27,16 +27,17 @@ from sqlalchemy import Engine, text
 from modaudit import jobs
 from modaudit.cli import cli
 from modaudit.config import ConfigError, load_config, parse_config
-from modaudit.db import make_engine, utcnow
-from sandbox import Fault, PageSpec, Scenario, Simulator
-from sandbox.fleet import fleet_scenario
+from modaudit.sandbox import Fault, PageSpec, Scenario, Simulator
+from modaudit.sandbox.scenarios.fleet import fleet_scenario
+from modaudit.store.engine import make_engine, utcnow
 from tests.conftest import REQUIRE_POSTGRES, scratch_database
 from tests.scenarios import START
 
 try:
     from procrastinate.jobs import Job
 
-    from modaudit import scan_queue, taskqueue
+    from modaudit.fleet import queue as scan_queue
+    from modaudit.fleet import tasks as taskqueue
 except ImportError as exc:  # the procrastinate extra is missing
     if REQUIRE_POSTGRES:
         raise
@@ -205,7 +206,7 @@ def test_two_workers_scan_every_account_once_per_night(pg_url: str, write_config
 
             week = utcnow().astimezone(config.tz).isocalendar()
             label = f"{week.year}-W{week.week:02d}"
-            report = jobs.weekly_report(path, week=label, send=False)[0].text
+            report = jobs.weekly_report(load_config(path), week=label, send=False)[0].text
             health = report[report.index("page-11 (facebook)"):]
             assert "AuthFailed ×2" in health[:health.index("page-12 (facebook)")]
             assert "PlatformError ×1" in report[report.index("page-7 (facebook)"):]
@@ -213,7 +214,7 @@ def test_two_workers_scan_every_account_once_per_night(pg_url: str, write_config
 
             scan_queue.enqueue_night(config)  # no worker runs it: the report says so
             waited = time.monotonic()
-            report = jobs.weekly_report(path, week=label, send=False, scan_wait=True)[0].text
+            report = jobs.weekly_report(load_config(path), week=label, send=False, scan_wait=True)[0].text
             assert time.monotonic() - waited >= 1, "waited [executor] report_wait_seconds"
             assert report.count("henüz bitmemişti") == 30
         finally:
@@ -289,7 +290,7 @@ def test_killed_worker_scan_is_recovered_once(pg_url: str, write_config) -> None
                 assert connection.execute(text(
                     "SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")).scalar_one() == 0
             assert scanning_pid(engine, "page-0", processes) is None
-            assert jobs.scan_account(path, "page-0", "on_demand").status == "ok"  # lock released
+            assert jobs.scan_account(load_config(path), "page-0", "on_demand").status == "ok"  # lock released
         finally:
             engine.dispose()
 

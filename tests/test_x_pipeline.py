@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from modaudit.cli import cli
-from modaudit.db import make_engine
-from sandbox import Fault, Scenario, Simulator
+from modaudit.sandbox import Fault, Scenario, Simulator
+from modaudit.store.engine import make_engine
 from tests.scenarios import X_ACCOUNT, X_AYSE, X_IBRAHIM, X_TROLL, audit_x_night, small_x_scenario
 
 ACCOUNT = X_ACCOUNT.user_id

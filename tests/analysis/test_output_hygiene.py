@@ -33,13 +33,13 @@ from analysis.report import (
 from analysis.text_safety import SHOWN, reveal, visible
 from modaudit import jobs
 from modaudit.cli import cli
-from modaudit.config import Config
-from modaudit.db import make_engine, upgrade
-from modaudit.evidence import review_finding
-from modaudit.findings_output import print_findings_table
-from modaudit.mail import compose
-from modaudit.selective_cmd import print_table
-from sandbox import Scenario, Simulator, User
+from modaudit.cli.output import print_findings_table
+from modaudit.cli.selective import print_table
+from modaudit.config import Config, load_config
+from modaudit.notify.mail import compose
+from modaudit.sandbox import Scenario, Simulator, User
+from modaudit.store.engine import make_engine, upgrade
+from modaudit.store.findings import review_finding
 from tests.scenarios import PAGE, START
 
 TZ = ZoneInfo("Europe/Istanbul")
@@ -268,7 +268,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         for day in (-5, 1):
             moment = START + timedelta(days=day, hours=23, minutes=30)
             simulator.set_now(moment)
-            jobs.audit_all(config, "nightly", now=moment)
+            jobs.audit_all(load_config(config), "nightly", now=moment)
         engine = make_engine(url)
         with Session(engine) as session, session.begin():
             [finding] = [r.id for r in list_findings(session) if r.subject_id == "7002"]

@@ -20,7 +20,7 @@ from analysis.render import neutralise, render_weekly
 from analysis.report import ReportScope, WeeklyReport, build_weekly_report
 from modaudit.cli import cli
 from modaudit.config import load_config
-from modaudit.db import Account, Finding
+from modaudit.store.schema import Account, Finding
 from tests.mailserver import free_port
 from tests.report_world import (
     FORMULAS,

@@ -25,9 +25,11 @@ from analysis.selective import (
 )
 from modaudit import jobs
 from modaudit.cli import cli
-from modaudit.db import Comment, CommentFeature, make_engine, upgrade
-from sandbox import CommentAction, Simulator
-from sandbox.selective_scenarios import biased_scenario, uniform_scenario
+from modaudit.config import load_config
+from modaudit.sandbox import CommentAction, Simulator
+from modaudit.sandbox.scenarios.selective import biased_scenario, uniform_scenario
+from modaudit.store.engine import make_engine, upgrade
+from modaudit.store.schema import Comment, CommentFeature
 from tests.conftest import scratch_database
 from tests.scenarios import night
 from tests.selective_world import assess_scenario
@@ -170,7 +172,8 @@ def biased_store(request: pytest.FixtureRequest,
             encoding="utf-8")
         for day in (-1, 0):
             simulator.set_now(night(scenario, day))
-            result = jobs.scan_account(config_path, "page-0", "nightly", now=night(scenario, day))
+            result = jobs.scan_account(load_config(config_path), "page-0", "nightly",
+                                       now=night(scenario, day))
             assert result.status == "ok", result.warnings
         yield config_path, db_url, scenario
 
@@ -213,7 +216,7 @@ def test_the_weekly_report_explains_the_disparity_in_plain_words(biased_store) -
     texts = {}
     for language in ("tr", "en"):
         scope = ReportScope("Test Valiliği", [("page-0", "facebook", "")], language,
-                            jobs.load_config(config_path).tz)
+                            load_config(config_path).tz)
         with Session(engine) as session:
             report = build_weekly_report(session, scope, parse_week("2026-W47"),
                                          night(biased_scenario(0), 1))

@@ -8,7 +8,7 @@ import pytest
 
 from collectors.facebook import FacebookPageCollector, build_graph, fetch_comments
 from collectors.records import AuthFailed, NotFound
-from sandbox import Fault, Scenario, Simulator
+from modaudit.sandbox import Fault, Scenario, Simulator
 from tests.scenarios import PAGE, TRICKY_TEXT, TROLL, night, small_scenario
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from collectors.facebook import FacebookPageCollector, build_graph
 from collectors.instagram import InstagramCollector
-from sandbox import Fault, Scenario, Simulator
+from modaudit.sandbox import Fault, Scenario, Simulator
 from tests.ig_scenarios import IG_ACCOUNT, MEDIA, small_ig_scenario
 from tests.scenarios import AYSE, IBRAHIM, PAGE, night, small_scenario
 

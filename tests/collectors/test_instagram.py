@@ -9,7 +9,7 @@ import pytest
 from collectors.facebook import build_graph
 from collectors.instagram import InstagramCollector, fetch_media
 from collectors.records import AuthFailed
-from sandbox import Fault, Scenario, Simulator
+from modaudit.sandbox import Fault, Scenario, Simulator
 from tests.ig_scenarios import (
     IG_ACCOUNT,
     IG_ROJDA,

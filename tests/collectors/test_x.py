@@ -9,7 +9,7 @@ import pytest
 
 from collectors.records import AuthFailed
 from collectors.x import XCollector, XCredentials, build_client
-from sandbox import Fault, Scenario, Simulator
+from modaudit.sandbox import Fault, Scenario, Simulator
 from tests.scenarios import X_ACCOUNT, X_AYSE, X_TROLL, night, small_x_scenario
 
 POST = "1900000000000000001"

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from collectors.x_archive import ArchiveError, read_archive
 from modaudit.cli import cli
-from modaudit.db import make_engine
+from modaudit.store.engine import make_engine
 from tests.scenarios import X_ACCOUNT
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)

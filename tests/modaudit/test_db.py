@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from modaudit.db import SchemaError, check_schema, current_revision, head_revision, make_engine, upgrade
+from modaudit.store.engine import (
+    SchemaError,
+    check_schema,
+    current_revision,
+    head_revision,
+    make_engine,
+    upgrade,
+)
 
 
 def test_init_creates_then_is_idempotent(db_url: str) -> None:

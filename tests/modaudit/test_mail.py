@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from modaudit import mail
 from modaudit.config import ConfigError, SmtpConfig
+from modaudit.notify import mail
 from tests.mailserver import PASSWORD, USER, Inbox, free_port, self_signed_cert, smtp_server, trusting
 
 NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)

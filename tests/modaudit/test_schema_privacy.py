@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
 from modaudit.cli import cli
-from modaudit.db import make_engine
-from sandbox import Simulator
+from modaudit.sandbox import Simulator
+from modaudit.store.engine import make_engine
 from tests.scenarios import audit_night, small_scenario
 
 # Grounds of clause (2) that must never be stored about anyone.

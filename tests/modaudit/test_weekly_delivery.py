@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from modaudit import jobs
 from modaudit.cli import cli
-from modaudit.db import Finding, ReportDelivery
+from modaudit.config import load_config
+from modaudit.store.schema import Finding, ReportDelivery
 from tests.mailserver import PASSWORD, USER, Inbox, Received, free_port, self_signed_cert, smtp_server
 from tests.report_world import (
     AUDITS,
@@ -92,7 +93,7 @@ def test_weekly_report_is_sent_once_per_institution_and_week(world: World) -> No
     inbox = Inbox()
     with smtp_server(inbox) as server:
         config = world.config(server.port)
-        outcomes = jobs.weekly_report(config, WEEK, now=REPORT_NOW)
+        outcomes = jobs.weekly_report(load_config(config), WEEK, now=REPORT_NOW)
         assert [(o.institution, o.status) for o in outcomes] == [(INSTITUTION_A, "sent"),
                                                                  (INSTITUTION_B, "sent")]
         assert sorted(r for m in inbox.messages for r in m.rcpt_tos) == sorted(MANAGERS_A + MANAGERS_B)
@@ -100,7 +101,7 @@ def test_weekly_report_is_sent_once_per_institution_and_week(world: World) -> No
         _check_report_email(inbox.to(MANAGERS_A[0])[0], INSTITUTION_A)
         _check_report_email(inbox.to(MANAGERS_B[0])[0], INSTITUTION_B)
 
-        again = jobs.weekly_report(config, WEEK, now=REPORT_NOW)
+        again = jobs.weekly_report(load_config(config), WEEK, now=REPORT_NOW)
         assert {o.status for o in again} == {"already_sent"} and len(inbox.messages) == 3
         code, output = _weekly(config, "--send")
         assert code == 0 and output.count("already sent") == 2 and len(inbox.messages) == 3
@@ -164,9 +165,9 @@ def test_nightly_alert_once_per_high_finding_and_never_fails_the_audit(
         assert [f.kind for f in high] == ["user_blocked"] and high[0].alerted_at is None
         inbox = Inbox()
         with smtp_server(inbox, port=port):
-            [outcome] = jobs.send_nightly_alerts(world.config_path, now=REPORT_NOW)
+            [outcome] = jobs.send_nightly_alerts(load_config(world.config_path), now=REPORT_NOW)
             assert outcome.account == "page-0" and outcome.delivered == MANAGERS_A
-            assert jobs.send_nightly_alerts(world.config_path, now=REPORT_NOW) == []
+            assert jobs.send_nightly_alerts(load_config(world.config_path), now=REPORT_NOW) == []
         with Session(engine) as session:
             assert session.get(Finding, high[0].id).alerted_at == REPORT_NOW
         engine.dispose()

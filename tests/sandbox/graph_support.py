@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from sandbox import IGAccountSpec, IGUser, PageSpec, Scenario, Simulator, User
+from modaudit.sandbox import IGAccountSpec, IGUser, PageSpec, Scenario, Simulator, User
 
 VERSION = "v25.0"
 START = datetime(2026, 11, 16, tzinfo=UTC)

@@ -15,7 +15,7 @@ import pytest
 import requests
 from jsonschema import Draft202012Validator
 
-from sandbox import Fault, Simulator
+from modaudit.sandbox import Fault, Simulator
 from tests.sandbox.graph_support import (
     AYSE,
     COMMENT_FIELDS,

@@ -13,7 +13,7 @@ import facebook
 import pytest
 import requests
 
-from sandbox import (
+from modaudit.sandbox import (
     Fault,
     PageSpec,
     Scenario,
@@ -337,7 +337,7 @@ def test_facebook_sdk_get_all_connections_walks_all_pages(sim: Simulator) -> Non
 
 
 def test_logs_mask_the_access_token(sim: Simulator, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level("DEBUG", logger="sandbox")
+    caplog.set_level("DEBUG", logger="modaudit.sandbox")
     sim.add_fault(Fault("cutoff", path=f"/{POST}/comments", after_items=1))
     first = get(sim, f"/{POST}/comments", limit=100).json()
     with pytest.raises(requests.exceptions.ConnectionError):

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from sandbox import Fault, Simulator
+from modaudit.sandbox import Fault, Simulator
 from tests.sandbox.graph_support import (
     COMMENT_FIELDS,
     IG,

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import requests
 
-from sandbox import Scenario, Simulator, demo_scenario
-from sandbox.instagram_demo import IG_ACCOUNT as DEMO_IG
-from sandbox.meta_webhooks import feed_deliveries, sign
+from modaudit.sandbox import Scenario, Simulator, demo_scenario
+from modaudit.sandbox.meta_webhooks import feed_deliveries, sign
+from modaudit.sandbox.scenarios.instagram_demo import IG_ACCOUNT as DEMO_IG
 from tests.ig_scenarios import IG_ACCOUNT, IG_TROLL, MEDIA, comment_id, moderated_ig_scenario, simulating
 from tests.scenarios import PAGE, night, small_scenario
 

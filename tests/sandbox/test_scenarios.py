@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from sandbox import (
+from modaudit.sandbox import (
     GroundTruth,
     PageSpec,
     Scenario,
@@ -17,7 +17,7 @@ from sandbox import (
     User,
     demo_scenario,
 )
-from sandbox.demo import author_deletion_scenario
+from modaudit.sandbox.scenarios.demo import author_deletion_scenario
 from tests.sandbox.test_graph_simulator import make_scenario
 
 START = datetime(2026, 1, 5, tzinfo=UTC)

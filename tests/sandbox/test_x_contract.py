@@ -17,8 +17,8 @@ import pytest
 import requests
 import tweepy
 
-from sandbox import Fault, Scenario, Simulator, XUser
-from sandbox.x_scenario import REPLY_SETTINGS
+from modaudit.sandbox import Fault, Scenario, Simulator, XUser
+from modaudit.sandbox.world.x import REPLY_SETTINGS
 from tests.sandbox.x_openapi import check_request, check_response, check_schema, contract
 from tests.sandbox.x_support import ACCOUNT, OTHER, START, RewritingSession
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 import tweepy
 
-from sandbox import (
+from modaudit.sandbox import (
     Simulator,
 )
 from tests.sandbox.x_support import (

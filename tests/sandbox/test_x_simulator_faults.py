@@ -9,7 +9,7 @@ import pytest
 import requests
 import tweepy
 
-from sandbox import (
+from modaudit.sandbox import (
     Fault,
     PageSpec,
     Scenario,
@@ -17,7 +17,7 @@ from sandbox import (
     Simulator,
     demo_scenario,
 )
-from sandbox.x_demo import X_ACCOUNT, X_USERS, tweet_id
+from modaudit.sandbox.scenarios.x_demo import X_ACCOUNT, X_USERS, tweet_id
 from tests.sandbox.x_support import (
     ACCOUNT,
     ROOT,

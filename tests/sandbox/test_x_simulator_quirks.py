@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 import tweepy
 
-from sandbox import Fault, Scenario, Simulator, XApi
+from modaudit.sandbox import Fault, Scenario, Simulator, XApi
 from tests.sandbox.x_openapi import check_response, check_schema
 from tests.sandbox.x_support import (
     ACCOUNT,

@@ -10,7 +10,7 @@ import pytest
 import requests
 import tweepy
 
-from sandbox import (
+from modaudit.sandbox import (
     Scenario,
     Simulator,
     XAccountSpec,

@@ -1,0 +1,59 @@
+"""Commands on the record: `findings`, `review`, `verify`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from analysis.queries import FINDING_STATUSES
+from analysis.text_safety import visible
+from modaudit import jobs
+from modaudit.cli.common import config_of, console, err_console
+from modaudit.cli.output import print_findings_table, write_findings_csv
+from modaudit.store.findings import REVIEW_STATUSES
+
+
+@click.command()
+@click.option("--account", help="Only this account.")
+@click.option("--status", type=click.Choice(FINDING_STATUSES))
+@click.option("--format", "output_format", type=click.Choice(("table", "json", "csv")), default="table",
+              show_default=True)
+@click.pass_context
+def findings(ctx: click.Context, account: str | None, status: str | None, output_format: str) -> None:
+    """List findings under clause (2), with their evidence."""
+    config = config_of(ctx)
+    rows = jobs.findings_of(config, account, status)
+    if output_format == "json":
+        click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        write_findings_csv(rows, sys.stdout)
+    else:
+        print_findings_table(rows, config, console.print)
+
+
+@click.command()
+@click.argument("finding", type=int)
+@click.option("--status", required=True, type=click.Choice(REVIEW_STATUSES))
+@click.option("--note", required=True, help="Why: e.g. the court order, or what made it a false alarm.")
+@click.option("--by", "reviewed_by", required=True, help="The reviewer's name.")
+@click.pass_context
+def review(ctx: click.Context, finding: int, status: str, note: str, reviewed_by: str) -> None:
+    """Record a manager's review of a finding (kept in its history)."""
+    record = jobs.review(config_of(ctx), finding, status, note, reviewed_by)
+    console.print(f"finding {finding}: {record.old_status} → {record.new_status} "
+                  f"(by {visible(record.reviewed_by)})", markup=False)
+
+
+@click.command()
+@click.pass_context
+def verify(ctx: click.Context) -> None:
+    """Check every account's event hash chain; exit 1 if any record was altered."""
+    checked, problems = jobs.verify(config_of(ctx))
+    for problem in problems:
+        err_console.print(f"event {problem.event_id} ({problem.account}): {problem.reason}",
+                          style="red", markup=False)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {checked} events")
+    console.print(f"{checked} events verified, chain intact")

@@ -1,0 +1,117 @@
+"""`modaudit selective`: backfill comment features, compare groups, print aggregates only."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.orm import Session
+
+from analysis.text_safety import visible
+from modaudit import jobs
+from modaudit.cli.common import config_of
+from modaudit.config import Config
+
+if TYPE_CHECKING:
+    from analysis.selective import GroupResult
+
+CAVEAT = ("A flag is a reason to review those comments, not proof of intent. Moderated: hidden or "
+          "deleted at any time (even if shown again later). Groups describe comment content only.")
+
+
+@click.command()
+@click.option("--account", help="Only this account.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="First day (configured time zone).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Last day, included.")
+@click.option("--format", "output_format", type=click.Choice(("table", "json")), default="table",
+              show_default=True)
+@click.pass_context
+def selective(ctx: click.Context, account: str | None, since: datetime | None,
+              until: datetime | None, output_format: str) -> None:
+    """Compare how often comments of each language and topic were hidden, deleted or blocked."""
+    config = config_of(ctx)
+    if account:
+        config.account(account)
+    first, last = (since.date() if since else None), (until.date() if until else None)
+    if first and last and last < first:
+        raise click.BadParameter("--until is before --since", param_hint="--until")
+    results = selective_results(config, account, first, last)
+    if output_format == "json":
+        click.echo(as_json(results, first, last))
+    else:
+        print_table(results, Console(highlight=False))
+
+
+def local_bounds(config: Config, since: date | None,
+                 until: date | None) -> tuple[datetime | None, datetime | None]:
+    """[since 00:00, the day after `until` 00:00) in the configured zone: both days included."""
+    start = datetime.combine(since, time(0), tzinfo=config.tz) if since else None
+    end = datetime.combine(until + timedelta(days=1), time(0), tzinfo=config.tz) if until else None
+    return start, end
+
+
+def selective_results(config: Config, account: str | None, since: date | None,
+                      until: date | None) -> list[GroupResult]:
+    """Features for comments that still lack them, then every group's result, account by account."""
+    from analysis.features import refresh_features
+    from analysis.lexicon import deployment_lexicon
+    from analysis.selective import summarise
+
+    names = [account] if account else [a.name for a in config.accounts]
+    start, end = local_bounds(config, since, until)
+    lexicon = deployment_lexicon(config)
+    engine = jobs.open_store(config)
+    try:
+        with Session(engine) as session, session.begin():
+            refresh_features(session, lexicon)
+        with Session(engine) as session:
+            summaries = summarise(session, names, start, end,
+                                  min_group_size=config.selective.min_group_size,
+                                  alpha=config.selective.alpha)
+    finally:
+        engine.dispose()
+    return [result for summary in summaries for result in summary.results]
+
+
+def as_json(results: list[GroupResult], since: date | None, until: date | None) -> str:
+    """The results as a JSON array, each object with its period (local days, both included)."""
+    period = {"since": since.isoformat() if since else None,
+              "until": until.isoformat() if until else None}
+    return json.dumps([{**result.as_json(), **period} for result in results], ensure_ascii=False,
+                      indent=2)
+
+
+def print_table(results: list[GroupResult], console: Console) -> None:
+    """The results as a table; a group too small to judge says so instead of showing numbers."""
+    table = Table("account", "measure", "group", "n", "with outcome", "rate", "rest", "ratio",
+                  "CI", "p adj.", "flag", title="selective moderation")
+    for r in results:
+        if r.status == "too_few":
+            cells = [r.account, r.measure, r.group, str(r.n), "too few to judge", *[""] * 6]
+        else:
+            ratio = "" if r.status == "baseline" else _number(r.rate_ratio, "∞")
+            interval = f"{r.ci_low:.2f}–{r.ci_high:.2f}" if r.ci_low is not None else ""
+            cells = [r.account, r.measure, r.group, str(r.n), str(r.moderated), _percent(r.rate),
+                     _percent(r.rate_rest), ratio, interval,
+                     "" if r.p_adjusted is None else f"{r.p_adjusted:.4f}",
+                     "FLAG" if r.flagged else ""]
+        # Group and account labels come from lexicons and config: shown, never interpreted.
+        table.add_row(*(Text(visible(cell), style="bold red" if r.flagged else "")
+                        for cell in cells))
+    console.print(table)
+    console.print(Text(CAVEAT))
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f}%"
+
+
+def _number(value: Any, otherwise: str) -> str:
+    return otherwise if value is None else f"{value:.2f}"

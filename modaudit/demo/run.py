@@ -1,0 +1,138 @@
+"""`modaudit demo`: a simulated week of nightly audits against the built-in platform simulator."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from modaudit import jobs
+from modaudit.config import load_config
+from modaudit.demo import webhooks as webhook_demo
+from modaudit.store.engine import engine_for, upgrade
+
+DEMO_DAYS = 9  # the audited week and one more night, which confirms its last un-events
+AUDIT_TIME = timedelta(hours=23, minutes=30)  # 02:30 in Istanbul, the nightly default
+DEMO_WEEK = "2026-W47"  # Monday 16 - Sunday 22 November 2026, the nights with most findings
+
+
+def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
+                  database: Path, instagram_accounts: list | tuple = ()) -> Path:
+    lines = [
+        "# Written by `modaudit demo`: the simulator's address changes on every run.",
+        "[database]", f'url = "sqlite:///{database.as_posix()}"',
+        "[facebook]", f'graph_base_url = "{base_url}"',
+        "[x]", f'api_base_url = "{base_url}"', "rate_limit_max_wait_seconds = 5",
+        "[collect]", "timeout_seconds = 2.0", "max_retries = 2", "backoff_seconds = 0.05",
+        "[report]", "nightly_alerts = false  # the demo sends no email",
+    ]
+    for index, page in enumerate(pages):
+        lines += [
+            "[[accounts]]", f'name = "demo-facebook-{index + 1}"', 'platform = "facebook"',
+            f'account_id = "{page.page_id}"', f'handle = "{page.page_id}"',
+            f"institution = {_toml_string(page.name)}",
+            'managers = ["yonetici@example.gov.tr"]', f'page_token_env = "{_token_env(index)}"',
+        ]
+    for index, account in enumerate(x_accounts):
+        lines += [
+            "[[accounts]]", f'name = "demo-x-{index + 1}"', 'platform = "x"',
+            f'account_id = "{account.user_id}"', f'handle = "{account.username}"',
+            'institution = "Örnek Valiliği"', 'managers = ["yonetici@example.gov.tr"]',
+        ] + [f'{key}_env = "{_x_env(index, key)}"' for key in X_KEYS]
+    for index, account in enumerate(instagram_accounts):
+        lines += [
+            "[[accounts]]", f'name = "demo-instagram-{index + 1}"', 'platform = "instagram"',
+            f'account_id = "{account.ig_user_id}"', f'handle = "{account.username}"',
+            'institution = "Örnek Valiliği"', 'managers = ["yonetici@example.gov.tr"]',
+            f'page_token_env = "{_token_env(index)}_INSTAGRAM"',
+        ]
+    lines += webhook_demo.CONFIG_LINES
+    path = out_dir / "modaudit.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+X_KEYS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+
+
+def _x_env(index: int, key: str) -> str:
+    return f"MODAUDIT_DEMO_X_{index + 1}_{key.upper()}"
+
+
+def _token_env(index: int) -> str:
+    return f"MODAUDIT_DEMO_PAGE_TOKEN_{index + 1}"
+
+
+def _fresh_database(out_dir: Path) -> Path:
+    database = (out_dir / "modaudit.db").resolve()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    return database
+
+
+def run_demo(out_dir: Path, console: Console) -> bool:
+    """Run the demo; print findings and the comparison with ground truth. True if all matched."""
+    from analysis.queries import list_events, list_findings
+    from modaudit.cli.output import print_findings_table
+    from modaudit.sandbox import Simulator, demo_scenario
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    database = _fresh_database(out_dir)
+    scenario = demo_scenario()
+    with Simulator(scenario) as simulator:
+        config_path = _write_config(out_dir, simulator.base_url, scenario.pages,
+                                    scenario.x_accounts, database, scenario.instagram_accounts)
+        for index, account in enumerate(scenario.instagram_accounts):
+            os.environ[f"{_token_env(index)}_INSTAGRAM"] = account.token
+        webhook_demo.set_demo_secrets()
+        for index, page in enumerate(scenario.pages):
+            os.environ[_token_env(index)] = page.token
+        for index, account in enumerate(scenario.x_accounts):
+            for key in X_KEYS:
+                os.environ[_x_env(index, key)] = getattr(account, key)
+        config = load_config(config_path)
+        engine = engine_for(config.database)
+        upgrade(engine)
+        console.print(f"simulator on {simulator.base_url}; database {database}", markup=False)
+        webhooks = webhook_demo.DemoWebhooks(engine, config, scenario)
+        console.print(f"Meta webhook receiver on {webhooks.start()}", markup=False)
+        last_audit: datetime = scenario.start
+        for day in range(DEMO_DAYS):
+            previous, last_audit = last_audit, scenario.start + timedelta(days=day) + AUDIT_TIME
+            sent, received = webhooks.deliver(previous, last_audit)
+            console.print(f"night {day}: {sent} Meta webhook deliveries from the Page, "
+                          f"{received.events} events", markup=False)
+            simulator.set_now(last_audit)
+            for result in jobs.audit_all(config, "nightly", now=last_audit):
+                warnings = ", ".join(sorted({w.code for w in result.warnings})) or "-"
+                local = last_audit.astimezone(config.tz).strftime("%a %d %b %H:%M")
+                console.print(
+                    f"night {day} ({local}): {result.account} {result.status:<7} "
+                    f"{result.api_calls:>3} calls, {result.events} events, "
+                    f"{result.findings_opened} new findings, warnings: {warnings}", markup=False)
+        webhooks.stop()
+    with Session(engine) as session:
+        findings = list_findings(session)
+        events = list_events(session)
+    engine.dispose()
+    print_findings_table(findings, config, console.print)
+    # The audited week's report for the managers, as files (nothing is sent).
+    for outcome in jobs.weekly_report(config, DEMO_WEEK, send=False,
+                                      out=str(out_dir / f"weekly-report-{DEMO_WEEK}.html"),
+                                      now=last_audit + timedelta(hours=6)):
+        console.print(f"weekly report {outcome.period} ({outcome.new_findings} new findings): "
+                      f"{outcome.files[0]}", markup=False)
+    truth = {(action.kind, action.subject_id) for action in scenario.ground_truth(until=last_audit)}
+    recorded = {(event.kind, event.subject_id) for event in events}
+    detected = len(truth & recorded)
+    false_findings = sum(1 for f in findings if (f.kind, f.subject_id) not in truth)
+    console.print(f"detected {detected} of {len(truth)} moderation actions, "
+                  f"{false_findings} false findings", markup=False)
+    return detected == len(truth) and false_findings == 0

@@ -1,0 +1,125 @@
+"""Run detection for one stored run: diff, confirm by lookup, record events and findings.
+
+Everything happens inside the caller's transaction, so a run's events exist only if all of them
+could be stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from analysis.detect import (
+    is_reopening,
+    list_events,
+    reopen_event,
+    reply_settings_events,
+    visibility_events,
+)
+from analysis.diff import (
+    list_changes,
+    previous_complete_list_at,
+    reply_settings_changes,
+    visibility_changes,
+)
+from analysis.features import compute_features
+from collectors.records import NewEvent, RunWarning, Snapshot
+from modaudit.intake import tail
+from modaudit.intake.collectors import Collector
+from modaudit.intake.confirmation import Confirmer, confirm_candidates, confirm_unhides, confirm_unlisted
+from modaudit.store import runs, state
+
+log = logging.getLogger(__name__)
+DEFAULT_MAX_LOOKUPS = 200
+
+
+@dataclass
+class DetectionOutcome:
+    """What detection did for one run."""
+
+    events: int = 0
+    findings_opened: int = 0
+    findings_closed: int = 0
+    candidates: int = 0
+    listing_glitches: int = 0
+    unconfirmed: int = 0
+    warnings: list[RunWarning] = field(default_factory=list)
+
+
+def detect(session: Session, *, account_id: int, platform: str, run_id: int, snapshot: Snapshot,
+           collector: Collector | None, clock: Callable[[], datetime],
+           max_lookups: int = DEFAULT_MAX_LOOKUPS) -> DetectionOutcome:
+    """Everything after a snapshot is saved: diff, confirm, events, findings."""
+    outcome = DetectionOutcome()
+    compute_features(session, run_id)  # while the text exists: retention erases it later
+    first = {run_id} if runs.is_first_collection(session, account_id, run_id) else set()
+    confirmer = Confirmer(collector, max_lookups, clock)
+    events = _visibility(session, run_id, first, confirmer)
+    events += _reply_settings(session, run_id, first, snapshot.fetched_at)
+    state.close_reappeared(session, account_id, run_id)
+    outcome.candidates = state.open_candidates(session, [run_id], snapshot.fetched_at)
+    events += confirm_candidates(session, account_id, platform, confirmer)
+    events += _lists(session, account_id, run_id, snapshot, confirmer)
+    confirmer.finish()
+    recorded = tail.record(session, account_id, run_id, events, clock())
+    outcome.events = recorded.events
+    outcome.findings_opened, outcome.findings_closed = recorded.findings_opened, recorded.findings_closed
+    outcome.listing_glitches = confirmer.glitches
+    outcome.unconfirmed = confirmer.unconfirmed
+    outcome.warnings = confirmer.warnings
+    return outcome
+
+
+def _visibility(session: Session, run_id: int, first: set[int],
+                confirmer: Confirmer) -> list[NewEvent]:
+    """Hides at once; unhides once confirmed; first-known visibility recorded silently."""
+    state.drop_unhides_seen_hidden(session, run_id)
+    changes = visibility_changes(session, [run_id])
+    events = visibility_events(changes, first)
+    state.set_visibility(session, {c.comment_pk: c.is_hidden for c in changes
+                                   if c.is_hidden or c.was_hidden is None})
+    unhides = [c for c in changes if c.was_hidden and not c.is_hidden]
+    return events + confirm_unhides(session, unhides, confirmer)
+
+
+def _reply_settings(session: Session, run_id: int, first: set[int],
+                    fetched_at: datetime) -> list[NewEvent]:
+    """Restrictions at once; a reopening once a second consecutive observation confirms it."""
+    state.drop_reopens_seen_restricted(session, run_id)
+    changes = reply_settings_changes(session, [run_id])
+    events = reply_settings_events(changes, first)
+    settled = {c.post_pk: c.current for c in changes if not is_reopening(c)}
+    pending: dict[int, tuple[datetime, datetime | None]] = {}
+    for change in filter(is_reopening, changes):
+        if change.reopen_seen_at is None:
+            pending[change.post_pk] = (change.seen_at, change.previous_seen_at)
+            continue
+        events.append(reopen_event(change, last_restricted_at=change.reopen_after,
+                                   first_open_at=change.reopen_seen_at, confirmed_at=fetched_at))
+        settled[change.post_pk] = change.current
+    state.set_reply_settings(session, settled)
+    state.hold_reopens(session, pending)
+    return events
+
+
+def _lists(session: Session, account_id: int, run_id: int, snapshot: Snapshot,
+           confirmer: Confirmer) -> list[NewEvent]:
+    """Blocks and mutes from complete lists; un-events only once the absence is confirmed."""
+    events: list[NewEvent] = []
+    for list_name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted)):
+        if listing is None or not listing.complete:
+            continue  # an incomplete list never yields events, least of all un-events
+        changes = list_changes(session, account_id, run_id, list_name)
+        previous = previous_complete_list_at(session, account_id, run_id, list_name)
+        events += list_events(changes, list_name, snapshot.fetched_at, previous)
+        unlisted, removed, absent, kept = confirm_unlisted(
+            list_name, [c for c in changes if not c.added], snapshot.fetched_at, previous, confirmer)
+        events += unlisted
+        state.update_list_entries(session, account_id, run_id, list_name, removed,
+                                  snapshot.fetched_at, absent_user_ids=absent)
+        state.keep_listed(session, account_id, list_name, kept, snapshot.fetched_at)
+    return events

@@ -1,0 +1,77 @@
+"""Collector health: tell the operator, once, when an account fails on consecutive nights."""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from modaudit.config import Config
+from modaudit.notify import mail
+from modaudit.store import deliveries
+from modaudit.store.schema import Account, Run
+
+log = logging.getLogger(__name__)
+CONSECUTIVE_FAILURES = 2
+HEALTH = "health"  # the report-delivery kind of the operator's notices
+
+TEXT = {
+    "tr": ("modaudit: {account} hesabı art arda {nights} gecedir toplanamıyor",
+           "{account} ({institution}) hesabının son {nights} gece denetimi başarısız oldu.\n"
+           "Son hata: {error}\nBu hesap için moderasyon kanıtı toplanamıyor; lütfen erişim "
+           "belirtecini ve bağlantıyı kontrol edin.\n"),
+    "en": ("modaudit: account {account} has failed {nights} nights in a row",
+           "The last {nights} nightly audits of {account} ({institution}) failed.\n"
+           "Last error: {error}\nNo moderation evidence is being collected for this account; "
+           "please check its access token and connectivity.\n"),
+}
+
+
+def failing_streaks(session: Session) -> list[tuple[Account, list[Run]]]:
+    """Accounts whose latest nightly runs all failed, with that streak (oldest first)."""
+    streaks = []
+    for account in session.scalars(select(Account).order_by(Account.id)):
+        runs = list(session.scalars(
+            select(Run).where(Run.account_id == account.id, Run.kind == "nightly",
+                              Run.status.in_(("ok", "partial", "failed")))
+            .order_by(Run.id.desc()).limit(30)))
+        streak: list[Run] = []
+        for run in runs:
+            if run.status != "failed":
+                break
+            streak.append(run)
+        if len(streak) >= CONSECUTIVE_FAILURES:
+            streaks.append((account, list(reversed(streak))))
+    return streaks
+
+
+def notify_failing_accounts(engine: Engine, config: Config, now: datetime) -> list[str]:
+    """Email `[report] operator` once per failure streak; returns the accounts notified."""
+    notified = []
+    with Session(engine) as session:
+        streaks = failing_streaks(session)
+        for account, streak in streaks:
+            period = f"run-{streak[0].id}"
+            if deliveries.report_sent_at(session, HEALTH, account.name, period) is not None:
+                continue
+            warnings = streak[-1].warnings or [{}]
+            error = f"{warnings[0].get('code', '?')}: {warnings[0].get('message', '')}"
+            subject, body = TEXT[config.report.language]
+            values = {"account": account.name, "institution": account.institution,
+                      "nights": len(streak), "error": error}
+            text = body.format(**values)
+            message = mail.compose(subject=subject.format(**values), sender=config.smtp.from_,
+                                   recipients=[config.report.operator], text=text,
+                                   html=f"<pre>{html.escape(text)}</pre>", now=now)
+            delivery = mail.send(config.smtp, message, [config.report.operator])
+            if delivery.ok:
+                deliveries.record_report(session, HEALTH, account.name, period, now,
+                                         delivery.delivered, delivery.failures)
+                session.commit()
+                notified.append(account.name)
+            else:
+                log.error("could not tell the operator about %s: %s", account.name, delivery.failures)
+    return notified

@@ -1,0 +1,78 @@
+"""The one module that writes findings: opened by events, closed by un-events, reviewed, alerted.
+
+Which events are findings, how severe, and which un-events close them is analysis/rules.py's
+decision; this module only records it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from modaudit.store.schema import Finding, FindingReview
+
+REVIEW_STATUSES = ("justified", "confirmed", "dismissed")
+CHUNK = 300
+
+
+def open_findings(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Insert new open findings (one per event); returns how many."""
+    if rows:
+        session.execute(insert(Finding), rows)
+    return len(rows)
+
+
+def close_findings(session: Session, undone_by: Mapping[tuple[int, str, str], int],
+                   now: datetime) -> int:
+    """Close the open findings keyed (account, kind, subject), citing the event that undid each."""
+    keys = list(undone_by)
+    closing: list[dict[str, object]] = []
+    for start in range(0, len(keys), CHUNK):
+        open_rows = session.execute(
+            select(Finding.id, Finding.account_id, Finding.kind, Finding.subject_id)
+            .where(Finding.status == "open",
+                   tuple_(Finding.account_id, Finding.kind, Finding.subject_id)
+                   .in_(keys[start:start + CHUNK]))
+        ).all()
+        closing += [{"id": fid, "status": "closed", "updated_at": now,
+                     "closed_by_event_id": undone_by[(account, kind, subject)]}
+                    for fid, account, kind, subject in open_rows]
+    if closing:
+        session.execute(update(Finding), closing)  # bulk UPDATE by primary key
+    return len(closing)
+
+
+def mark_alerted(session: Session, finding_ids: Iterable[int], now: datetime) -> None:
+    """Record that these findings' nightly alert was delivered (sent once per finding)."""
+    ids = sorted(set(finding_ids))
+    if ids:
+        session.execute(update(Finding).where(Finding.id.in_(ids)).values(alerted_at=now))
+
+
+class ReviewError(Exception):
+    """A review that cannot be recorded (unknown finding, bad status, no note)."""
+
+
+def review_finding(session: Session, finding_id: int, status: str, note: str, reviewed_by: str,
+                   now: datetime) -> FindingReview:
+    """Record a manager's decision on a finding; every change is kept with who, when and why."""
+    if status not in REVIEW_STATUSES:
+        raise ReviewError(f"status must be one of {', '.join(REVIEW_STATUSES)}, got {status!r}")
+    if not note.strip():
+        raise ReviewError("a review needs a note saying why")
+    if not reviewed_by.strip():
+        raise ReviewError("a review needs the reviewer's name (--by)")
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise ReviewError(f"no finding with id {finding_id}")
+    review = FindingReview(finding_id=finding_id, old_status=finding.status, new_status=status,
+                           note=note.strip(), reviewed_by=reviewed_by.strip(), reviewed_at=now)
+    session.add(review)
+    session.execute(update(Finding).where(Finding.id == finding_id)
+                    .values(status=status, updated_at=now))
+    session.flush()
+    return review

@@ -1,0 +1,200 @@
+"""Save and load runs and observations: the only place that writes what a collector saw."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from collectors.records import RunWarning, Snapshot, UserListing
+from modaudit.config import AccountConfig
+from modaudit.store.evidence import digest
+from modaudit.store.schema import (
+    Account,
+    Comment,
+    CommentObservation,
+    ListObservation,
+    Post,
+    PostListing,
+    Run,
+)
+from modaudit.store.sql import chunks, dialect_insert
+
+
+def sync_accounts(session: Session, accounts: Iterable[AccountConfig], now: datetime) -> dict[str, int]:
+    """Make the accounts table match the configuration; return database ids by account name."""
+    for account in accounts:
+        statement = dialect_insert(session, Account).values(
+            name=account.name, platform=account.platform, platform_id=account.account_id,
+            handle=account.handle, institution=account.institution, created_at=now,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"platform": account.platform, "platform_id": account.account_id,
+                  "handle": account.handle, "institution": account.institution},
+        )
+        session.execute(statement)
+    return dict(session.execute(select(Account.name, Account.id)).all())
+
+
+def start_run(session: Session, account_id: int, kind: str, now: datetime) -> int:
+    """Record a run as started (status `running`) and return its id."""
+    run = Run(account_id=account_id, kind=kind, status="running", started_at=now, api_calls=0,
+              warnings=[])
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def close_interrupted_runs(session: Session, account_id: int, now: datetime) -> int:
+    """Mark runs left `running` by a killed process as failed; their data was rolled back."""
+    result = session.execute(
+        update(Run).where(Run.account_id == account_id, Run.status == "running")
+        .values(status="failed", finished_at=now,
+                warnings=[{"code": "interrupted", "message": "the run was killed before it finished"}])
+    )
+    return result.rowcount or 0
+
+
+def set_content_digest(session: Session, run_id: int, digest: str) -> None:
+    """Record what an imported file said, so the same file is not imported twice."""
+    session.execute(update(Run).where(Run.id == run_id).values(content_digest=digest))
+
+
+def is_first_collection(session: Session, account_id: int, run_id: int) -> bool:
+    """True if no earlier run of the account stored any observation."""
+    earlier = session.scalar(
+        select(func.count()).select_from(Run)
+        .where(Run.account_id == account_id, Run.id < run_id, Run.status.in_(("ok", "partial")))
+    )
+    return not earlier
+
+
+def clean(value: Any) -> Any:
+    """`value` with NUL characters removed from every string in it (PostgreSQL stores none)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {clean(key): clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clean(item) for item in value]
+    return value
+
+
+def raw_digest(raw: dict[str, Any] | None) -> str | None:
+    """SHA-256 of a payload as the platform sent it (canonical JSON), before any cleaning."""
+    if raw is None:
+        return None
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False,
+                                     separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snapshot) -> None:
+    """Store posts, comments, per-post listing completeness and list entries seen in one run."""
+    now = snapshot.fetched_at
+    session.execute(update(Run).where(Run.id == run_id).values(fetched_at=now))
+    post_rows = {listing.post.platform_id: listing.post for listing in snapshot.listings}
+    for chunk in chunks(list(post_rows.values())):
+        statement = dialect_insert(session, Post).values([
+            {"account_id": account_id, "platform_id": p.platform_id, "created_at": p.created_at,
+             "message": clean(p.message), "raw": clean(p.raw), "first_seen_at": now,
+             "last_seen_at": now}
+            for p in chunk
+        ])
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["account_id", "platform_id"],
+            set_={"last_seen_at": statement.excluded.last_seen_at,
+                  "message": statement.excluded.message, "raw": statement.excluded.raw},
+        ))
+    post_ids = _ids(session, Post, account_id, list(post_rows))
+    comments = {c.platform_id: c for listing in snapshot.listings for c in listing.comments}
+    for chunk in chunks(list(comments.values())):
+        statement = dialect_insert(session, Comment).values([
+            {"account_id": account_id, "post_id": post_ids[c.post_id], "platform_id": c.platform_id,
+             "parent_platform_id": c.parent_id, "author_id": c.author_id,
+             "author_name": clean(c.author_name), "message": clean(c.message),
+             "text_digest": digest(c.message), "created_at": c.created_at,
+             "is_hidden": c.is_hidden, "first_seen_at": now, "first_seen_run_id": run_id,
+             "last_seen_at": now, "raw": clean(c.raw), "raw_sha256": raw_digest(c.raw)}
+            for c in chunk
+        ])
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["account_id", "platform_id"],
+            set_={"last_seen_at": statement.excluded.last_seen_at},
+        ))
+    comment_ids = _ids(session, Comment, account_id, list(comments))
+    if snapshot.listings:
+        session.execute(dialect_insert(session, PostListing), [
+            {"run_id": run_id, "post_id": post_ids[listing.post.platform_id],
+             "complete": listing.complete, "comment_count": len(listing.comments),
+             "error": listing.error, "reply_settings": listing.post.reply_settings}
+            for listing in snapshot.listings
+        ])
+    observations = [
+        {"run_id": run_id, "comment_id": comment_ids[c.platform_id], "post_id": post_ids[c.post_id],
+         "is_hidden": c.is_hidden}
+        for c in comments.values()
+    ]
+    for chunk in chunks(observations, 5000):
+        session.execute(dialect_insert(session, CommentObservation), list(chunk))
+    for list_name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted)):
+        _save_list(session, run_id, list_name, listing)
+
+
+def _save_list(session: Session, run_id: int, list_name: str, listing: UserListing | None) -> None:
+    if listing is None:
+        return
+    users = {u.platform_id: u for u in listing.users}
+    if users:
+        session.execute(dialect_insert(session, ListObservation), [
+            {"run_id": run_id, "list_name": list_name, "user_id": u.platform_id,
+             "user_name": clean(u.name)}
+            for u in users.values()
+        ])
+    column = Run.blocked_complete if list_name == "blocked" else Run.muted_complete
+    session.execute(update(Run).where(Run.id == run_id).values({column: listing.complete}))
+
+
+def _ids(session: Session, model: Any, account_id: int, platform_ids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in chunks(platform_ids):
+        rows = session.execute(
+            select(model.platform_id, model.id)
+            .where(model.account_id == account_id, model.platform_id.in_(chunk))
+        )
+        found.update((pid, pk) for pid, pk in rows)
+    return found
+
+
+def finish_run(session: Session, run_id: int, snapshot: Snapshot | None, now: datetime,
+               warnings: list[RunWarning], failed: bool = False, api_calls: int = 0,
+               unconfirmed: bool = False) -> str:
+    """Close a run with its status (`ok`, `partial` or `failed`), calls and warnings.
+
+    `unconfirmed`: some check the run needed (a lookup, a per-user check) failed: `partial`.
+    """
+    # A listing with no error was deliberately not made (e.g. beyond X's 7-day search): not a fault.
+    incomplete = session.scalar(
+        select(func.count()).select_from(PostListing)
+        .where(PostListing.run_id == run_id, PostListing.complete.is_(False),
+               PostListing.error.is_not(None))
+    )
+    if failed or snapshot is None:
+        status = "failed"
+    elif unconfirmed or incomplete or not snapshot.posts_complete or any(
+            listing is not None and not listing.complete
+            for listing in (snapshot.blocked, snapshot.muted)):
+        status = "partial"
+    else:
+        status = "ok"
+    values: dict[str, Any] = {"status": status, "finished_at": now, "api_calls": api_calls,
+                              "warnings": [{"code": w.code, "message": w.message} for w in warnings]}
+    if snapshot is not None:
+        values.update(api_version=snapshot.api_version, fetched_at=snapshot.fetched_at)
+    session.execute(update(Run).where(Run.id == run_id).values(values))
+    return status
