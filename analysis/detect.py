@@ -1,4 +1,4 @@
-"""Turn diffs and lookup answers into events (DESIGN §5, steps 3 and 4)."""
+"""Turn diffs and lookup answers into events (docs/architecture.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Set-based comparisons of one run against the evidence already stored (DESIGN §5, step 2)."""
+"""Set-based comparisons of one run against the evidence already stored (docs/architecture.md §5)."""
 
 from __future__ import annotations
 
@@ -142,7 +142,9 @@ def visibility_changes(session: Session, run_ids: Sequence[int]) -> list[Visibil
     last_seen_before = (
         select(func.max(earlier_run.fetched_at))
         .select_from(earlier).join(earlier_run, earlier_run.id == earlier.run_id)
-        .where(earlier.comment_id == Comment.id, earlier.run_id < CommentObservation.run_id)
+        # Only sightings that said whether it was hidden bound when it changed.
+        .where(earlier.comment_id == Comment.id, earlier.run_id < CommentObservation.run_id,
+               earlier.is_hidden.is_not(None))
         .scalar_subquery()
     )
     first_seen_now = Comment.first_seen_run_id == CommentObservation.run_id

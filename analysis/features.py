@@ -1,6 +1,6 @@
 """Content features of a comment (language, topic markers), computed once when stored and kept.
 
-Features describe what a comment says, never who wrote it (DESIGN §9). They are computed while
+Features describe what a comment says, never who wrote it (docs/architecture.md §9). They are computed while
 the text exists: retention erases text later, the features stay for the selective-moderation
 statistics. Language comes from py3langid, whose model ships inside its wheel (nothing is
 downloaded); text too short or too unlike any language is `und` (undetermined).

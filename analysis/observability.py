@@ -1,4 +1,4 @@
-"""What each platform does not let the audit observe (DESIGN §2), in the report's languages.
+"""What each platform does not let the audit observe (docs/architecture.md §2), in the report's languages.
 
 Every report states these for each account, so that a clean report is never read as proof.
 """

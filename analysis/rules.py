@@ -42,5 +42,10 @@ def apply_rules(session: Session, events: list[Event], now: datetime) -> tuple[i
          "status": "open", "detected_at": event.detected_at, "updated_at": now}
         for event in events if (level := severity(event.kind, event.actor)) is not None
     ])
-    undone_by = {(e.account_id, CLOSES[e.kind], e.subject_id): e.id for e in events if e.kind in CLOSES}
-    return opened, findings.close_findings(session, undone_by, now)
+    # Each un-event undoes what happened before it: a later action (an unhide, then a hide again,
+    # in one batch) keeps its finding. The latest un-event of a subject speaks for it.
+    undone_by: dict[tuple[int, str, str], Event] = {}
+    for event in sorted((e for e in events if e.kind in CLOSES), key=lambda e: e.occurred_before):
+        undone_by[(event.account_id, CLOSES[event.kind], event.subject_id)] = event
+    return opened, findings.close_findings(
+        session, {key: (event.id, event.occurred_before) for key, event in undone_by.items()}, now)

@@ -28,16 +28,22 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import false_discovery_control, fisher_exact, norm
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from modaudit.store.schema import Account, Comment, CommentFeature, Event
 
+
+def _stats() -> Any:
+    """scipy.stats, imported when first needed: it takes a second, and most commands never do."""
+    import scipy.stats
+
+    return scipy.stats
+
 MEASURES = ("moderated", "author_blocked")
 MODERATION_KINDS = ("comment_hidden", "comment_deleted")
 MODERATION_ACTORS = ("account", "unknown")
-# X shows neither hidden replies nor who deleted one (DESIGN §2): no moderation rate there.
+# X shows neither hidden replies nor who deleted one (docs/architecture.md §2): no moderation rate there.
 MODERATION_OBSERVABLE = ("facebook", "instagram")
 ALL = "all"
 PERMUTATIONS = 2000  # for the blocked-author test; the smallest p it can give is 1/2001
@@ -103,13 +109,13 @@ def rate_ratio_ci(a: int, n1: int, c: int, n2: int, level: float = 0.95) -> tupl
         a_, n1_, c_, n2_ = float(a), float(n1), float(c), float(n2)
     log_ratio = math.log((a_ / n1_) / (c_ / n2_))
     se = math.sqrt(1 / a_ - 1 / n1_ + 1 / c_ - 1 / n2_)
-    z = float(norm.ppf(0.5 + level / 2))
+    z = float(_stats().norm.ppf(0.5 + level / 2))
     return math.exp(log_ratio - z * se), math.exp(log_ratio + z * se)
 
 
 def fisher_greater(a: int, n1: int, c: int, n2: int) -> float:
     """One-sided Fisher exact p: is the outcome more frequent in the group than in the rest?"""
-    return float(fisher_exact([[a, n1 - a], [c, n2 - c]], alternative="greater").pvalue)
+    return float(_stats().fisher_exact([[a, n1 - a], [c, n2 - c]], alternative="greater").pvalue)
 
 
 def assess(frame: pd.DataFrame, *, min_group_size: int, alpha: float) -> list[GroupResult]:
@@ -162,7 +168,8 @@ def _assess_account(account: str, comments: pd.DataFrame, min_group_size: int,
             rows.append(row)
     tested = [row for row in rows if row["status"] == "tested"]
     if tested:
-        adjusted = false_discovery_control(np.array([row["p_value"] for row in tested]), method="bh")
+        adjusted = _stats().false_discovery_control(np.array([row["p_value"] for row in tested]),
+                                                    method="bh")
         for row, p_adjusted in zip(tested, adjusted.tolist(), strict=True):
             row["p_adjusted"] = min(1.0, float(p_adjusted))
             row["flagged"] = row["p_adjusted"] < alpha and row["rate"] > row["rate_rest"]

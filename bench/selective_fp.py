@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from modaudit.sandbox.scenarios.selective import biased_scenario, uniform_scenario  # noqa: E402
-from tests.selective_world import assess_scenario  # noqa: E402
+from tests.support.selective_world import assess_scenario  # noqa: E402
 
 AFFECTED = {"language:ku", "topic:criticism"}
 

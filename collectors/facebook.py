@@ -28,6 +28,14 @@ from collectors.graph_payloads import (
     transform_user,
 )
 from collectors.http import AuditSession, redact
+from collectors.listings import (
+    comment_listing,
+    is_throttled,
+    items_of,
+    posts_in_window,
+    transformed,
+    user_listing,
+)
 from collectors.paging import Cursor, Page, walk
 from collectors.records import (
     AuthFailed,
@@ -42,7 +50,6 @@ from collectors.records import (
     RunWarning,
     Snapshot,
     UserListing,
-    UserRecord,
 )
 from collectors.validation import FieldProblem, ListingProblems, parse_item
 
@@ -55,7 +62,6 @@ PAGE_SIZE = 100
 AUTH_CODES = frozenset({10, 102, 104, 190, *range(200, 300)})
 THROTTLE_CODES = frozenset({4, 17, 32, 341, 368, 613, 80001, 80002, 80004, 80005, 80006, 80008})
 Progress = Callable[[int, int], None]
-Transform = Callable[[Any], tuple[Any, list[FieldProblem]]]
 MODERATE_HINT = (
     "Graph returned comments without `id`: since Graph v11.0 comment ids are given only to a "
     "token that can perform the MODERATE task on the Page. Give the user or system user behind "
@@ -129,21 +135,6 @@ def fetch_pages(graph: facebook.GraphAPI, object_id: str, edge: str, args: dict[
     yield from walk(fetch, page_size=size, what=what, expected=expected, item_key=_item_id)
 
 
-def items_of(pages: Iterator[Page]) -> Iterator[Any]:
-    """The raw items of a listing's pages, in order."""
-    for page in pages:
-        yield from page.items
-
-
-def transformed(items: Iterator[Any], transform: Transform, problems: ListingProblems) -> Iterator[Any]:
-    """The records of a listing's items; each item's field problems are counted in `problems`."""
-    for raw in items:
-        record, item_problems = transform(raw)
-        problems.add(item_problems)
-        if record is not None:
-            yield record
-
-
 def fetch_posts(graph: facebook.GraphAPI, page_id: str, since: datetime,
                 page_size: int = PAGE_SIZE) -> Iterator[Any]:
     """The Page's posts since `since`, newest first, with their comment counts."""
@@ -201,7 +192,7 @@ class FacebookPageCollector:
                 listing.error = "not listed: throttled earlier in this run"
             else:
                 listing = self._list_comments(post, snapshot)
-                throttled = listing.error is not None and listing.error.startswith("throttled")
+                throttled = is_throttled(listing)
             snapshot.listings.append(listing)
             if progress:
                 progress(index + 1, len(posts))
@@ -220,59 +211,24 @@ class FacebookPageCollector:
 
     def _list_posts(self, since: datetime, snapshot: Snapshot) -> list[PostRecord]:
         """Posts newest first, down to the watch window (even if the platform ignores `since`)."""
-        problems = ListingProblems(f"posts of {self.page_id}")
-        posts: list[PostRecord] = []
-        try:
-            for post in transformed(self._post_items(since), self._transform_post, problems):
-                if post.created_at is not None and post.created_at < since:
-                    break
-                posts.append(post)
-            snapshot.posts_complete = not problems
-        except CollectorError as exc:
-            snapshot.warnings.append(RunWarning("posts_incomplete", str(exc)))
-        if problems:
-            snapshot.warnings.append(problems.warning())
-        return posts
+        return posts_in_window(self._post_items(since), self._transform_post, since, snapshot,
+                               f"posts of {self.page_id}")
 
     def _comments_of(self, post: PostRecord, problems: ListingProblems) -> Iterator[CommentRecord]:
         items = fetch_comments(self.graph, post.platform_id, self.page_size, post.comment_count)
         yield from transformed(items, lambda raw: transform_comment(raw, post.platform_id), problems)
 
     def _list_comments(self, post: PostRecord, snapshot: Snapshot) -> CommentListing:
-        listing = CommentListing(post=post)
-        problems = ListingProblems(f"post {post.platform_id}")
-        try:
-            listing.comments.extend(self._comments_of(post, problems))
-            listing.complete = not problems
-        except RateLimited as exc:
-            listing.error = f"throttled: {exc}"
-            snapshot.warnings.append(RunWarning("rate_limited", str(exc)))
-        except CollectorError as exc:
-            listing.error = str(exc)
-            snapshot.warnings.append(
-                RunWarning("listing_incomplete", f"post {post.platform_id}: {exc}"))
-        if problems:
-            listing.complete = False
-            listing.error = listing.error or problems.summary()
-            if "id" in problems.fields():
-                snapshot.warnings.append(RunWarning("permission_missing", f"post {post.platform_id}: "
-                                                    f"{MODERATE_HINT}"))
-            snapshot.warnings.append(problems.warning())
-        return listing
+        def name_the_missing_task(problems: ListingProblems) -> None:
+            if "id" in problems.fields():  # comments without id: the MODERATE task is missing
+                snapshot.warnings.append(RunWarning("permission_missing",
+                                                    f"post {post.platform_id}: {MODERATE_HINT}"))
+        return comment_listing(post, lambda problems: self._comments_of(post, problems), snapshot,
+                               f"post {post.platform_id}", name_the_missing_task)
 
     def _list_blocked(self, snapshot: Snapshot) -> UserListing | None:
-        listing = UserListing()
-        problems = ListingProblems(f"ban list of {self.page_id}")
-        try:
-            items = fetch_blocked(self.graph, self.page_id, self.page_size)
-            listing.users = list(transformed(items, transform_user, problems))
-            listing.complete = not problems
-        except CollectorError as exc:
-            listing.error = str(exc)
-            snapshot.warnings.append(RunWarning("blocked_incomplete", str(exc)))
-        if problems:
-            snapshot.warnings.append(problems.warning())
-        return listing
+        return user_listing(fetch_blocked(self.graph, self.page_id, self.page_size), transform_user,
+                            snapshot, f"ban list of {self.page_id}", "blocked_incomplete")
 
     def is_listed(self, list_name: str, user_id: str) -> bool | None:
         """Whether the Page bans this user now (`/{page-id}/blocked?user=`); None if unknown."""
@@ -291,7 +247,3 @@ class FacebookPageCollector:
     def lookup_comment(self, comment_id: str) -> LookupResult:
         """Look one comment up by id: gone (code 100/33) or present with its visibility."""
         return self._lookup(comment_id, "id,is_hidden,created_time,permalink_url", "is_hidden")
-
-
-__all__ = ["PAGE_SIZE", "FacebookPageCollector", "UserRecord", "build_graph", "fetch_blocked",
-           "fetch_comments", "fetch_pages", "fetch_posts", "graph_request", "items_of", "transformed"]

@@ -13,14 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from collectors.facebook import (
-    PAGE_SIZE,
-    FacebookPageCollector,
-    fetch_pages,
-    graph_request,
-    items_of,
-    transformed,
-)
+from collectors.facebook import PAGE_SIZE, FacebookPageCollector, fetch_pages, graph_request
 from collectors.graph_payloads import (
     IG_COMMENT_FIELDS,
     MEDIA_FIELDS,
@@ -28,6 +21,7 @@ from collectors.graph_payloads import (
     transform_ig_comment,
     transform_media,
 )
+from collectors.listings import items_of, transformed
 from collectors.records import (
     CommentRecord,
     LookupResult,

@@ -17,11 +17,20 @@ import requests
 import tweepy
 
 from collectors.http import AuditSession, redact
+from collectors.listings import (
+    comment_listing,
+    is_throttled,
+    items_of,
+    posts_in_window,
+    transformed,
+    user_listing,
+)
 from collectors.paging import Cursor, Page, walk
 from collectors.records import (
     AuthFailed,
     CollectorError,
     CommentListing,
+    CommentRecord,
     LookupResult,
     NotFound,
     PlatformError,
@@ -31,7 +40,7 @@ from collectors.records import (
     Snapshot,
     UserListing,
 )
-from collectors.validation import FieldProblem, ListingProblems
+from collectors.validation import ListingProblems
 from collectors.x_payloads import (
     POST_FIELDS,
     REPLY_FIELDS,
@@ -257,7 +266,7 @@ class XCollector:
                 listing.error = "not listed: throttled earlier in this run"
             else:
                 listing = self._list_replies(post, snapshot)
-                throttled = isinstance(listing.error, str) and listing.error.startswith("throttled")
+                throttled = is_throttled(listing)
             snapshot.listings.append(listing)
             if progress:
                 progress(index + 1, len(posts))
@@ -268,62 +277,29 @@ class XCollector:
         return snapshot
 
     def _list_posts(self, since: datetime, snapshot: Snapshot) -> list[PostRecord]:
-        problems = ListingProblems(f"tweets of {self.account_id}")
-        posts: list[PostRecord] = []
-        try:
-            for post in _records(self.post_pages(since), transform_post, problems):
-                if post.created_at is not None and post.created_at < since:
-                    break  # newest first: the watch window ends here, whatever X sent after
-                posts.append(post)
-            snapshot.posts_complete = not problems
-        except CollectorError as exc:
-            snapshot.warnings.append(RunWarning("posts_incomplete", str(exc)))
-        if problems:
-            snapshot.warnings.append(problems.warning())
-        return posts
+        return posts_in_window(items_of(self.post_pages(since)), transform_post, since, snapshot,
+                               f"tweets of {self.account_id}")
+
+    def _replies(self, post: PostRecord, snapshot: Snapshot,
+                 problems: ListingProblems) -> Iterator[CommentRecord]:
+        assert post.created_at is not None
+        for page in self.reply_pages(post, post.created_at):
+            if page.raw.get("errors"):  # e.g. an author's expansion withheld: names may be missing
+                snapshot.warnings.append(RunWarning(
+                    "partial_errors", f"replies to {post.platform_id}: X answered with data and "
+                    f"errors: {describe_errors(page.raw['errors'])}"))
+            users = page_users(page.raw)
+            yield from transformed(page.items, lambda raw, u=users: transform_reply(
+                raw, post.platform_id, u), problems)
 
     def _list_replies(self, post: PostRecord, snapshot: Snapshot) -> CommentListing:
-        listing = CommentListing(post=post)
-        problems = ListingProblems(f"replies to {post.platform_id}")
-        try:
-            assert post.created_at is not None
-            for page in self.reply_pages(post, post.created_at):
-                users = page_users(page.raw)
-                if page.raw.get("errors"):
-                    snapshot.warnings.append(RunWarning(
-                        "partial_errors", f"replies to {post.platform_id}: X answered with data "
-                        f"and errors: {describe_errors(page.raw['errors'])}"))
-                for raw in page.items:
-                    reply, item_problems = transform_reply(raw, post.platform_id, users)
-                    problems.add(item_problems)
-                    if reply is not None:
-                        listing.comments.append(reply)
-            listing.complete = not problems
-        except RateLimited as exc:
-            listing.error = f"throttled: {exc}"
-            snapshot.warnings.append(RunWarning("rate_limited", str(exc)))
-        except CollectorError as exc:
-            listing.error = str(exc)
-            snapshot.warnings.append(RunWarning("listing_incomplete", f"post {post.platform_id}: {exc}"))
-        if problems:
-            listing.complete = False
-            listing.error = listing.error or problems.summary()
-            snapshot.warnings.append(problems.warning())
-        return listing
+        return comment_listing(post, lambda problems: self._replies(post, snapshot, problems),
+                               snapshot, f"replies to {post.platform_id}")
 
     def _list_users(self, relation: str, snapshot: Snapshot) -> UserListing:
-        listing = UserListing()
-        problems = ListingProblems(f"{relation} list of {self.account_id}")
-        try:
-            listing.users = list(_records(self.list_pages(relation), transform_user, problems))
-            listing.complete = not problems
-        except CollectorError as exc:
-            listing.error = str(exc)
-            code = "blocked_incomplete" if relation == "blocking" else "muted_incomplete"
-            snapshot.warnings.append(RunWarning(code, str(exc)))
-        if problems:
-            snapshot.warnings.append(problems.warning())
-        return listing
+        code = "blocked_incomplete" if relation == "blocking" else "muted_incomplete"
+        return user_listing(items_of(self.list_pages(relation)), transform_user, snapshot,
+                            f"{relation} list of {self.account_id}", code)
 
     def is_listed(self, list_name: str, user_id: str) -> bool | None:
         """X has no per-user check that costs less than the list: None (unknown)."""
@@ -338,13 +314,3 @@ class XCollector:
             body = exc.details.get("body") if isinstance(exc.details.get("body"), dict) else {}
             return lookup_404(body, comment_id, str(exc))
         return lookup_200(answer, comment_id)
-
-
-def _records(pages: Iterator[Page], transform: Callable[[Any], tuple[Any, list[FieldProblem]]],
-             problems: ListingProblems) -> Iterator[Any]:
-    for page in pages:
-        for raw in page.items:
-            record, item_problems = transform(raw)
-            problems.add(item_problems)
-            if record is not None:
-                yield record

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -20,6 +20,7 @@ from analysis.features import refresh_features
 from analysis.lexicon import deployment_lexicon
 from analysis.periods import last_complete_week, parse_week
 from analysis.queries import FindingRow, list_findings
+from analysis.selective import GroupResult, summarise
 from modaudit.config import Config
 from modaudit.fleet import executor_for
 from modaudit.fleet.base import QueueStatus
@@ -182,6 +183,32 @@ def review(config: Config, finding_id: int, status: str, note: str, reviewed_by:
         record = findings.review_finding(session, finding_id, status, note, reviewed_by, _now(now))
         session.expunge(record)
         return record
+
+
+def local_bounds(config: Config, since: date | None,
+                 until: date | None) -> tuple[datetime | None, datetime | None]:
+    """[since 00:00, the day after `until` 00:00) in the configured zone: both days included."""
+    start = datetime.combine(since, time(0), tzinfo=config.tz) if since else None
+    end = datetime.combine(until + timedelta(days=1), time(0), tzinfo=config.tz) if until else None
+    return start, end
+
+
+def selective(config: Config, account: str | None, since: date | None,
+              until: date | None) -> list[GroupResult]:
+    """Features for comments that still lack them, then every group's result, account by account."""
+    names = [account] if account else [a.name for a in config.accounts]
+    start, end = local_bounds(config, since, until)
+    lexicon = deployment_lexicon(config)
+    if account:
+        config.account(account)
+    with _store(config) as engine:
+        with Session(engine) as session, session.begin():
+            refresh_features(session, lexicon)
+        with Session(engine) as session:
+            summaries = summarise(session, names, start, end,
+                                  min_group_size=config.selective.min_group_size,
+                                  alpha=config.selective.alpha)
+    return [result for summary in summaries for result in summary.results]
 
 
 def verify(config: Config) -> tuple[int, list[ChainProblem]]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +14,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from modaudit.store.engine import make_engine, upgrade
+from modaudit.store.engine import make_engine, upgrade, upgrade_sql
+
+E2E = Path(__file__).parent / "e2e"
+# Output piped from the commands is 160 columns wide unless COLUMNS says otherwise; test workers
+# (pytest-xdist) may inherit a terminal's COLUMNS, so tests see the piped width everywhere.
+os.environ.pop("COLUMNS", None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e starts a server, a subprocess or a worker: mark it `e2e`."""
+    for item in items:
+        if E2E in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
 
 # The local server most developer machines (and CI) have; unreachable → skipped unless required.
 POSTGRES_URL = os.environ.get("MODAUDIT_TEST_POSTGRES_URL",
@@ -67,18 +82,51 @@ def report_world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
     Shared by the report and delivery tests, which must not change its findings.
     """
-    from tests.report_world import module_world
+    from tests.support.report_world import module_world
 
     with module_world(request.param, tmp_path_factory.mktemp("report-world")) as world:
         yield world
 
 
+@functools.cache
+def _sqlite_template() -> Path:
+    """A SQLite file migrated to head once per test process; tests get copies of it."""
+    path = Path(tempfile.mkdtemp(prefix="modaudit-template-")) / "modaudit.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@functools.cache
+def _postgres_ddl() -> str:
+    """The migrations' SQL for PostgreSQL (Alembic offline mode), rendered once per process."""
+    return upgrade_sql(POSTGRES_URL).replace("BEGIN;", "").replace("COMMIT;", "")
+
+
+def migrate_quickly(url: str) -> None:
+    """Bring an empty scratch database to head as the migrations would, without re-running them.
+
+    SQLite: a copy of a migrated file; PostgreSQL: the migrations' own SQL, replayed in the
+    scratch schema. tests/unit/store/test_db.py runs the migrations themselves on both.
+    """
+    if url.startswith("sqlite:///"):
+        shutil.copyfile(_sqlite_template(), url.removeprefix("sqlite:///"))
+        return
+    engine = make_engine(url)
+    connection = engine.raw_connection()
+    try:
+        connection.cursor().execute(_postgres_ddl())
+        connection.commit()
+    finally:
+        connection.close()
+        engine.dispose()
+
+
 @pytest.fixture
 def migrated(db_url: str) -> str:
     """A database URL whose schema is at head."""
-    engine = make_engine(db_url)
-    upgrade(engine)
-    engine.dispose()
+    migrate_quickly(db_url)
     return db_url
 
 

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.orm import Session
 
 from analysis.text_safety import visible
 from modaudit import jobs
 from modaudit.cli.common import config_of
-from modaudit.config import Config
 
 if TYPE_CHECKING:
     from analysis.selective import GroupResult
@@ -42,42 +40,11 @@ def selective(ctx: click.Context, account: str | None, since: datetime | None,
     first, last = (since.date() if since else None), (until.date() if until else None)
     if first and last and last < first:
         raise click.BadParameter("--until is before --since", param_hint="--until")
-    results = selective_results(config, account, first, last)
+    results = jobs.selective(config, account, first, last)
     if output_format == "json":
         click.echo(as_json(results, first, last))
     else:
         print_table(results, Console(highlight=False))
-
-
-def local_bounds(config: Config, since: date | None,
-                 until: date | None) -> tuple[datetime | None, datetime | None]:
-    """[since 00:00, the day after `until` 00:00) in the configured zone: both days included."""
-    start = datetime.combine(since, time(0), tzinfo=config.tz) if since else None
-    end = datetime.combine(until + timedelta(days=1), time(0), tzinfo=config.tz) if until else None
-    return start, end
-
-
-def selective_results(config: Config, account: str | None, since: date | None,
-                      until: date | None) -> list[GroupResult]:
-    """Features for comments that still lack them, then every group's result, account by account."""
-    from analysis.features import refresh_features
-    from analysis.lexicon import deployment_lexicon
-    from analysis.selective import summarise
-
-    names = [account] if account else [a.name for a in config.accounts]
-    start, end = local_bounds(config, since, until)
-    lexicon = deployment_lexicon(config)
-    engine = jobs.open_store(config)
-    try:
-        with Session(engine) as session, session.begin():
-            refresh_features(session, lexicon)
-        with Session(engine) as session:
-            summaries = summarise(session, names, start, end,
-                                  min_group_size=config.selective.min_group_size,
-                                  alpha=config.selective.alpha)
-    finally:
-        engine.dispose()
-    return [result for summary in summaries for result in summary.results]
 
 
 def as_json(results: list[GroupResult], since: date | None, until: date | None) -> str:

@@ -11,9 +11,12 @@ from rich.table import Table
 from rich.text import Text
 
 import scheduler
+from analysis.queries import FindingRow
 from modaudit import jobs
 from modaudit.cli.common import config_of, console
 from modaudit.cli.fleet import print_scan_jobs
+from modaudit.cli.output import print_findings_table
+from modaudit.config import Config
 from modaudit.demo.run import run_demo
 from modaudit.store.locks import LockHeld
 
@@ -71,5 +74,11 @@ def purge(ctx: click.Context) -> None:
               default=Path("modaudit-demo"), show_default=True, help="Output folder.")
 def demo(out_dir: Path) -> None:
     """Run a simulated week of nightly audits against the built-in simulator (no network)."""
-    if not run_demo(out_dir, console):
+    def say(line: str) -> None:
+        console.print(line, markup=False)
+
+    def show_findings(rows: list[FindingRow], config: Config) -> None:
+        print_findings_table(rows, config, console.print)
+
+    if not run_demo(out_dir, say, show_findings):
         sys.exit(1)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from rich.console import Console
 from sqlalchemy.orm import Session
 
+from analysis.queries import FindingRow, list_events, list_findings
 from modaudit import jobs
-from modaudit.config import load_config
+from modaudit.config import Config, load_config
 from modaudit.demo import webhooks as webhook_demo
+from modaudit.sandbox import Simulator, demo_scenario
 from modaudit.store.engine import engine_for, upgrade
 
 DEMO_DAYS = 9  # the audited week and one more night, which confirms its last un-events
@@ -77,12 +79,12 @@ def _fresh_database(out_dir: Path) -> Path:
     return database
 
 
-def run_demo(out_dir: Path, console: Console) -> bool:
-    """Run the demo; print findings and the comparison with ground truth. True if all matched."""
-    from analysis.queries import list_events, list_findings
-    from modaudit.cli.output import print_findings_table
-    from modaudit.sandbox import Simulator, demo_scenario
+def run_demo(out_dir: Path, say: Callable[[str], None],
+             show_findings: Callable[[list[FindingRow], Config], None]) -> bool:
+    """Run the demo, saying what happens (`say`, one line at a time) and showing the findings.
 
+    True if what was detected matches the scenario's ground truth, with no false finding.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     database = _fresh_database(out_dir)
     scenario = demo_scenario()
@@ -100,39 +102,39 @@ def run_demo(out_dir: Path, console: Console) -> bool:
         config = load_config(config_path)
         engine = engine_for(config.database)
         upgrade(engine)
-        console.print(f"simulator on {simulator.base_url}; database {database}", markup=False)
+        say(f"simulator on {simulator.base_url}; database {database}")
         webhooks = webhook_demo.DemoWebhooks(engine, config, scenario)
-        console.print(f"Meta webhook receiver on {webhooks.start()}", markup=False)
+        say(f"Meta webhook receiver on {webhooks.start()}")
         last_audit: datetime = scenario.start
         for day in range(DEMO_DAYS):
             previous, last_audit = last_audit, scenario.start + timedelta(days=day) + AUDIT_TIME
             sent, received = webhooks.deliver(previous, last_audit)
-            console.print(f"night {day}: {sent} Meta webhook deliveries from the Page, "
-                          f"{received.events} events", markup=False)
+            say(f"night {day}: {sent} Meta webhook deliveries from the Page, "
+                          f"{received.events} events")
             simulator.set_now(last_audit)
             for result in jobs.audit_all(config, "nightly", now=last_audit):
                 warnings = ", ".join(sorted({w.code for w in result.warnings})) or "-"
                 local = last_audit.astimezone(config.tz).strftime("%a %d %b %H:%M")
-                console.print(
+                say(
                     f"night {day} ({local}): {result.account} {result.status:<7} "
                     f"{result.api_calls:>3} calls, {result.events} events, "
-                    f"{result.findings_opened} new findings, warnings: {warnings}", markup=False)
+                    f"{result.findings_opened} new findings, warnings: {warnings}")
         webhooks.stop()
     with Session(engine) as session:
         findings = list_findings(session)
         events = list_events(session)
     engine.dispose()
-    print_findings_table(findings, config, console.print)
+    show_findings(findings, config)
     # The audited week's report for the managers, as files (nothing is sent).
     for outcome in jobs.weekly_report(config, DEMO_WEEK, send=False,
                                       out=str(out_dir / f"weekly-report-{DEMO_WEEK}.html"),
                                       now=last_audit + timedelta(hours=6)):
-        console.print(f"weekly report {outcome.period} ({outcome.new_findings} new findings): "
-                      f"{outcome.files[0]}", markup=False)
+        say(f"weekly report {outcome.period} ({outcome.new_findings} new findings): "
+                      f"{outcome.files[0]}")
     truth = {(action.kind, action.subject_id) for action in scenario.ground_truth(until=last_audit)}
     recorded = {(event.kind, event.subject_id) for event in events}
     detected = len(truth & recorded)
     false_findings = sum(1 for f in findings if (f.kind, f.subject_id) not in truth)
-    console.print(f"detected {detected} of {len(truth)} moderation actions, "
-                  f"{false_findings} false findings", markup=False)
+    say(f"detected {detected} of {len(truth)} moderation actions, "
+                  f"{false_findings} false findings")
     return detected == len(truth) and false_findings == 0

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from modaudit.config import Config
 from modaudit.intake.webhooks import ProcessOutcome, process_deliveries
+from modaudit.sandbox.meta_webhooks import send_feed_webhooks
 from modaudit.web.receiver import WEBHOOK_PATH, build_app, serve_in_thread
 
 if TYPE_CHECKING:
@@ -50,8 +51,6 @@ class DemoWebhooks:
 
     def deliver(self, since: datetime, until: datetime) -> tuple[int, ProcessOutcome]:
         """Send the Page's hides, unhides and removals of (since, until]; returns (sent, outcome)."""
-        from modaudit.sandbox.meta_webhooks import send_feed_webhooks
-
         statuses = send_feed_webhooks(self.url, os.environ[APP_SECRET_ENV], self.scenario, since,
                                       until)
         if any(status != 200 for status in statuses):

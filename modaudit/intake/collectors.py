@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from collectors.facebook import FacebookPageCollector, build_graph
+from collectors.instagram import InstagramCollector
 from collectors.records import LookupResult, Snapshot
+from collectors.x import XCollector, XCredentials, build_client
 from modaudit.config import AccountConfig, Config, ConfigError, secret
 
 
@@ -49,9 +52,6 @@ def secret_values(account: AccountConfig) -> tuple[str, ...]:
 def build_collector(config: Config, account: AccountConfig) -> Collector:
     """The collector for `account`; ConfigError if its secret is missing or its platform unsupported."""
     if account.platform in ("facebook", "instagram"):
-        from collectors.facebook import FacebookPageCollector, build_graph
-        from collectors.instagram import InstagramCollector
-
         assert account.page_token_env is not None  # guaranteed by config validation
         token = secret(account.page_token_env, named_by=f"account {account.name!r} page_token_env")
         graph = build_graph(
@@ -71,8 +71,6 @@ def build_collector(config: Config, account: AccountConfig) -> Collector:
 
 
 def _x_collector(config: Config, account: AccountConfig) -> Collector:
-    from collectors.x import XCollector, XCredentials, build_client
-
     def read(env: str | None, key: str) -> str | None:
         return secret(env, named_by=f"account {account.name!r} {key}") if env else None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -62,13 +63,24 @@ def migrations_dir() -> Path:
     return Path(__file__).with_name("migrations")
 
 
-def _alembic_config(engine: Engine) -> Any:
+def _alembic_config(engine: Engine | None, output: io.StringIO | None = None) -> Any:
     from alembic.config import Config as AlembicConfig
 
-    config = AlembicConfig()
+    config = AlembicConfig(output_buffer=output)
     config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["engine"] = engine
     return config
+
+
+def upgrade_sql(url: str) -> str:
+    """The SQL that migrates an empty database of `url`'s dialect to head (Alembic offline mode)."""
+    from alembic import command
+
+    buffer = io.StringIO()
+    config = _alembic_config(None, output=buffer)
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "head", sql=True)
+    return buffer.getvalue()
 
 
 def head_revision() -> str:

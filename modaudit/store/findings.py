@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from modaudit.store.schema import Finding, FindingReview
+from modaudit.store.schema import Event, Finding, FindingReview
 
 REVIEW_STATUSES = ("justified", "confirmed", "dismissed")
 CHUNK = 300
@@ -26,21 +26,26 @@ def open_findings(session: Session, rows: list[dict[str, Any]]) -> int:
     return len(rows)
 
 
-def close_findings(session: Session, undone_by: Mapping[tuple[int, str, str], int],
+def close_findings(session: Session,
+                   undone_by: Mapping[tuple[int, str, str], tuple[int, datetime]],
                    now: datetime) -> int:
-    """Close the open findings keyed (account, kind, subject), citing the event that undid each."""
+    """Close the open findings keyed (account, kind, subject) whose action happened no later than
+    the un-event that undid it: {key: (un-event id, its time)}. The finding cites that un-event."""
     keys = list(undone_by)
     closing: list[dict[str, object]] = []
     for start in range(0, len(keys), CHUNK):
         open_rows = session.execute(
-            select(Finding.id, Finding.account_id, Finding.kind, Finding.subject_id)
+            select(Finding.id, Finding.account_id, Finding.kind, Finding.subject_id,
+                   Event.occurred_before)
+            .join(Event, Event.id == Finding.event_id)
             .where(Finding.status == "open",
                    tuple_(Finding.account_id, Finding.kind, Finding.subject_id)
                    .in_(keys[start:start + CHUNK]))
         ).all()
         closing += [{"id": fid, "status": "closed", "updated_at": now,
-                     "closed_by_event_id": undone_by[(account, kind, subject)]}
-                    for fid, account, kind, subject in open_rows]
+                     "closed_by_event_id": undone_by[(account, kind, subject)][0]}
+                    for fid, account, kind, subject, happened in open_rows
+                    if happened <= undone_by[(account, kind, subject)][1]]
     if closing:
         session.execute(update(Finding), closing)  # bulk UPDATE by primary key
     return len(closing)

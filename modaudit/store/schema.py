@@ -155,7 +155,10 @@ class CommentObservation(Base):
 
 
 class CommentFeature(Base):
-    """What one comment's text is (language, topic markers): content, never its author (DESIGN §9)."""
+    """What one comment's text is (language, topic markers): content, never its author.
+
+    docs/architecture.md §9.
+    """
 
     __tablename__ = "comment_features"
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), primary_key=True)

@@ -1,9 +1,14 @@
-"""Alembic environment: runs migrations on the engine modaudit passes in."""
+"""Alembic environment: runs migrations on the engine modaudit passes in, or writes their SQL.
+
+Offline (`sql=True`), the SQL for the dialect of `sqlalchemy.url` is written instead of run: a
+DBA can review it, and the test suite replays it to create PostgreSQL schemas quickly.
+"""
 
 from __future__ import annotations
 
 from alembic import context
 
+from modaudit.store.engine import make_engine
 from modaudit.store.schema import Base
 
 config = context.config
@@ -12,15 +17,22 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     """Migrate over the engine given in config.attributes (or a URL in sqlalchemy.url)."""
-    engine = config.attributes.get("engine")
-    if engine is None:
-        from modaudit.store.engine import make_engine
-
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = config.attributes.get("engine") or make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.begin() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=connection.dialect.name == "sqlite")
         context.run_migrations()
 
 
-run_migrations_online()
+def run_migrations_offline() -> None:
+    """Write the migrations' SQL for the dialect of sqlalchemy.url."""
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
+                      literal_binds=True, dialect_opts={"paramstyle": "named"})
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,89 @@
+"""The house's layers hold: imports only go down, and each SDK is imported in one file.
+
+docs/architecture.md §4 names the layers; this reads every product module's imports (top level
+and inside functions) and fails on one that goes up.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("collectors", "analysis", "modaudit")
+# Higher imports lower, never the reverse; equal ranks may import each other (no cycle: the
+# import-cycle check covers that). config is read by every layer.
+RANKS = {
+    "modaudit.config": 0, "modaudit.config_rules": 0,
+    "collectors.records": 1, "collectors": 2,
+    "modaudit.store": 3,
+    "analysis": 4,
+    "modaudit.intake": 5, "modaudit.notify": 5, "modaudit.fleet": 5,
+    "modaudit.jobs": 6,
+    "modaudit.web": 7, "modaudit.demo": 7, "scheduler": 7,
+    "modaudit.cli": 8, "modaudit.__main__": 9,
+    "modaudit.sandbox": 1,  # the simulator: below everything that may use it (the demo)
+}
+
+
+def _rank(module: str) -> int | None:
+    best = None
+    for prefix, rank in RANKS.items():
+        if (module == prefix or module.startswith(prefix + ".")) and (
+                best is None or len(prefix) > len(best[0])):
+            best = (prefix, rank)
+    return best[1] if best else None
+
+
+def _modules() -> dict[str, Path]:
+    found = {"scheduler": ROOT / "scheduler.py"}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_imports_only_go_down() -> None:
+    """No module imports a layer above its own."""
+    modules = _modules()
+    upward = []
+    for module, path in modules.items():
+        own = _rank(module)
+        for imported in _imports(path):
+            target = _rank(imported)
+            if own is not None and target is not None and target > own and imported in modules:
+                upward.append(f"{module} (rank {own}) imports {imported} (rank {target})")
+    assert upward == []
+
+
+def test_each_sdk_is_imported_in_one_file() -> None:
+    """tweepy only in collectors/x.py, facebook-sdk only in collectors/facebook.py."""
+    users: dict[str, set[str]] = {"tweepy": set(), "facebook": set()}
+    for module, path in _modules().items():
+        for imported in _imports(path):
+            root = imported.split(".")[0]
+            if root in users:
+                users[root].add(module)
+    assert users == {"tweepy": {"collectors.x"}, "facebook": {"collectors.facebook"}}
+
+
+def test_only_the_demo_imports_the_simulator() -> None:
+    """The simulator is never reached from the product's own paths, only from `modaudit demo`."""
+    importers = {module for module, path in _modules().items()
+                 if not module.startswith("modaudit.sandbox")
+                 and any(i.startswith("modaudit.sandbox") for i in _imports(path))}
+    assert importers <= {"modaudit.demo.run", "modaudit.demo.webhooks"}
