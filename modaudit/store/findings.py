@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from modaudit.store.attachments import NewAttachment, store_attachment
 from modaudit.store.schema import Event, Finding, FindingReview
 
 REVIEW_STATUSES = ("justified", "confirmed", "dismissed")
@@ -63,21 +64,29 @@ class ReviewError(Exception):
 
 
 def review_finding(session: Session, finding_id: int, status: str, note: str, reviewed_by: str,
-                   now: datetime) -> FindingReview:
-    """Record a manager's decision on a finding; every change is kept with who, when and why."""
+                   now: datetime, *, on_behalf_of: str | None = None,
+                   attachments: Iterable[NewAttachment] = ()) -> FindingReview:
+    """Record a manager's decision on a finding; every change is kept with who, when and why.
+
+    `reviewed_by` is who recorded it (the portal's user, or the operating-system user of the
+    CLI), `on_behalf_of` whom it was done for; attachments are kept with the review.
+    """
     if status not in REVIEW_STATUSES:
         raise ReviewError(f"status must be one of {', '.join(REVIEW_STATUSES)}, got {status!r}")
     if not note.strip():
         raise ReviewError("a review needs a note saying why")
     if not reviewed_by.strip():
-        raise ReviewError("a review needs the reviewer's name (--by)")
+        raise ReviewError("a review needs the reviewer's name")
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise ReviewError(f"no finding with id {finding_id}")
     review = FindingReview(finding_id=finding_id, old_status=finding.status, new_status=status,
-                           note=note.strip(), reviewed_by=reviewed_by.strip(), reviewed_at=now)
+                           note=note.strip(), reviewed_by=reviewed_by.strip(), reviewed_at=now,
+                           on_behalf_of=(on_behalf_of or "").strip() or None)
     session.add(review)
     session.execute(update(Finding).where(Finding.id == finding_id)
                     .values(status=status, updated_at=now))
     session.flush()
+    for item in attachments:
+        store_attachment(session, finding_id, review.id, item, now)
     return review

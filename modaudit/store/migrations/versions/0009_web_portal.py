@@ -1,0 +1,127 @@
+"""the web portal: users, one-time tokens, login attempts, review attachments, search folds
+
+Revision ID: 0009
+Revises: 0006
+Create Date: 2026-12-02
+"""
+from __future__ import annotations
+
+import unicodedata
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0009'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+TS = sa.DateTime(timezone=True)
+BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def _fold(*parts: str | None) -> str | None:
+    # Frozen copy of modaudit/store/search.fold as of this revision (a migration must not change
+    # when the code does): İ, I, ı and i are one letter; the rest casefolded.
+    text = " ".join(p for p in parts if p)
+    if not text:
+        return None
+    text = unicodedata.normalize("NFC", text)
+    for letter in ("İ", "I", "ı"):
+        text = text.replace(letter, "i")
+    return unicodedata.normalize("NFC", text.casefold()).replace("\u0307", "")
+
+
+def upgrade() -> None:
+    op.create_table(
+        'users',
+        sa.Column('id', BIG, primary_key=True),
+        sa.Column('email', sa.String(320), nullable=False, unique=True),
+        sa.Column('role', sa.String(20), nullable=False),
+        sa.Column('institutions', sa.JSON(), nullable=False),
+        sa.Column('password_hash', sa.String(200), nullable=True),
+        sa.Column('disabled', sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column('created_at', TS, nullable=False),
+    )
+    op.create_table(
+        'user_tokens',
+        sa.Column('id', BIG, primary_key=True),
+        sa.Column('user_id', BIG, sa.ForeignKey('users.id'), nullable=False),
+        sa.Column('token_sha256', sa.String(64), nullable=False, unique=True),
+        sa.Column('created_at', TS, nullable=False),
+        sa.Column('expires_at', TS, nullable=False),
+        sa.Column('used_at', TS, nullable=True),
+    )
+    op.create_index('ix_user_tokens_user_id', 'user_tokens', ['user_id'])
+    op.create_table(
+        'login_attempts',
+        sa.Column('id', BIG, primary_key=True),
+        sa.Column('email', sa.String(320), nullable=False),
+        sa.Column('address', sa.String(64), nullable=False),
+        sa.Column('at', TS, nullable=False),
+        sa.Column('succeeded', sa.Boolean(), nullable=False),
+    )
+    op.create_index('ix_login_attempts_email', 'login_attempts', ['email', 'at'])
+    op.create_index('ix_login_attempts_address', 'login_attempts', ['address', 'at'])
+    with op.batch_alter_table('finding_reviews', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('on_behalf_of', sa.String(200), nullable=True))
+    op.create_table(
+        'finding_attachments',
+        sa.Column('id', BIG, primary_key=True),
+        sa.Column('finding_id', BIG, sa.ForeignKey('findings.id'), nullable=False),
+        sa.Column('review_id', BIG, sa.ForeignKey('finding_reviews.id'), nullable=False),
+        sa.Column('filename', sa.String(255), nullable=False),
+        sa.Column('content_type', sa.String(100), nullable=False),
+        sa.Column('size', sa.Integer(), nullable=False),
+        sa.Column('sha256', sa.String(64), nullable=False),
+        sa.Column('content', sa.LargeBinary(), nullable=False),
+        sa.Column('created_at', TS, nullable=False),
+    )
+    op.create_index('ix_finding_attachments_finding_id', 'finding_attachments', ['finding_id'])
+    op.create_index('ix_finding_attachments_review_id', 'finding_attachments', ['review_id'])
+    op.create_index('ix_findings_account_status', 'findings', ['account_id', 'status', 'id'])
+    op.create_index('ix_findings_status_severity', 'findings', ['status', 'severity', 'id'])
+    op.create_index('ix_findings_kind', 'findings', ['kind', 'id'])
+    op.create_index('ix_findings_detected', 'findings', ['detected_at'])
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('search_fold', sa.Text(), nullable=True))
+    with op.batch_alter_table('list_entries', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('search_fold', sa.Text(), nullable=True))
+    _backfill()
+
+
+def _backfill() -> None:
+    """Fold what is already stored; offline (--sql) mode has no rows to read."""
+    if op.get_context().as_sql:
+        return
+    bind = op.get_bind()
+    comments = sa.table('comments', sa.column('id'), sa.column('author_name'),
+                        sa.column('message'), sa.column('search_fold'))
+    entries = sa.table('list_entries', sa.column('id'), sa.column('user_name'),
+                       sa.column('search_fold'))
+    rows = bind.execute(sa.select(comments.c.id, comments.c.author_name, comments.c.message)).all()
+    updates = [{"pk": pk, "fold": _fold(name, message)} for pk, name, message in rows]
+    if updates:
+        bind.execute(comments.update().where(comments.c.id == sa.bindparam("pk"))
+                     .values(search_fold=sa.bindparam("fold")), updates)
+    rows = bind.execute(sa.select(entries.c.id, entries.c.user_name)).all()
+    updates = [{"pk": pk, "fold": _fold(name)} for pk, name in rows]
+    if updates:
+        bind.execute(entries.update().where(entries.c.id == sa.bindparam("pk"))
+                     .values(search_fold=sa.bindparam("fold")), updates)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('list_entries', schema=None) as batch_op:
+        batch_op.drop_column('search_fold')
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_column('search_fold')
+    for name in ('ix_findings_detected', 'ix_findings_kind', 'ix_findings_status_severity',
+                 'ix_findings_account_status'):
+        op.drop_index(name, table_name='findings')
+    op.drop_table('finding_attachments')
+    with op.batch_alter_table('finding_reviews', schema=None) as batch_op:
+        batch_op.drop_column('on_behalf_of')
+    op.drop_table('login_attempts')
+    op.drop_table('user_tokens')
+    op.drop_table('users')
