@@ -47,12 +47,21 @@ class Filters:
     q: str = ""
     page: int = 1
 
+    @property
+    def since_day(self) -> str:
+        """The first day shown (ISO), or ""."""
+        return self.since.date().isoformat() if self.since else ""
+
+    @property
+    def until_day(self) -> str:
+        """The last day shown (ISO; `until` is the midnight after it), or ""."""
+        return (self.until - timedelta(days=1)).date().isoformat() if self.until else ""
+
     def query_string(self, **changes: object) -> str:
         """These filters as a query string, with `changes` (e.g. another page)."""
         values = {"account": self.account, "kind": self.kind, "status": self.status,
                   "severity": self.severity, "q": self.q, "page": self.page,
-                  "since": self.since.date().isoformat() if self.since else "",
-                  "until": (self.until - timedelta(days=1)).date().isoformat() if self.until else ""}
+                  "since": self.since_day, "until": self.until_day}
         values.update(changes)
         return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})
 
