@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import uvicorn
-from asgi_csrf import asgi_csrf
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -22,6 +21,7 @@ from starlette.routing import Route
 
 from modaudit.config import Config, secret
 from modaudit.web.portal import forms, pages
+from modaudit.web.portal.csrf import limit_body, protect
 from modaudit.web.portal.templating import render
 from modaudit.web.portal.words import WORDS
 
@@ -94,9 +94,11 @@ def build_app(engine: Engine, config: Config, session_secret: str) -> ASGI:
 
     # The CSRF library checks every unsafe request's form field against its signed cookie,
     # before any handler runs; the sign-in form is checked even without cookies.
-    protected = asgi_csrf(app, signing_secret=session_secret + ":csrf", cookie_secure=https,
-                          always_protect={"/giris", "/cikis"}, send_csrf_failed=csrf_failed)
-    return _with_headers(protected)
+    protected = protect(app, session_secret + ":csrf", https=https, always={"/giris", "/cikis"},
+                        failed=csrf_failed)
+    # Bodies are capped before the CSRF check reads them: an attachment and its form, no more.
+    cap = config.web.max_attachment_mb * 1024 * 1024 + forms.FORM_OVERHEAD
+    return _with_headers(limit_body(protected, cap))
 
 
 def serve(engine: Engine, config: Config, host: str, port: int) -> None:
