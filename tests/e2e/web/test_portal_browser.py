@@ -30,6 +30,7 @@ from tests.support.report_world import INSTITUTION_A, INSTITUTION_B, SCRIPT, aud
 
 pytestmark = pytest.mark.e2e
 MANAGER_A, MANAGER_B, AUDITOR = "mudur@valilik.example", "baskan@belediye.example", "denetci@etik.example"
+DEPUTY_A = "vali.yardimcisi@valilik.example"
 # A minimal PDF: what the attachment check reads is its signature, not its name.
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -66,7 +67,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
             engine.dispose()
             tokens = {"A": add_user(url, MANAGER_A, "manager", [INSTITUTION_A], password=None),
                       "B": add_user(url, MANAGER_B, "manager", [INSTITUTION_B]),
-                      "auditor": add_user(url, AUDITOR, "auditor", [])}
+                      "auditor": add_user(url, AUDITOR, "auditor", []),
+                      "deputy": add_user(url, DEPUTY_A, "manager", [INSTITUTION_A])}
             with portal_server(load_config(world.config_path)) as base:
                 yield Portal(base, url, world.config_path, ids, tokens)
 
@@ -228,10 +230,11 @@ def test_screenshots_of_the_overview_and_a_finding(browser: Browser, portal: Por
     """1280 and 390 px wide; MODAUDIT_SCREENSHOTS=1 writes them to docs/ for the README."""
     out = DOCS if os.environ.get("MODAUDIT_SCREENSHOTS") == "1" else tmp_path
     for width in (1280, 390):
-        page = _sign_in(browser, portal, MANAGER_A, width=width)
-        page.goto(f"{portal.base}/")
+        page = _sign_in(browser, portal, DEPUTY_A, width=width)
+        expect(page.locator("h1")).to_contain_text("incelemenizi bekliyor")
         page.screenshot(path=str(out / f"portal-overview-{width}.png"), full_page=True)
         page.goto(f"{portal.base}/bulgu/{portal.ids['page-0:2001']}")
+        expect(page.get_by_text("İnceleme kaydet")).to_be_visible()
         page.screenshot(path=str(out / f"portal-finding-{width}.png"), full_page=True)
         # Nothing wider than the screen: a phone reads it without scrolling sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
