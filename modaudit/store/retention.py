@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from modaudit.store.findings import forget_erased_text
 from modaudit.store.schema import Comment, Finding, ListEntry, ListObservation, Run, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def purge(session: Session, *, comment_text_days: int, now: datetime) -> PurgeRe
                              Comment.raw.is_not(None)))
     kept = len(session.scalars(select(Comment.id).where(old_with_text, needed)).all())
     erased = session.execute(update(Comment).where(old_with_text, ~needed)
-                             .values(message=None, author_name=None, raw=None, search_fold=None)
+                             .values(message=None, author_name=None, raw=None)
                              .execution_options(synchronize_session=False)).rowcount or 0
     # Names of users who left a block/mute list long ago; current entries stay for the report.
     user_needed = exists().where(Finding.account_id == ListEntry.account_id,
@@ -48,7 +49,7 @@ def purge(session: Session, *, comment_text_days: int, now: datetime) -> PurgeRe
                                  Finding.status.in_(KEEPING_STATUSES))
     names = session.execute(update(ListEntry).where(
         ListEntry.listed.is_(False), ListEntry.last_seen_at < cutoff, ListEntry.user_name.is_not(None),
-        ~user_needed).values(user_name=None, search_fold=None).execution_options(synchronize_session=False)).rowcount or 0
+        ~user_needed).values(user_name=None).execution_options(synchronize_session=False)).rowcount or 0
     old_runs = select(Run.id).where(Run.fetched_at < cutoff)
     observation_needed = exists().where(Finding.subject_id == ListObservation.user_id,
                                         Finding.status.in_(KEEPING_STATUSES))
@@ -61,6 +62,7 @@ def purge(session: Session, *, comment_text_days: int, now: datetime) -> PurgeRe
         WebhookDelivery.received_at < cutoff, WebhookDelivery.status != "pending",
         func.length(WebhookDelivery.body) > 0).values(body=b"")
         .execution_options(synchronize_session=False)).rowcount or 0
+    forget_erased_text(session)  # the portal's search folds of what was erased
     log.info("retention: erased %d comments' text, kept %d for findings, %d list names, "
              "%d webhook bodies", erased, kept, names, bodies)
     return PurgeResult(erased, kept, names, bodies)

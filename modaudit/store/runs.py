@@ -23,7 +23,6 @@ from modaudit.store.schema import (
     PostListing,
     Run,
 )
-from modaudit.store.search import fold
 from modaudit.store.sql import chunks, dialect_insert
 
 
@@ -121,8 +120,7 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
              "author_name": clean(c.author_name), "message": clean(c.message),
              "text_digest": digest(c.message), "created_at": c.created_at,
              "is_hidden": c.is_hidden, "first_seen_at": now, "first_seen_run_id": run_id,
-             "last_seen_at": now, "raw": clean(c.raw), "raw_sha256": raw_digest(c.raw),
-             "search_fold": fold(clean(c.author_name), clean(c.message))}
+             "last_seen_at": now, "raw": clean(c.raw), "raw_sha256": raw_digest(c.raw)}
             for c in chunk
         ])
         session.execute(statement.on_conflict_do_update(

@@ -135,9 +135,6 @@ class Comment(Base):
     unhide_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unhide_after: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last seen hidden
     raw_sha256: Mapped[str | None] = mapped_column(String(64))  # the payload as received
-    # Author name and text, Turkish-folded (store/search.fold) for the portal's search; erased
-    # with the text.
-    search_fold: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     first_seen_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -188,7 +185,6 @@ class ListEntry(Base):
     # Missing from complete fetches since this time, how many in a row (confirmed at two).
     absent_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     absent_runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    search_fold: Mapped[str | None] = mapped_column(Text)  # the user's name, folded (store/search)
 
 
 class ListObservation(Base):
@@ -248,6 +244,9 @@ class Finding(Base):
     closed_by_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # nightly alert sent
+    # The comment's author and text, or the listed user's name, Turkish-folded (store/search):
+    # the portal searches one column, no join. Erased when retention erases the text.
+    search_fold: Mapped[str | None] = mapped_column(Text)
 
 
 class FindingReview(Base):

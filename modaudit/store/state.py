@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from modaudit.store.findings import forget_erased_text
 from modaudit.store.schema import Comment, CommentObservation, ListEntry, ListObservation, Post, PostListing
-from modaudit.store.search import fold
 from modaudit.store.sql import chunks, dialect_insert
 
 
@@ -124,9 +124,11 @@ def mark_gone(session: Session, comment_pks: list[int], confirmed_at: datetime,
     """Record comments confirmed gone; erase their text when the author's choice must be honoured."""
     values: dict[str, Any] = {"gone_at": confirmed_at, "missing_since": None}
     if purge_text:
-        values.update(message=None, author_name=None, raw=None, search_fold=None)
+        values.update(message=None, author_name=None, raw=None)
     for chunk in chunks(comment_pks):
         session.execute(update(Comment).where(Comment.id.in_(chunk)).values(values))
+    if purge_text:  # the text folded for the portal's search goes with it
+        forget_erased_text(session, comment_pks)
 
 
 def update_list_entries(session: Session, account_id: int, run_id: int, list_name: str,
@@ -144,13 +146,13 @@ def update_list_entries(session: Session, account_id: int, run_id: int, list_nam
     for chunk in chunks(observed):
         statement = dialect_insert(session, ListEntry).values([
             {"account_id": account_id, "list_name": list_name, "user_id": uid, "user_name": name,
-             "search_fold": fold(name), "listed": True, "first_seen_at": now, "last_seen_at": now, "absent_runs": 0}
+             "listed": True, "first_seen_at": now, "last_seen_at": now, "absent_runs": 0}
             for uid, name in chunk
         ])
         session.execute(statement.on_conflict_do_update(
             index_elements=["account_id", "list_name", "user_id"],
             set_={"listed": True, "last_seen_at": now, "user_name": statement.excluded.user_name,
-                  "search_fold": statement.excluded.search_fold, "absent_since": None, "absent_runs": 0},
+                  "absent_since": None, "absent_runs": 0},
         ))
     entry = (ListEntry.account_id == account_id, ListEntry.list_name == list_name)
     for chunk in chunks(removed_user_ids):

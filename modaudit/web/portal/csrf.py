@@ -26,7 +26,7 @@ class _FormParser(FormParser):
     """python-multipart's parser, accepting asgi-csrf's `FileClass` (a file part refuses)."""
 
     def __init__(self, content_type: str, on_field: Any, on_end: Any, *, boundary: Any = None,
-                 FileClass: Any = None) -> None:  # noqa: N803 - asgi-csrf's keyword
+                 FileClass: Any = None) -> None:
         def on_file(_file: Any) -> None:
             raise asgi_csrf.FileBeforeToken
 

@@ -16,15 +16,15 @@ from analysis import i18n
 from analysis.links import platform_url
 from analysis.periods import last_complete_week
 from analysis.queries import FINDING_STATUSES
-from analysis.report import SEVERITIES
 from analysis.render import bracket
+from analysis.report import SEVERITIES
 from analysis.rules import SEVERITY
 from analysis.selective_report import build_section, section_view
 from analysis.text_safety import visible
 from modaudit.store.attachments import attachment
 from modaudit.store.engine import utcnow
-from modaudit.web.portal import templating as portal
 from modaudit.web.portal import queries, spreadsheet
+from modaudit.web.portal import templating as portal
 from modaudit.web.portal.auth import Viewer, require
 from modaudit.web.portal.detail import FindingDetail, finding_detail
 from modaudit.web.portal.words import DECISIONS, word

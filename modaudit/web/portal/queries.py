@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from modaudit.store.schema import Account, Comment, Event, Finding, ListEntry, Run
@@ -89,8 +90,7 @@ def _filtered(query: Select[Any], scope: Scope, filters: Filters) -> Select[Any]
         query = query.where(Finding.detected_at < filters.until)
     needle = fold(filters.q.strip())
     if needle:
-        query = query.where(or_(Comment.search_fold.contains(needle, autoescape=True),
-                                ListEntry.search_fold.contains(needle, autoescape=True)))
+        query = query.where(Finding.search_fold.contains(needle, autoescape=True))
     return query
 
 
@@ -138,13 +138,15 @@ def findings_page(session: Session, scope: Scope, filters: Filters,
                   page_size: int = PAGE_SIZE) -> Page:
     """One page of the findings matching `filters`, newest first."""
     count = select(func.count()).select_from(Finding).join(Account, Account.id == Finding.account_id)
-    if filters.q.strip():  # the search needs the texts; the other filters do not
-        count = count.outerjoin(Comment, _comment_join()).outerjoin(ListEntry, _entry_join())
     total = session.scalar(_filtered(count, scope, filters)) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(1, filters.page), pages)
-    query = _filtered(_rows_query(), scope, filters).order_by(Finding.id.desc())
-    rows = session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
+    # The page's ids first, over findings alone (a deep page skips rows without joining them),
+    # then those rows with what they are about.
+    ids = (_filtered(select(Finding.id).join(Account, Account.id == Finding.account_id), scope, filters)
+           .order_by(Finding.id.desc()).limit(page_size).offset((page - 1) * page_size))
+    rows = session.execute(_rows_query().where(Finding.id.in_(ids.scalar_subquery()))
+                           .order_by(Finding.id.desc())).all()
     return Page([ListRow(*row) for row in rows], total, page, pages)
 
 
@@ -192,7 +194,7 @@ def overview(session: Session, scope: Scope, now: datetime, week_starts: list[da
     bounds = [*week_starts, now]
     counts = session.execute(select(*(
         func.count().filter(Finding.detected_at >= start, Finding.detected_at < end)
-        for start, end in zip(bounds, bounds[1:], strict=False)))
+        for start, end in pairwise(bounds)))
         .select_from(Finding).join(Account, Account.id == Finding.account_id)
         .where(*([Account.institution.in_(scope.institutions)] if scope.institutions is not None
                  else []))).one()

@@ -51,7 +51,8 @@ WORDS: dict[str, dict[str, str]] = {
         "sighting": "başka kaynak da gördü: {detail}", "on_list": "listede görüldü ({detail})",
         "unknown": "bilinmiyor", "platform": "Platform", "institution": "Kurum",
         "runs": "Denetim (7 gün)", "last_status": "Son denetim", "users_title": "Portal kullanıcıları",
-        "role": "Rol", "institutions": "Kurumlar", "add_user": "Kullanıcı ekle", "disable": "Devre dışı bırak",
+        "role": "Rol", "institutions": "Kurumlar", "add_user": "Kullanıcı ekle",
+        "disable": "Devre dışı bırak",
         "reset": "Yeni bağlantı", "link_for": "{email} için tek kullanımlık bağlantı (48 saat):",
         "disabled": "devre dışı", "active": "etkin", "not_found": "Sayfa bulunamadı.",
         "forbidden": "Bu işlem için yetkiniz yok.", "csrf": "Form süresi dolmuş ya da geçersiz; sayfayı "

@@ -152,6 +152,22 @@ def test_comments_carrying_html_and_script_render_as_text(browser: Browser, port
     assert page.locator("table.list b:text('Demir')").count() == 0 and dialogs == []
 
 
+def test_screenshots_of_the_overview_and_a_finding(browser: Browser, portal: Portal,
+                                                   tmp_path: Path) -> None:
+    """1280 and 390 px wide; MODAUDIT_SCREENSHOTS=1 writes them to docs/ for the README."""
+    out = DOCS if os.environ.get("MODAUDIT_SCREENSHOTS") == "1" else tmp_path
+    for width in (1280, 390):
+        page = _sign_in(browser, portal, DEPUTY_A, width=width)
+        expect(page.locator("h1")).to_contain_text("bulgu")  # before the reviews below
+        page.screenshot(path=str(out / f"portal-overview-{width}.png"), full_page=True)
+        page.goto(f"{portal.base}/bulgu/{portal.ids['page-0:2001']}")
+        expect(page.get_by_text("İnceleme kaydet")).to_be_visible()
+        page.screenshot(path=str(out / f"portal-finding-{width}.png"), full_page=True)
+        # Nothing wider than the screen: a phone reads it without scrolling sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert (out / "portal-finding-390.png").stat().st_size > 10_000
+
+
 def test_a_review_with_an_attachment_shows_in_the_history_and_the_json(
         browser: Browser, portal: Portal, tmp_path: Path) -> None:
     finding = portal.ids["page-0:5004"]  # the ban
@@ -223,19 +239,3 @@ def test_five_wrong_passwords_throttle_the_login(browser: Browser, portal: Porta
     expect(page.get_by_role("alert")).to_contain_text("Çok fazla başarısız giriş denemesi")
     assert page.url.endswith("/giris")
     assert portal.count(LoginAttempt) >= 6  # persisted: a restart does not reset the count
-
-
-def test_screenshots_of_the_overview_and_a_finding(browser: Browser, portal: Portal,
-                                                   tmp_path: Path) -> None:
-    """1280 and 390 px wide; MODAUDIT_SCREENSHOTS=1 writes them to docs/ for the README."""
-    out = DOCS if os.environ.get("MODAUDIT_SCREENSHOTS") == "1" else tmp_path
-    for width in (1280, 390):
-        page = _sign_in(browser, portal, DEPUTY_A, width=width)
-        expect(page.locator("h1")).to_contain_text("incelemenizi bekliyor")
-        page.screenshot(path=str(out / f"portal-overview-{width}.png"), full_page=True)
-        page.goto(f"{portal.base}/bulgu/{portal.ids['page-0:2001']}")
-        expect(page.get_by_text("İnceleme kaydet")).to_be_visible()
-        page.screenshot(path=str(out / f"portal-finding-{width}.png"), full_page=True)
-        # Nothing wider than the screen: a phone reads it without scrolling sideways.
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-    assert (out / "portal-finding-390.png").stat().st_size > 10_000

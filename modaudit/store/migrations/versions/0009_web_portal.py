@@ -83,38 +83,34 @@ def upgrade() -> None:
     op.create_index('ix_findings_status_severity', 'findings', ['status', 'severity', 'id'])
     op.create_index('ix_findings_kind', 'findings', ['kind', 'id'])
     op.create_index('ix_findings_detected', 'findings', ['detected_at'])
-    with op.batch_alter_table('comments', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('search_fold', sa.Text(), nullable=True))
-    with op.batch_alter_table('list_entries', schema=None) as batch_op:
+    with op.batch_alter_table('findings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('search_fold', sa.Text(), nullable=True))
     _backfill()
 
 
 def _backfill() -> None:
-    """Fold what is already stored; offline (--sql) mode has no rows to read."""
+    """Fold the texts of existing findings; offline (--sql) mode has no rows to read."""
     if op.get_context().as_sql:
         return
     bind = op.get_bind()
-    comments = sa.table('comments', sa.column('id'), sa.column('author_name'),
-                        sa.column('message'), sa.column('search_fold'))
-    entries = sa.table('list_entries', sa.column('id'), sa.column('user_name'),
-                       sa.column('search_fold'))
-    rows = bind.execute(sa.select(comments.c.id, comments.c.author_name, comments.c.message)).all()
-    updates = [{"pk": pk, "fold": _fold(name, message)} for pk, name, message in rows]
+    rows = bind.execute(sa.text(
+        "SELECT f.id, c.author_name, c.message, l.user_name FROM findings f "
+        "LEFT JOIN comments c ON c.account_id = f.account_id AND c.platform_id = f.subject_id "
+        "AND f.kind LIKE 'comment%' "
+        "LEFT JOIN list_entries l ON l.account_id = f.account_id AND l.user_id = f.subject_id "
+        "AND f.kind LIKE 'user%'")).all()
+    folds: dict[int, str | None] = {}
+    for pk, author, message, user in rows:  # a user on both lists: either name matches
+        folds[pk] = " ".join(filter(None, (folds.get(pk), _fold(author, message, user)))) or None
+    updates = [{"pk": pk, "fold": fold} for pk, fold in folds.items() if fold]
     if updates:
-        bind.execute(comments.update().where(comments.c.id == sa.bindparam("pk"))
-                     .values(search_fold=sa.bindparam("fold")), updates)
-    rows = bind.execute(sa.select(entries.c.id, entries.c.user_name)).all()
-    updates = [{"pk": pk, "fold": _fold(name)} for pk, name in rows]
-    if updates:
-        bind.execute(entries.update().where(entries.c.id == sa.bindparam("pk"))
+        findings = sa.table('findings', sa.column('id'), sa.column('search_fold'))
+        bind.execute(findings.update().where(findings.c.id == sa.bindparam("pk"))
                      .values(search_fold=sa.bindparam("fold")), updates)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('list_entries', schema=None) as batch_op:
-        batch_op.drop_column('search_fold')
-    with op.batch_alter_table('comments', schema=None) as batch_op:
+    with op.batch_alter_table('findings', schema=None) as batch_op:
         batch_op.drop_column('search_fold')
     for name in ('ix_findings_detected', 'ix_findings_kind', 'ix_findings_status_severity',
                  'ix_findings_account_status'):
