@@ -103,7 +103,7 @@ def test_search_is_turkish_aware_and_stays_inside_the_scope(db_url_migrated: str
 
 def test_retention_erases_the_search_fold_with_the_text(db_url_migrated: str) -> None:
     with open_session(db_url_migrated) as session:
-        _, _, ids = _world(session)
+        _world(session)
         session.execute(text("UPDATE findings SET status = 'closed'"))  # no finding keeps its text
         purge(session, comment_text_days=1, now=at(24 * 30))
         assert session.scalars(select(Finding.search_fold)).all() == [None, None, None]
