@@ -39,7 +39,7 @@ def users_list(ctx: click.Context) -> None:
         table.add_row(*(Text(cell) for cell in (
             user.email, user.role, ", ".join(user.institutions) or "(all)" if user.role != "manager"
             else ", ".join(user.institutions), "set" if user.password_hash else "not set",
-            "yes" if user.disabled else "no")))
+            "no" if user.enabled else "yes")))
     console.print(table)
 
 

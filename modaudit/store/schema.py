@@ -287,7 +287,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))  # manager | auditor | operator
     institutions: Mapped[list[str]] = mapped_column(JSON, default=list)  # a manager's
     password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2; None until set
-    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")  # `users disable`
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

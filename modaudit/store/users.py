@@ -46,7 +46,7 @@ def add_user(session: Session, email: str, role: str, institutions: list[str],
     if user_by_email(session, email) is not None:
         raise UserError(f"a user {email} already exists; use `users reset` for a new link")
     user = User(email=email, role=role, institutions=sorted(set(institutions)) if role == "manager"
-                else [], password_hash=None, disabled=False, created_at=now)
+                else [], password_hash=None, enabled=True, created_at=now)
     session.add(user)
     session.flush()
     return user
@@ -73,7 +73,7 @@ def list_users(session: Session) -> list[User]:
 def set_disabled(session: Session, email: str, disabled: bool = True) -> User:
     """Disable (or re-enable) a user; a disabled user's open sessions stop at the next request."""
     user = existing_user(session, email)
-    user.disabled = disabled
+    user.enabled = not disabled
     if disabled:  # an unused link must not re-open the account
         session.execute(update(UserToken).where(UserToken.user_id == user.id,
                                                 UserToken.used_at.is_(None))
@@ -84,7 +84,7 @@ def set_disabled(session: Session, email: str, disabled: bool = True) -> User:
 
 def issue_token(session: Session, user: User, now: datetime) -> str:
     """A new one-time token for setting `user`'s password, valid 48 hours; only its hash is kept."""
-    if user.disabled:
+    if not user.enabled:
         raise UserError(f"user {user.email} is disabled")
     token = secrets.token_urlsafe(32)
     session.add(UserToken(user_id=user.id, token_sha256=_token_digest(token), created_at=now,
@@ -99,7 +99,7 @@ def token_user(session: Session, token: str, now: datetime) -> User | None:
     if row is None or row.used_at is not None or row.expires_at <= now:
         return None
     user = session.get(User, row.user_id)
-    return None if user is None or user.disabled else user
+    return None if user is None or not user.enabled else user
 
 
 def redeem_token(session: Session, token: str, password_hash: str, now: datetime) -> User | None:

@@ -69,7 +69,7 @@ def current_viewer(request: Request) -> Viewer | None:
         return None
     with Session(request.app.state.engine) as session:
         user = session.get(User, uid)
-        if user is None or user.disabled or not user.password_hash \
+        if user is None or not user.enabled or not user.password_hash \
                 or request.session.get("v") != _fingerprint(user):
             request.session.clear()
             return None
@@ -96,7 +96,7 @@ def check_login(session: Session, email: str, password: str, address: str) -> tu
         store_users.record_attempt(session, email, address, False, now)
         return None, "throttled"
     user = store_users.user_by_email(session, email)
-    stored = user.password_hash if user is not None and not user.disabled else None
+    stored = user.password_hash if user is not None and user.enabled else None
     try:
         HASHER.verify(stored or _DUMMY_HASH, password)
         good = stored is not None

@@ -40,7 +40,7 @@ def upgrade() -> None:
         sa.Column('role', sa.String(20), nullable=False),
         sa.Column('institutions', sa.JSON(), nullable=False),
         sa.Column('password_hash', sa.String(200), nullable=True),
-        sa.Column('disabled', sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column('enabled', sa.Boolean(), nullable=False, server_default=sa.true()),
         sa.Column('created_at', TS, nullable=False),
     )
     op.create_table(
