@@ -30,6 +30,7 @@ from modaudit.web.portal.auth import (
     require,
     start_session,
 )
+from modaudit.web.portal.queries import Scope, accounts_in
 from modaudit.web.portal.words import DECISIONS, word
 
 # What a court order or a screenshot is, judged from the bytes, never from the name or header.
@@ -138,21 +139,30 @@ async def review(request: Request) -> Response:
     return redirect(f"{back}?kaydedildi=1")
 
 
+def _institutions(request: Request) -> set[str]:
+    """Institutions a manager may be given: the configured accounts' and the stored ones'."""
+    with Session(request.app.state.engine) as session:
+        stored = {account.institution for account in accounts_in(session, Scope(None))}
+    return stored | {account.institution for account in request.app.state.config.accounts}
+
+
 async def users_page(request: Request) -> Response:
     """Operators list users, add one, disable one or give one a new link."""
     viewer = require(request, operator=True)
-    config, language = request.app.state.config, _language(request)
+    config = request.app.state.config
     link, error = "", ""
     if request.method == "POST":
         form = await request.form(max_files=0, max_fields=20)
         action, email = str(form.get("action", "")), str(form.get("email", ""))[:320]
         institutions = [str(v) for v in form.getlist("institution") if str(v).strip()]
-        known = {account.institution for account in config.accounts}
+        known = _institutions(request)
         with Session(request.app.state.engine) as session, session.begin():
             try:
                 if action == "add":
-                    if set(institutions) - known:
-                        raise store_users.UserError(word("not_found", language))
+                    unknown = sorted(set(institutions) - known)
+                    if unknown:
+                        raise store_users.UserError(f"no configured account has institution "
+                                                    f"{unknown[0]!r}")
                     user = store_users.add_user(session, email, str(form.get("role", "")),
                                                 institutions, utcnow())
                     link = store_users.issue_token(session, user, utcnow())
@@ -168,7 +178,7 @@ async def users_page(request: Request) -> Response:
     with Session(request.app.state.engine) as session:
         rows = store_users.list_users(session)
         session.expunge_all()
-    institutions = sorted({account.institution for account in config.accounts})
+    institutions = sorted(_institutions(request))
     return portal.render(request, "users.html", viewer=viewer, rows=rows, link=link, error=error,
                          link_email=str(form.get("email", "")) if link else "",
                          institutions=institutions, roles=store_users.ROLES)

@@ -115,6 +115,41 @@ def test_an_auditor_reads_but_cannot_review(store) -> None:
     engine.dispose()
 
 
+def test_every_page_answers_on_both_databases_and_in_english(store) -> None:
+    db_url, ids = store
+    client = _client(db_url)
+    _sign_in(client, "m@a.example")
+    overview = client.get("/")
+    assert "2 yüksek" not in overview.text and "Son 12 haftada yeni bulgular" in overview.text
+    for path in ("/bulgular?status=open&severity=medium&since=2026-03-01&until=2026-03-31&page=2",
+                 "/engelliler", "/engelliler.csv", "/saglik", "/saglik.csv", "/secici",
+                 f"/bulgu/{ids['c1']}"):
+        assert client.get(path).status_code == 200, path
+    config = parse_config({"database": {"url": db_url}, "report": {"language": "en"}})
+    english = TestClient(build_app(make_engine(db_url), config, "unit-secret-" * 3))
+    _sign_in(english, "m@a.example")
+    page = english.get(f"/bulgu/{ids['c1']}").text
+    assert "Record a review" in page and "comment hidden" in page and "İnceleme" not in page
+
+
+def test_an_operator_adds_a_user_and_gets_the_one_time_link(store) -> None:
+    db_url, _ = store
+    operator = _client(db_url)
+    _sign_in(operator, "o@a.example")
+    token = _token(operator.get("/kullanicilar").text)
+    page = operator.post("/kullanicilar", data={"csrftoken": token, "action": "add",
+                                                "email": "yeni@a.example", "role": "manager",
+                                                "institution": "Test Valiliği"}).text
+    link = re.search(r"<code>(http://testserver/parola/[\w-]+)</code>", page)
+    assert link and "yeni@a.example" in page, page[page.find("<main>"):][:800]
+    refused = operator.post("/kullanicilar", data={"csrftoken": token, "action": "add",
+                                                   "email": "x@a.example", "role": "manager",
+                                                   "institution": "Başka Kurum"}).text
+    assert "no configured account has institution" in refused
+    fresh = _client(db_url)
+    assert fresh.get(link.group(1).removeprefix("http://testserver")).status_code == 200
+
+
 def test_a_disabled_user_is_signed_out_at_the_next_request(store) -> None:
     db_url, _ = store
     client = _client(db_url)
