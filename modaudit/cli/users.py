@@ -36,9 +36,9 @@ def users_list(ctx: click.Context) -> None:
     """Every user, with role, institutions and whether they can sign in."""
     table = Table("email", "role", "institutions", "password", "disabled")
     for user in jobs.list_users(config_of(ctx)):
+        institutions = ", ".join(user.institutions) if user.role == "manager" else "(all)"
         table.add_row(*(Text(cell) for cell in (
-            user.email, user.role, ", ".join(user.institutions) or "(all)" if user.role != "manager"
-            else ", ".join(user.institutions), "set" if user.password_hash else "not set",
+            user.email, user.role, institutions, "set" if user.password_hash else "not set",
             "no" if user.enabled else "yes")))
     console.print(table)
 
