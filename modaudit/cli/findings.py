@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 
 import click
@@ -48,6 +49,14 @@ def _review_status(_ctx: click.Context, _param: click.Parameter, value: str) -> 
     return status
 
 
+def _os_user() -> str:
+    """Who runs this command, as the operating system knows them (the review's recorder)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"uid {os.getuid()}"
+
+
 @click.command()
 @click.argument("finding", type=int)
 @click.option("--status", required=True, callback=_review_status,
@@ -58,7 +67,7 @@ def _review_status(_ctx: click.Context, _param: click.Parameter, value: str) -> 
 @click.pass_context
 def review(ctx: click.Context, finding: int, status: str, note: str, on_behalf_of: str | None) -> None:
     """Record a review of a finding (kept in its history); managers can also use the portal."""
-    record = jobs.review(config_of(ctx), finding, status, note, getpass.getuser(),
+    record = jobs.review(config_of(ctx), finding, status, note, _os_user(),
                          on_behalf_of=on_behalf_of)
     for_whom = f" for {visible(record.on_behalf_of)}" if record.on_behalf_of else ""
     console.print(f"finding {finding}: {record.old_status} → {record.new_status} "

@@ -42,3 +42,11 @@ def test_users_add_list_reset_disable(tmp_path: Path, migrated: str) -> None:
     assert run("disable", "mudur@valilik.example").exit_code == 0
     assert run("reset", "mudur@valilik.example").exit_code == 1  # disabled: no new link
     assert run("reset", "nobody@valilik.example").output.strip().endswith("no user nobody@valilik.example")
+
+
+def test_web_serve_names_the_missing_session_secret(tmp_path: Path, migrated: str, monkeypatch) -> None:
+    monkeypatch.delenv("MODAUDIT_WEB_SESSION_SECRET", raising=False)
+    monkeypatch.delenv("MODAUDIT_WEB_SESSION_SECRET_FILE", raising=False)
+    result = CliRunner().invoke(cli, ["--config", _config(tmp_path, migrated), "web", "serve"])
+    assert result.exit_code == 2
+    assert "MODAUDIT_WEB_SESSION_SECRET is not set (named by web.session_secret_env)" in result.output
