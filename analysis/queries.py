@@ -10,7 +10,15 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from analysis.merge import sightings_by_event
-from modaudit.store.schema import Account, Comment, Event, Finding, FindingReview, ListEntry
+from modaudit.store.schema import (
+    Account,
+    Comment,
+    Event,
+    Finding,
+    FindingAttachment,
+    FindingReview,
+    ListEntry,
+)
 
 FINDING_STATUSES = ("open", "justified", "confirmed", "dismissed", "closed")
 
@@ -38,10 +46,14 @@ class FindingRow:
     reviewed_by: str | None
     review_note: str | None
     evidence: dict[str, Any]
+    on_behalf_of: str | None = None  # the last review's `--by`
+    # The attachments of its reviews: filename, content_type, size, sha256, review_id.
+    attachments: tuple[dict[str, Any], ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """The public JSON shape (`findings --format json`): times in ISO 8601 UTC."""
         data = asdict(self)
+        data["attachments"] = list(data["attachments"])
         for key in ("occurred_after", "occurred_before", "detected_at"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
@@ -50,7 +62,8 @@ class FindingRow:
 def list_findings(session: Session, account: str | None = None, status: str | None = None, *,
                   since: datetime | None = None, until: datetime | None = None) -> list[FindingRow]:
     """Findings, oldest first, optionally for one account, one status and detected in [since, until)."""
-    latest_review = (select(FindingReview.finding_id, FindingReview.reviewed_by, FindingReview.note)
+    latest_review = (select(FindingReview.finding_id, FindingReview.reviewed_by, FindingReview.note,
+                            FindingReview.on_behalf_of)
                      .order_by(FindingReview.id).subquery())
     query = (
         select(Finding, Event, Account, Comment.author_name, Comment.message, ListEntry.user_name)
@@ -72,15 +85,22 @@ def list_findings(session: Session, account: str | None = None, status: str | No
         query = query.where(Finding.detected_at >= since)
     if until is not None:
         query = query.where(Finding.detected_at < until)
-    reviews: dict[int, tuple[str, str]] = {
-        fid: (by, note) for fid, by, note in session.execute(select(latest_review))
+    reviews: dict[int, tuple[str | None, ...]] = {
+        fid: (by, note, behalf) for fid, by, note, behalf in session.execute(select(latest_review))
     }
+    attached: dict[int, list[dict[str, Any]]] = {}
+    for item in session.execute(select(FindingAttachment.finding_id, FindingAttachment.review_id,
+                                       FindingAttachment.filename, FindingAttachment.content_type,
+                                       FindingAttachment.size, FindingAttachment.sha256)
+                                .order_by(FindingAttachment.id)).mappings():
+        attached.setdefault(item["finding_id"], []).append(
+            {key: item[key] for key in ("review_id", "filename", "content_type", "size", "sha256")})
     rows = []
     results = session.execute(query).all()
     # Other sources that saw the same action (a webhook and polling), cited in the evidence.
     sightings = sightings_by_event(session, [result[1].id for result in results])
     for finding, event, acc, author_name, message, user_name in results:
-        review = reviews.get(finding.id, (None, None))
+        review = reviews.get(finding.id, (None, None, None))
         rows.append(FindingRow(
             id=finding.id, account=acc.name, platform=acc.platform, institution=acc.institution,
             kind=finding.kind, subject_id=finding.subject_id,
@@ -91,6 +111,7 @@ def list_findings(session: Session, account: str | None = None, status: str | No
             detected_at=finding.detected_at, reviewed_by=review[0], review_note=review[1],
             evidence={**event.evidence, "sightings": sightings[event.id]}
             if event.id in sightings else event.evidence,
+            on_behalf_of=review[2], attachments=tuple(attached.get(finding.id, ())),
         ))
     return rows
 

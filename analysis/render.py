@@ -84,8 +84,21 @@ def bdi(value: object) -> Markup:
     return Markup("<bdi>{}</bdi>").format(visible(str(value), isolated=True))
 
 
-def _helpers(language: str, tz: ZoneInfo) -> dict[str, Any]:
+def finding_link(base_url: str, finding_id: int) -> str:
+    """The portal page of a finding (`[web] base_url`/bulgu/{id}), or "" without a portal."""
+    return f"{base_url}/bulgu/{int(finding_id)}" if base_url else ""
+
+
+def _helpers(language: str, tz: ZoneInfo, base_url: str = "") -> dict[str, Any]:
+    def ref(finding_id: int) -> Markup:
+        link = finding_link(base_url, finding_id)
+        if not link:
+            return Markup("<b>#{}</b>").format(finding_id)
+        return Markup('<a href="{}" style="color:#175cd3;"><b>#{}</b></a>').format(link, finding_id)
+
     return {
+        "ref": ref,  # a finding's number, linked to its portal page when there is one
+        "url": lambda finding_id: (f" {finding_link(base_url, finding_id)}" if base_url else ""),
         "L": i18n.LABELS[language], "lang": language, "tz": tz,
         "bracket": lambda after, before, first=False: bracket(after, before, first, language, tz),
         "evidence": lambda row: evidence_lines(row, language, tz),
@@ -148,10 +161,14 @@ def weekly_subject(report: WeeklyReport) -> str:
                        week=report.period)
 
 
-def render_weekly(report: WeeklyReport, chart_src: str, attached_csv: bool = True) -> RenderedReport:
-    """Subject, HTML (chart at `chart_src`, e.g. a `cid:` URL), text, CSV and chart of one report."""
+def render_weekly(report: WeeklyReport, chart_src: str, attached_csv: bool = True,
+                  base_url: str = "") -> RenderedReport:
+    """Subject, HTML (chart at `chart_src`, e.g. a `cid:` URL), text, CSV and chart of one report.
+
+    With `base_url` (`[web] base_url`), every finding links to its portal page.
+    """
     env = _environment()
-    context = _weekly_context(report, chart_src, attached_csv)
+    context = _weekly_context(report, chart_src, attached_csv, base_url)
     return RenderedReport(
         subject=context["subject"],
         html=env.get_template("weekly.html").render(context),
@@ -161,17 +178,20 @@ def render_weekly(report: WeeklyReport, chart_src: str, attached_csv: bool = Tru
     )
 
 
-def render_weekly_html(report: WeeklyReport, chart_src: str, attached_csv: bool = True) -> str:
+def render_weekly_html(report: WeeklyReport, chart_src: str, attached_csv: bool = True,
+                       base_url: str = "") -> str:
     """Only the HTML of a report (e.g. for a file beside its chart and CSV)."""
     env = _environment()
-    return env.get_template("weekly.html").render(_weekly_context(report, chart_src, attached_csv))
+    return env.get_template("weekly.html").render(_weekly_context(report, chart_src, attached_csv,
+                                                                  base_url))
 
 
-def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool) -> dict[str, Any]:
+def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
+                    base_url: str = "") -> dict[str, Any]:
     language, tz = report.language, report.tz
     days = report.week.days()
     return {
-        **_helpers(language, tz),
+        **_helpers(language, tz, base_url),
         "r": report, "subject": weekly_subject(report), "chart_src": chart_src,
         "attached_csv": attached_csv,
         "sel": section_view(report.selective, language, tz) if report.selective else None,
@@ -184,11 +204,11 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool) ->
 
 
 def render_alert(rows: list[FindingRow], account: str, institution: str, language: str,
-                 tz: ZoneInfo) -> tuple[str, str, str]:
+                 tz: ZoneInfo, base_url: str = "") -> tuple[str, str, str]:
     """Subject, text and HTML of a nightly alert listing new high-severity findings."""
     env = _environment()
     subject = i18n.phrase("subject_alert", language, inst=institution, account=account, n=len(rows))
-    context = {**_helpers(language, tz), "rows": rows, "account": account,
+    context = {**_helpers(language, tz, base_url), "rows": rows, "account": account,
                "institution": institution, "subject": subject}
     return (subject, env.get_template("alert.txt").render(context),
             env.get_template("alert.html").render(context))

@@ -219,7 +219,10 @@ def _reviews(session: Session, names: list[str], start: datetime, end: datetime)
     )
     return [ReviewRow(finding_id=review.finding_id, account=account, kind=kind,
                       old_status=review.old_status, new_status=review.new_status, note=review.note,
-                      reviewed_by=review.reviewed_by, reviewed_at=review.reviewed_at)
+                      # "decided by (recorded by)" when the CLI recorded it for someone
+                      reviewed_by=f"{review.on_behalf_of} ({review.reviewed_by})"
+                      if review.on_behalf_of else review.reviewed_by,
+                      reviewed_at=review.reviewed_at)
             for review, kind, account in session.execute(query)]
 
 

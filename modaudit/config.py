@@ -112,6 +112,14 @@ class SelectiveConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    base_url: str = ""  # where staff open the portal, e.g. https://modaudit.valilik.gov.tr
+    session_hours: int = 8
+    session_secret_env: str = "MODAUDIT_WEB_SESSION_SECRET"
+    max_attachment_mb: int = 10
+
+
+@dataclass(frozen=True)
 class AccountConfig:
     name: str
     platform: str
@@ -142,6 +150,7 @@ class Config:
     accounts: list[AccountConfig]
     path: Path | None = None
     selective: SelectiveConfig = field(default_factory=SelectiveConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
     def account(self, name: str) -> AccountConfig:
         """The account called `name`, or a ConfigError naming the file."""
@@ -176,6 +185,7 @@ _SECTIONS: dict[str, type] = {
     "meta_webhook": MetaWebhookConfig,
     "executor": ExecutorConfig,
     "selective": SelectiveConfig,
+    "web": WebConfig,
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "report.language": ("tr", "en"),

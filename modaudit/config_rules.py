@@ -56,6 +56,9 @@ RANGES: dict[str, Range] = {
     "selective.min_group_size": Range(0, 1_000_000, False),
     # A false-discovery rate above one half would flag groups mostly by chance.
     "selective.alpha": Range(0, 0.5, False),
+    # A working day at most by default; a week is the longest a stolen cookie should last.
+    "web.session_hours": Range(0, 168, False),
+    "web.max_attachment_mb": Range(0, 50, False),  # a court order or a screenshot, not a video
 }
 URL_KEYS = frozenset({"x.api_base_url", "facebook.graph_base_url"})
 DATABASE_FORMS = "sqlite:///path or postgresql+psycopg://user@host/db"
@@ -108,6 +111,13 @@ def env_name_problem(value: str) -> str | None:
 
 def value_problem(rule: str, key: str, value: object) -> str | None:
     """The problem of one scalar value under the rules for its key path, or None."""
+    if rule == "web.base_url" and isinstance(value, str):
+        # "" leaves the portal unlinked; links are {base_url}/bulgu/{id}, so no trailing slash.
+        if value == "":
+            return None
+        if value.endswith("/"):
+            return f"must not end with /, got {value!r}"
+        return http_url_problem(value)
     if rule in RANGES and isinstance(value, int | float):
         return number_problem(rule, value)
     if rule in URL_KEYS and isinstance(value, str):

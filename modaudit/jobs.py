@@ -1,4 +1,4 @@
-"""The verbs: scan, audit, report, alert, import, purge, process webhooks, review, verify.
+"""The verbs: scan, audit, report, alert, import, purge, process webhooks, review, verify, users.
 
 Each takes the configuration, loaded once by its caller (a command or a scheduled job), plus ids
 and primitives; each opens the store, does one thing through the layers below and returns a
@@ -29,11 +29,11 @@ from modaudit.intake.scan import Progress, RunResult, run_scan, scan_all
 from modaudit.intake.webhooks import ProcessOutcome, process_deliveries
 from modaudit.notify import alerts, health, weekly
 from modaudit.store import engine as store_engine
-from modaudit.store import findings, retention
+from modaudit.store import findings, retention, users
 from modaudit.store.engine import check_schema, engine_for, utcnow
 from modaudit.store.evidence import ChainProblem, verify_chain
 from modaudit.store.retention import PurgeResult
-from modaudit.store.schema import FindingReview
+from modaudit.store.schema import FindingReview, User
 
 log = logging.getLogger(__name__)
 
@@ -177,12 +177,56 @@ def findings_of(config: Config, account: str | None = None,
 
 
 def review(config: Config, finding_id: int, status: str, note: str, reviewed_by: str,
-           now: datetime | None = None) -> FindingReview:
-    """Record a manager's review of a finding (kept in its history)."""
+           now: datetime | None = None, on_behalf_of: str | None = None) -> FindingReview:
+    """Record a review of a finding (kept in its history): by whom, and for whom."""
     with _store(config) as engine, Session(engine) as session, session.begin():
-        record = findings.review_finding(session, finding_id, status, note, reviewed_by, _now(now))
+        record = findings.review_finding(session, finding_id, status, note, reviewed_by, _now(now),
+                                         on_behalf_of=on_behalf_of)
         session.expunge(record)
         return record
+
+
+def password_link(config: Config, token: str) -> str:
+    """The one-time link where a user sets their password."""
+    return f"{config.web.base_url or 'http://127.0.0.1:8090'}/parola/{token}"
+
+
+def add_user(config: Config, email: str, role: str, institutions: list[str],
+             now: datetime | None = None) -> tuple[User, str]:
+    """A new portal user and their one-time password link (48 hours)."""
+    known = {account.institution for account in config.accounts}
+    unknown = sorted(set(institutions) - known)
+    if unknown:
+        raise users.UserError(f"no configured account has institution {unknown[0]!r} "
+                              f"(known: {', '.join(sorted(known)) or 'none'})")
+    with _store(config) as engine, Session(engine) as session, session.begin():
+        user = users.add_user(session, email, role, institutions, _now(now))
+        token = users.issue_token(session, user, _now(now))
+        session.expunge(user)
+        return user, password_link(config, token)
+
+
+def list_users(config: Config) -> list[User]:
+    """Every portal user, by address."""
+    with _store(config) as engine, Session(engine) as session:
+        rows = users.list_users(session)
+        session.expunge_all()
+        return rows
+
+
+def disable_user(config: Config, email: str) -> User:
+    """Disable a user: their sessions end at the next request, their links stop working."""
+    with _store(config) as engine, Session(engine) as session, session.begin():
+        user = users.set_disabled(session, email)
+        session.expunge(user)
+        return user
+
+
+def reset_user(config: Config, email: str, now: datetime | None = None) -> str:
+    """A new one-time password link for an existing user (48 hours)."""
+    with _store(config) as engine, Session(engine) as session, session.begin():
+        token = users.issue_token(session, users.existing_user(session, email), _now(now))
+        return password_link(config, token)
 
 
 def local_bounds(config: Config, since: date | None,

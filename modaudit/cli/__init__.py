@@ -19,10 +19,13 @@ from modaudit.cli.report import report
 from modaudit.cli.scanning import accounts, audit, import_, scan
 from modaudit.cli.selective import selective
 from modaudit.cli.service import demo, init, jobs_command, purge, serve
+from modaudit.cli.users import users
+from modaudit.cli.web import web
 from modaudit.cli.webhook import webhook
 from modaudit.config import ConfigError
 from modaudit.store.engine import SchemaError
 from modaudit.store.findings import ReviewError
+from modaudit.store.users import UserError
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ class AuditGroup(click.Group):
             return super().invoke(ctx)
         except ConfigError as exc:
             raise ConfigProblem(str(exc)) from None
-        except (SchemaError, ReviewError) as exc:
+        except (SchemaError, ReviewError, UserError) as exc:
             raise click.ClickException(str(exc)) from None
         except SQLAlchemyError as exc:
             message = redact(str(exc.orig if getattr(exc, "orig", None) else exc)).splitlines()[0]
@@ -74,7 +77,7 @@ def cli(ctx: click.Context, config_path: str, verbose: bool) -> None:
 
 
 for command in (init, accounts, scan, audit, findings, review, verify, report, serve, jobs_command,
-                purge, webhook, import_, demo, worker, selective):
+                purge, webhook, import_, demo, worker, selective, users, web):
     cli.add_command(command)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sys
 
 import click
@@ -13,6 +15,7 @@ from modaudit import jobs
 from modaudit.cli.common import config_of, console, err_console
 from modaudit.cli.output import print_findings_table, write_findings_csv
 from modaudit.store.findings import REVIEW_STATUSES
+from modaudit.store.search import fold
 
 
 @click.command()
@@ -33,17 +36,42 @@ def findings(ctx: click.Context, account: str | None, status: str | None, output
         print_findings_table(rows, config, console.print)
 
 
+# The report's Turkish words, as a manager reads them, for the stored statuses.
+REVIEW_WORDS = {"gerekçeli": "justified", "ihlal teyit edildi": "confirmed", "yersiz": "dismissed",
+                **{status: status for status in REVIEW_STATUSES}}
+
+
+def _review_status(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    folded = {fold(word): status for word, status in REVIEW_WORDS.items()}
+    status = folded.get(fold(" ".join(value.split())) or "")
+    if status is None:
+        raise click.BadParameter(f"use one of: {', '.join(repr(w) for w in REVIEW_WORDS)}")
+    return status
+
+
+def _os_user() -> str:
+    """Who runs this command, as the operating system knows them (the review's recorder)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"uid {os.getuid()}"
+
+
 @click.command()
 @click.argument("finding", type=int)
-@click.option("--status", required=True, type=click.Choice(REVIEW_STATUSES))
+@click.option("--status", required=True, callback=_review_status,
+              help="gerekçeli | ihlal teyit edildi | yersiz (or justified | confirmed | dismissed).")
 @click.option("--note", required=True, help="Why: e.g. the court order, or what made it a false alarm.")
-@click.option("--by", "reviewed_by", required=True, help="The reviewer's name.")
+@click.option("--by", "on_behalf_of", help="Whom the review was recorded for (e.g. the manager "
+              "who decided); the operating-system user is recorded as the reviewer.")
 @click.pass_context
-def review(ctx: click.Context, finding: int, status: str, note: str, reviewed_by: str) -> None:
-    """Record a manager's review of a finding (kept in its history)."""
-    record = jobs.review(config_of(ctx), finding, status, note, reviewed_by)
+def review(ctx: click.Context, finding: int, status: str, note: str, on_behalf_of: str | None) -> None:
+    """Record a review of a finding (kept in its history); managers can also use the portal."""
+    record = jobs.review(config_of(ctx), finding, status, note, _os_user(),
+                         on_behalf_of=on_behalf_of)
+    for_whom = f" for {visible(record.on_behalf_of)}" if record.on_behalf_of else ""
     console.print(f"finding {finding}: {record.old_status} → {record.new_status} "
-                  f"(by {visible(record.reviewed_by)})", markup=False)
+                  f"(by {visible(record.reviewed_by)}{for_whom})", markup=False)
 
 
 @click.command()

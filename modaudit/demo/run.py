@@ -19,6 +19,9 @@ from modaudit.store.engine import engine_for, upgrade
 DEMO_DAYS = 9  # the audited week and one more night, which confirms its last un-events
 AUDIT_TIME = timedelta(hours=23, minutes=30)  # 02:30 in Istanbul, the nightly default
 DEMO_WEEK = "2026-W47"  # Monday 16 - Sunday 22 November 2026, the nights with most findings
+DEMO_PORTAL = "http://127.0.0.1:8090"  # `modaudit web serve`'s default address
+DEMO_WEB_SECRET_ENV = "MODAUDIT_DEMO_WEB_SECRET"
+DEMO_USER = "yonetici@example.gov.tr"
 
 
 def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
@@ -52,9 +55,21 @@ def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
             f'page_token_env = "{_token_env(index)}_INSTAGRAM"',
         ]
     lines += webhook_demo.CONFIG_LINES
+    lines += ["[web]", f'base_url = "{DEMO_PORTAL}"', f'session_secret_env = "{DEMO_WEB_SECRET_ENV}"']
     path = out_dir / "modaudit.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _portal_user(config: Config, config_path: Path, say: Callable[[str], None]) -> None:
+    """A demo manager of every demo institution, and how to open the data in the browser."""
+    institutions = sorted({account.institution for account in config.accounts})
+    _, link = jobs.add_user(config, DEMO_USER, "manager", institutions)
+    say("to review the demo's findings in a browser (the portal):")
+    say(f"  export {DEMO_WEB_SECRET_ENV}=$(openssl rand -hex 32)")
+    say(f"  modaudit --config {config_path} web serve")
+    say(f"  then open {link} (once, within 48 hours) to set a password for {DEMO_USER},")
+    say(f"  and sign in at {DEMO_PORTAL}/giris")
 
 
 def _toml_string(value: str) -> str:
@@ -131,6 +146,7 @@ def run_demo(out_dir: Path, say: Callable[[str], None],
                                       now=last_audit + timedelta(hours=6)):
         say(f"weekly report {outcome.period} ({outcome.new_findings} new findings): "
                       f"{outcome.files[0]}")
+    _portal_user(config, config_path, say)
     truth = {(action.kind, action.subject_id) for action in scenario.ground_truth(until=last_audit)}
     recorded = {(event.kind, event.subject_id) for event in events}
     detected = len(truth & recorded)

@@ -106,10 +106,11 @@ def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list
                             alpha=config.selective.alpha)
         report = build_weekly_report(session, scope, week, now)
     chart_cid = mail.new_content_id("chart")
-    rendered = render_weekly(report, chart_src=f"cid:{chart_cid}")
+    rendered = render_weekly(report, chart_src=f"cid:{chart_cid}", base_url=config.web.base_url)
     outcome.new_findings, outcome.text = len(report.new_findings), rendered.text
     if out is not None:
-        outcome.files = write_files(report, rendered.csv, rendered.chart_png, out)
+        outcome.files = write_files(report, rendered.csv, rendered.chart_png, out,
+                                    base_url=config.web.base_url)
     if not send:
         return outcome
     recipients = managers(accounts)
@@ -136,14 +137,16 @@ def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list
     return outcome
 
 
-def write_files(report: WeeklyReport, csv: bytes, chart_png: bytes, out: Path) -> list[Path]:
+def write_files(report: WeeklyReport, csv: bytes, chart_png: bytes, out: Path,
+                base_url: str = "") -> list[Path]:
     """Write the HTML at `out`, with its chart (PNG) and the findings (CSV) beside it."""
     html_path = out if out.suffix else out.with_suffix(".html")
     html_path.parent.mkdir(parents=True, exist_ok=True)
     chart_path, csv_path = html_path.with_suffix(".png"), html_path.with_suffix(".csv")
     chart_path.write_bytes(chart_png)
     csv_path.write_bytes(csv)
-    html = render_weekly_html(report, chart_src=chart_path.name, attached_csv=False)
+    html = render_weekly_html(report, chart_src=chart_path.name, attached_csv=False,
+                              base_url=base_url)
     html_path.write_text(html, encoding="utf-8")
     return [html_path, csv_path, chart_path]
 

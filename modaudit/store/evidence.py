@@ -144,3 +144,22 @@ def add_sightings(session: Session, rows: list[dict[str, Any]]) -> None:
     statement = dialect_insert(session, EventSighting).on_conflict_do_nothing(
         index_elements=["event_id", "source", "seen_at"])
     session.execute(statement, rows)
+
+
+def verify_event(session: Session, event_id: int) -> str | None:
+    """Whether one event's link in its account's chain holds: None, or the problem in words.
+
+    Its hash is recomputed from its fields, and it must link to the event before it.
+    """
+    event = session.get(Event, event_id)
+    if event is None:
+        return "no such event"
+    account = session.get(Account, event.account_id)
+    previous = session.scalar(select(Event.hash).where(Event.account_id == event.account_id,
+                                                       Event.id < event.id)
+                              .order_by(Event.id.desc()).limit(1))
+    if event.prev_hash != (previous or GENESIS):
+        return "link broken: an earlier event was removed or reordered"
+    if event_hash(event.prev_hash, account.name, _hashed_fields(_row_values(event))) != event.hash:
+        return "contents changed after recording"
+    return None

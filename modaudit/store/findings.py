@@ -10,20 +10,71 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import exists, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from modaudit.store.schema import Event, Finding, FindingReview
+from modaudit.store.attachments import NewAttachment, store_attachment
+from modaudit.store.schema import Comment, Event, Finding, FindingReview, ListEntry
+from modaudit.store.search import fold
 
 REVIEW_STATUSES = ("justified", "confirmed", "dismissed")
 CHUNK = 300
 
 
 def open_findings(session: Session, rows: list[dict[str, Any]]) -> int:
-    """Insert new open findings (one per event); returns how many."""
+    """Insert new open findings (one per event), with their search folds; returns how many."""
     if rows:
-        session.execute(insert(Finding), rows)
+        texts = _texts(session, [(row["account_id"], row["kind"], row["subject_id"]) for row in rows])
+        session.execute(insert(Finding), [
+            {**row, "search_fold": fold(*texts.get((row["account_id"], row["subject_id"]), ()))}
+            for row in rows])
     return len(rows)
+
+
+def _texts(session: Session, keys: list[tuple[int, str, str]]) -> dict[tuple[int, str], tuple]:
+    """The stored author and text of comments, and names of listed users, keyed (account, id)."""
+    found: dict[tuple[int, str], tuple] = {}
+    comments = sorted({(a, s) for a, k, s in keys if k.startswith("comment")})
+    people = sorted({(a, s) for a, k, s in keys if k.startswith("user")})
+    for start in range(0, len(comments), CHUNK):
+        for account, subject, author, message in session.execute(
+                select(Comment.account_id, Comment.platform_id, Comment.author_name, Comment.message)
+                .where(tuple_(Comment.account_id, Comment.platform_id)
+                       .in_(comments[start:start + CHUNK]))):
+            found[(account, subject)] = (author, message)
+    for start in range(0, len(people), CHUNK):
+        for account, subject, name in session.execute(
+                select(ListEntry.account_id, ListEntry.user_id, ListEntry.user_name)
+                .where(tuple_(ListEntry.account_id, ListEntry.user_id)
+                       .in_(people[start:start + CHUNK]))):
+            found[(account, subject)] = (*found.get((account, subject), ()), name)
+    return found
+
+
+def forget_erased_text(session: Session, comment_pks: Iterable[int] | None = None) -> int:
+    """Erase the search folds of findings whose comment text or user name is no longer stored.
+
+    Retention calls it for all findings; an author's deletion on X for that comment's findings.
+    """
+    if comment_pks is not None:
+        pks = sorted(set(comment_pks))
+        count = 0
+        for start in range(0, len(pks), CHUNK):
+            subjects = select(Comment.account_id, Comment.platform_id).where(
+                Comment.id.in_(pks[start:start + CHUNK]))
+            count += session.execute(update(Finding).where(
+                tuple_(Finding.account_id, Finding.subject_id).in_(subjects),
+                Finding.kind.like("comment%")).values(search_fold=None)
+                .execution_options(synchronize_session=False)).rowcount or 0
+        return count
+    has_comment_text = exists().where(Comment.account_id == Finding.account_id,
+                                      Comment.platform_id == Finding.subject_id,
+                                      or_(Comment.message.is_not(None), Comment.author_name.is_not(None)))
+    has_name = exists().where(ListEntry.account_id == Finding.account_id,
+                              ListEntry.user_id == Finding.subject_id, ListEntry.user_name.is_not(None))
+    return session.execute(update(Finding).where(Finding.search_fold.is_not(None), ~has_comment_text,
+                                                 ~has_name).values(search_fold=None)
+                           .execution_options(synchronize_session=False)).rowcount or 0
 
 
 def close_findings(session: Session,
@@ -63,21 +114,29 @@ class ReviewError(Exception):
 
 
 def review_finding(session: Session, finding_id: int, status: str, note: str, reviewed_by: str,
-                   now: datetime) -> FindingReview:
-    """Record a manager's decision on a finding; every change is kept with who, when and why."""
+                   now: datetime, *, on_behalf_of: str | None = None,
+                   attachments: Iterable[NewAttachment] = ()) -> FindingReview:
+    """Record a manager's decision on a finding; every change is kept with who, when and why.
+
+    `reviewed_by` is who recorded it (the portal's user, or the operating-system user of the
+    CLI), `on_behalf_of` whom it was done for; attachments are kept with the review.
+    """
     if status not in REVIEW_STATUSES:
         raise ReviewError(f"status must be one of {', '.join(REVIEW_STATUSES)}, got {status!r}")
     if not note.strip():
         raise ReviewError("a review needs a note saying why")
     if not reviewed_by.strip():
-        raise ReviewError("a review needs the reviewer's name (--by)")
+        raise ReviewError("a review needs the reviewer's name")
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise ReviewError(f"no finding with id {finding_id}")
     review = FindingReview(finding_id=finding_id, old_status=finding.status, new_status=status,
-                           note=note.strip(), reviewed_by=reviewed_by.strip(), reviewed_at=now)
+                           note=note.strip(), reviewed_by=reviewed_by.strip(), reviewed_at=now,
+                           on_behalf_of=(on_behalf_of or "").strip() or None)
     session.add(review)
     session.execute(update(Finding).where(Finding.id == finding_id)
                     .values(status=status, updated_at=now))
     session.flush()
+    for item in attachments:
+        store_attachment(session, finding_id, review.id, item, now)
     return review

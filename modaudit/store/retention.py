@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from modaudit.store.findings import forget_erased_text
 from modaudit.store.schema import Comment, Finding, ListEntry, ListObservation, Run, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def purge(session: Session, *, comment_text_days: int, now: datetime) -> PurgeRe
         WebhookDelivery.received_at < cutoff, WebhookDelivery.status != "pending",
         func.length(WebhookDelivery.body) > 0).values(body=b"")
         .execution_options(synchronize_session=False)).rowcount or 0
+    forget_erased_text(session)  # the portal's search folds of what was erased
     log.info("retention: erased %d comments' text, kept %d for findings, %d list names, "
              "%d webhook bodies", erased, kept, names, bodies)
     return PurgeResult(erased, kept, names, bodies)

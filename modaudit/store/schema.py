@@ -227,6 +227,11 @@ class Event(Base):
 
 class Finding(Base):
     __tablename__ = "findings"
+    # The portal's lists: newest first, filtered by account, status, severity or kind.
+    __table_args__ = (Index("ix_findings_account_status", "account_id", "status", "id"),
+                      Index("ix_findings_status_severity", "status", "severity", "id"),
+                      Index("ix_findings_kind", "kind", "id"),
+                      Index("ix_findings_detected", "detected_at"))
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -239,6 +244,9 @@ class Finding(Base):
     closed_by_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # nightly alert sent
+    # The comment's author and text, or the listed user's name, Turkish-folded (store/search):
+    # the portal searches one column, no join. Erased when retention erases the text.
+    search_fold: Mapped[str | None] = mapped_column(Text)
 
 
 class FindingReview(Base):
@@ -250,8 +258,62 @@ class FindingReview(Base):
     old_status: Mapped[str] = mapped_column(String(20))
     new_status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text)
-    reviewed_by: Mapped[str] = mapped_column(String(200))
+    reviewed_by: Mapped[str] = mapped_column(String(200))  # the portal's user, or the OS user
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    on_behalf_of: Mapped[str | None] = mapped_column(String(200))  # `review --by`: done for whom
+
+
+class FindingAttachment(Base):
+    """A document given with a review (a court order, a screenshot): its bytes and SHA-256."""
+
+    __tablename__ = "finding_attachments"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("finding_reviews.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))  # as sniffed from the content
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class User(Base):
+    """Someone who signs in to the portal: a manager, an auditor or an operator."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-case
+    role: Mapped[str] = mapped_column(String(20))  # manager | auditor | operator
+    institutions: Mapped[list[str]] = mapped_column(JSON, default=list)  # a manager's
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2; None until set
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")  # `users disable`
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UserToken(Base):
+    """A one-time link for setting a password: only the token's SHA-256 is kept."""
+
+    __tablename__ = "user_tokens"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginAttempt(Base):
+    """One sign-in attempt, kept so throttling survives a restart and spans processes."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_email", "email", "at"),
+                      Index("ix_login_attempts_address", "address", "at"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))  # as typed, lower-case; may be no user's
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    succeeded: Mapped[bool] = mapped_column(Boolean)
 
 
 class ReportDelivery(Base):

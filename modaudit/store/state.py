@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from modaudit.store.findings import forget_erased_text
 from modaudit.store.schema import Comment, CommentObservation, ListEntry, ListObservation, Post, PostListing
 from modaudit.store.sql import chunks, dialect_insert
 
@@ -126,6 +127,8 @@ def mark_gone(session: Session, comment_pks: list[int], confirmed_at: datetime,
         values.update(message=None, author_name=None, raw=None)
     for chunk in chunks(comment_pks):
         session.execute(update(Comment).where(Comment.id.in_(chunk)).values(values))
+    if purge_text:  # the text folded for the portal's search goes with it
+        forget_erased_text(session, comment_pks)
 
 
 def update_list_entries(session: Session, account_id: int, run_id: int, list_name: str,

@@ -103,7 +103,7 @@ def test_review_and_weekly_report_print_controls_visibly(store: Path) -> None:
                    if row["subject_id"] == "7001")
     said = _invoke(store, "review", str(finding), "--status", "confirmed", "--note", "Gerekçesiz",
                    "--by", REVIEWER)
-    assert _raw_controls(said) == set() and "(by Müdür <U+202E>Yardımcısı)" in said
+    assert _raw_controls(said) == set() and "for Müdür <U+202E>Yardımcısı)" in said
     text = _invoke(store, "report", "weekly", "--week", "2026-W47")  # prints the text part
     _check_text(text, [RTL_NAME, CLEAR, RLO_NAME, FORGED, KURDISH, CSV_FORMULA, BANNED, REVIEWER,
                        HEBREW_NOTE])

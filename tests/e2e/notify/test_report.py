@@ -189,3 +189,13 @@ def test_report_command_writes_html_csv_and_chart(world: World, tmp_path: Path) 
     unknown = CliRunner().invoke(cli, ["--config", str(world.config_path), "report", "weekly",
                                        "--institution", "Yok Valiliği"])
     assert unknown.exit_code == 2 and "no institution named 'Yok Valiliği'" in unknown.output
+
+
+def test_with_a_portal_every_finding_links_to_its_page(world: World) -> None:
+    report = _report(world)
+    linked = render_weekly(report, chart_src="chart.png", base_url="https://modaudit.example")
+    for row in [*report.new_findings, *report.open_findings]:
+        assert f'href="https://modaudit.example/bulgu/{row.id}"' in linked.html
+        assert f"https://modaudit.example/bulgu/{row.id}" in linked.text
+    plain = render_weekly(report, chart_src="chart.png")
+    assert "/bulgu/" not in plain.html + plain.text

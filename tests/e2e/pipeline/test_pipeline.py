@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -185,14 +186,20 @@ def test_review_keeps_history_and_needs_note_and_name(scenario: Scenario, world)
     runner.invoke(cli, ["--config", config, "review", str(finding.id), "--status", "confirmed",
                         "--note", "Karar kaldırıldı", "--by", "Ahmet Çelik"])
     (reviewed,) = _findings(world[2])
-    assert reviewed.status == "confirmed" and reviewed.reviewed_by == "Ahmet Çelik"
+    # The CLI records who ran it (the OS user) and whom it was for (--by).
+    assert reviewed.status == "confirmed" and reviewed.reviewed_by == getpass.getuser()
+    assert reviewed.on_behalf_of == "Ahmet Çelik"
     engine = make_engine(world[2])
     with engine.connect() as connection:
         history = connection.execute(text(
-            "SELECT old_status, new_status, reviewed_by FROM finding_reviews ORDER BY id")).all()
+            "SELECT old_status, new_status, on_behalf_of FROM finding_reviews ORDER BY id")).all()
     engine.dispose()
     assert [tuple(r) for r in history] == [("open", "justified", "Vali Yardımcısı"),
                                            ("justified", "confirmed", "Ahmet Çelik")]
+    turkish = runner.invoke(cli, ["--config", config, "review", str(finding.id), "--status",
+                                  "İhlal Teyit Edildi", "--note", "Türkçe kelimeyle"])
+    assert turkish.exit_code == 0, turkish.output
+    assert _findings(world[2])[0].status == "confirmed"
     unknown = runner.invoke(cli, ["--config", config, "review", "999", "--status", "dismissed",
                                   "--note", "x", "--by", "y"])
     assert unknown.exit_code == 1 and "no finding with id 999" in unknown.output

@@ -1,0 +1,1 @@
+"""The staff portal: managers review findings, auditors read them, operators watch collection."""

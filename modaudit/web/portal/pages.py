@@ -1,0 +1,217 @@
+"""The portal's pages (GET): overview, findings, a finding, blocked users, health, selective."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from analysis import i18n
+from analysis.links import platform_url
+from analysis.periods import last_complete_week
+from analysis.queries import FINDING_STATUSES
+from analysis.render import bracket
+from analysis.report import SEVERITIES
+from analysis.rules import SEVERITY
+from analysis.selective_report import build_section, section_view
+from analysis.text_safety import visible
+from modaudit.store.attachments import attachment
+from modaudit.store.engine import utcnow
+from modaudit.web.portal import queries, spreadsheet
+from modaudit.web.portal import templating as portal
+from modaudit.web.portal.auth import Viewer, require
+from modaudit.web.portal.detail import FindingDetail, finding_detail
+from modaudit.web.portal.words import DECISIONS, word
+
+WEEKS = 12
+FINDING_KINDS = tuple(sorted({*SEVERITY, "comment_deleted"}))
+SENTENCES = ("comment_deleted", "comment_hidden", "user_blocked", "user_muted", "replies_restricted")
+
+
+def _config(request: Request) -> Any:
+    return request.app.state.config
+
+
+def _session(request: Request) -> Session:
+    return Session(request.app.state.engine)
+
+
+async def overview(request: Request) -> Response:
+    """The first page: what waits for review, by account, kind and age, and the trend."""
+    viewer = require(request)
+    if not viewer.reads_comments:
+        return portal.render(request, "message.html", viewer=viewer, message="",
+                             links=[("/saglik", "health"), ("/kullanicilar", "users")])
+    config, now = _config(request), utcnow()
+    monday = now.astimezone(config.tz).date()
+    monday -= timedelta(days=monday.weekday())
+    starts = [datetime.combine(monday - timedelta(weeks=n), time(0), tzinfo=config.tz)
+              for n in range(WEEKS - 1, -1, -1)]
+    with _session(request) as session:
+        data = queries.overview(session, viewer.scope, now, starts)
+    age = (now - data.oldest_high).days if data.oldest_high else 0
+    peak = max([count for _, count in data.weekly] + [1])
+    return portal.render(request, "overview.html", viewer=viewer, o=data, oldest_days=age,
+                         peak=peak)
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: Request) -> queries.Filters:
+    params, tz = request.query_params, _config(request).tz
+    since, until = _day(params.get("since")), _day(params.get("until"))
+    try:
+        page = max(1, int(params.get("page", "1")))
+    except ValueError:
+        page = 1
+
+    def choice(name: str, allowed: tuple[str, ...]) -> str:
+        value = params.get(name, "")
+        return value if value in allowed else ""
+
+    return queries.Filters(
+        account=params.get("account", "")[:200], kind=choice("kind", FINDING_KINDS),
+        status=choice("status", FINDING_STATUSES), severity=choice("severity", SEVERITIES),
+        since=datetime.combine(since, time(0), tzinfo=tz) if since else None,
+        until=datetime.combine(until + timedelta(days=1), time(0), tzinfo=tz) if until else None,
+        q=params.get("q", "")[:200], page=page)
+
+
+async def findings_list(request: Request) -> Response:
+    """Findings, filtered and searched, one page at a time."""
+    viewer = require(request, comments=True)
+    filters = _filters(request)
+    with _session(request) as session:
+        page = queries.findings_page(session, viewer.scope, filters)
+        accounts = [a.name for a in queries.accounts_in(session, viewer.scope)]
+    return portal.render(request, "findings.html", viewer=viewer, page=page, f=filters,
+                         accounts=accounts, kinds=FINDING_KINDS, statuses=FINDING_STATUSES,
+                         severities=SEVERITIES)
+
+
+async def findings_csv(request: Request) -> Response:
+    """The filtered findings as a CSV file for Turkish-locale Excel."""
+    viewer = require(request, comments=True)
+    config = _config(request)
+    with _session(request) as session:
+        rows = queries.all_findings(session, viewer.scope, _filters(request))
+    return spreadsheet.response("bulgular.csv", spreadsheet.findings(rows, config))
+
+
+def sentence(detail: FindingDetail, language: str, tz: Any) -> str:
+    """What happened, in one sentence of the reader's language."""
+    event = detail.event
+    when = bracket(event.occurred_after, event.occurred_before,
+                   bool(event.evidence.get("before_first_seen", False)), language, tz)
+    who = (detail.comment.author_name if detail.comment and detail.comment.author_name
+           else detail.entry.user_name if detail.entry and detail.entry.user_name
+           else detail.finding.subject_id)
+    who = visible(who)  # controls shown, never acted on (the sentence is escaped as a whole)
+    kind = detail.finding.kind
+    key = f"sentence_{kind}" if kind in SENTENCES else "sentence_other"
+    return word(key, language, account=detail.account.name, who=who, when=when,
+                kind=i18n.term(detail.finding.kind, language))
+
+
+async def finding_page(request: Request) -> Response:
+    """One finding: sentence, comment and author, bracket, link, timeline, chain, reviews."""
+    viewer = require(request, comments=True)
+    config = _config(request)
+    with _session(request) as session:
+        detail = finding_detail(session, viewer.scope, request.path_params["fid"])
+        if detail is None:
+            raise HTTPException(404)
+        session.expunge_all()
+    link = platform_url(detail.account.platform, detail.finding.kind,
+                        subject_id=detail.finding.subject_id, post_id=detail.finding.post_id,
+                        handle=detail.account.handle)
+    language = config.report.language
+    return portal.render(
+        request, "finding.html", viewer=viewer, d=detail, link=link,
+        sentence=sentence(detail, language, config.tz), decisions=DECISIONS,
+        max_mb=config.web.max_attachment_mb, saved=request.query_params.get("kaydedildi") == "1",
+        error=request.query_params.get("hata", ""), technical=_technical(detail),
+        timeline=[(item.at, word(item.what, language, detail=i18n.term(item.detail, language))
+                   if item.detail else word(item.what, language)) for item in detail.timeline])
+
+
+def _technical(detail: FindingDetail) -> str:
+    """The event as recorded: the platform's answers, sources, the chain's hashes."""
+    event = detail.event
+    shown = {"event_id": event.id, "kind": event.kind, "source": event.source, "actor": event.actor,
+             "subject_id": event.subject_id, "post_id": event.post_id, "run_id": event.run_id,
+             "occurred_after": event.occurred_after, "occurred_before": event.occurred_before,
+             "detected_at": event.detected_at, "evidence": event.evidence,
+             "text_digest": event.text_digest, "prev_hash": event.prev_hash, "hash": event.hash,
+             "related_events": [{"id": e.id, "kind": e.kind, "source": e.source,
+                                 "detected_at": e.detected_at} for e in detail.related]}
+    return visible(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
+
+
+async def attachment_download(request: Request) -> Response:
+    """An attachment's bytes, as a download (never rendered inline)."""
+    viewer = require(request, comments=True)
+    with _session(request) as session:
+        item = attachment(session, request.path_params["aid"])
+        if item is None or finding_detail(session, viewer.scope, item.finding_id) is None:
+            raise HTTPException(404)
+        return Response(item.content, media_type=item.content_type, headers={
+            "content-disposition": f"attachment; filename*=UTF-8''{quote(item.filename)}"})
+
+
+async def blocked(request: Request) -> Response:
+    """Users blocked now, since when as far as the audits know."""
+    viewer = require(request, comments=True)
+    with _session(request) as session:
+        rows = queries.blocked_now(session, viewer.scope)
+    return portal.render(request, "blocked.html", viewer=viewer, rows=rows)
+
+
+async def blocked_csv(request: Request) -> Response:
+    """The blocked users as CSV."""
+    viewer = require(request, comments=True)
+    with _session(request) as session:
+        rows = queries.blocked_now(session, viewer.scope)
+    return spreadsheet.response("engelliler.csv", spreadsheet.blocked(rows, _config(request)))
+
+
+def _health_rows(request: Request, viewer: Viewer) -> list[queries.HealthRow]:
+    with _session(request) as session:
+        return queries.health(session, viewer.scope, utcnow() - timedelta(days=7))
+
+
+async def health(request: Request) -> Response:
+    """Collection health per account over the last week."""
+    viewer = require(request)
+    return portal.render(request, "health.html", viewer=viewer, rows=_health_rows(request, viewer))
+
+
+async def health_csv(request: Request) -> Response:
+    """Collection health as CSV."""
+    viewer = require(request)
+    rows = _health_rows(request, viewer)
+    return spreadsheet.response("veri-toplama.csv", spreadsheet.health(rows, _config(request)))
+
+
+async def selective(request: Request) -> Response:
+    """The weekly report's selective-moderation section, for the last complete week."""
+    viewer = require(request, comments=True)
+    config = _config(request)
+    with _session(request) as session:
+        names = [a.name for a in queries.accounts_in(session, viewer.scope)]
+        section = build_section(session, names, last_complete_week(utcnow(), config.tz), config.tz,
+                                min_group_size=config.selective.min_group_size,
+                                alpha=config.selective.alpha)
+    view = section_view(section, config.report.language, config.tz)
+    return portal.render(request, "selective.html", viewer=viewer, sel=view)

@@ -1,0 +1,85 @@
+"""The portal's lists as CSV that Turkish-locale Excel opens as columns: `;`, a BOM, Turkish heads.
+
+Excel in a Turkish locale splits on `;` (the comma is the decimal separator) and reads UTF-8
+only after a byte-order mark; cells a spreadsheet would run as formulas are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from starlette.responses import Response
+
+from analysis import i18n
+from analysis.render import neutralise
+from modaudit.config import Config
+from modaudit.web.portal.queries import BlockedRow, HealthRow, ListRow
+
+
+def _cell(value: Any, config: Config) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(config.tz).strftime("%d.%m.%Y %H:%M")
+    return neutralise(str(value))
+
+
+def table(heads: Sequence[str], rows: Iterable[Sequence[Any]], config: Config) -> bytes:
+    """Rows under `heads`, `;`-separated, UTF-8 with a BOM, CRLF lines."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(heads)
+    for row in rows:
+        writer.writerow([_cell(value, config) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _heads(turkish: Sequence[str], english: Sequence[str], config: Config) -> Sequence[str]:
+    return turkish if config.report.language == "tr" else english
+
+
+def findings(rows: list[ListRow], config: Config) -> bytes:
+    """The findings list."""
+    lang = config.report.language
+    heads = _heads(("No", "Kurum", "Hesap", "Tür", "Önem", "Durum", "Kullanıcı kimliği", "Kullanıcı",
+                    "Metin", "En erken", "En geç", "Tespit"),
+                   ("No", "Institution", "Account", "Kind", "Severity", "Status", "User id", "User",
+                    "Text", "Earliest", "Latest", "Detected"), config)
+    return table(heads, ((r.id, r.institution, r.account, i18n.term(r.kind, lang),
+                          i18n.term(r.severity, lang), i18n.term(r.status, lang), r.subject_id,
+                          r.subject_name, r.text, r.occurred_after, r.occurred_before, r.detected_at)
+                         for r in rows), config)
+
+
+def blocked(rows: list[BlockedRow], config: Config) -> bytes:
+    """Users blocked now."""
+    lang = config.report.language
+    heads = _heads(("Hesap", "Kullanıcı kimliği", "Kullanıcı", "İlk görüldü", "En erken", "En geç",
+                    "Bulgu", "Durum"),
+                   ("Account", "User id", "User", "First seen", "Earliest", "Latest", "Finding",
+                    "Status"), config)
+    return table(heads, ((r.account, r.user_id, r.user_name, r.first_seen_at, r.occurred_after,
+                          r.occurred_before, r.finding_id, i18n.term(r.finding_status, lang))
+                         for r in rows), config)
+
+
+def health(rows: list[HealthRow], config: Config) -> bytes:
+    """Collection health per account."""
+    heads = _heads(("Hesap", "Platform", "Kurum", "Denetim", "Tam", "Eksik", "Başarısız",
+                    "API çağrısı", "Son başarılı", "Son durum", "Uyarılar"),
+                   ("Account", "Platform", "Institution", "Runs", "OK", "Partial", "Failed",
+                    "API calls", "Last success", "Last status", "Warnings"), config)
+    return table(heads, ((r.account, r.platform, r.institution, r.runs, r.ok, r.partial, r.failed,
+                          r.api_calls, r.last_success, r.last_status, ", ".join(r.last_warnings))
+                         for r in rows), config)
+
+
+def response(filename: str, body: bytes) -> Response:
+    """A CSV download."""
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})

@@ -1,0 +1,48 @@
+"""Pages from the portal's templates: Jinja2 autoescaped, user text through the report's `bdi`."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from analysis import i18n
+from analysis.render import _SEVERITY_COLOURS, bdi  # the weekly email's colours and safe text
+from modaudit.config import Config
+from modaudit.web.portal.words import WORDS
+
+
+@functools.cache
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("modaudit.web.portal", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["bdi"] = bdi
+    env.filters["dt"] = _dt
+    env.filters["term"] = _term
+    env.globals["colour"] = lambda severity: _SEVERITY_COLOURS.get(severity, "#98a2b3")
+    return env
+
+
+@pass_context
+def _dt(context: Context, moment: Any) -> str:
+    return i18n.format_datetime(moment, context["lang"], context["tz"])
+
+
+@pass_context
+def _term(context: Context, value: str | None) -> str:
+    return i18n.term(value, context["lang"])
+
+
+def render(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    """A page from the portal's templates, in the configured language, with the CSRF token."""
+    config: Config = request.app.state.config
+    language = config.report.language
+    context = {"W": WORDS[language], "lang": language, "tz": config.tz, "zone": config.tz.key,
+               "csrftoken": request.scope["csrftoken"](), "viewer": values.pop("viewer", None),
+               "path": request.url.path, "links": values.pop("links", []), **values}
+    return HTMLResponse(_environment().get_template(name).render(context), status_code=status)

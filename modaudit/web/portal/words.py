@@ -1,0 +1,143 @@
+"""The portal's words in Turkish and English; the finding vocabulary comes from analysis/i18n."""
+
+from __future__ import annotations
+
+from analysis import i18n
+
+WORDS: dict[str, dict[str, str]] = {
+    "tr": {
+        "app": "modaudit", "overview": "Genel bakış", "findings": "Bulgular", "blocked": "Engelliler",
+        "health": "Veri toplama", "selective": "Seçici moderasyon", "users": "Kullanıcılar",
+        "logout": "Çıkış", "login": "Giriş", "email": "E-posta", "password": "Parola",
+        "password_again": "Parola (tekrar)", "sign_in": "Giriş yap",
+        "bad_login": "E-posta ya da parola yanlış.",
+        "throttled": "Çok fazla başarısız giriş denemesi yapıldı. Lütfen 15 dakika sonra yeniden "
+                     "deneyin.",
+        "set_password": "Parolanızı belirleyin", "save": "Kaydet",
+        "password_rules": "En az 12 karakter.", "password_short": "Parola en az 12 karakter olmalı.",
+        "password_mismatch": "İki parola aynı değil.",
+        "link_invalid": "Bu bağlantı geçersiz, kullanılmış ya da süresi dolmuş. Yöneticinizden yeni "
+                        "bir bağlantı isteyin.",
+        "password_set": "Parolanız kaydedildi. Giriş yapabilirsiniz.",
+        "waiting": "{n} yüksek önemli bulgu incelemenizi bekliyor",
+        "oldest": "en eskisi {days} gündür bekliyor", "none_waiting": "İncelemenizi bekleyen yüksek "
+        "önemli bulgu yok.",
+        "open_by_account": "Hesaba göre açık bulgular", "open_by_kind": "Türe göre açık bulgular",
+        "open_by_age": "Bekleme süresine göre açık bulgular",
+        "age_0": "7 günden az", "age_1": "7–30 gün", "age_2": "30 günden fazla",
+        "trend": "Son 12 haftada yeni bulgular", "week_of": "Hafta",
+        "all": "Tümü", "search": "Ara", "search_hint": "yorum metni ya da yazar adı",
+        "filter": "Süz", "since": "Başlangıç", "until": "Bitiş", "csv": "CSV indir",
+        "results": "{n} bulgu", "page": "Sayfa {page} / {pages}", "prev": "Önceki", "next": "Sonraki",
+        "no_results": "Bu ölçütlere uyan bulgu yok.",
+        "what": "Ne oldu", "comment": "Yorum", "author": "Yazar", "user": "Kullanıcı",
+        "on_platform": "Platformda aç", "timeline": "Zaman çizelgesi", "technical": "Teknik ayrıntılar",
+        "chain_ok": "Bu olayın kanıt zinciri doğrulanıyor (SHA-256).",
+        "chain_bad": "Bu olayın kanıt zinciri DOĞRULANMIYOR: {problem}",
+        "history": "İnceleme geçmişi", "no_reviews": "Henüz inceleme yok.",
+        "review": "İnceleme kaydet", "decision": "Karar", "note": "Not (zorunlu)",
+        "attachment": "Ek (PDF ya da görüntü, en çok {mb} MB; isteğe bağlı)",
+        "record": "Kaydet", "reviewed": "İnceleme kaydedildi.",
+        "note_required": "Not yazmak zorunludur.", "bad_decision": "Geçerli bir karar seçin.",
+        "bad_attachment": "Ek yalnızca PDF, PNG, JPEG, GIF ya da WEBP olabilir (içeriğine bakılır).",
+        "too_big": "Ek en çok {mb} MB olabilir.", "read_only": "Bu hesabın bulgularını yalnızca "
+        "görüntüleyebilirsiniz.",
+        "by": "İnceleyen", "for_whom": "adına", "when": "Ne zaman", "change": "Değişiklik",
+        "attachments": "Ekler", "blocked_title": "Şu an engelli kullanıcılar",
+        "since_when": "Ne zamandan beri", "first_seen": "ilk görüldü",
+        "observed": "denetimde görüldü ({detail})", "missing": "tam listede yok",
+        "lookup": "kimlikle sorgulandı (toplam {detail})", "lookup_present": "sorgu: hâlâ var",
+        "gone": "platform: artık yok", "event": "olay kaydedildi: {detail}",
+        "sighting": "başka kaynak da gördü: {detail}", "on_list": "listede görüldü ({detail})",
+        "unknown": "bilinmiyor", "platform": "Platform", "institution": "Kurum",
+        "runs": "Denetim (7 gün)", "last_status": "Son denetim", "users_title": "Portal kullanıcıları",
+        "role": "Rol", "institutions": "Kurumlar", "add_user": "Kullanıcı ekle",
+        "disable": "Devre dışı bırak",
+        "reset": "Yeni bağlantı", "link_for": "{email} için tek kullanımlık bağlantı (48 saat):",
+        "disabled": "devre dışı", "active": "etkin", "not_found": "Sayfa bulunamadı.",
+        "forbidden": "Bu işlem için yetkiniz yok.", "csrf": "Form süresi dolmuş ya da geçersiz; sayfayı "
+        "yenileyip yeniden deneyin.",
+        "times_in": "Saatler {zone} saat dilimindedir.", "detected": "Tespit",
+        "sentence_comment_deleted": "{account} hesabında {who} kullanıcısının yorumu {when} silindi.",
+        "sentence_comment_hidden": "{account} hesabında {who} kullanıcısının yorumu {when} gizlendi.",
+        "sentence_user_blocked": "{account} hesabı {who} kullanıcısını {when} engelledi.",
+        "sentence_user_muted": "{account} hesabı {who} kullanıcısını {when} sessize aldı.",
+        "sentence_replies_restricted": "{account} hesabı bir gönderisinde yanıtları {when} kısıtladı.",
+        "sentence_other": "{account} hesabında {when}: {kind}.",
+        "actor_note": "İşlemi yapan: {actor}.", "manager": "yönetici", "auditor": "denetçi",
+        "operator": "operatör",
+    },
+    "en": {
+        "app": "modaudit", "overview": "Overview", "findings": "Findings", "blocked": "Blocked",
+        "health": "Collection", "selective": "Selective moderation", "users": "Users",
+        "logout": "Sign out", "login": "Sign in", "email": "Email", "password": "Password",
+        "password_again": "Password (again)", "sign_in": "Sign in",
+        "bad_login": "Wrong email or password.",
+        "throttled": "Too many failed sign-ins. Please try again in 15 minutes.",
+        "set_password": "Set your password", "save": "Save",
+        "password_rules": "At least 12 characters.",
+        "password_short": "The password must have at least 12 characters.",
+        "password_mismatch": "The two passwords differ.",
+        "link_invalid": "This link is invalid, used or expired. Ask for a new one.",
+        "password_set": "Your password is saved. You can sign in.",
+        "waiting": "{n} high-severity findings await your review",
+        "oldest": "the oldest has waited {days} days",
+        "none_waiting": "No high-severity finding awaits your review.",
+        "open_by_account": "Open findings by account", "open_by_kind": "Open findings by kind",
+        "open_by_age": "Open findings by age", "age_0": "under 7 days", "age_1": "7–30 days",
+        "age_2": "over 30 days", "trend": "New findings, last 12 weeks", "week_of": "Week",
+        "all": "All", "search": "Search", "search_hint": "comment text or author name",
+        "filter": "Filter", "since": "From", "until": "To", "csv": "Download CSV",
+        "results": "{n} findings", "page": "Page {page} of {pages}", "prev": "Previous",
+        "next": "Next", "no_results": "No finding matches.",
+        "what": "What happened", "comment": "Comment", "author": "Author", "user": "User",
+        "on_platform": "Open on the platform", "timeline": "Timeline", "technical": "Technical details",
+        "chain_ok": "This event's evidence chain verifies (SHA-256).",
+        "chain_bad": "This event's evidence chain does NOT verify: {problem}",
+        "history": "Review history", "no_reviews": "No review yet.",
+        "review": "Record a review", "decision": "Decision", "note": "Note (required)",
+        "attachment": "Attachment (PDF or image, up to {mb} MB; optional)",
+        "record": "Record", "reviewed": "Review recorded.",
+        "note_required": "A note is required.", "bad_decision": "Choose a valid decision.",
+        "bad_attachment": "An attachment must be a PDF, PNG, JPEG, GIF or WEBP (by its content).",
+        "too_big": "An attachment may have at most {mb} MB.",
+        "read_only": "You can only view this account's findings.",
+        "by": "Reviewed by", "for_whom": "for", "when": "When", "change": "Change",
+        "attachments": "Attachments", "blocked_title": "Users blocked now",
+        "since_when": "Since", "first_seen": "first seen",
+        "observed": "seen by an audit ({detail})", "missing": "missing from a complete listing",
+        "lookup": "looked up by id ({detail} in all)", "lookup_present": "lookup: still there",
+        "gone": "platform: gone", "event": "event recorded: {detail}",
+        "sighting": "another source saw it: {detail}", "on_list": "seen on the list ({detail})",
+        "unknown": "unknown", "platform": "Platform", "institution": "Institution",
+        "runs": "Runs (7 days)", "last_status": "Last run", "users_title": "Portal users",
+        "role": "Role", "institutions": "Institutions", "add_user": "Add user", "disable": "Disable",
+        "reset": "New link", "link_for": "One-time link for {email} (48 hours):",
+        "disabled": "disabled", "active": "active", "not_found": "Page not found.",
+        "forbidden": "You may not do this.",
+        "csrf": "The form expired or is invalid; reload the page and try again.",
+        "times_in": "Times are in the {zone} time zone.", "detected": "Detected",
+        "sentence_comment_deleted": "On {account}, a comment by {who} was deleted {when}.",
+        "sentence_comment_hidden": "On {account}, a comment by {who} was hidden {when}.",
+        "sentence_user_blocked": "{account} blocked {who} {when}.",
+        "sentence_user_muted": "{account} muted {who} {when}.",
+        "sentence_replies_restricted": "{account} restricted replies to a post {when}.",
+        "sentence_other": "On {account}, {when}: {kind}.",
+        "actor_note": "Done by: {actor}.", "manager": "manager", "auditor": "auditor",
+        "operator": "operator",
+    },
+}
+
+# The review form's choices: the weekly report's words for the stored statuses.
+DECISIONS = ("justified", "confirmed", "dismissed")
+
+
+def word(key: str, language: str, **values: object) -> str:
+    """A portal word or sentence, blanks filled."""
+    text = WORDS[language][key]
+    return text.format(**values) if values else text
+
+
+def term(value: str | None, language: str) -> str:
+    """A kind, status, severity, actor or source as the weekly report says it."""
+    return i18n.term(value, language)
