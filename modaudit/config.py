@@ -35,6 +35,7 @@ class ScheduleConfig:
     nightly_audit: str = "30 2 * * *"
     weekly_report: str = "0 8 * * mon"
     retention: str = "0 4 * * *"
+    anchor: str = "15 5 * * *"  # time-stamp the chain heads ([timestamp]); after the night's audit
     misfire_grace_seconds: int = 6 * 3600  # a run missed while the service was down still runs
     shutdown_grace_seconds: int = 8  # after SIGTERM, how long a scan may take to stop
 
@@ -112,6 +113,18 @@ class SelectiveConfig:
 
 
 @dataclass(frozen=True)
+class TimestampConfig:
+    """An RFC 3161 Time-Stamp Authority that anchors each account's chain head (§3)."""
+
+    enabled: bool = False
+    url: str = ""  # e.g. http://tzd.kamusm.gov.tr (credentials) or https://freetsa.org/tsr
+    username_env: str = ""  # HTTP basic credentials, if the TSA asks for them
+    password_env: str = ""
+    ca_file: str = ""  # PEM: the TSA's root (and intermediates), to verify its tokens
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class AccountConfig:
     name: str
     platform: str
@@ -142,6 +155,7 @@ class Config:
     accounts: list[AccountConfig]
     path: Path | None = None
     selective: SelectiveConfig = field(default_factory=SelectiveConfig)
+    timestamp: TimestampConfig = field(default_factory=TimestampConfig)
 
     def account(self, name: str) -> AccountConfig:
         """The account called `name`, or a ConfigError naming the file."""
@@ -176,6 +190,7 @@ _SECTIONS: dict[str, type] = {
     "meta_webhook": MetaWebhookConfig,
     "executor": ExecutorConfig,
     "selective": SelectiveConfig,
+    "timestamp": TimestampConfig,
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "report.language": ("tr", "en"),
@@ -261,6 +276,26 @@ def _check_executor(executor: ExecutorConfig, database: DatabaseConfig) -> None:
                           f"({executor.heartbeat_seconds:g}), or every worker looks stalled")
 
 
+def _check_timestamp(timestamp: TimestampConfig, path: Path | None) -> TimestampConfig:
+    """An enabled TSA needs its URL and the root its tokens are verified against; a relative
+    ca_file is read from the configuration file's folder."""
+    if timestamp.ca_file and path is not None and not Path(timestamp.ca_file).is_absolute():
+        timestamp = dataclasses.replace(timestamp, ca_file=str(path.parent / timestamp.ca_file))
+    if not timestamp.enabled:
+        return timestamp
+    if not timestamp.url:
+        raise ConfigError("timestamp.url: required when timestamp.enabled is true")
+    if not timestamp.ca_file:
+        raise ConfigError("timestamp.ca_file: required when timestamp.enabled is true (the TSA's "
+                          "root certificate, PEM, to verify its tokens)")
+    if not Path(timestamp.ca_file).is_file():
+        raise ConfigError(f"timestamp.ca_file: {timestamp.ca_file} is not a readable file")
+    if bool(timestamp.username_env) != bool(timestamp.password_env):
+        raise ConfigError("timestamp.username_env: set both username_env and password_env, or "
+                          "neither")
+    return timestamp
+
+
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate a parsed TOML document into a Config; raise ConfigError on the first problem."""
     known = set(_SECTIONS) | {"accounts"}
@@ -278,9 +313,10 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         raise ConfigError(
             f"schedule.timezone: unknown time zone {sections['schedule'].timezone!r}"
         ) from None
-    for key in ("nightly_audit", "weekly_report", "retention"):
+    for key in ("nightly_audit", "weekly_report", "retention", "anchor"):
         cron_trigger(getattr(sections["schedule"], key), zone, f"schedule.{key}")
     _check_executor(sections["executor"], sections["database"])
+    sections["timestamp"] = _check_timestamp(sections["timestamp"], path)
     raw_accounts = data.get("accounts", [])
     if not isinstance(raw_accounts, list):
         raise ConfigError("accounts: expected an array of tables ([[accounts]])")

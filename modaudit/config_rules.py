@@ -56,8 +56,10 @@ RANGES: dict[str, Range] = {
     "selective.min_group_size": Range(0, 1_000_000, False),
     # A false-discovery rate above one half would flag groups mostly by chance.
     "selective.alpha": Range(0, 0.5, False),
+    # A TSA answers in well under a second; past two minutes the daily anchor just waits a day.
+    "timestamp.timeout_seconds": Range(0.1, 120),
 }
-URL_KEYS = frozenset({"x.api_base_url", "facebook.graph_base_url"})
+URL_KEYS = frozenset({"x.api_base_url", "facebook.graph_base_url", "timestamp.url"})
 DATABASE_FORMS = "sqlite:///path or postgresql+psycopg://user@host/db"
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Real names here are under 40 characters; a pasted Page token is ~200, an X bearer token ~100.
@@ -110,7 +112,7 @@ def value_problem(rule: str, key: str, value: object) -> str | None:
     """The problem of one scalar value under the rules for its key path, or None."""
     if rule in RANGES and isinstance(value, int | float):
         return number_problem(rule, value)
-    if rule in URL_KEYS and isinstance(value, str):
+    if rule in URL_KEYS and isinstance(value, str) and (value or rule != "timestamp.url"):
         return http_url_problem(value)
     if key.endswith("_env") and isinstance(value, str):
         return env_name_problem(value)

@@ -57,17 +57,19 @@ def record_fields(kind: str, payload: dict[str, Any], recorded_at: datetime) -> 
     return {"record": kind, "payload": payload, "recorded_at": iso(recorded_at)}
 
 
-def lock_heads(session: Session, account_ids: Iterable[int]) -> dict[int, tuple[str, int, str]]:
-    """Lock the accounts (PostgreSQL) and return {account: (name, last seq, last hash)}.
+def heads_of(session: Session, account_ids: Iterable[int],
+             lock: bool = False) -> dict[int, tuple[str, int, str]]:
+    """{account: (name, last position, last hash)} of each account's chain.
 
-    Appends to one chain (a scan, the webhook processor, a review) take turns on the lock
-    instead of linking to the same previous element.
+    With `lock` (before appending), the accounts' rows are locked (PostgreSQL) so that appends
+    to one chain (a scan, the webhook processor, a review) take turns instead of linking to the
+    same previous element.
     """
     ids = sorted(set(account_ids))
     if not ids:
         return {}
-    names = dict(session.execute(select(Account.id, Account.name).where(Account.id.in_(ids))
-                                 .order_by(Account.id).with_for_update(key_share=True)).all())
+    query = select(Account.id, Account.name).where(Account.id.in_(ids)).order_by(Account.id)
+    names = dict(session.execute(query.with_for_update(key_share=True) if lock else query).all())
     heads = {account_id: (names[account_id], 0, GENESIS) for account_id in ids}
     for model in (Event, ChainRecord):
         newest = (select(model.account_id, func.max(model.seq).label("seq"))
@@ -78,6 +80,20 @@ def lock_heads(session: Session, account_ids: Iterable[int]) -> dict[int, tuple[
             if seq > heads[account_id][1]:
                 heads[account_id] = (names[account_id], seq, hash_)
     return heads
+
+
+def lock_heads(session: Session, account_ids: Iterable[int]) -> dict[int, tuple[str, int, str]]:
+    """The heads of these accounts' chains, locked for appending."""
+    return heads_of(session, account_ids, lock=True)
+
+
+def hashes_between(session: Session, account_id: int, first: int, last: int) -> list[str]:
+    """The hashes at positions first..last of one account's chain, in order."""
+    found: dict[int, str] = {}
+    for model in (Event, ChainRecord):
+        found.update(session.execute(select(model.seq, model.hash).where(
+            model.account_id == account_id, model.seq >= first, model.seq <= last)).all())
+    return [found[position] for position in range(first, last + 1) if position in found]
 
 
 def append_records(session: Session, items: list[tuple[int, str, int | None, dict[str, Any]]],

@@ -1,0 +1,253 @@
+"""`verify`: recompute every account's chain, replay the findings from it, check every anchor.
+
+What it proves, and what it cannot: a careless edit of any chained row shows as a broken hash or
+link; a table that disagrees with the chain (a finding's status or severity, a review, a comment's
+text) shows by replaying the chained records; a history rewritten with every hash recomputed, or
+its newest records deleted, shows only against something outside the database: an RFC 3161 token
+(chain_anchors) or a head printed in a report that was mailed out (`verify --report`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography import x509
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from modaudit.store import chain
+from modaudit.store.evidence import event_fields
+from modaudit.store.schema import Account, ChainAnchor, ChainRecord, Comment, Event, Finding, FindingReview
+from modaudit.store.timestamps import TokenError, manifest_entries, verify_token
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """One thing that does not verify: the account, what (e.g. "event 12"), and why."""
+
+    account: str
+    where: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class WitnessedHead:
+    """A chain head seen outside the database (a report's printed head): where it was seen."""
+
+    account: str
+    count: int
+    head_hash: str
+    source: str
+
+
+@dataclass
+class AccountChain:
+    """One account's chain as recomputed: each position's stored hash and what it is."""
+
+    name: str
+    hashes: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    records: list[ChainRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Elements checked, tokens checked, and every problem found."""
+
+    checked: int
+    anchors: int
+    problems: list[ChainProblem]
+
+
+def _elements(session: Session, account_id: int) -> Iterable[tuple[int, str, Any]]:
+    """The account's events and records merged by position."""
+    events = session.scalars(select(Event).where(Event.account_id == account_id)
+                             .order_by(Event.seq)).all()
+    records = session.scalars(select(ChainRecord).where(ChainRecord.account_id == account_id)
+                              .order_by(ChainRecord.seq)).all()
+    merged = [(e.seq, "event", e) for e in events] + [(r.seq, "record", r) for r in records]
+    return sorted(merged, key=lambda item: (item[0], item[1]))
+
+
+def walk_chain(session: Session, account: Account,
+               problems: list[ChainProblem]) -> AccountChain:
+    """Recompute one account's links and hashes; note each break."""
+    walked = AccountChain(account.name)
+    previous = chain.GENESIS
+    for _seq, kind, element in _elements(session, account.id):
+        if kind == "event":
+            label, fields = f"event {element.id}", event_fields(element)
+        else:
+            label = f"record {element.id} ({element.kind}"
+            label += f", finding {element.finding_id})" if element.finding_id else ")"
+            fields = chain.record_fields(element.kind, element.payload, element.recorded_at)
+            walked.records.append(element)
+        if element.prev_hash != previous:
+            problems.append(ChainProblem(account.name, label, "link broken: an earlier element "
+                                         "was removed, inserted or reordered"))
+        if chain.chain_hash(element.prev_hash, account.name, fields) != element.hash:
+            problems.append(ChainProblem(account.name, label, "contents changed after recording"))
+        walked.hashes.append(element.hash)
+        walked.labels.append(label)
+        previous = element.hash
+    return walked
+
+
+def check_findings(session: Session, account: Account, walked: AccountChain,
+                   problems: list[ChainProblem]) -> None:
+    """Replay the chained records into each finding's state and reviews; compare the tables."""
+    state: dict[int, dict[str, Any]] = {}
+    reviews: dict[int, dict[str, Any]] = {}
+    for record in walked.records:
+        payload, fid = record.payload, record.finding_id
+        if record.kind == chain.FINDING_OPENED:
+            state[fid] = dict(payload)
+        elif fid in state and record.kind in (chain.FINDING_CLOSED, chain.FINDING_REVIEWED):
+            state[fid]["status"] = payload["status"]
+            if record.kind == chain.FINDING_REVIEWED:
+                reviews[payload["review"]] = payload
+        elif fid in state and record.kind == chain.SEVERITY_CHANGED:
+            state[fid]["severity"] = payload["severity"]
+    event_hash = dict(session.execute(select(Event.id, Event.hash)
+                                      .where(Event.account_id == account.id)).all())
+    rows = session.scalars(select(Finding).where(Finding.account_id == account.id)
+                           .order_by(Finding.id)).all()
+
+    def say(where: str, reason: str) -> None:
+        problems.append(ChainProblem(account.name, where, reason))
+
+    for row in rows:
+        chained = state.pop(row.id, None)
+        where = f"finding {row.id}"
+        if chained is None:
+            say(where, "not in the chain: written outside modaudit, or its records removed")
+            continue
+        if event_hash.get(row.event_id) != chained["event"]:
+            say(where, "cites another event than the one the chain opened it for")
+        if row.status != chained["status"]:
+            why = " (no chained review changed it)" if row.status not in ("open", "closed") else ""
+            say(where, f"status changed: the table says {row.status!r}, the chain "
+                       f"{chained['status']!r}{why}")
+        if row.severity != chained["severity"]:
+            say(where, f"severity changed: the table says {row.severity!r}, the chain "
+                       f"{chained['severity']!r}")
+    for fid in sorted(state):
+        say(f"finding {fid}", f"deleted: the chain opened it ({state[fid]['kind']} of "
+                              f"{state[fid]['subject_id']}) but the table has no such finding")
+    _check_reviews(session, [row.id for row in rows], reviews, say)
+
+
+def _check_reviews(session: Session, finding_ids: list[int], chained: dict[int, dict[str, Any]],
+                   say: Any) -> None:
+    stored = {r.id: r for r in session.scalars(select(FindingReview).where(
+        FindingReview.finding_id.in_(finding_ids) if finding_ids else FindingReview.id.is_(None)))}
+    for review_id in sorted(set(chained) | set(stored)):
+        want, row = chained.get(review_id), stored.get(review_id)
+        if row is None:
+            assert want is not None
+            say(f"review {review_id}", f"deleted: finding {want['finding']}'s review "
+                                       f"({want['old_status']} → {want['status']}) is chained")
+        elif want is None:
+            say(f"review {review_id}", f"not in the chain: finding {row.finding_id}'s review "
+                                       "was written outside modaudit")
+        else:
+            got = chain.review_payload(row.finding_id, row.id, row.old_status, row.new_status,
+                                       row.note, row.reviewed_by, row.reviewed_at)
+            changed = sorted(k for k, v in got.items() if want.get(k) != v)
+            if changed:
+                say(f"review {review_id}", f"changed after recording: {', '.join(changed)}")
+
+
+def check_comment_texts(session: Session, account: Account, walked: AccountChain,
+                        problems: list[ChainProblem]) -> None:
+    """Each stored comment text must hash to the digest chained when it was stored."""
+    chained: dict[str, str] = {}
+    for record in walked.records:
+        if record.kind == chain.COMMENT_TEXTS:
+            chained.update(record.payload["texts"])
+    for platform_id, message, stored_digest in session.execute(
+            select(Comment.platform_id, Comment.message, Comment.text_digest)
+            .where(Comment.account_id == account.id)).all():
+        want = chained.get(platform_id)
+        where = f"comment {platform_id}"
+        if want is None:
+            if message is not None or stored_digest is not None:
+                problems.append(ChainProblem(account.name, where, "its text is not in the chain"))
+            continue
+        if message is not None and chain.text_digest(message) != want:
+            problems.append(ChainProblem(account.name, where,
+                                         "text changed after it was stored (its chained digest "
+                                         "no longer matches)"))
+        elif stored_digest != want:
+            problems.append(ChainProblem(account.name, where, "stored text digest changed"))
+
+
+def check_anchors(session: Session, account: Account, walked: AccountChain,
+                  roots: list[x509.Certificate] | None, problems: list[ChainProblem]) -> int:
+    """Each stored token: its signature over its manifest, and the manifest against the chain."""
+    checked = 0
+    for anchor in session.scalars(select(ChainAnchor).where(
+            ChainAnchor.account_id == account.id, ChainAnchor.status == "stamped")
+            .order_by(ChainAnchor.id)):
+        checked += 1
+        where = f"anchor {anchor.id}"
+        seen = (f"anchor {anchor.id} (time-stamped {anchor.stamped_at:%Y-%m-%d %H:%M:%S} UTC "
+                f"by {anchor.tsa_url})" if anchor.stamped_at else where)
+        try:
+            if roots is None:
+                raise TokenError("no [timestamp] ca_file configured to check its signature")
+            verify_token(anchor.token or b"", anchor.manifest.encode("utf-8"), roots)
+            entries = manifest_entries(anchor.manifest)
+        except TokenError as exc:
+            problems.append(ChainProblem(account.name, where, str(exc)))
+            continue
+        if not entries or entries[-1] != (anchor.event_count, anchor.head_hash):
+            problems.append(ChainProblem(account.name, where,
+                                         "its head differs from the manifest its token covers"))
+        compare_head(walked, entries, seen, problems)
+    return checked
+
+
+def compare_head(walked: AccountChain, entries: list[tuple[int, str]], source: str,
+                 problems: list[ChainProblem]) -> None:
+    """Positions and hashes seen outside the database against the chain as it is now."""
+    for position, hash_ in entries:
+        if position > len(walked.hashes):
+            problems.append(ChainProblem(walked.name, f"position {position}", (
+                f"{source} covers {position} elements but the chain has {len(walked.hashes)}: "
+                "its newest elements were deleted")))
+            return
+        if walked.hashes[position - 1] != hash_:
+            problems.append(ChainProblem(walked.name, walked.labels[position - 1], (
+                f"differs from what {source} covers at position {position}: the history was "
+                "rewritten after it")))
+            return
+
+
+def verify_store(session: Session, roots: list[x509.Certificate] | None = None,
+                 witnessed: Iterable[WitnessedHead] = ()) -> VerifyResult:
+    """Every check of `modaudit verify`, over every account."""
+    problems: list[ChainProblem] = []
+    checked = anchors = 0
+    heads = list(witnessed)
+    for account in session.scalars(select(Account).order_by(Account.id)):
+        walked = walk_chain(session, account, problems)
+        checked += len(walked.hashes)
+        check_findings(session, account, walked, problems)
+        check_comment_texts(session, account, walked, problems)
+        anchors += check_anchors(session, account, walked, roots, problems)
+        for head in heads:
+            if head.account == account.name:
+                compare_head(walked, [(head.count, head.head_hash)], head.source, problems)
+    known = {name for (name,) in session.execute(select(Account.name))}
+    problems += [ChainProblem(h.account, h.source, "names an account the database does not have")
+                 for h in heads if h.account not in known]
+    return VerifyResult(checked, anchors, problems)
+
+
+def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
+    """The tables against the chain, without anchors: (elements checked, problems)."""
+    result = verify_store(session)
+    return result.checked, [p for p in result.problems if not p.where.startswith("anchor ")]
