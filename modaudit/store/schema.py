@@ -204,7 +204,7 @@ class Event(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "dedup_key"),
         Index("ix_events_account_subject", "account_id", "subject_id"),
-        UniqueConstraint("account_id", "seq", name="uq_events_account_seq"),
+        Index("uq_events_account_seq", "account_id", "seq", unique=True),
         CheckConstraint("occurred_after IS NULL OR occurred_after <= occurred_before",
                         name="ck_events_bracket"),
     )
@@ -225,7 +225,7 @@ class Event(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     # Position in the account's chain, shared with chained records (store/chain.py).
-    seq: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class ChainRecord(Base):

@@ -49,16 +49,15 @@ _records = sa.table('chain_records', sa.column('account_id'), sa.column('seq'), 
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('seq', sa.BigInteger(), nullable=True))
+    # Added NOT NULL with a default and indexed (not constrained), so SQLite needs no table
+    # rebuild: a rebuild of `events` is refused while findings reference it.
+    op.add_column('events', sa.Column('seq', sa.BigInteger(), nullable=False, server_default='0'))
     if not context.is_offline_mode():
         # Existing events keep their order: position = rank by id within the account.
         op.execute("UPDATE events SET seq = (SELECT r.rn FROM (SELECT id, row_number() OVER "
                    "(PARTITION BY account_id ORDER BY id) AS rn FROM events) r "
                    "WHERE r.id = events.id)")
-    with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.alter_column('seq', existing_type=sa.BigInteger(), nullable=False)
-        batch_op.create_unique_constraint('uq_events_account_seq', ['account_id', 'seq'])
+    op.create_index('uq_events_account_seq', 'events', ['account_id', 'seq'], unique=True)
     op.create_table(
         'chain_records',
         sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -149,6 +148,5 @@ def downgrade() -> None:
     op.drop_table('chain_anchors')
     op.drop_index('ix_chain_records_finding', table_name='chain_records')
     op.drop_table('chain_records')
-    with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_events_account_seq', type_='unique')
-        batch_op.drop_column('seq')
+    op.drop_index('uq_events_account_seq', table_name='events')
+    op.drop_column('events', 'seq')
