@@ -30,6 +30,7 @@ from modaudit.intake.scan import Progress, RunResult, run_scan, scan_all
 from modaudit.intake.webhooks import ProcessOutcome, process_deliveries
 from modaudit.notify import alerts, health, weekly
 from modaudit.notify.anchoring import AnchorOutcome, anchor_heads
+from modaudit.notify.export import run_export
 from modaudit.store import engine as store_engine
 from modaudit.store import findings, retention
 from modaudit.store.engine import check_schema, engine_for, utcnow
@@ -239,3 +240,20 @@ def anchor(config: Config, now: datetime | None = None) -> list[AnchorOutcome]:
     """Time-stamp every account's chain head not yet covered by a token (`[timestamp]`)."""
     with _store(config) as engine:
         return anchor_heads(engine, config, _now(now))
+
+
+def export(config: Config, out: str | Path, *, finding_id: int | None = None,
+           account: str | None = None, since: date | None = None, until: date | None = None,
+           now: datetime | None = None) -> Path:
+    """Write the evidence package of one finding, or of an account's findings detected from
+    `since` to `until` (both days included), to a folder or a .zip; returns where."""
+    if account:
+        config.account(account)
+    start, end = local_bounds(config, since, until)
+    scope = (f"bulgu {finding_id}" if finding_id is not None else
+             f"{account}, {since or '…'} – {until or '…'}")
+    with _store(config) as engine:
+        path, _package = run_export(engine, config, Path(out), now=_now(now),
+                                    finding_id=finding_id, account=account, since=start,
+                                    until=end, scope=scope)
+    return path

@@ -13,6 +13,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from collectors.http import redact
+from modaudit.cli.export import export
 from modaudit.cli.findings import anchor, findings, review, verify
 from modaudit.cli.fleet import worker
 from modaudit.cli.report import report
@@ -74,7 +75,7 @@ def cli(ctx: click.Context, config_path: str, verbose: bool) -> None:
 
 
 for command in (init, accounts, scan, audit, findings, review, verify, report, serve, jobs_command,
-                purge, webhook, import_, demo, worker, selective, anchor):
+                purge, webhook, import_, demo, worker, selective, anchor, export):
     cli.add_command(command)
 
 

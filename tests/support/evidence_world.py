@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -81,8 +81,10 @@ def fill(engine: Engine) -> None:
         record(session, page.id, run_id, [new_event("comment_hidden", "c1", at(0)),
                                           new_event("user_blocked", "u1", at(0), post=None)], at(0))
         run_id = page.run(at(24), {"p1": [comment("c1")]})
-        record(session, page.id, run_id, [new_event("comment_deleted", "c2", at(24),
-                                                    after=at(0))], at(24))
+        # As detection records it: the deletion carries the digest of the text last seen.
+        deletion = replace(new_event("comment_deleted", "c2", at(24), after=at(0)),
+                           text_digest=page.comment_row("c2").text_digest)
+        record(session, page.id, run_id, [deletion], at(24))
         blocked = session.scalars(select(Finding.id).where(Finding.kind == "user_blocked")).one()
         findings.review_finding(session, blocked, "confirmed", "kayıt incelendi", "Ayşe Yılmaz",
                                 at(25))
