@@ -281,6 +281,9 @@ def _check_timestamp(timestamp: TimestampConfig, path: Path | None) -> Timestamp
     ca_file is read from the configuration file's folder."""
     if timestamp.ca_file and path is not None and not Path(timestamp.ca_file).is_absolute():
         timestamp = dataclasses.replace(timestamp, ca_file=str(path.parent / timestamp.ca_file))
+    if bool(timestamp.username_env) != bool(timestamp.password_env):
+        raise ConfigError("timestamp.username_env: set both username_env and password_env, or "
+                          "neither")
     if not timestamp.enabled:
         return timestamp
     if not timestamp.url:
@@ -290,9 +293,6 @@ def _check_timestamp(timestamp: TimestampConfig, path: Path | None) -> Timestamp
                           "root certificate, PEM, to verify its tokens)")
     if not Path(timestamp.ca_file).is_file():
         raise ConfigError(f"timestamp.ca_file: {timestamp.ca_file} is not a readable file")
-    if bool(timestamp.username_env) != bool(timestamp.password_env):
-        raise ConfigError("timestamp.username_env: set both username_env and password_env, or "
-                          "neither")
     return timestamp
 
 
