@@ -73,7 +73,7 @@ def anchor(config_path: str) -> str:
     config = load_config(config_path)
     if not config.timestamp.enabled:
         return "timestamp disabled"
-    outcomes = jobs.anchor(config)
+    outcomes = jobs.anchor(config, notify=True)
     return "; ".join(f"{o.account}: {o.status}" + (f" ({o.error})" if o.error else "")
                      for o in outcomes) or "no accounts"
 

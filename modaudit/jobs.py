@@ -236,10 +236,18 @@ def verify(config: Config, reports: tuple[str | Path, ...] = ()) -> VerifyResult
         return verify_store(session, roots, witnessed)
 
 
-def anchor(config: Config, now: datetime | None = None) -> list[AnchorOutcome]:
-    """Time-stamp every account's chain head not yet covered by a token (`[timestamp]`)."""
+def anchor(config: Config, now: datetime | None = None,
+           notify: bool = False) -> list[AnchorOutcome]:
+    """Time-stamp every account's chain head not yet covered by a token (`[timestamp]`); with
+    `notify` (the daily job), tell the operator about heads waiting a day or more."""
     with _store(config) as engine:
-        return anchor_heads(engine, config, _now(now))
+        outcomes = anchor_heads(engine, config, _now(now))
+        if notify:
+            try:
+                health.notify_pending_anchors(engine, config, _now(now))
+            except Exception:
+                log.exception("operator notice failed")
+        return outcomes
 
 
 def export(config: Config, out: str | Path, *, finding_id: int | None = None,

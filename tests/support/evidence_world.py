@@ -37,6 +37,14 @@ timeout_seconds = 5
 [retention]
 comment_text_days = 30
 
+[smtp]
+host = "127.0.0.1"
+port = {smtp_port}
+username_env = "EVIDENCE_TEST_NO_SMTP_USER"
+
+[report]
+operator = "bilgi-islem@example.gov.tr"
+
 [[accounts]]
 name = "{account}"
 platform = "facebook"
@@ -64,10 +72,12 @@ class EvidenceWorld:
         return Session(self.engine)
 
 
-def write_config(path: Path, url: str, tsa: LoopbackTsa, enabled: bool = True) -> Path:
+def write_config(path: Path, url: str, tsa: LoopbackTsa, enabled: bool = True,
+                 smtp_port: int = 25) -> Path:
     """The TOML configuration of the evidence tests."""
     path.write_text(CONFIG.format(url=url, enabled=str(enabled).lower(), tsa_url=tsa.url,
-                                  ca_file=tsa.authority.ca_file, account=ACCOUNT),
+                                  ca_file=tsa.authority.ca_file, account=ACCOUNT,
+                                  smtp_port=smtp_port),
                     encoding="utf-8")
     return path
 

@@ -16,8 +16,16 @@ from sqlalchemy import delete, func, select
 
 from modaudit import jobs
 from modaudit.cli import cli
+from modaudit.config import load_config
 from modaudit.store.schema import ChainAnchor, ChainRecord, Event
-from tests.support.evidence_world import EvidenceWorld, add_event, evidence_world, rewrite_chain
+from tests.support.evidence_world import (
+    EvidenceWorld,
+    add_event,
+    evidence_world,
+    rewrite_chain,
+    write_config,
+)
+from tests.support.mailserver import Inbox, smtp_server
 from tests.support.stored_runs import at
 
 
@@ -118,3 +126,19 @@ def test_time_moves_on_between_attempts(world: EvidenceWorld) -> None:
     with world.session() as session:
         rows = session.scalars(select(ChainAnchor).order_by(ChainAnchor.id)).all()
     assert [r.status for r in rows] == ["failed", "stamped"] and rows[1].stamped_at is not None
+
+
+def test_the_operator_hears_of_a_head_waiting_a_day(world: EvidenceWorld, tmp_path: Path) -> None:
+    """Collection health: a TSA down for a day is told to the operator once; nothing fails."""
+    inbox = Inbox()
+    with smtp_server(inbox) as server:
+        config = load_config(write_config(tmp_path / "smtp.toml", str(world.engine.url),
+                                          world.tsa, smtp_port=server.port))
+        world.tsa.down = True
+        assert jobs.anchor(config, now=at(30), notify=True)[0].status == "failed"
+        assert inbox.messages == []  # not yet a day
+        jobs.anchor(config, now=at(55), notify=True)
+        jobs.anchor(config, now=at(56), notify=True)
+        [notice] = inbox.to("bilgi-islem@example.gov.tr")
+        assert "zaman damgası" in notice.parsed()["Subject"]
+        assert "HTTP 503" in notice.parsed().get_body(("plain",)).get_content()
