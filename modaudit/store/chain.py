@@ -147,6 +147,15 @@ def chain_attachment(session: Session, finding_id: int, sha256: str, size: int, 
     return append_records(session, [(account_id, ATTACHMENT, finding_id, payload)], now)[0]
 
 
+def chain_severity_change(session: Session, finding_id: int, severity: str, by: str,
+                          now: datetime) -> ChainRecord:
+    """Chain a finding's new severity (whoever changes it calls this in the same transaction)."""
+    account_id = session.execute(select(Finding.account_id)
+                                 .where(Finding.id == finding_id)).scalar_one()
+    payload = {"finding": finding_id, "severity": severity, "by": by}
+    return append_records(session, [(account_id, SEVERITY_CHANGED, finding_id, payload)], now)[0]
+
+
 def chain_comment_texts(session: Session, account_id: int, run_id: int,
                         digests: dict[str, str], now: datetime) -> None:
     """Chain the digests of the comment texts first stored by one run: {platform id: SHA-256}."""

@@ -108,6 +108,8 @@ def check_findings(session: Session, account: Account, walked: AccountChain,
             state[fid]["status"] = payload["status"]
             if record.kind == chain.FINDING_REVIEWED:
                 reviews[payload["review"]] = payload
+                # A review that also sets the severity (a later writer's option) says so.
+                state[fid]["severity"] = payload.get("severity", state[fid]["severity"])
         elif fid in state and record.kind == chain.SEVERITY_CHANGED:
             state[fid]["severity"] = payload["severity"]
     event_hash = dict(session.execute(select(Event.id, Event.hash)

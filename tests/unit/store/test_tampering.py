@@ -182,3 +182,12 @@ def test_an_existing_store_is_chained_by_the_migration(db_url: str) -> None:
         statuses = dict(session.execute(select(Finding.kind, Finding.status)).all())
         assert statuses == {"comment_hidden": "closed", "comment_deleted": "justified"}
     engine.dispose()
+
+
+def test_a_chained_severity_change_and_attachment_verify(page: StoredAccount) -> None:
+    """The writers other modules call: a severity changed through the chain is no tampering."""
+    finding = finding_of(page.session, "comment_hidden")
+    page.session.execute(update(Finding).where(Finding.id == finding.id).values(severity="high"))
+    chain.chain_severity_change(page.session, finding.id, "high", "Ayşe Yılmaz", at(3))
+    chain.chain_attachment(page.session, finding.id, "ab" * 32, 2048, "ekran.png", at(3))
+    assert problems(page.session) == []
