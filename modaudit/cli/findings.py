@@ -62,8 +62,9 @@ def verify(ctx: click.Context, reports: tuple[str, ...]) -> None:
         raise click.ClickException(f"{len(result.problems)} problem(s) in {result.checked} "
                                    "chained events and records")
     extra = f", {len(reports)} report(s) agree" if reports else ""
-    console.print(f"{result.checked} events and records verified, {result.anchors} time-stamp "
-                  f"token(s) valid{extra}: chain intact", markup=False)
+    console.print(f"{result.events} events and {result.checked - result.events} chained records "
+                  f"verified, {result.anchors} time-stamp token(s) valid{extra}: chain intact",
+                  markup=False)
 
 
 @click.command()

@@ -54,11 +54,12 @@ class AccountChain:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """Elements checked, tokens checked, and every problem found."""
+    """Elements checked (events among them), tokens checked, and every problem found."""
 
     checked: int
     anchors: int
     problems: list[ChainProblem]
+    events: int = 0
 
 
 def _elements(session: Session, account_id: int) -> Iterable[tuple[int, str, Any]]:
@@ -232,11 +233,12 @@ def verify_store(session: Session, roots: list[x509.Certificate] | None = None,
                  witnessed: Iterable[WitnessedHead] = ()) -> VerifyResult:
     """Every check of `modaudit verify`, over every account."""
     problems: list[ChainProblem] = []
-    checked = anchors = 0
+    checked = anchors = events = 0
     heads = list(witnessed)
     for account in session.scalars(select(Account).order_by(Account.id)):
         walked = walk_chain(session, account, problems)
         checked += len(walked.hashes)
+        events += len(walked.hashes) - len(walked.records)
         check_findings(session, account, walked, problems)
         check_comment_texts(session, account, walked, problems)
         anchors += check_anchors(session, account, walked, roots, problems)
@@ -246,10 +248,10 @@ def verify_store(session: Session, roots: list[x509.Certificate] | None = None,
     known = {name for (name,) in session.execute(select(Account.name))}
     problems += [ChainProblem(h.account, h.source, "names an account the database does not have")
                  for h in heads if h.account not in known]
-    return VerifyResult(checked, anchors, problems)
+    return VerifyResult(checked, anchors, problems, events)
 
 
 def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
-    """The tables against the chain, without anchors: (elements checked, problems)."""
+    """The tables against the chain, without anchors: (events checked, problems)."""
     result = verify_store(session)
-    return result.checked, [p for p in result.problems if not p.where.startswith("anchor ")]
+    return result.events, [p for p in result.problems if not p.where.startswith("anchor ")]
