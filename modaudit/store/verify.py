@@ -9,7 +9,8 @@ its newest records deleted, shows only against something outside the database: a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import heapq
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from modaudit.store import chain
-from modaudit.store.evidence import event_fields
+from modaudit.store.evidence import HASHED, event_fields
 from modaudit.store.schema import Account, ChainAnchor, ChainRecord, Comment, Event, Finding, FindingReview
 from modaudit.store.timestamps import TokenError, manifest_entries, verify_token
 
@@ -48,8 +49,17 @@ class AccountChain:
 
     name: str
     hashes: list[str] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)  # an event's id, or -(1 + index in records)
     records: list[ChainRecord] = field(default_factory=list)
+
+    def label(self, position: int) -> str:
+        """What sits at a position (1-based): "event 12", "record 7 (finding_reviewed, …)"."""
+        ident = self.ids[position - 1]
+        if ident > 0:
+            return f"event {ident}"
+        record = self.records[-ident - 1]
+        finding = f", finding {record.finding_id}" if record.finding_id else ""
+        return f"record {record.id} ({record.kind}{finding})"
 
 
 @dataclass(frozen=True)
@@ -62,14 +72,18 @@ class VerifyResult:
     events: int = 0
 
 
-def _elements(session: Session, account_id: int) -> Iterable[tuple[int, str, Any]]:
-    """The account's events and records merged by position."""
-    events = session.scalars(select(Event).where(Event.account_id == account_id)
-                             .order_by(Event.seq)).all()
+def _elements(session: Session, account_id: int) -> Iterator[tuple[int, str, Any]]:
+    """The account's events and records merged by position, streamed (an account may have
+    millions of events: only the columns the hash covers are read, a batch at a time)."""
+    columns = [Event.id, Event.seq, Event.prev_hash, Event.hash,
+               *(getattr(Event, key) for key in HASHED)]
+    events = session.execute(select(*columns).where(Event.account_id == account_id)
+                             .order_by(Event.seq).execution_options(yield_per=2000))
+    # Records are few (findings, reviews, one per run): read at once, so one stream is open.
     records = session.scalars(select(ChainRecord).where(ChainRecord.account_id == account_id)
                               .order_by(ChainRecord.seq)).all()
-    merged = [(e.seq, "event", e) for e in events] + [(r.seq, "record", r) for r in records]
-    return sorted(merged, key=lambda item: (item[0], item[1]))
+    return heapq.merge(((e.seq, "event", e) for e in events),
+                       ((r.seq, "record", r) for r in records), key=lambda item: (item[0], item[1]))
 
 
 def walk_chain(session: Session, account: Account,
@@ -79,19 +93,19 @@ def walk_chain(session: Session, account: Account,
     previous = chain.GENESIS
     for _seq, kind, element in _elements(session, account.id):
         if kind == "event":
-            label, fields = f"event {element.id}", event_fields(element)
+            fields = event_fields(element)
+            walked.ids.append(element.id)
         else:
-            label = f"record {element.id} ({element.kind}"
-            label += f", finding {element.finding_id})" if element.finding_id else ")"
             fields = chain.record_fields(element.kind, element.payload, element.recorded_at)
+            walked.ids.append(-len(walked.records) - 1)
             walked.records.append(element)
         if element.prev_hash != previous:
-            problems.append(ChainProblem(account.name, label, "link broken: an earlier element "
-                                         "was removed, inserted or reordered"))
+            problems.append(ChainProblem(account.name, walked.label(len(walked.ids)), (
+                "link broken: an earlier element was removed, inserted or reordered")))
         if chain.chain_hash(element.prev_hash, account.name, fields) != element.hash:
-            problems.append(ChainProblem(account.name, label, "contents changed after recording"))
+            problems.append(ChainProblem(account.name, walked.label(len(walked.ids)),
+                                         "contents changed after recording"))
         walked.hashes.append(element.hash)
-        walked.labels.append(label)
         previous = element.hash
     return walked
 
@@ -223,7 +237,7 @@ def compare_head(walked: AccountChain, entries: list[tuple[int, str]], source: s
                 "its newest elements were deleted")))
             return
         if walked.hashes[position - 1] != hash_:
-            problems.append(ChainProblem(walked.name, walked.labels[position - 1], (
+            problems.append(ChainProblem(walked.name, walked.label(position), (
                 f"differs from what {source} covers at position {position}: the history was "
                 "rewritten after it")))
             return
