@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from analysis.queries import FindingRow, list_findings
 from modaudit.store import chain
 from modaudit.store.anchors import anchors_covering
+from modaudit.store.chain import heads_of
 from modaudit.store.evidence import event_fields
 from modaudit.store.schema import Account, ChainRecord, Event, Finding, FindingReview
 from modaudit.store.timestamps import element_file
@@ -114,7 +115,9 @@ def build_package(session: Session, *, now: datetime, finding_id: int | None = N
                   until: datetime | None = None, scope: str = "") -> ExportPackage:
     """Gather one finding, or an account's findings detected in [since, until)."""
     if finding_id is not None:
-        rows = [row for row in list_findings(session) if row.id == finding_id]
+        owner = session.scalar(select(Account.name).join(Finding, Finding.account_id == Account.id)
+                               .where(Finding.id == finding_id))
+        rows = [row for row in list_findings(session, owner) if row.id == finding_id] if owner else []
         if not rows:
             raise ExportError(f"no finding with id {finding_id}")
     else:
@@ -122,18 +125,18 @@ def build_package(session: Session, *, now: datetime, finding_id: int | None = N
         if not rows:
             raise ExportError(f"no findings of {account} in {scope or 'that period'}")
     target = session.scalars(select(Account).where(Account.name == rows[0].account)).one()
-    events = {e.id: e for e in session.scalars(select(Event).where(Event.account_id == target.id))}
     event_ids = dict(session.execute(select(Finding.id, Finding.event_id)
                                      .where(Finding.id.in_([row.id for row in rows]))).all())
+    cited = {e.id: e for e in session.scalars(select(Event).where(
+        Event.id.in_(list(event_ids.values()))))}
     by_finding: dict[int, ExportFinding] = {}
     for row in rows:
-        event = events[event_ids[row.id]]
+        event = cited[event_ids[row.id]]
         by_finding[row.id] = ExportFinding(row, event.seq, event.hash, event.text_digest)
-    records = session.scalars(select(ChainRecord).where(ChainRecord.account_id == target.id)
-                              .order_by(ChainRecord.seq)).all()
-    for record in records:
-        if record.finding_id in by_finding:
-            by_finding[record.finding_id].record_positions.append(record.seq)
+    for seq, fid in session.execute(select(ChainRecord.seq, ChainRecord.finding_id).where(
+            ChainRecord.account_id == target.id, ChainRecord.finding_id.in_(list(by_finding)))
+            .order_by(ChainRecord.seq)):
+        by_finding[fid].record_positions.append(seq)
     for review in session.scalars(select(FindingReview).where(
             FindingReview.finding_id.in_(list(by_finding))).order_by(FindingReview.id)):
         by_finding[review.finding_id].reviews.append(ReviewEntry(
@@ -143,12 +146,16 @@ def build_package(session: Session, *, now: datetime, finding_id: int | None = N
     first = min(f.event_position for f in found)
     related = max(max([f.event_position, *f.record_positions]) for f in found)
     stamped = anchors_covering(session, target.id, first)
-    head = max([e.seq for e in events.values()] + [r.seq for r in records] + [0])
+    head = heads_of(session, [target.id])[target.id][1]
     reaching = [a for a in stamped if a.event_count >= related]
     # Up to the nearest anchor that covers every record of these findings, or the head.
     last = reaching[0].event_count if reaching else head
-    elements = sorted([*(e for e in events.values() if first <= e.seq <= last),
-                       *(r for r in records if first <= r.seq <= last)], key=lambda e: e.seq)
+    elements = sorted([
+        *session.scalars(select(Event).where(Event.account_id == target.id,
+                                             Event.seq.between(first, last))),
+        *session.scalars(select(ChainRecord).where(ChainRecord.account_id == target.id,
+                                                   ChainRecord.seq.between(first, last)))],
+        key=lambda e: e.seq)
     files = [ChainFile(e.seq, _label(e), _canonical(target.name, e), e.hash) for e in elements]
     anchors = [AnchorFile(a.event_count, a.head_hash, a.manifest, a.token or b"", a.stamped_at,
                           a.tsa_url) for a in stamped if a.event_count <= last]
