@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from modaudit.config_rules import database_url_problem, value_problem
+from modaudit.config_rules import database_url_problem, timestamp_problem, value_problem
 
 PLATFORMS = ("x", "facebook", "instagram")
 
@@ -277,22 +277,13 @@ def _check_executor(executor: ExecutorConfig, database: DatabaseConfig) -> None:
 
 
 def _check_timestamp(timestamp: TimestampConfig, path: Path | None) -> TimestampConfig:
-    """An enabled TSA needs its URL and the root its tokens are verified against; a relative
-    ca_file is read from the configuration file's folder."""
+    """A relative ca_file is read from the configuration file's folder; then the rules."""
     if timestamp.ca_file and path is not None and not Path(timestamp.ca_file).is_absolute():
         timestamp = dataclasses.replace(timestamp, ca_file=str(path.parent / timestamp.ca_file))
-    if bool(timestamp.username_env) != bool(timestamp.password_env):
-        raise ConfigError("timestamp.username_env: set both username_env and password_env, or "
-                          "neither")
-    if not timestamp.enabled:
-        return timestamp
-    if not timestamp.url:
-        raise ConfigError("timestamp.url: required when timestamp.enabled is true")
-    if not timestamp.ca_file:
-        raise ConfigError("timestamp.ca_file: required when timestamp.enabled is true (the TSA's "
-                          "root certificate, PEM, to verify its tokens)")
-    if not Path(timestamp.ca_file).is_file():
-        raise ConfigError(f"timestamp.ca_file: {timestamp.ca_file} is not a readable file")
+    problem = timestamp_problem(timestamp.enabled, timestamp.url, timestamp.ca_file,
+                                timestamp.username_env, timestamp.password_env)
+    if problem:
+        raise ConfigError(problem)
     return timestamp
 
 

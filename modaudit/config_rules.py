@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -116,6 +117,24 @@ def value_problem(rule: str, key: str, value: object) -> str | None:
         return http_url_problem(value)
     if key.endswith("_env") and isinstance(value, str):
         return env_name_problem(value)
+    return None
+
+
+def timestamp_problem(enabled: bool, url: str, ca_file: str, username_env: str,
+                      password_env: str) -> str | None:
+    """Why `[timestamp]` cannot be used (the whole message, key path first), or None: an enabled
+    TSA needs its URL and the root its tokens are verified against."""
+    if bool(username_env) != bool(password_env):
+        return "timestamp.username_env: set both username_env and password_env, or neither"
+    if not enabled:
+        return None
+    if not url:
+        return "timestamp.url: required when timestamp.enabled is true"
+    if not ca_file:
+        return ("timestamp.ca_file: required when timestamp.enabled is true (the TSA's root "
+                "certificate, PEM, to verify its tokens)")
+    if not Path(ca_file).is_file():
+        return f"timestamp.ca_file: {ca_file} is not a readable file"
     return None
 
 
