@@ -68,10 +68,21 @@ def retention(config_path: str) -> str:
     return summary + (f"; {extra}" if extra else "")
 
 
+def anchor(config_path: str) -> str:
+    """Time-stamp each account's chain head (`[timestamp]`); a TSA down waits for the next day."""
+    config = load_config(config_path)
+    if not config.timestamp.enabled:
+        return "timestamp disabled"
+    outcomes = jobs.anchor(config, notify=True)
+    return "; ".join(f"{o.account}: {o.status}" + (f" ({o.error})" if o.error else "")
+                     for o in outcomes) or "no accounts"
+
+
 JOBS: dict[str, tuple[Callable[[str], str], str]] = {
     "nightly_audit": (nightly_audit, "nightly_audit"),
     "weekly_report": (weekly_report, "weekly_report"),
     "retention": (retention, "retention"),
+    "anchor": (anchor, "anchor"),
 }
 
 

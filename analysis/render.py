@@ -21,6 +21,7 @@ from analysis.queries import FindingRow
 from analysis.report import SEVERITIES, BlockedUser, WeeklyReport
 from analysis.selective_report import section_view
 from analysis.text_safety import visible
+from analysis.witness import WitnessRow, csv_rows
 
 CSV_COLUMNS = ("id", "institution", "account", "platform", "kind", "severity", "status",
                "subject_id", "subject_name", "text", "post_id", "actor", "source",
@@ -233,6 +234,19 @@ def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo) -> bytes:
             values.append(neutralise("" if value is None else str(value)))
         writer.writerow(values)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def witness_csv(rows: list[WitnessRow]) -> bytes:
+    """The chain heads as a CSV block (a blank line, a header, one row per account) for the
+    weekly CSV writer to append below the findings; empty when there are none."""
+    if not rows:
+        return b""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\r\n")
+    for row in csv_rows(rows):
+        writer.writerow([neutralise(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")
 
 
 def render_chart(report: WeeklyReport) -> bytes:

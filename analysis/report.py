@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from analysis.observability import unobservable
 from analysis.periods import IsoWeek
 from analysis.queries import FindingRow, list_findings
 from analysis.selective_report import SelectiveSection, build_section
+from analysis.witness import WitnessRow, witness_rows
 from modaudit.store.schema import Account, Event, Finding, FindingReview, ListEntry, Run
 
 SEVERITIES = ("high", "medium", "review", "low")
@@ -101,6 +102,7 @@ class WeeklyReport:
     reviews: list[ReviewRow]
     health: list[AccountHealth]
     selective: SelectiveSection | None = None  # moderation by language and topic (last 4 weeks)
+    witness: list[WitnessRow] = field(default_factory=list)  # each account's chain head (§3)
 
     @property
     def period(self) -> str:
@@ -139,6 +141,7 @@ def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
         health=_health(session, scope, start, end),
         selective=build_section(session, names, week, scope.tz, min_group_size=scope.min_group_size,
                                 alpha=scope.alpha),
+        witness=witness_rows(session, names, now),
     )
 
 

@@ -41,7 +41,7 @@ def apply_rules(session: Session, events: list[Event], now: datetime) -> tuple[i
          "subject_id": event.subject_id, "post_id": event.post_id, "severity": level,
          "status": "open", "detected_at": event.detected_at, "updated_at": now}
         for event in events if (level := severity(event.kind, event.actor)) is not None
-    ])
+    ], now)
     # Each un-event undoes what happened before it: a later action (an unhide, then a hide again,
     # in one batch) keeps its finding. The latest un-event of a subject speaks for it.
     undone_by: dict[tuple[int, str, str], Event] = {}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from modaudit.config_rules import database_url_problem, value_problem
+from modaudit.config_rules import database_url_problem, timestamp_problem, value_problem
 
 PLATFORMS = ("x", "facebook", "instagram")
 
@@ -35,6 +35,7 @@ class ScheduleConfig:
     nightly_audit: str = "30 2 * * *"
     weekly_report: str = "0 8 * * mon"
     retention: str = "0 4 * * *"
+    anchor: str = "15 5 * * *"  # time-stamp the chain heads ([timestamp]); after the night's audit
     misfire_grace_seconds: int = 6 * 3600  # a run missed while the service was down still runs
     shutdown_grace_seconds: int = 8  # after SIGTERM, how long a scan may take to stop
 
@@ -113,10 +114,24 @@ class SelectiveConfig:
 
 @dataclass(frozen=True)
 class WebConfig:
+    """The staff portal (`modaudit web serve`): its address, sessions and attachments."""
+
     base_url: str = ""  # where staff open the portal, e.g. https://modaudit.valilik.gov.tr
     session_hours: int = 8
     session_secret_env: str = "MODAUDIT_WEB_SESSION_SECRET"
     max_attachment_mb: int = 10
+
+
+@dataclass(frozen=True)
+class TimestampConfig:
+    """An RFC 3161 Time-Stamp Authority that anchors each account's chain head (§3)."""
+
+    enabled: bool = False
+    url: str = ""  # e.g. http://tzd.kamusm.gov.tr (credentials) or https://freetsa.org/tsr
+    username_env: str = ""  # HTTP basic credentials, if the TSA asks for them
+    password_env: str = ""
+    ca_file: str = ""  # PEM: the TSA's root (and intermediates), to verify its tokens
+    timeout_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,7 @@ class Config:
     path: Path | None = None
     selective: SelectiveConfig = field(default_factory=SelectiveConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    timestamp: TimestampConfig = field(default_factory=TimestampConfig)
 
     def account(self, name: str) -> AccountConfig:
         """The account called `name`, or a ConfigError naming the file."""
@@ -186,6 +202,7 @@ _SECTIONS: dict[str, type] = {
     "executor": ExecutorConfig,
     "selective": SelectiveConfig,
     "web": WebConfig,
+    "timestamp": TimestampConfig,
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "report.language": ("tr", "en"),
@@ -271,6 +288,17 @@ def _check_executor(executor: ExecutorConfig, database: DatabaseConfig) -> None:
                           f"({executor.heartbeat_seconds:g}), or every worker looks stalled")
 
 
+def _check_timestamp(timestamp: TimestampConfig, path: Path | None) -> TimestampConfig:
+    """A relative ca_file is read from the configuration file's folder; then the rules."""
+    if timestamp.ca_file and path is not None and not Path(timestamp.ca_file).is_absolute():
+        timestamp = dataclasses.replace(timestamp, ca_file=str(path.parent / timestamp.ca_file))
+    problem = timestamp_problem(timestamp.enabled, timestamp.url, timestamp.ca_file,
+                                timestamp.username_env, timestamp.password_env)
+    if problem:
+        raise ConfigError(problem)
+    return timestamp
+
+
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate a parsed TOML document into a Config; raise ConfigError on the first problem."""
     known = set(_SECTIONS) | {"accounts"}
@@ -288,9 +316,10 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         raise ConfigError(
             f"schedule.timezone: unknown time zone {sections['schedule'].timezone!r}"
         ) from None
-    for key in ("nightly_audit", "weekly_report", "retention"):
+    for key in ("nightly_audit", "weekly_report", "retention", "anchor"):
         cron_trigger(getattr(sections["schedule"], key), zone, f"schedule.{key}")
     _check_executor(sections["executor"], sections["database"])
+    sections["timestamp"] = _check_timestamp(sections["timestamp"], path)
     raw_accounts = data.get("accounts", [])
     if not isinstance(raw_accounts, list):
         raise ConfigError("accounts: expected an array of tables ([[accounts]])")

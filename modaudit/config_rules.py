@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -59,8 +60,10 @@ RANGES: dict[str, Range] = {
     # A working day at most by default; a week is the longest a stolen cookie should last.
     "web.session_hours": Range(0, 168, False),
     "web.max_attachment_mb": Range(0, 50, False),  # a court order or a screenshot, not a video
+    # A TSA answers in well under a second; past two minutes the daily anchor just waits a day.
+    "timestamp.timeout_seconds": Range(0.1, 120),
 }
-URL_KEYS = frozenset({"x.api_base_url", "facebook.graph_base_url"})
+URL_KEYS = frozenset({"x.api_base_url", "facebook.graph_base_url", "timestamp.url"})
 DATABASE_FORMS = "sqlite:///path or postgresql+psycopg://user@host/db"
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Real names here are under 40 characters; a pasted Page token is ~200, an X bearer token ~100.
@@ -120,10 +123,28 @@ def value_problem(rule: str, key: str, value: object) -> str | None:
         return http_url_problem(value)
     if rule in RANGES and isinstance(value, int | float):
         return number_problem(rule, value)
-    if rule in URL_KEYS and isinstance(value, str):
+    if rule in URL_KEYS and isinstance(value, str) and (value or rule != "timestamp.url"):
         return http_url_problem(value)
     if key.endswith("_env") and isinstance(value, str):
         return env_name_problem(value)
+    return None
+
+
+def timestamp_problem(enabled: bool, url: str, ca_file: str, username_env: str,
+                      password_env: str) -> str | None:
+    """Why `[timestamp]` cannot be used (the whole message, key path first), or None: an enabled
+    TSA needs its URL and the root its tokens are verified against."""
+    if bool(username_env) != bool(password_env):
+        return "timestamp.username_env: set both username_env and password_env, or neither"
+    if not enabled:
+        return None
+    if not url:
+        return "timestamp.url: required when timestamp.enabled is true"
+    if not ca_file:
+        return ("timestamp.ca_file: required when timestamp.enabled is true (the TSA's root "
+                "certificate, PEM, to verify its tokens)")
+    if not Path(ca_file).is_file():
+        return f"timestamp.ca_file: {ca_file} is not a readable file"
     return None
 
 

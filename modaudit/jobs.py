@@ -21,19 +21,23 @@ from analysis.lexicon import deployment_lexicon
 from analysis.periods import last_complete_week, parse_week
 from analysis.queries import FindingRow, list_findings
 from analysis.selective import GroupResult, summarise
-from modaudit.config import Config
+from analysis.witness import read_heads
+from modaudit.config import Config, ConfigError
 from modaudit.fleet import executor_for
 from modaudit.fleet.base import QueueStatus
 from modaudit.intake.archive import import_archive
 from modaudit.intake.scan import Progress, RunResult, run_scan, scan_all
 from modaudit.intake.webhooks import ProcessOutcome, process_deliveries
 from modaudit.notify import alerts, health, weekly
+from modaudit.notify.anchoring import AnchorOutcome, anchor_heads
+from modaudit.notify.export import run_export
 from modaudit.store import engine as store_engine
 from modaudit.store import findings, retention, users
 from modaudit.store.engine import check_schema, engine_for, utcnow
-from modaudit.store.evidence import ChainProblem, verify_chain
 from modaudit.store.retention import PurgeResult
 from modaudit.store.schema import FindingReview, User
+from modaudit.store.timestamps import load_certificates
+from modaudit.store.verify import VerifyResult, WitnessedHead, verify_store
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +259,53 @@ def selective(config: Config, account: str | None, since: date | None,
     return [result for summary in summaries for result in summary.results]
 
 
-def verify(config: Config) -> tuple[int, list[ChainProblem]]:
-    """Recompute every account's event chain: (events checked, problems)."""
+def verify(config: Config, reports: tuple[str | Path, ...] = ()) -> VerifyResult:
+    """Recompute every chain, replay the findings, check every token and each saved report's
+    printed heads against the database."""
+    witnessed = []
+    for report in reports:
+        path = Path(report)
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+        found = read_heads(text)
+        if not found:
+            raise ConfigError(f"{path}: no chain heads in it (chain-head lines); is it a weekly "
+                              "report?")
+        witnessed += [WitnessedHead(account, count, hash_, f"report {path.name} (head {count})")
+                      for account, count, hash_ in found]
+    roots = load_certificates(config.timestamp.ca_file) if config.timestamp.ca_file else None
     with _store(config) as engine, Session(engine) as session:
-        return verify_chain(session)
+        return verify_store(session, roots, witnessed)
+
+
+def anchor(config: Config, now: datetime | None = None,
+           notify: bool = False) -> list[AnchorOutcome]:
+    """Time-stamp every account's chain head not yet covered by a token (`[timestamp]`); with
+    `notify` (the daily job), tell the operator about heads waiting a day or more."""
+    with _store(config) as engine:
+        outcomes = anchor_heads(engine, config, _now(now))
+        if notify:
+            try:
+                health.notify_pending_anchors(engine, config, _now(now))
+            except Exception:
+                log.exception("operator notice failed")
+        return outcomes
+
+
+def export(config: Config, out: str | Path, *, finding_id: int | None = None,
+           account: str | None = None, since: date | None = None, until: date | None = None,
+           now: datetime | None = None) -> Path:
+    """Write the evidence package of one finding, or of an account's findings detected from
+    `since` to `until` (both days included), to a folder or a .zip; returns where."""
+    if account:
+        config.account(account)
+    start, end = local_bounds(config, since, until)
+    scope = (f"bulgu {finding_id}" if finding_id is not None else
+             f"{account}, {since or '…'} – {until or '…'}")
+    with _store(config) as engine:
+        path, _package = run_export(engine, config, Path(out), now=_now(now),
+                                    finding_id=finding_id, account=account, since=start,
+                                    until=end, scope=scope)
+    return path

@@ -13,7 +13,8 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from collectors.http import redact
-from modaudit.cli.findings import findings, review, verify
+from modaudit.cli.export import export
+from modaudit.cli.findings import anchor, findings, review, verify
 from modaudit.cli.fleet import worker
 from modaudit.cli.report import report
 from modaudit.cli.scanning import accounts, audit, import_, scan
@@ -77,7 +78,7 @@ def cli(ctx: click.Context, config_path: str, verbose: bool) -> None:
 
 
 for command in (init, accounts, scan, audit, findings, review, verify, report, serve, jobs_command,
-                purge, webhook, import_, demo, worker, selective, users, web):
+                purge, webhook, import_, demo, worker, selective, users, web, anchor, export):
     cli.add_command(command)
 
 

@@ -75,13 +75,38 @@ def review(ctx: click.Context, finding: int, status: str, note: str, on_behalf_o
 
 
 @click.command()
+@click.option("--report", "reports", multiple=True, type=click.Path(dir_okay=False, exists=True),
+              metavar="FILE", help="A saved weekly report (HTML, text or CSV) whose printed chain "
+              "heads must match the database; may be repeated.")
 @click.pass_context
-def verify(ctx: click.Context) -> None:
-    """Check every account's event hash chain; exit 1 if any record was altered."""
-    checked, problems = jobs.verify(config_of(ctx))
-    for problem in problems:
-        err_console.print(f"event {problem.event_id} ({problem.account}): {problem.reason}",
+def verify(ctx: click.Context, reports: tuple[str, ...]) -> None:
+    """Check every account's chain, the findings and reviews against it, every time-stamp token
+    and any saved report's heads; exit 1 naming what changed."""
+    result = jobs.verify(config_of(ctx), reports)
+    for problem in result.problems:
+        err_console.print(f"{problem.where} ({problem.account}): {problem.reason}",
                           style="red", markup=False)
-    if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in {checked} events")
-    console.print(f"{checked} events verified, chain intact")
+    if result.problems:
+        raise click.ClickException(f"{len(result.problems)} problem(s) in {result.checked} "
+                                   "chained events and records")
+    extra = f", {len(reports)} report(s) agree" if reports else ""
+    console.print(f"{result.events} events and {result.checked - result.events} chained records "
+                  f"verified, {result.anchors} time-stamp token(s) valid{extra}: chain intact",
+                  markup=False)
+
+
+@click.command()
+@click.pass_context
+def anchor(ctx: click.Context) -> None:
+    """Time-stamp each account's chain head now (RFC 3161, `[timestamp]`); the daily job's verb."""
+    config = config_of(ctx)
+    if not config.timestamp.enabled:
+        raise click.ClickException("timestamp.enabled is false: no TSA configured")
+    outcomes = jobs.anchor(config)
+    failed = [o for o in outcomes if o.status == "failed"]
+    for outcome in outcomes:
+        tail = f": {outcome.error}" if outcome.error else ""
+        console.print(f"{outcome.account}: head {outcome.count} {outcome.status}{tail}",
+                      markup=False)
+    if failed:
+        raise click.ClickException(f"{len(failed)} head(s) not time-stamped; retried next time")

@@ -14,6 +14,7 @@ from modaudit import jobs
 from modaudit.config import Config, load_config
 from modaudit.demo import webhooks as webhook_demo
 from modaudit.sandbox import Simulator, demo_scenario
+from modaudit.sandbox.tsa import LoopbackTsa
 from modaudit.store.engine import engine_for, upgrade
 
 DEMO_DAYS = 9  # the audited week and one more night, which confirms its last un-events
@@ -25,7 +26,8 @@ DEMO_USER = "yonetici@example.gov.tr"
 
 
 def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
-                  database: Path, instagram_accounts: list | tuple = ()) -> Path:
+                  database: Path, instagram_accounts: list | tuple = (),
+                  tsa: LoopbackTsa | None = None) -> Path:
     lines = [
         "# Written by `modaudit demo`: the simulator's address changes on every run.",
         "[database]", f'url = "sqlite:///{database.as_posix()}"',
@@ -56,6 +58,9 @@ def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
         ]
     lines += webhook_demo.CONFIG_LINES
     lines += ["[web]", f'base_url = "{DEMO_PORTAL}"', f'session_secret_env = "{DEMO_WEB_SECRET_ENV}"']
+    if tsa is not None:  # a real RFC 3161 TSA on loopback, with a CA made for this run
+        lines += ["[timestamp]", "enabled = true", f'url = "{tsa.url}"',
+                  f'ca_file = "{tsa.authority.ca_file.as_posix()}"']
     path = out_dir / "modaudit.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -94,6 +99,18 @@ def _fresh_database(out_dir: Path) -> Path:
     return database
 
 
+def _evidence_package(config: Config, out_dir: Path, findings: list[FindingRow],
+                      say: Callable[[str], None]) -> None:
+    """Export the first high-severity finding's evidence package and verify the store."""
+    high = [f for f in findings if f.severity == "high"]
+    if high:
+        path = jobs.export(config, out_dir / "kanit-paketi", finding_id=high[0].id)
+        say(f"evidence package of finding {high[0].id}: {path} (check it with DOGRULAMA.txt)")
+    result = jobs.verify(config, (out_dir / f"weekly-report-{DEMO_WEEK}.html",))
+    say(f"verify: {result.checked} chained events and records, {result.anchors} time-stamp "
+        f"tokens, the report's heads: {len(result.problems)} problems")
+
+
 def run_demo(out_dir: Path, say: Callable[[str], None],
              show_findings: Callable[[list[FindingRow], Config], None]) -> bool:
     """Run the demo, saying what happens (`say`, one line at a time) and showing the findings.
@@ -103,9 +120,11 @@ def run_demo(out_dir: Path, say: Callable[[str], None],
     out_dir.mkdir(parents=True, exist_ok=True)
     database = _fresh_database(out_dir)
     scenario = demo_scenario()
+    tsa = LoopbackTsa(out_dir / "tsa").start()  # the demo's Time-Stamp Authority, to the end
     with Simulator(scenario) as simulator:
         config_path = _write_config(out_dir, simulator.base_url, scenario.pages,
-                                    scenario.x_accounts, database, scenario.instagram_accounts)
+                                    scenario.x_accounts, database, scenario.instagram_accounts,
+                                    tsa)
         for index, account in enumerate(scenario.instagram_accounts):
             os.environ[f"{_token_env(index)}_INSTAGRAM"] = account.token
         webhook_demo.set_demo_secrets()
@@ -134,6 +153,8 @@ def run_demo(out_dir: Path, say: Callable[[str], None],
                     f"night {day} ({local}): {result.account} {result.status:<7} "
                     f"{result.api_calls:>3} calls, {result.events} events, "
                     f"{result.findings_opened} new findings, warnings: {warnings}")
+            stamped = [o for o in jobs.anchor(config, now=last_audit) if o.status == "stamped"]
+            say(f"night {day}: {len(stamped)} chain heads time-stamped by the TSA on {tsa.url}")
         webhooks.stop()
     with Session(engine) as session:
         findings = list_findings(session)
@@ -141,11 +162,15 @@ def run_demo(out_dir: Path, say: Callable[[str], None],
     engine.dispose()
     show_findings(findings, config)
     # The audited week's report for the managers, as files (nothing is sent).
-    for outcome in jobs.weekly_report(config, DEMO_WEEK, send=False,
-                                      out=str(out_dir / f"weekly-report-{DEMO_WEEK}.html"),
-                                      now=last_audit + timedelta(hours=6)):
-        say(f"weekly report {outcome.period} ({outcome.new_findings} new findings): "
-                      f"{outcome.files[0]}")
+    try:
+        for outcome in jobs.weekly_report(config, DEMO_WEEK, send=False,
+                                          out=str(out_dir / f"weekly-report-{DEMO_WEEK}.html"),
+                                          now=last_audit + timedelta(hours=6)):
+            say(f"weekly report {outcome.period} ({outcome.new_findings} new findings): "
+                f"{outcome.files[0]}")
+        _evidence_package(config, out_dir, findings, say)
+    finally:
+        tsa.stop()
     _portal_user(config, config_path, say)
     truth = {(action.kind, action.subject_id) for action in scenario.ground_truth(until=last_audit)}
     recorded = {(event.kind, event.subject_id) for event in events}

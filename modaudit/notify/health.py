@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from modaudit.config import Config
 from modaudit.notify import mail
-from modaudit.store import deliveries
+from modaudit.store import anchors, deliveries
 from modaudit.store.schema import Account, Run
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,46 @@ TEXT = {
            "Last error: {error}\nNo moderation evidence is being collected for this account; "
            "please check its access token and connectivity.\n"),
 }
+
+
+ANCHOR_TEXT = {
+    "tr": ("modaudit: {account} zincir başı zaman damgası bekliyor",
+           "{account} hesabının kanıt zinciri {since} tarihinden beri zaman damgası alamıyor "
+           "(TSA: {url}).\nSon hata: {error}\nToplama sürüyor; zaman damgası TSA yeniden yanıt "
+           "verdiğinde kaldığı yerden alınacak. Lütfen [timestamp] ayarını ve bağlantıyı kontrol "
+           "edin.\n"),
+    "en": ("modaudit: account {account}'s chain head awaits a time-stamp",
+           "{account}'s evidence chain has not been time-stamped since {since} (TSA: {url}).\n"
+           "Last error: {error}\nCollection goes on; the time-stamp catches up when the TSA "
+           "answers again. Please check [timestamp] and connectivity.\n"),
+}
+
+
+def notify_pending_anchors(engine: Engine, config: Config, now: datetime) -> list[str]:
+    """Email `[report] operator` once per account whose head has waited for a TSA a day or
+    more (a TSA down delays anchors, nothing else); returns the accounts notified."""
+    notified = []
+    with Session(engine) as session:
+        for head in anchors.heads(session):
+            if head.pending_since is None or (now - head.pending_since).total_seconds() < 86400:
+                continue
+            period = f"tsa-{int(head.pending_since.timestamp())}"  # fits report_deliveries.period
+            if deliveries.report_sent_at(session, HEALTH, head.account, period) is not None:
+                continue
+            subject, body = ANCHOR_TEXT[config.report.language]
+            values = {"account": head.account, "since": f"{head.pending_since:%Y-%m-%d %H:%M} UTC",
+                      "url": config.timestamp.url, "error": head.last_error or "?"}
+            text = body.format(**values)
+            message = mail.compose(subject=subject.format(**values), sender=config.smtp.from_,
+                                   recipients=[config.report.operator], text=text,
+                                   html=f"<pre>{html.escape(text)}</pre>", now=now)
+            delivery = mail.send(config.smtp, message, [config.report.operator])
+            if delivery.ok:
+                deliveries.record_report(session, HEALTH, head.account, period, now,
+                                         delivery.delivered, delivery.failures)
+                session.commit()
+                notified.append(head.account)
+    return notified
 
 
 def failing_streaks(session: Session) -> list[tuple[Account, list[Run]]]:

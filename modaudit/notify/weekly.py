@@ -19,7 +19,7 @@ from analysis.periods import IsoWeek
 from analysis.render import render_weekly, render_weekly_html
 from analysis.report import ReportScope, WeeklyReport, build_weekly_report
 from modaudit.config import AccountConfig, Config, ConfigError
-from modaudit.notify import mail
+from modaudit.notify import anchoring, mail
 from modaudit.store import deliveries
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,8 @@ def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list
                 ssl_context: ssl.SSLContext | None,
                 unfinished: frozenset[str] = frozenset()) -> ReportOutcome:
     outcome = ReportOutcome(institution=institution, period=week.label, status="built")
+    # Time-stamp the heads this report will witness (a TSA down only leaves them pending).
+    anchoring.anchor_quietly(engine, config, now, [a.name for a in accounts])
     with Session(engine) as session:
         sent_at = (deliveries.report_sent_at(session, WEEKLY, institution, week.label)
                    if send and not force else None)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import exists, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from modaudit.store import chain
 from modaudit.store.attachments import NewAttachment, store_attachment
 from modaudit.store.schema import Comment, Event, Finding, FindingReview, ListEntry
 from modaudit.store.search import fold
@@ -21,14 +22,30 @@ REVIEW_STATUSES = ("justified", "confirmed", "dismissed")
 CHUNK = 300
 
 
-def open_findings(session: Session, rows: list[dict[str, Any]]) -> int:
-    """Insert new open findings (one per event), with their search folds; returns how many."""
-    if rows:
-        texts = _texts(session, [(row["account_id"], row["kind"], row["subject_id"]) for row in rows])
-        session.execute(insert(Finding), [
-            {**row, "search_fold": fold(*texts.get((row["account_id"], row["subject_id"]), ()))}
-            for row in rows])
+def open_findings(session: Session, rows: list[dict[str, Any]], now: datetime) -> int:
+    """Insert new open findings (one per event) with their search folds, each chained as opened."""
+    if not rows:
+        return 0
+    texts = _texts(session, [(row["account_id"], row["kind"], row["subject_id"]) for row in rows])
+    opened = session.execute(insert(Finding).returning(
+        Finding.id, Finding.account_id, Finding.event_id, Finding.kind, Finding.subject_id,
+        Finding.severity, sort_by_parameter_order=True), [
+        {**row, "search_fold": fold(*texts.get((row["account_id"], row["subject_id"]), ()))}
+        for row in rows]).all()
+    hashes = _event_hashes(session, [row.event_id for row in opened])
+    chain.append_records(session, [
+        (row.account_id, chain.FINDING_OPENED, row.id, chain.opened_payload(
+            row.id, hashes[row.event_id], row.kind, row.subject_id, row.severity))
+        for row in opened], now)
     return len(rows)
+
+
+def _event_hashes(session: Session, event_ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(event_ids), CHUNK):
+        found.update(session.execute(select(Event.id, Event.hash)
+                                     .where(Event.id.in_(event_ids[start:start + CHUNK]))).all())
+    return found
 
 
 def _texts(session: Session, keys: list[tuple[int, str, str]]) -> dict[tuple[int, str], tuple]:
@@ -83,7 +100,8 @@ def close_findings(session: Session,
     """Close the open findings keyed (account, kind, subject) whose action happened no later than
     the un-event that undid it: {key: (un-event id, its time)}. The finding cites that un-event."""
     keys = list(undone_by)
-    closing: list[dict[str, object]] = []
+    closing: list[dict[str, Any]] = []
+    accounts: dict[int, int] = {}
     for start in range(0, len(keys), CHUNK):
         open_rows = session.execute(
             select(Finding.id, Finding.account_id, Finding.kind, Finding.subject_id,
@@ -93,12 +111,18 @@ def close_findings(session: Session,
                    tuple_(Finding.account_id, Finding.kind, Finding.subject_id)
                    .in_(keys[start:start + CHUNK]))
         ).all()
-        closing += [{"id": fid, "status": "closed", "updated_at": now,
-                     "closed_by_event_id": undone_by[(account, kind, subject)][0]}
-                    for fid, account, kind, subject, happened in open_rows
-                    if happened <= undone_by[(account, kind, subject)][1]]
+        for fid, account, kind, subject, happened in open_rows:
+            if happened <= undone_by[(account, kind, subject)][1]:
+                closing.append({"id": fid, "status": "closed", "updated_at": now,
+                                "closed_by_event_id": undone_by[(account, kind, subject)][0]})
+                accounts[fid] = account
     if closing:
         session.execute(update(Finding), closing)  # bulk UPDATE by primary key
+        hashes = _event_hashes(session, sorted({row["closed_by_event_id"] for row in closing}))
+        chain.append_records(session, [
+            (accounts[row["id"]], chain.FINDING_CLOSED, row["id"],
+             chain.closed_payload(row["id"], hashes[row["closed_by_event_id"]]))
+            for row in closing], now)
     return len(closing)
 
 
@@ -137,6 +161,14 @@ def review_finding(session: Session, finding_id: int, status: str, note: str, re
     session.execute(update(Finding).where(Finding.id == finding_id)
                     .values(status=status, updated_at=now))
     session.flush()
+    # The one path of a review: chained in the same transaction (store/chain.py), with the
+    # digests of its attachments.
+    extra = {"on_behalf_of": review.on_behalf_of} if review.on_behalf_of else None
+    chain.append_records(session, [(finding.account_id, chain.FINDING_REVIEWED, finding_id,
+                                    chain.review_payload(finding_id, review.id, review.old_status,
+                                                         status, review.note, review.reviewed_by,
+                                                         now, extra))], now)
     for item in attachments:
-        store_attachment(session, finding_id, review.id, item, now)
+        stored = store_attachment(session, finding_id, review.id, item, now)
+        chain.chain_attachment(session, finding_id, stored.sha256, stored.size, stored.filename, now)
     return review

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from collectors.records import RunWarning, Snapshot, UserListing
 from modaudit.config import AccountConfig
+from modaudit.store.chain import chain_comment_texts
 from modaudit.store.evidence import digest
 from modaudit.store.schema import (
     Account,
@@ -128,6 +129,7 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
             set_={"last_seen_at": statement.excluded.last_seen_at},
         ))
     comment_ids = _ids(session, Comment, account_id, list(comments))
+    _chain_new_texts(session, account_id, run_id, list(comment_ids.values()), now)
     if snapshot.listings:
         session.execute(dialect_insert(session, PostListing), [
             {"run_id": run_id, "post_id": post_ids[listing.post.platform_id],
@@ -158,6 +160,18 @@ def _save_list(session: Session, run_id: int, list_name: str, listing: UserListi
         ])
     column = Run.blocked_complete if list_name == "blocked" else Run.muted_complete
     session.execute(update(Run).where(Run.id == run_id).values({column: listing.complete}))
+
+
+def _chain_new_texts(session: Session, account_id: int, run_id: int, comment_pks: list[int],
+                     now: datetime) -> None:
+    """Chain the text digests of the comments this run stored first (their text never changes)."""
+    digests: dict[str, str] = {}
+    for chunk in chunks(comment_pks):
+        digests.update(session.execute(
+            select(Comment.platform_id, Comment.text_digest)
+            .where(Comment.id.in_(chunk), Comment.first_seen_run_id == run_id,
+                   Comment.text_digest.is_not(None))).all())
+    chain_comment_texts(session, account_id, run_id, digests, now)
 
 
 def _ids(session: Session, model: Any, account_id: int, platform_ids: list[str]) -> dict[str, int]:

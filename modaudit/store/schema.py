@@ -204,6 +204,7 @@ class Event(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "dedup_key"),
         Index("ix_events_account_subject", "account_id", "subject_id"),
+        Index("uq_events_account_seq", "account_id", "seq", unique=True),
         CheckConstraint("occurred_after IS NULL OR occurred_after <= occurred_before",
                         name="ck_events_bracket"),
     )
@@ -223,6 +224,46 @@ class Event(Base):
     dedup_key: Mapped[str] = mapped_column(String(300))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Position in the account's chain, shared with chained records (store/chain.py).
+    seq: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class ChainRecord(Base):
+    """A chained record that is not an event: a finding opened, closed or reviewed, an
+    attachment's digest, the digests of comment texts a run stored (store/chain.py)."""
+
+    __tablename__ = "chain_records"
+    __table_args__ = (UniqueConstraint("account_id", "seq", name="uq_chain_records_account_seq"),
+                      Index("ix_chain_records_finding", "finding_id"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(40))
+    # No foreign key: a record must outlive a deleted finding, to tell of it.
+    finding_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ChainAnchor(Base):
+    """An account's chain head sent to a Time-Stamp Authority (RFC 3161), with its token."""
+
+    __tablename__ = "chain_anchors"
+    __table_args__ = (Index("ix_chain_anchors_account", "account_id", "event_count"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    event_count: Mapped[int] = mapped_column(BigInteger)  # elements in the chain at the head
+    head_hash: Mapped[str] = mapped_column(String(64))
+    # The text time-stamped: the head and every hash since the previous stamped anchor.
+    manifest: Mapped[str] = mapped_column(Text)
+    token: Mapped[bytes | None] = mapped_column(LargeBinary)  # the TimeStampResp (.tsr) as received
+    tsa_url: Mapped[str] = mapped_column(String(500))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    stamped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the TSA's genTime
+    status: Mapped[str] = mapped_column(String(20))  # stamped | failed
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class Finding(Base):

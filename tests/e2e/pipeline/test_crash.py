@@ -17,8 +17,8 @@ from modaudit import jobs
 from modaudit.config import load_config
 from modaudit.sandbox import Fault, PageSpec, Simulator
 from modaudit.store.engine import make_engine
-from modaudit.store.evidence import verify_chain
 from modaudit.store.schema import Run
+from modaudit.store.verify import verify_chain
 from tests.support.scenarios import AYSE, PAGE, TROLL, night, small_scenario
 
 SECOND = PageSpec(page_id="900200", name="İkinci Müdürlük", token="second-token-CANARY")

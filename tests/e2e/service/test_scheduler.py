@@ -25,8 +25,8 @@ from modaudit.cli import cli
 from modaudit.config import cron_trigger, load_config
 from modaudit.sandbox import Fault, Simulator
 from modaudit.store.engine import make_engine
-from modaudit.store.evidence import verify_chain
 from modaudit.store.schema import Run
+from modaudit.store.verify import verify_chain
 from tests.support import scheduler_probe
 from tests.support.scenarios import small_scenario
 

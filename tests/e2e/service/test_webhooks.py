@@ -27,8 +27,9 @@ from modaudit.sandbox import Scenario, Simulator
 from modaudit.sandbox.meta_webhooks import post_delivery, send_feed_webhooks, sign
 from modaudit.store import runs as store
 from modaudit.store.engine import make_engine, utcnow
-from modaudit.store.evidence import record_events, verify_chain
+from modaudit.store.evidence import record_events
 from modaudit.store.schema import WebhookDelivery
+from modaudit.store.verify import verify_chain
 from modaudit.web.receiver import MAX_BODY_BYTES, build_app, serve_in_thread
 from tests.support.scenarios import PAGE, audit_night, night, small_scenario
 

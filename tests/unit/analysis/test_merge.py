@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from analysis.merge import absorb_corroborations, sightings_by_event
 from collectors.records import NewEvent
-from modaudit.store.evidence import verify_chain
 from modaudit.store.schema import Event, EventSighting
+from modaudit.store.verify import verify_chain
 from tests.support.stored_runs import StoredAccount, at, new_event, open_session
 
 

@@ -132,7 +132,7 @@ def test_a_review_keeps_reviewer_whom_for_and_attachment(db_url_migrated: str) -
 def test_the_migration_folds_the_texts_of_existing_findings(db_url: str) -> None:
     engine = make_engine(db_url)
     config = _alembic_config(engine)
-    command.upgrade(config, "0006")
+    command.upgrade(config, "head")  # today's code writes the events; the fold is then undone
     with Session(engine) as session, session.begin():
         account = StoredAccount(session, "valilik")
         account.run(at(0), {"p1": [comment("c1", text="İSTİFA")]})
@@ -141,6 +141,7 @@ def test_the_migration_folds_the_texts_of_existing_findings(db_url: str) -> None
         session.execute(insert(Finding.__table__).values(
             event_id=event.id, account_id=account.id, kind="comment_hidden", subject_id="c1",
             severity="medium", status="open", detected_at=at(24), updated_at=at(24)))
+    command.downgrade(config, "0006")  # the store as a modaudit before the portal left it
     command.upgrade(config, "head")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT search_fold FROM findings")).scalar() == \

@@ -110,14 +110,14 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('findings', schema=None) as batch_op:
-        batch_op.drop_column('search_fold')
+    # A plain DROP COLUMN (SQLite 3.35+): a batch rebuild of findings would break the foreign
+    # keys of its reviews and attachments.
+    op.drop_column('findings', 'search_fold')
     for name in ('ix_findings_detected', 'ix_findings_kind', 'ix_findings_status_severity',
                  'ix_findings_account_status'):
         op.drop_index(name, table_name='findings')
     op.drop_table('finding_attachments')
-    with op.batch_alter_table('finding_reviews', schema=None) as batch_op:
-        batch_op.drop_column('on_behalf_of')
+    op.drop_column('finding_reviews', 'on_behalf_of')
     op.drop_table('login_attempts')
     op.drop_table('user_tokens')
     op.drop_table('users')
