@@ -101,9 +101,20 @@ def env_name_problem(value: str) -> str | None:
     """Why `value` cannot be the name of an environment variable (never repeating it), or None."""
     if value == "" or (len(value) <= ENV_NAME_MAX and _ENV_NAME.fullmatch(value)):
         return None  # "" is "not configured", as before
-    return (f"must name an environment variable (letters, digits and _, not starting with a digit, "
-            f"at most {ENV_NAME_MAX} characters) that holds the secret, not the secret itself; "
+    return (f"is not a variable name: it must name an environment variable (letters, digits and "
+            f"_, not starting with a digit, at most {ENV_NAME_MAX} characters) that holds the "
+            f"secret, not the secret itself; "
             f"got {len(value)} characters")
+
+
+_TOKENISH = re.compile(r"[A-Za-z0-9._~+/=-]{24,}")
+
+
+def shown_value(value: object) -> str:
+    """`value` as an error message may repeat it: a token-looking string only by its length."""
+    if isinstance(value, str) and _TOKENISH.fullmatch(value) and any(c.isdigit() for c in value):
+        return f"a value of {len(value)} characters (not shown: it looks like a secret)"
+    return repr(value)
 
 
 def value_problem(rule: str, key: str, value: object) -> str | None:
