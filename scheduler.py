@@ -151,6 +151,9 @@ def next_runs(config: Config, now: datetime | None = None) -> list[tuple[str, st
 def serve(config_path: str, install_signals: bool = True) -> int:
     """Run the scheduler in the foreground until SIGTERM/SIGINT; returns the exit status."""
     config = load_config(config_path)
+    # Told at once, not after two failed nights: logged and mailed, and the service still starts
+    # (a platform down at start-up must not stop the schedule).
+    jobs.check_at_start(config)
     engine = jobs.open_store(config)
     _stopping.clear()
     wake = threading.Event()

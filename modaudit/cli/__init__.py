@@ -13,6 +13,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from collectors.http import redact
+from modaudit.cli.check import check
 from modaudit.cli.findings import findings, review, verify
 from modaudit.cli.fleet import worker
 from modaudit.cli.report import report
@@ -73,7 +74,7 @@ def cli(ctx: click.Context, config_path: str, verbose: bool) -> None:
     ctx.obj["config_path"] = config_path
 
 
-for command in (init, accounts, scan, audit, findings, review, verify, report, serve, jobs_command,
+for command in (init, check, accounts, scan, audit, findings, review, verify, report, serve, jobs_command,
                 purge, webhook, import_, demo, worker, selective):
     cli.add_command(command)
 
