@@ -80,9 +80,11 @@ def build_graph(*, token: str, base_url: str, version: str, timeout: float,
     return graph
 
 
-def _translate(exc: Exception, graph: facebook.GraphAPI) -> CollectorError:
-    """One table from the SDK's and requests' errors to the project's own."""
-    token, session = graph.access_token, graph.session
+def _translate(exc: Exception, token: str, session: Any = None) -> CollectorError:
+    """One table from the SDK's and requests' errors to the project's own.
+
+    `session` (the AuditSession) tells what a non-JSON answer or a failed connection was.
+    """
     if isinstance(exc, facebook.GraphAPIError):
         result = exc.result if isinstance(exc.result, dict) else {}
         error = result.get("error") if isinstance(result.get("error"), dict) else {}
@@ -112,7 +114,7 @@ def graph_request(graph: facebook.GraphAPI, path: str, args: dict[str, Any]) -> 
     try:
         result = graph.request(f"{graph.version}/{path}", dict(args))
     except (facebook.GraphAPIError, requests.RequestException, KeyError, ValueError) as exc:
-        raise _translate(exc, graph) from None
+        raise _translate(exc, graph.access_token, graph.session) from None
     if not isinstance(result, dict):
         raise PlatformError(f"malformed Graph answer for {path}: not a JSON object")
     return result
