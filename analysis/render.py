@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,18 +16,21 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from analysis import i18n
+from analysis.evidence_view import evidence_lines
+from analysis.links import platform_url
 from analysis.queries import FindingRow
-from analysis.report import SEVERITIES, BlockedUser, WeeklyReport
+from analysis.report import SEVERITIES, BlockedUser, WeeklyReport, by_severity
+from analysis.report_words import CSV_HEADERS, SEVERITY_LEGEND, warning_sentence
 from analysis.selective_report import section_view
 from analysis.text_safety import visible
 
-CSV_COLUMNS = ("id", "institution", "account", "platform", "kind", "severity", "status",
-               "subject_id", "subject_name", "text", "post_id", "actor", "source",
-               "occurred_after", "occurred_before", "detected_at", "reviewed_by", "review_note")
+__all__ = ["RenderedReport", "bdi", "bracket", "evidence_lines", "findings_csv", "neutralise",
+           "render_alert", "render_weekly", "render_weekly_html", "shown"]
+# Words, not codes, in the CSV: these columns go through i18n.term.
+_CSV_TERMS = frozenset({"kind", "severity", "status", "actor", "source"})
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SEVERITY_COLOURS = {"high": "#d92d20", "medium": "#f79009", "review": "#2e90fa", "low": "#98a2b3"}
-_HIDDEN_EVIDENCE = {"before_first_seen", "list", "last_complete_listing_run"}
 # Continuation lines of user text in plain text: indented, so they cannot pose as report lines.
 _CONTINUATION = "    "
 
@@ -84,20 +86,29 @@ def bdi(value: object) -> Markup:
     return Markup("<bdi>{}</bdi>").format(visible(str(value), isolated=True))
 
 
-def _helpers(language: str, tz: ZoneInfo) -> dict[str, Any]:
+def _helpers(language: str, tz: ZoneInfo, handles: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "L": i18n.LABELS[language], "lang": language, "tz": tz,
         "bracket": lambda after, before, first=False: bracket(after, before, first, language, tz),
         "evidence": lambda row: evidence_lines(row, language, tz),
         "duration": lambda user, now: blocked_duration(user, now, language),
+        "link": lambda row: finding_link(row, handles or {}),
     }
+
+
+def finding_link(row: FindingRow, handles: dict[str, str]) -> str | None:
+    """The platform page of the post or comment a finding is about (analysis/links.py)."""
+    return platform_url(row.platform, row.kind, subject_id=row.subject_id, post_id=row.post_id,
+                        handle=handles.get(row.account, ""))
 
 
 def bracket(after: datetime | None, before: datetime, before_first_audit: bool, language: str,
             tz: ZoneInfo) -> str:
     """When an action happened, as the interval the audits allow us to state."""
     end = i18n.format_datetime(before, language, tz)
-    if after is None:
+    if after is not None and i18n.format_datetime(after, language, tz) == end:
+        text = end  # one point in time is written once, not "13:00 ile 13:00 arasında"
+    elif after is None:
         text = i18n.phrase("before", language, before=end)
     else:
         text = i18n.phrase("between", language, after=i18n.format_datetime(after, language, tz),
@@ -114,34 +125,6 @@ def blocked_duration(user: BlockedUser, now: datetime, language: str) -> str:
     return i18n.phrase("days_range", language, low=low, high=high)
 
 
-def evidence_lines(row: FindingRow, language: str, tz: ZoneInfo) -> list[tuple[str, str]]:
-    """A finding's evidence as (label, value) lines: who acted, how we know, what was seen when."""
-    labels = i18n.LABELS[language]
-    lines = [(labels["actor"], i18n.term(row.actor, language)),
-             (labels["source"], i18n.term(row.source, language))]
-    names = i18n.EVIDENCE_KEYS[language]
-    for key, value in row.evidence.items():
-        if key in _HIDDEN_EVIDENCE or value in (None, "", {}):
-            continue
-        lines.append((names.get(key, key), _evidence_value(key, value, language, tz)))
-    return lines
-
-
-def _evidence_value(key: str, value: Any, language: str, tz: ZoneInfo) -> str:
-    if key == "lookup" and isinstance(value, dict):
-        if set(value) == {"error"}:
-            return str(value["error"])
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if key == "previously":
-        return i18n.term(str(value), language)
-    if isinstance(value, str):
-        try:
-            return i18n.format_datetime(datetime.fromisoformat(value), language, tz)
-        except ValueError:
-            return value
-    return json.dumps(value, ensure_ascii=False)
-
-
 def weekly_subject(report: WeeklyReport) -> str:
     """The email subject, e.g. "modaudit haftalık rapor — Örnek Valiliği — 2026-W47"."""
     return i18n.phrase("subject_weekly", report.language, inst=report.institution,
@@ -156,7 +139,8 @@ def render_weekly(report: WeeklyReport, chart_src: str, attached_csv: bool = Tru
         subject=context["subject"],
         html=env.get_template("weekly.html").render(context),
         text=env.get_template("weekly.txt").render(context),
-        csv=findings_csv(report.new_findings, report.tz),
+        csv=findings_csv(by_severity(report.new_findings), report.tz, report.language,
+                         report.handles),
         chart_png=render_chart(report),
     )
 
@@ -167,12 +151,29 @@ def render_weekly_html(report: WeeklyReport, chart_src: str, attached_csv: bool 
     return env.get_template("weekly.html").render(_weekly_context(report, chart_src, attached_csv))
 
 
+def todo_lines(report: WeeklyReport) -> list[str]:
+    """What needs doing, first: how many findings await review and how long the oldest has."""
+    language = report.language
+    oldest = report.oldest_open
+    if oldest is None:
+        return [i18n.LABELS[language]["todo_none"]]
+    days = max(0, (report.generated_at - oldest.detected_at).days)
+    values = {"id": oldest.id, "kind": i18n.term(oldest.kind, language), "account": oldest.account,
+              "days": days}
+    return [i18n.phrase("waiting", language, n=len(report.open_findings)),
+            i18n.phrase("oldest_days" if days else "oldest_today", language, **values)]
+
+
 def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool) -> dict[str, Any]:
     language, tz = report.language, report.tz
     days = report.week.days()
     return {
-        **_helpers(language, tz),
+        **_helpers(language, tz, report.handles),
         "r": report, "subject": weekly_subject(report), "chart_src": chart_src,
+        "todo": todo_lines(report), "severities": SEVERITIES,
+        "legend": [(severity, SEVERITY_LEGEND[language][severity]) for severity in SEVERITIES],
+        "open_rows": by_severity(report.open_findings), "new_rows": by_severity(report.new_findings),
+        "warning": lambda code, count: warning_sentence(code, count, language),
         "attached_csv": attached_csv,
         "sel": section_view(report.selective, language, tz) if report.selective else None,
         "week_range": f"{i18n.format_date(days[0], language)} – {i18n.format_date(days[-1], language)}",
@@ -188,7 +189,7 @@ def render_alert(rows: list[FindingRow], account: str, institution: str, languag
     """Subject, text and HTML of a nightly alert listing new high-severity findings."""
     env = _environment()
     subject = i18n.phrase("subject_alert", language, inst=institution, account=account, n=len(rows))
-    context = {**_helpers(language, tz), "rows": rows, "account": account,
+    context = {**_helpers(language, tz), "rows": by_severity(rows), "account": account,
                "institution": institution, "subject": subject}
     return (subject, env.get_template("alert.txt").render(context),
             env.get_template("alert.html").render(context))
@@ -199,17 +200,33 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
-def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo) -> bytes:
-    """The findings as UTF-8 CSV (with a BOM, so spreadsheets read Turkish letters), times in `tz`."""
+def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo, language: str = "tr",
+                 handles: dict[str, str] | None = None) -> bytes:
+    """The findings for a spreadsheet in the reader's locale: `;`-separated UTF-8 with a BOM.
+
+    Turkish-locale Excel splits on `;` (its list separator; `,` is the decimal comma) and reads
+    UTF-8 only after a BOM. Headers and labels are words; times are local "dd.mm.yyyy hh:mm".
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    columns = CSV_HEADERS[language]
+    writer.writerow([header for _, header in columns])
     for row in rows:
         values = []
-        for column in CSV_COLUMNS:
-            value = getattr(row, column)
+        for column, _ in columns:
+            if column == "when":
+                value: object = bracket(row.occurred_after, row.occurred_before,
+                                        bool(row.evidence.get("before_first_seen")), language, tz)
+            elif column == "link":
+                value = finding_link(row, handles or {})
+            elif column == "subject_name":
+                value = row.subject_name or i18n.LABELS[language]["no_name"]
+            else:
+                value = getattr(row, column)
             if isinstance(value, datetime):
-                value = value.astimezone(tz).isoformat()
+                value = value.astimezone(tz).strftime("%d.%m.%Y %H:%M")
+            elif column in _CSV_TERMS:
+                value = i18n.term(str(value), language)
             values.append(neutralise("" if value is None else str(value)))
         writer.writerow(values)
     return buffer.getvalue().encode("utf-8-sig")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -101,11 +101,23 @@ class WeeklyReport:
     reviews: list[ReviewRow]
     health: list[AccountHealth]
     selective: SelectiveSection | None = None  # moderation by language and topic (last 4 weeks)
+    handles: dict[str, str] = field(default_factory=dict)  # account name -> its platform handle
 
     @property
     def period(self) -> str:
         """The period label, e.g. 2026-W47."""
         return self.week.label
+
+    @property
+    def open_by_severity(self) -> list[tuple[str, int]]:
+        """How many findings await review, per severity, in the one severity order."""
+        return [(severity, sum(row.severity == severity for row in self.open_findings))
+                for severity in SEVERITIES]
+
+    @property
+    def oldest_open(self) -> FindingRow | None:
+        """The open finding detected first: the one that has waited longest."""
+        return min(self.open_findings, key=lambda row: (row.detected_at, row.id), default=None)
 
 
 @dataclass(frozen=True)
@@ -139,7 +151,14 @@ def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
         health=_health(session, scope, start, end),
         selective=build_section(session, names, week, scope.tz, min_group_size=scope.min_group_size,
                                 alpha=scope.alpha),
+        handles={name: handle for name, _, handle in scope.accounts},
     )
+
+
+def by_severity(rows: list[FindingRow]) -> list[FindingRow]:
+    """Findings in the one severity order (high first), then oldest first within each."""
+    rank = {severity: index for index, severity in enumerate(SEVERITIES)}
+    return sorted(rows, key=lambda row: (rank.get(row.severity, len(rank)), row.detected_at, row.id))
 
 
 def _of_accounts(rows: list[FindingRow], names: list[str]) -> list[FindingRow]:

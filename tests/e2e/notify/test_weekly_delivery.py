@@ -68,7 +68,7 @@ def _weekly(config: Path, *args: str) -> tuple[int, str]:
 
 def _check_report_email(received: Received, institution: str) -> None:
     message = received.parsed()
-    assert message["Subject"] == f"modaudit haftalık rapor — {institution} — {WEEK}"
+    assert message["Subject"] == f"modaudit haftalık raporu — {institution} — {WEEK}"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert f"{institution} — Hafta {WEEK}" in text and "Veri toplama durumu" in html
