@@ -119,7 +119,7 @@ EVIDENCE_LABELS: dict[str, dict[str, str]] = {
            "missing_from_list_at": "Listeden çıktığı zaman", "lookup": "Platformun yanıtı",
            "previously": "Önceki durum", "present_at": "Sorguda hâlâ vardı",
            "lookups": "Sorgu sayısı", "confirmed_by": "Nasıl doğrulandı",
-           "received_at": "Bildirimin geldiği zaman", "created_time": "Yorumun yazıldığı zaman",
+           "received_at": "Bildirimin geldiği zaman", "created_time": "Bildirimdeki işlem zamanı",
            "verb": "Bildirilen işlem", "reply_settings": "Yanıt ayarı",
            "clock_skew": "Saat farkı düzeltmesi", "sightings": "Başka kaynaklardan doğrulama"},
     "en": {"first_seen_at": "First seen", "last_seen_at": "Last seen",
@@ -130,7 +130,7 @@ EVIDENCE_LABELS: dict[str, dict[str, str]] = {
            "missing_from_list_at": "Gone from the list", "lookup": "The platform answered",
            "previously": "Previously", "present_at": "Still there at a lookup",
            "lookups": "Lookups", "confirmed_by": "Confirmed by",
-           "received_at": "Notification received", "created_time": "Comment written",
+           "received_at": "Notification received", "created_time": "Time given in the notification",
            "verb": "Action notified", "reply_settings": "Reply setting",
            "clock_skew": "Clock correction", "sightings": "Corroborated by"},
 }

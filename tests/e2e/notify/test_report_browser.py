@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.render import render_weekly
-from tests.e2e.notify.test_report import _report
-from tests.support.report_world import World
+from modaudit.demo.run import run_demo
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 DOCS = Path(__file__).parents[3] / "docs"
@@ -38,13 +36,12 @@ def browser() -> Iterator[object]:
             browser.close()
 
 
-@pytest.fixture
-def report_file(report_world: World, tmp_path: Path) -> Path:
-    rendered = render_weekly(_report(report_world), chart_src="chart.png")
-    (tmp_path / "chart.png").write_bytes(rendered.chart_png)
-    path = tmp_path / "report.html"
-    path.write_text(rendered.html, encoding="utf-8")
-    return path
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's weekly report (three platforms, a simulated week), as it writes it to disk."""
+    out = tmp_path_factory.mktemp("demo")
+    assert run_demo(out, lambda line: None, lambda rows, config: None)
+    return out / "weekly-report-2026-W47.html"
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -75,8 +72,9 @@ def test_manager_reads_the_report_at(width: int, browser, report_file: Path, tmp
         # Every finding links to its post or comment on the platform.
         links = page.locator("a[data-finding-link]")
         assert links.count() > 0
-        assert all(href.startswith("https://www.facebook.com/") for href in
-                   links.evaluate_all("els => els.map(e => e.href)"))
+        assert all(href.startswith(("https://www.facebook.com/", "https://x.com/",
+                                    "https://www.instagram.com/"))
+                   for href in links.evaluate_all("els => els.map(e => e.href)"))
         # The chart fits the column and is drawn at a size its labels can be read.
         chart = page.locator("img").first
         shown = chart.bounding_box()

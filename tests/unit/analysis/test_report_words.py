@@ -42,7 +42,7 @@ def test_webhook_evidence_reads_in_words_without_ids_digests_or_unix_times() -> 
                 "sightings": [{"source": "snapshot_diff", "seen_at": AT.isoformat()}]}
     lines = dict(evidence_lines(_row(evidence=evidence), "tr", IST))
     shown = " ".join(f"{k} {v}" for k, v in lines.items())
-    assert lines["Yorumun yazıldığı zaman"] == "18 Kasım 2026 13:00"
+    assert lines["Bildirimdeki işlem zamanı"] == "18 Kasım 2026 13:00"
     assert lines["Bildirilen işlem"] == "gizleme"
     assert lines["Başka kaynaklardan doğrulama"] == "iki denetimin karşılaştırması, 18 Kasım 2026 13:00"
     assert lines["İşlemi yapan"] == "hesap" and lines["Kaynak"] == "webhook bildirimi"
