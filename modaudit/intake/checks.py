@@ -30,8 +30,8 @@ def _secret_check(name: str, env_name: str, named_by: str) -> Check:
     try:
         secret(env_name, named_by=named_by)
     except ConfigError as exc:
-        return Check(name, False, f"{exc}; export {env_name}, or set {env_name}_FILE to a file "
-                                  "only its owner can read (chmod 600)")
+        return Check(name, False, f"{exc}; export it, or set {env_name}_FILE to an owner-only "
+                                  "file (chmod 600)")
     return Check(name, True, f"${env_name} is set")
 
 
@@ -62,8 +62,8 @@ def account_check(config: Config, account: AccountConfig) -> Check:
     name = f"account {account.name}"
     try:
         collector = build_collector(config, account)
-    except ConfigError as exc:
-        return Check(name, False, f"not probed: {exc}")
+    except ConfigError as exc:  # a secret: its own line above says which and how to fix it
+        return Check(name, False, f"not probed: {str(exc).split(' (named by')[0]}")
     try:
         if isinstance(collector, InstagramCollector):
             collector.check_token()
