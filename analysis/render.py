@@ -185,11 +185,12 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool) ->
 
 
 def render_alert(rows: list[FindingRow], account: str, institution: str, language: str,
-                 tz: ZoneInfo) -> tuple[str, str, str]:
+                 tz: ZoneInfo, handle: str = "") -> tuple[str, str, str]:
     """Subject, text and HTML of a nightly alert listing new high-severity findings."""
     env = _environment()
     subject = i18n.phrase("subject_alert", language, inst=institution, account=account, n=len(rows))
-    context = {**_helpers(language, tz), "rows": by_severity(rows), "account": account,
+    context = {**_helpers(language, tz, {account: handle}), "rows": by_severity(rows),
+               "account": account,
                "institution": institution, "subject": subject}
     return (subject, env.get_template("alert.txt").render(context),
             env.get_template("alert.html").render(context))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import stat
 import tomllib
@@ -14,7 +13,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from modaudit.config_rules import database_url_problem, shown_value, value_problem
+from modaudit.config_rules import (
+    database_url_problem,
+    did_you_mean,
+    shown_value,
+    sqlite_beside,
+    value_problem,
+)
 
 PLATFORMS = ("x", "facebook", "instagram")
 
@@ -215,12 +220,6 @@ def _check_type(value: Any, expected: Any, key_path: str) -> Any:
     return value
 
 
-def did_you_mean(given: str, choices: list[str] | set[str]) -> str:
-    """"; did you mean 'x'?" for the closest of `choices` to a mistyped name, or ""."""
-    close = difflib.get_close_matches(given, sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
 def _unknown_key_hint(key: str, fields: dict[str, Any]) -> str:
     # `page_token = "EAAG…"`: a secret typed into the file. Its value is never repeated.
     if f"{key}_env" in fields or key in ("token", "password", "secret", "app_secret"):
@@ -328,19 +327,6 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         _check_account(account, account_path)
         accounts.append(account)
     return Config(accounts=accounts, path=path, **sections)
-
-
-def sqlite_beside(url: str, folder: Path) -> str:
-    """`url` with a relative SQLite file path made absolute against `folder`; others unchanged."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" \
-            or database.startswith("file:") or Path(database).is_absolute():
-        return url
-    return parsed.set(database=str((folder / database).resolve())).render_as_string(
-        hide_password=False)
 
 
 def cron_trigger(expression: str, zone: ZoneInfo, key_path: str = "schedule") -> Any:

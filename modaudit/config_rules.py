@@ -6,8 +6,10 @@ modaudit.config raises it as a ConfigError. No message ever repeats a secret.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -156,3 +158,22 @@ def database_url_problem(url: str) -> str | None:
     except ImportError:
         return f"the {backend} driver {driver!r} is not installed; {use}"
     return None
+
+
+def did_you_mean(given: str, choices: list[str] | set[str]) -> str:
+    """"; did you mean 'x'?" for the closest of `choices` to a mistyped name, or ""."""
+    close = difflib.get_close_matches(given, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def sqlite_beside(url: str, folder: Path) -> str:
+    """`url` with a relative SQLite file path made absolute against `folder`; others unchanged."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" \
+            or database.startswith("file:") or Path(database).is_absolute():
+        return url
+    return parsed.set(database=str((folder / database).resolve())).render_as_string(
+        hide_password=False)

@@ -56,7 +56,8 @@ def run_nightly_alerts(engine: Engine, config: Config, now: datetime,
     outcomes = []
     for account, rows in work:
         subject, text, html = render_alert(rows, account.name, account.institution,
-                                           config.report.language, config.tz)
+                                           config.report.language, config.tz,
+                                           handle=account.handle)
         message = mail.compose(subject=subject, sender=config.smtp.from_,
                                recipients=account.managers, text=text, html=html, now=now)
         delivery = mail.send(config.smtp, message, account.managers, ssl_context=ssl_context)
