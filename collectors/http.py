@@ -102,18 +102,32 @@ class AuditSession(requests.Session):
             {"http_status": self.last_status, "content_type": content_type, "reason": "not_json"})
 
     def unreachable(self, exc: requests.RequestException) -> PlatformError:
-        """The one-line error for a connection that failed (DNS, refused, timeout, TLS)."""
-        return PlatformError(f"cannot reach {self.base_url.rstrip('/')}: {network_reason(exc)}",
-                             {"reason": "unreachable", "base_url": self.base_url.rstrip("/")})
+        """The one-line error for a request that failed (DNS, refused, TLS, timeout, cut off)."""
+        base, reason = self.base_url.rstrip("/"), network_reason(exc)
+        if reason in (CUT_OFF, TIMED_OUT):
+            # It was reached: a transient failure, not a wrong address.
+            return PlatformError(f"the answer from {base} failed: {reason}", {"reason": "transient"})
+        return PlatformError(f"cannot reach {base}: {reason}", {"reason": "unreachable",
+                                                                 "base_url": base})
+
+
+CUT_OFF = "the connection was cut off before the answer ended"
+TIMED_OUT = "no answer in time (read timeout)"
 
 
 def network_reason(exc: requests.RequestException) -> str:
     """Why a request failed, in a few words, instead of urllib3's whole chain."""
     text = str(exc)
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or any(
+            word in text for word in ("Connection aborted", "RemoteDisconnected", "Connection broken",
+                                      "IncompleteRead")):
+        return CUT_OFF
     if isinstance(exc, requests.exceptions.SSLError):
         return "the TLS handshake failed (certificate?)"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return TIMED_OUT
     if isinstance(exc, requests.Timeout):
-        return "no answer in time (timeout)"
+        return "no connection in time (timeout)"
     if any(word in text for word in ("Name or service not known", "NameResolutionError",
                                      "Failed to resolve", "nodename nor servname",
                                      "Temporary failure in name resolution")):
