@@ -143,3 +143,28 @@ def test_serve_start_tells_the_operator(tmp_path, monkeypatch, world) -> None:
     (notice,) = world[2].to("bilgi-islem@example.gov.tr")
     body = notice.parsed().get_body(("plain",)).get_content()
     assert "renew the Page token in $CHK_BAD" in body and "revoked-token-42" not in body
+
+
+@pytest.mark.slow
+def test_serve_mails_the_operator_when_it_starts(tmp_path, monkeypatch, world) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = _config(tmp_path, monkeypatch, world, [_fb("valilik-facebook", PAGE.page_id, "CHK_BAD")],
+                   {"CHK_BAD": "revoked-token-43"})
+    process = subprocess.Popen([sys.executable, "-m", "modaudit", "--config", str(path), "serve"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + 30
+        while not world[2].to("bilgi-islem@example.gov.tr") and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    (notice,) = world[2].to("bilgi-islem@example.gov.tr")
+    assert "başlangıç denetiminde" in notice.parsed()["Subject"]
+    assert "check failed: account valilik-facebook" in stderr and "revoked-token-43" not in stderr
