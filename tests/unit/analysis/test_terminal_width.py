@@ -63,3 +63,35 @@ def test_scan_results_fit_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     shown = "\n".join(lines)
     assert "valilik-facebook-2" in shown and "15000" in shown and "+12 −3" in shown
     assert "calls: API requests" in shown
+
+
+def test_selective_table_fits_80_columns() -> None:
+    from analysis.selective import GroupResult
+    from modaudit.cli.selective import print_table
+
+    small = GroupResult("demo-facebook-1", "moderated", "topic:criticism", 2, None, None, None, None,
+                        None, None, None, None, None, None, False, "too_few")
+    lines = _print(80, lambda console: print_table([small], console))
+    assert all(len(line) <= 80 for line in lines), lines
+    shown = "\n".join(lines)
+    assert "demo-facebook-1" in shown and "topic:criticism" in shown and "too few to judge" in shown
+
+
+def test_accounts_table_fits_80_columns(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from modaudit.cli import cli
+
+    path = tmp_path / "modaudit.toml"
+    path.write_text('[[accounts]]\nname = "valilik-instagram-1"\nplatform = "instagram"\n'
+                    'account_id = "17841400000000123"\nhandle = "ornekvaliligi"\n'
+                    'institution = "Örnek Valiliği"\nmanagers = ["yonetici@example.gov.tr"]\n'
+                    'page_token_env = "T"\n', encoding="utf-8")
+    buffer = io.StringIO()
+    monkeypatch.setattr("modaudit.cli.scanning.console", Console(file=buffer, width=80,
+                                                                 color_system=None))
+    assert CliRunner().invoke(cli, ["--config", str(path), "accounts"]).exit_code == 0
+    lines = buffer.getvalue().splitlines()
+    assert all(len(line) <= 80 for line in lines), lines
+    shown = buffer.getvalue()
+    assert "valilik-instagram-1" in shown and "17841400000000123" in shown and "…" not in shown
