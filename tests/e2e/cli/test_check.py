@@ -14,7 +14,7 @@ from modaudit.config import load_config
 from modaudit.jobs import check_at_start
 from modaudit.sandbox import Scenario, Simulator
 from tests.conftest import migrate_quickly
-from tests.support.graph_support import NO_MODERATE, PAGE, graph_scenario
+from tests.support.graph_support import IG, NO_MODERATE, PAGE, graph_scenario
 from tests.support.mailserver import Inbox, smtp_server
 from tests.support.x_support import ACCOUNT as X_ACCOUNT
 
@@ -67,8 +67,12 @@ def _lines(path: Path) -> tuple[int, dict[str, str]]:
 def test_good_accounts_pass_and_exit_0(tmp_path, monkeypatch, world) -> None:
     x = (f'[[accounts]]\nname = "x-hesap"\nplatform = "x"\naccount_id = "{X_ACCOUNT.user_id}"\n'
          'institution = "Test Valiliği"\nbearer_token_env = "CHK_X_TOKEN"')
-    path = _config(tmp_path, monkeypatch, world, [_fb("valilik-facebook", PAGE.page_id, "CHK_GOOD"), x],
-                   {"CHK_GOOD": PAGE.token, "CHK_X_TOKEN": X_ACCOUNT.oauth2_user_token})
+    ig = (f'[[accounts]]\nname = "valilik-instagram"\nplatform = "instagram"\n'
+          f'account_id = "{IG.ig_user_id}"\ninstitution = "Test Valiliği"\npage_token_env = "CHK_IG"')
+    path = _config(tmp_path, monkeypatch, world,
+                   [_fb("valilik-facebook", PAGE.page_id, "CHK_GOOD"), x, ig],
+                   {"CHK_GOOD": PAGE.token, "CHK_X_TOKEN": X_ACCOUNT.oauth2_user_token,
+                    "CHK_IG": IG.token})
     code, lines = _lines(path)
     assert code == 0, lines
     assert lines["config"].startswith("✓") and lines["database"].startswith("✓")
@@ -76,6 +80,7 @@ def test_good_accounts_pass_and_exit_0(tmp_path, monkeypatch, world) -> None:
     assert lines["account valilik-facebook"].startswith("✓")
     assert "ban list and comment ids readable" in lines["account valilik-facebook"]
     assert lines["account x-hesap"].startswith("✓") and "blocking" in lines["account x-hesap"]
+    assert lines["account valilik-instagram"].startswith("✓")
     assert lines["meta_webhook"].startswith("·")
 
 
