@@ -92,3 +92,12 @@ def test_csv_opens_as_columns_in_turkish_excel() -> None:
     assert row["Yorum metni"] == "'=1+1; ikinci"  # the `;` quoted, the formula neutralised
     assert row["Tespit zamanı"] == "18.11.2026 13:00" and row["Ne zaman"] == "18 Kasım 2026 13:00"
     assert row["Bağlantı"] == "https://www.facebook.com/900_1?comment_id=5"
+
+
+def test_a_missing_name_is_said_in_words_and_the_finding_links_to_its_comment() -> None:
+    from analysis.render import render_alert
+
+    _, text, html = render_alert([_row(subject_name=None)], "valilik-facebook", "Valilik", "tr", IST)
+    assert "adı bilinmiyor (900_1_5)" in text and "<i>adı bilinmiyor</i>" in html
+    assert "Platformda aç: https://www.facebook.com/900_1?comment_id=5" in text
+    assert 'href="https://www.facebook.com/900_1?comment_id=5"' in html
