@@ -182,6 +182,10 @@ def serve(config_path: str, install_signals: bool = True) -> int:
                      job.next_run_time.astimezone(config.tz).isoformat() if job.next_run_time else "-")
         if not config.accounts:
             log.warning("no [[accounts]] configured: the nightly audit has nothing to scan")
+        # Told at once, not after two failed nights: logged and mailed to the operator. In the
+        # background: slow platforms must neither delay the schedule nor a shutdown.
+        threading.Thread(target=jobs.check_at_start, args=(config,), name="start-checks",
+                         daemon=True).start()
         wake.wait()
         stopper = threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True)
         stopper.start()

@@ -78,14 +78,14 @@ _TERMS: dict[str, dict[str, str]] = {
 
 LABELS: dict[str, dict[str, str]] = {
     "tr": {
-        "title": "modaudit haftalık rapor", "alert_title": "modaudit uyarı",
+        "title": "modaudit haftalık raporu", "alert_title": "modaudit uyarı",
         "week": "Hafta", "institution": "Kurum", "accounts": "Hesaplar",
         "rule": "Denetlenen kural",
         "rule_source": "Kamu Görevlileri Etik Kurulu, İlke Kararı 2021/81 (20.09.2021), "
                        "Sosyal Medya Etik İlkeleri — Kurumsal sosyal medya hesabının kullanımı, (2)",
         "duty_source": "Yöneticilerin Sorumluluğu, (1)",
         "summary": "Özet", "new_this_week": "Bu hafta yeni bulgu", "previous_week": "Önceki hafta",
-        "open_now": "Açık bulgu", "blocked_now": "Şu an engelli kullanıcı",
+        "open_now": "Açık bulgu", "blocked_now": "Engellenmiş kullanıcı",
         "reviews_week": "Bu hafta yapılan inceleme",
         "chart": "Günlere göre yeni bulgular", "chart_alt": "Günlere ve önem derecesine göre yeni bulgular",
         "by_kind": "Türe göre yeni bulgular", "by_account": "Hesaba göre yeni bulgular",
@@ -94,7 +94,7 @@ LABELS: dict[str, dict[str, str]] = {
         "open_note": "Rapor anında açık olan bulgular, hangi hafta tespit edilmiş olurlarsa olsunlar.",
         "subject": "Kullanıcı / yorum", "when": "Ne zaman", "severity": "Önem",
         "status": "Durum", "reviewed_by": "İnceleyen", "note": "Not", "none": "Yok.",
-        "blocked": "Şu an engelli kullanıcılar", "blocked_since": "Engellendiği zaman",
+        "blocked": "Şu an engellenmiş kullanıcılar", "blocked_since": "Engellendiği zaman",
         "duration": "Süre", "finding": "Bulgu",
         "reviews": "Bu hafta yapılan incelemeler", "change": "Değişiklik", "reviewed_at": "Tarih",
         "health": "Veri toplama durumu", "runs": "Denetimler", "ok": "tam", "partial": "eksik",
@@ -110,6 +110,12 @@ LABELS: dict[str, dict[str, str]] = {
         "alert_intro": "Son denetimde yüksek önem derecesinde yeni bulgular var:",
         "not_proof": "Bulgu olmaması, kuralın çiğnenmediğinin kanıtı değildir; aşağıdaki "
                      "sınırlamalara bakınız.",
+        "todo": "Yapılacaklar", "todo_none": "İnceleme bekleyen bulgu yok.",
+        "todo_how": "Her bulguyu inceleyip gerekçeli, ihlal teyit edildi ya da yersiz olarak "
+                    "işaretleyin (komut raporun sonunda).",
+        "legend": "Önem dereceleri", "details": "Teknik ayrıntılar", "open_link": "Platformda aç",
+        "no_name": "adı bilinmiyor", "health_ok": "Sorun kaydedilmedi.",
+        "detected": "Tespit edildi", "findings_by_severity": "önem derecesine göre",
     },
     "en": {
         "title": "modaudit weekly report", "alert_title": "modaudit alert",
@@ -143,37 +149,31 @@ LABELS: dict[str, dict[str, str]] = {
         "csv_note": "This week's findings are in the attached CSV file.",
         "alert_intro": "The last audit found new high-severity findings:",
         "not_proof": "No finding is not proof that the rule was kept; see the limits below.",
+        "todo": "To do", "todo_none": "No finding awaits review.",
+        "todo_how": "Review each finding and mark it justified, confirmed breach or dismissed "
+                    "(the command is at the end of the report).",
+        "legend": "Severities", "details": "Technical details", "open_link": "Open on the platform",
+        "no_name": "name unknown", "health_ok": "No problem recorded.",
+        "detected": "Detected", "findings_by_severity": "by severity",
     },
 }
 
 _PHRASES: dict[str, dict[str, str]] = {
     "tr": {"between": "{after} ile {before} arasında", "before": "{before} öncesinde",
            "first_audit": " (ilk denetimden önce)", "days_range": "{low}–{high} gün",
-           "days_min": "en az {low} gün", "subject_weekly": "modaudit haftalık rapor — {inst} — {week}",
+           "waiting": "{n} bulgu incelemenizi bekliyor",
+           "oldest_days": "En eskisi {days} gündür bekliyor: #{id}, {kind} ({account}).",
+           "oldest_today": "En eskisi bugün tespit edildi: #{id}, {kind} ({account}).",
+           "days_min": "en az {low} gün", "subject_weekly": "modaudit haftalık raporu — {inst} — {week}",
            "subject_alert": "modaudit uyarı — {inst} — {account}: {n} yeni yüksek önemde bulgu"},
     "en": {"between": "between {after} and {before}", "before": "before {before}",
            "first_audit": " (before the first audit)", "days_range": "{low}–{high} days",
+           "waiting": "{n} findings await your review",
+           "oldest_days": "The oldest has waited {days} days: #{id}, {kind} ({account}).",
+           "oldest_today": "The oldest was detected today: #{id}, {kind} ({account}).",
            "days_min": "at least {low} days", "subject_weekly": "modaudit weekly report — {inst} — {week}",
            "subject_alert": "modaudit alert — {inst} — {account}: {n} new high-severity findings"},
 }
-
-EVIDENCE_KEYS: dict[str, dict[str, str]] = {
-    "tr": {"first_seen_at": "ilk görüldü", "last_seen_at": "son görüldü",
-           "missing_since": "listede yok", "confirmed_at": "sorguyla doğrulandı",
-           "last_complete_listing_at": "son tam listeleme", "seen_hidden_at": "gizli görüldü",
-           "seen_visible_at": "görünür görüldü", "last_seen_before": "önceki görülme",
-           "seen_on_list_at": "listede görüldü", "previous_complete_fetch": "önceki tam liste",
-           "missing_from_list_at": "listeden çıktı", "lookup": "platformun yanıtı",
-           "previously": "önceki durum"},
-    "en": {"first_seen_at": "first seen", "last_seen_at": "last seen",
-           "missing_since": "missing since", "confirmed_at": "confirmed by lookup",
-           "last_complete_listing_at": "last complete listing", "seen_hidden_at": "seen hidden",
-           "seen_visible_at": "seen visible", "last_seen_before": "seen before",
-           "seen_on_list_at": "seen on the list", "previous_complete_fetch": "previous complete list",
-           "missing_from_list_at": "gone from the list", "lookup": "platform answered",
-           "previously": "previously"},
-}
-
 
 def term(value: str | None, language: str) -> str:
     """A kind, severity, status, actor or source in the reader's language (unknown: as is)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,19 +16,22 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from analysis import i18n
+from analysis.evidence_view import evidence_lines
+from analysis.links import platform_url
 from analysis.queries import FindingRow
-from analysis.report import SEVERITIES, BlockedUser, WeeklyReport
+from analysis.report import SEVERITIES, BlockedUser, WeeklyReport, by_severity
+from analysis.report_words import CSV_HEADERS, SEVERITY_LEGEND, warning_sentence
 from analysis.selective_report import section_view
 from analysis.text_safety import visible
 from analysis.witness import WitnessRow, csv_rows
 
-CSV_COLUMNS = ("id", "institution", "account", "platform", "kind", "severity", "status",
-               "subject_id", "subject_name", "text", "post_id", "actor", "source",
-               "occurred_after", "occurred_before", "detected_at", "reviewed_by", "review_note")
+__all__ = ["RenderedReport", "bdi", "bracket", "evidence_lines", "findings_csv", "neutralise",
+           "render_alert", "render_weekly", "render_weekly_html", "shown"]
+# Words, not codes, in the CSV: these columns go through i18n.term.
+_CSV_TERMS = frozenset({"kind", "severity", "status", "actor", "source"})
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SEVERITY_COLOURS = {"high": "#d92d20", "medium": "#f79009", "review": "#2e90fa", "low": "#98a2b3"}
-_HIDDEN_EVIDENCE = {"before_first_seen", "list", "last_complete_listing_run"}
 # Continuation lines of user text in plain text: indented, so they cannot pose as report lines.
 _CONTINUATION = "    "
 
@@ -85,33 +87,43 @@ def bdi(value: object) -> Markup:
     return Markup("<bdi>{}</bdi>").format(visible(str(value), isolated=True))
 
 
-def finding_link(base_url: str, finding_id: int) -> str:
+def portal_link(base_url: str, finding_id: int) -> str:
     """The portal page of a finding (`[web] base_url`/bulgu/{id}), or "" without a portal."""
     return f"{base_url}/bulgu/{int(finding_id)}" if base_url else ""
 
 
-def _helpers(language: str, tz: ZoneInfo, base_url: str = "") -> dict[str, Any]:
+def _helpers(language: str, tz: ZoneInfo, handles: dict[str, str] | None = None,
+             base_url: str = "") -> dict[str, Any]:
     def ref(finding_id: int) -> Markup:
-        link = finding_link(base_url, finding_id)
+        link = portal_link(base_url, finding_id)
         if not link:
             return Markup("<b>#{}</b>").format(finding_id)
         return Markup('<a href="{}" style="color:#175cd3;"><b>#{}</b></a>').format(link, finding_id)
 
     return {
         "ref": ref,  # a finding's number, linked to its portal page when there is one
-        "url": lambda finding_id: (f" {finding_link(base_url, finding_id)}" if base_url else ""),
+        "url": lambda finding_id: (f" {portal_link(base_url, finding_id)}" if base_url else ""),
         "L": i18n.LABELS[language], "lang": language, "tz": tz,
         "bracket": lambda after, before, first=False: bracket(after, before, first, language, tz),
         "evidence": lambda row: evidence_lines(row, language, tz),
         "duration": lambda user, now: blocked_duration(user, now, language),
+        "link": lambda row: finding_link(row, handles or {}),
     }
+
+
+def finding_link(row: FindingRow, handles: dict[str, str]) -> str | None:
+    """The platform page of the post or comment a finding is about (analysis/links.py)."""
+    return platform_url(row.platform, row.kind, subject_id=row.subject_id, post_id=row.post_id,
+                        handle=handles.get(row.account, ""))
 
 
 def bracket(after: datetime | None, before: datetime, before_first_audit: bool, language: str,
             tz: ZoneInfo) -> str:
     """When an action happened, as the interval the audits allow us to state."""
     end = i18n.format_datetime(before, language, tz)
-    if after is None:
+    if after is not None and i18n.format_datetime(after, language, tz) == end:
+        text = end  # one point in time is written once, not "13:00 ile 13:00 arasında"
+    elif after is None:
         text = i18n.phrase("before", language, before=end)
     else:
         text = i18n.phrase("between", language, after=i18n.format_datetime(after, language, tz),
@@ -126,34 +138,6 @@ def blocked_duration(user: BlockedUser, now: datetime, language: str) -> str:
         return i18n.phrase("days_min", language, low=low)
     high = max(low, (now - user.blocked_after).days)
     return i18n.phrase("days_range", language, low=low, high=high)
-
-
-def evidence_lines(row: FindingRow, language: str, tz: ZoneInfo) -> list[tuple[str, str]]:
-    """A finding's evidence as (label, value) lines: who acted, how we know, what was seen when."""
-    labels = i18n.LABELS[language]
-    lines = [(labels["actor"], i18n.term(row.actor, language)),
-             (labels["source"], i18n.term(row.source, language))]
-    names = i18n.EVIDENCE_KEYS[language]
-    for key, value in row.evidence.items():
-        if key in _HIDDEN_EVIDENCE or value in (None, "", {}):
-            continue
-        lines.append((names.get(key, key), _evidence_value(key, value, language, tz)))
-    return lines
-
-
-def _evidence_value(key: str, value: Any, language: str, tz: ZoneInfo) -> str:
-    if key == "lookup" and isinstance(value, dict):
-        if set(value) == {"error"}:
-            return str(value["error"])
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if key == "previously":
-        return i18n.term(str(value), language)
-    if isinstance(value, str):
-        try:
-            return i18n.format_datetime(datetime.fromisoformat(value), language, tz)
-        except ValueError:
-            return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 def weekly_subject(report: WeeklyReport) -> str:
@@ -174,7 +158,8 @@ def render_weekly(report: WeeklyReport, chart_src: str, attached_csv: bool = Tru
         subject=context["subject"],
         html=env.get_template("weekly.html").render(context),
         text=env.get_template("weekly.txt").render(context),
-        csv=findings_csv(report.new_findings, report.tz),
+        csv=findings_csv(by_severity(report.new_findings), report.tz, report.language,
+                         report.handles) + witness_csv(report.witness),
         chart_png=render_chart(report),
     )
 
@@ -187,13 +172,30 @@ def render_weekly_html(report: WeeklyReport, chart_src: str, attached_csv: bool 
                                                                   base_url))
 
 
+def todo_lines(report: WeeklyReport) -> list[str]:
+    """What needs doing, first: how many findings await review and how long the oldest has."""
+    language = report.language
+    oldest = report.oldest_open
+    if oldest is None:
+        return [i18n.LABELS[language]["todo_none"]]
+    days = max(0, (report.generated_at - oldest.detected_at).days)
+    values = {"id": oldest.id, "kind": i18n.term(oldest.kind, language), "account": oldest.account,
+              "days": days}
+    return [i18n.phrase("waiting", language, n=len(report.open_findings)),
+            i18n.phrase("oldest_days" if days else "oldest_today", language, **values)]
+
+
 def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
                     base_url: str = "") -> dict[str, Any]:
     language, tz = report.language, report.tz
     days = report.week.days()
     return {
-        **_helpers(language, tz, base_url),
+        **_helpers(language, tz, report.handles, base_url),
         "r": report, "subject": weekly_subject(report), "chart_src": chart_src,
+        "todo": todo_lines(report), "severities": SEVERITIES,
+        "legend": [(severity, SEVERITY_LEGEND[language][severity]) for severity in SEVERITIES],
+        "open_rows": by_severity(report.open_findings), "new_rows": by_severity(report.new_findings),
+        "warning": lambda code, count: warning_sentence(code, count, language),
         "attached_csv": attached_csv,
         "sel": section_view(report.selective, language, tz) if report.selective else None,
         "week_range": f"{i18n.format_date(days[0], language)} – {i18n.format_date(days[-1], language)}",
@@ -205,11 +207,12 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
 
 
 def render_alert(rows: list[FindingRow], account: str, institution: str, language: str,
-                 tz: ZoneInfo, base_url: str = "") -> tuple[str, str, str]:
+                 tz: ZoneInfo, handle: str = "", base_url: str = "") -> tuple[str, str, str]:
     """Subject, text and HTML of a nightly alert listing new high-severity findings."""
     env = _environment()
     subject = i18n.phrase("subject_alert", language, inst=institution, account=account, n=len(rows))
-    context = {**_helpers(language, tz, base_url), "rows": rows, "account": account,
+    context = {**_helpers(language, tz, {account: handle}, base_url), "rows": by_severity(rows),
+               "account": account,
                "institution": institution, "subject": subject}
     return (subject, env.get_template("alert.txt").render(context),
             env.get_template("alert.html").render(context))
@@ -220,17 +223,33 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
-def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo) -> bytes:
-    """The findings as UTF-8 CSV (with a BOM, so spreadsheets read Turkish letters), times in `tz`."""
+def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo, language: str = "tr",
+                 handles: dict[str, str] | None = None) -> bytes:
+    """The findings for a spreadsheet in the reader's locale: `;`-separated UTF-8 with a BOM.
+
+    Turkish-locale Excel splits on `;` (its list separator; `,` is the decimal comma) and reads
+    UTF-8 only after a BOM. Headers and labels are words; times are local "dd.mm.yyyy hh:mm".
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    columns = CSV_HEADERS[language]
+    writer.writerow([header for _, header in columns])
     for row in rows:
         values = []
-        for column in CSV_COLUMNS:
-            value = getattr(row, column)
+        for column, _ in columns:
+            if column == "when":
+                value: object = bracket(row.occurred_after, row.occurred_before,
+                                        bool(row.evidence.get("before_first_seen")), language, tz)
+            elif column == "link":
+                value = finding_link(row, handles or {})
+            elif column == "subject_name":
+                value = row.subject_name or i18n.LABELS[language]["no_name"]
+            else:
+                value = getattr(row, column)
             if isinstance(value, datetime):
-                value = value.astimezone(tz).isoformat()
+                value = value.astimezone(tz).strftime("%d.%m.%Y %H:%M")
+            elif column in _CSV_TERMS:
+                value = i18n.term(str(value), language)
             values.append(neutralise("" if value is None else str(value)))
         writer.writerow(values)
     return buffer.getvalue().encode("utf-8-sig")
@@ -242,7 +261,7 @@ def witness_csv(rows: list[WitnessRow]) -> bytes:
     if not rows:
         return b""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")  # as findings_csv
     buffer.write("\r\n")
     for row in csv_rows(rows):
         writer.writerow([neutralise(cell) for cell in row])
@@ -250,7 +269,11 @@ def witness_csv(rows: list[WitnessRow]) -> bytes:
 
 
 def render_chart(report: WeeklyReport) -> bytes:
-    """A PNG bar chart of new findings per local day of the week, stacked by severity."""
+    """A PNG bar chart of new findings per local day of the week, stacked by severity.
+
+    Drawn for a phone first: shown at 100% of a ~350 px column it is scaled by about half, so the
+    fonts are large, each bar carries its total, and the legend sits below in two columns.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -258,22 +281,25 @@ def render_chart(report: WeeklyReport) -> bytes:
     from matplotlib.ticker import MaxNLocator
 
     language = report.language
-    labels = [i18n.short_day(day.day, language) for day in report.per_day]
-    figure = Figure(figsize=(6.4, 2.6), dpi=100)
+    labels = [i18n.short_day(day.day, language).split()[0] for day in report.per_day]
+    figure = Figure(figsize=(5.0, 3.6), dpi=128)  # 640 x 461 px, the HTML column's width
     axes = figure.subplots()
     bottom = [0] * len(labels)
     for severity in SEVERITIES:
         heights = [day.by_severity[severity] for day in report.per_day]
         axes.bar(labels, heights, bottom=bottom, color=_SEVERITY_COLOURS[severity],
-                 label=i18n.term(severity, language), width=0.6)
+                 label=i18n.term(severity, language), width=0.7)
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-    axes.set_title(f"{i18n.LABELS[language]['chart']} — {report.period}", fontsize=10)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_ylim(0, max([*bottom, 1]) + 0.5)
+    for index, total in enumerate(bottom):
+        if total:
+            axes.annotate(str(total), (index, total), ha="center", va="bottom", fontsize=14,
+                          fontweight="bold", xytext=(0, 2), textcoords="offset points")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    axes.set_ylim(0, max([*bottom, 1]) * 1.2 + 0.2)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.tick_params(labelsize=8)
-    axes.legend(fontsize=7, frameon=False, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.12))
-    figure.subplots_adjust(left=0.06, right=0.98, top=0.88, bottom=0.24)
+    axes.tick_params(labelsize=13)
+    axes.legend(fontsize=12, frameon=False, ncols=2, loc="upper center", bbox_to_anchor=(0.5, -0.13))
+    figure.subplots_adjust(left=0.09, right=0.98, top=0.95, bottom=0.3)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()

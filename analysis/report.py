@@ -103,11 +103,23 @@ class WeeklyReport:
     health: list[AccountHealth]
     selective: SelectiveSection | None = None  # moderation by language and topic (last 4 weeks)
     witness: list[WitnessRow] = field(default_factory=list)  # each account's chain head (§3)
+    handles: dict[str, str] = field(default_factory=dict)  # account name -> its platform handle
 
     @property
     def period(self) -> str:
         """The period label, e.g. 2026-W47."""
         return self.week.label
+
+    @property
+    def open_by_severity(self) -> list[tuple[str, int]]:
+        """How many findings await review, per severity, in the one severity order."""
+        return [(severity, sum(row.severity == severity for row in self.open_findings))
+                for severity in SEVERITIES]
+
+    @property
+    def oldest_open(self) -> FindingRow | None:
+        """The open finding detected first: the one that has waited longest."""
+        return min(self.open_findings, key=lambda row: (row.detected_at, row.id), default=None)
 
 
 @dataclass(frozen=True)
@@ -142,7 +154,14 @@ def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
         selective=build_section(session, names, week, scope.tz, min_group_size=scope.min_group_size,
                                 alpha=scope.alpha),
         witness=witness_rows(session, names, now),
+        handles={name: handle for name, _, handle in scope.accounts},
     )
+
+
+def by_severity(rows: list[FindingRow]) -> list[FindingRow]:
+    """Findings in the one severity order (high first), then oldest first within each."""
+    rank = {severity: index for index, severity in enumerate(SEVERITIES)}
+    return sorted(rows, key=lambda row: (rank.get(row.severity, len(rank)), row.detected_at, row.id))
 
 
 def _of_accounts(rows: list[FindingRow], names: list[str]) -> list[FindingRow]:

@@ -80,15 +80,21 @@ def build_graph(*, token: str, base_url: str, version: str, timeout: float,
     return graph
 
 
-def _translate(exc: Exception, token: str) -> CollectorError:
-    """One table from the SDK's and requests' errors to the project's own."""
+def _translate(exc: Exception, token: str, session: Any = None) -> CollectorError:
+    """One table from the SDK's and requests' errors to the project's own.
+
+    `session` (the AuditSession) tells what a non-JSON answer or a failed connection was.
+    """
     if isinstance(exc, facebook.GraphAPIError):
         result = exc.result if isinstance(exc.result, dict) else {}
         error = result.get("error") if isinstance(result.get("error"), dict) else {}
         code, subcode = error.get("code"), error.get("error_subcode")
+        if code is None and isinstance(session, AuditSession) and session.last_status is not None:
+            return session.non_json()  # the SDK's "Maintype was not text, image, or querystring"
         details = {key: error.get(key) for key in ("code", "error_subcode", "type", "fbtrace_id",
                                                    "is_transient") if error.get(key) is not None}
-        message = redact(f"Graph error {code}/{subcode}: {error.get('message') or exc}", (token,))
+        shown = f"{code}/{subcode}" if subcode is not None else f"{code}"
+        message = redact(f"Graph error {shown}: {error.get('message') or exc}", (token,))
         if code == 100 and subcode == 33:
             return NotFound(message, details)
         if code in AUTH_CODES:
@@ -96,8 +102,10 @@ def _translate(exc: Exception, token: str) -> CollectorError:
         if code in THROTTLE_CODES:
             return RateLimited(message, details=details)
         return PlatformError(message, details)
-    if isinstance(exc, requests.RequestException):
-        return PlatformError(redact(f"{type(exc).__name__}: {exc}", (token,)))
+    if isinstance(exc, requests.RequestException) and isinstance(session, AuditSession):
+        return session.unreachable(exc)
+    if isinstance(exc, ValueError) and isinstance(session, AuditSession):
+        return session.non_json()  # a body that claimed JSON and was not
     return PlatformError(redact(f"malformed Graph answer ({type(exc).__name__}: {exc})", (token,)))
 
 
@@ -106,10 +114,14 @@ def graph_request(graph: facebook.GraphAPI, path: str, args: dict[str, Any]) -> 
     try:
         result = graph.request(f"{graph.version}/{path}", dict(args))
     except (facebook.GraphAPIError, requests.RequestException, KeyError, ValueError) as exc:
-        raise _translate(exc, graph.access_token) from None
+        raise _translate(exc, graph.access_token, graph.session) from None
     if not isinstance(result, dict):
         raise PlatformError(f"malformed Graph answer for {path}: not a JSON object")
     return result
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _item_id(item: dict[str, Any]) -> str | None:
@@ -175,8 +187,34 @@ class FacebookPageCollector:
 
     def check_token(self) -> None:
         """Raise AuthFailed (or another CollectorError) unless the token reads the Page itself."""
-        check_identity(graph_request(self.graph, self.page_id, {"fields": "id,name"}), self.page_id,
-                       "the Page")
+        try:
+            answer = graph_request(self.graph, self.page_id, {"fields": "id,name"})
+        except NotFound as exc:  # the account's own object: the configured id is wrong
+            raise NotFound(str(exc), {**exc.details, "object": "account"}) from None
+        check_identity(answer, self.page_id, "the Page")
+
+    def whoami(self) -> tuple[str | None, str | None]:
+        """(id, name) of what the token itself is (`/me`): for a Page token, its Page."""
+        answer = graph_request(self.graph, "me", {"fields": "id,name"})
+        return _text(answer.get("id")), _text(answer.get("name"))
+
+    def probe_moderation(self) -> bool | None:
+        """Whether listed comments carry `id` (the MODERATE task); None: no comment to tell by.
+
+        Also reads one entry of the ban list, so a missing permission raises AuthFailed here.
+        """
+        graph_request(self.graph, f"{self.page_id}/blocked", {"limit": 1})
+        posts = graph_request(self.graph, f"{self.page_id}/posts", {"fields": "id", "limit": 5})
+        for post in posts.get("data") or []:
+            post_id = _item_id(post)
+            if post_id is None:
+                continue
+            comments = graph_request(self.graph, f"{post_id}/comments",
+                                     {"fields": "id,created_time", "limit": 1, "filter": "stream"})
+            items = comments.get("data") or []
+            if items:
+                return isinstance(items[0], dict) and "id" in items[0]
+        return None
 
     def collect(self, *, now: datetime, since: datetime,
                 progress: Progress | None = None) -> Snapshot:

@@ -209,7 +209,8 @@ def transform_ig_comment(raw: Any, media_id: str,
 def check_identity(answer: dict[str, Any], expected_id: str, what: str) -> None:
     """AuthFailed unless the token read `expected_id` itself (not some other object)."""
     if answer.get("id") != expected_id:
-        raise AuthFailed(f"the token read object {answer.get('id')!r}, not {what} {expected_id}")
+        raise AuthFailed(f"the token read object {answer.get('id')!r}, not {what} {expected_id}",
+                         {"identity": answer.get("id")})
 
 
 def lookup_answer(answer: dict[str, Any], object_id: str, hidden_field: str) -> LookupResult:

@@ -11,6 +11,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from collectors.records import PlatformError
+
 log = logging.getLogger(__name__)
 
 
@@ -58,6 +60,7 @@ class AuditSession(requests.Session):
         self.calls = 0
         self.timeout = timeout  # for SDKs (tweepy) that never pass one
         self.last_headers: dict[str, str] = {}
+        self.last_status: int | None = None
         retry = Retry(
             total=max_retries,
             connect=max_retries,
@@ -86,7 +89,54 @@ class AuditSession(requests.Session):
             kwargs["timeout"] = self.timeout
         response = super().request(method, url, *args, **kwargs)
         self.last_headers = dict(response.headers)
+        self.last_status = response.status_code
         return response
+
+    def non_json(self) -> PlatformError:
+        """The error for an answer that is not the platform's JSON: status and type, never the body."""
+        content_type = next((v for k, v in self.last_headers.items() if k.lower() == "content-type"),
+                            "no content type")
+        return PlatformError(
+            f"{self.base_url.rstrip('/')} answered HTTP {self.last_status} with {content_type}, "
+            "not the platform's JSON: a proxy or filter in between?",
+            {"http_status": self.last_status, "content_type": content_type, "reason": "not_json"})
+
+    def unreachable(self, exc: requests.RequestException) -> PlatformError:
+        """The one-line error for a request that failed (DNS, refused, TLS, timeout, cut off)."""
+        base, reason = self.base_url.rstrip("/"), network_reason(exc)
+        if reason in (CUT_OFF, TIMED_OUT):
+            # It was reached: a transient failure, not a wrong address.
+            return PlatformError(f"the answer from {base} failed: {reason}", {"reason": "transient"})
+        return PlatformError(f"cannot reach {base}: {reason}", {"reason": "unreachable",
+                                                                 "base_url": base})
+
+
+CUT_OFF = "the connection was cut off before the answer ended"
+TIMED_OUT = "no answer in time (read timeout)"
+
+
+def network_reason(exc: requests.RequestException) -> str:
+    """Why a request failed, in a few words, instead of urllib3's whole chain."""
+    text = str(exc)
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or any(
+            word in text for word in ("Connection aborted", "RemoteDisconnected", "Connection broken",
+                                      "IncompleteRead")):
+        return CUT_OFF
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "the TLS handshake failed (certificate?)"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return TIMED_OUT
+    if isinstance(exc, requests.Timeout):
+        return "no connection in time (timeout)"
+    if any(word in text for word in ("Name or service not known", "NameResolutionError",
+                                     "Failed to resolve", "nodename nor servname",
+                                     "Temporary failure in name resolution")):
+        return "the host name does not resolve (DNS)"
+    if "refused" in text.lower():
+        return "connection refused"
+    if isinstance(exc, requests.ConnectionError):
+        return "the connection failed"
+    return type(exc).__name__
 
 
 _TOKEN_PATTERNS = (

@@ -25,6 +25,7 @@ from collectors.listings import items_of, transformed
 from collectors.records import (
     CommentRecord,
     LookupResult,
+    NotFound,
     PostRecord,
     Snapshot,
     UserListing,
@@ -73,8 +74,11 @@ class InstagramCollector(FacebookPageCollector):
 
     def check_token(self) -> None:
         """Raise AuthFailed (or another CollectorError) unless the token reads the account itself."""
-        check_identity(graph_request(self.graph, self.ig_user_id, {"fields": "id,username"}),
-                       self.ig_user_id, "the Instagram account")
+        try:
+            answer = graph_request(self.graph, self.ig_user_id, {"fields": "id,username"})
+        except NotFound as exc:  # the account's own object: the configured id is wrong
+            raise NotFound(str(exc), {**exc.details, "object": "account"}) from None
+        check_identity(answer, self.ig_user_id, "the Instagram account")
 
     def _post_items(self, since: datetime) -> Iterator[Any]:
         return fetch_media(self.graph, self.ig_user_id, since, self.page_size)

@@ -120,7 +120,8 @@ def _answer_details(exc: Exception) -> dict[str, Any]:
     return details
 
 
-def _translate(exc: Exception, secrets: tuple[str, ...]) -> CollectorError:
+def _translate(exc: Exception, secrets: tuple[str, ...],
+               session: requests.Session | None = None) -> CollectorError:
     """One table from tweepy's and requests' errors to the project's own."""
     details = _answer_details(exc) if isinstance(exc, tweepy.HTTPException) else {}
     if isinstance(exc, tweepy.TooManyRequests):
@@ -128,13 +129,16 @@ def _translate(exc: Exception, secrets: tuple[str, ...]) -> CollectorError:
         reset_at = datetime.fromtimestamp(reset, UTC) if reset else None
         return RateLimited(redact(f"X rate limit: {exc}", secrets), reset_at, details)
     if isinstance(exc, tweepy.Unauthorized | tweepy.Forbidden):
-        return AuthFailed(redact(f"X refused the credentials: {exc}", secrets), details)
+        said = " ".join(str(exc).split())
+        return AuthFailed(redact(f"X refused the credentials: {said}", secrets), details)
     if isinstance(exc, tweepy.NotFound):
         return NotFound(redact(f"X: {exc}", secrets), details)
     if isinstance(exc, tweepy.TweepyException):
         return PlatformError(redact(f"X: {exc}", secrets), details)
-    if isinstance(exc, requests.RequestException):
-        return PlatformError(redact(f"{type(exc).__name__}: {exc}", secrets))
+    if isinstance(exc, requests.RequestException) and isinstance(session, AuditSession):
+        return session.unreachable(exc)
+    if isinstance(exc, ValueError) and isinstance(session, AuditSession):
+        return session.non_json()  # e.g. a proxy's HTML page where X's JSON should be
     return PlatformError(redact(f"malformed X answer ({type(exc).__name__}: {exc})", secrets))
 
 
@@ -189,12 +193,12 @@ class XCollector:
                 self.sleep(max(wait, 0))
                 continue
             except (tweepy.TweepyException, requests.RequestException, ValueError, TypeError) as exc:
-                raise _translate(exc, self.secrets) from None
+                raise _translate(exc, self.secrets, self.client.session) from None
             if isinstance(answer, requests.Response):
                 try:
                     answer = answer.json()
                 except ValueError as exc:
-                    raise _translate(exc, self.secrets) from None
+                    raise _translate(exc, self.secrets, self.client.session) from None
             if not isinstance(answer, dict):
                 raise PlatformError("malformed X answer: not a JSON object")
             return answer
@@ -247,7 +251,14 @@ class XCollector:
         user_id = str((me.get("data") or {}).get("id", ""))
         if user_id != self.account_id:
             raise AuthFailed(f"the X credentials belong to user {user_id or '?'}, "
-                             f"not to the configured account {self.account_id}")
+                             f"not to the configured account {self.account_id}",
+                             {"identity": user_id})
+
+    def probe_lists(self) -> None:
+        """Read one entry of the blocking and muting lists: AuthFailed if user context is missing."""
+        for relation in ("blocking", "muting"):
+            self._call(self.client.request, "GET", f"/2/users/{self.account_id}/{relation}",
+                       params={"max_results": 1}, user_auth=self.user_auth)
 
     def collect(self, *, now: datetime, since: datetime, progress: Progress | None = None) -> Snapshot:
         """One pass over the account; errors mark listings incomplete rather than raise."""

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from modaudit.config_rules import database_url_problem, timestamp_problem, value_problem
+from modaudit.config_rules import (
+    database_url_problem,
+    did_you_mean,
+    shown_value,
+    sqlite_beside,
+    timestamp_problem,
+    value_problem,
+)
 
 PLATFORMS = ("x", "facebook", "instagram")
 
@@ -174,7 +181,9 @@ class Config:
             if account.name == name:
                 return account
         where = self.path.name if self.path else "the configuration"
-        raise ConfigError(f"no account named {name!r} in {where}")
+        names = [account.name for account in self.accounts]
+        raise ConfigError(f"no account named {shown_value(name)} in {where}"
+                          f"{did_you_mean(name, names)}")
 
     def require_accounts(self) -> None:
         """Raise a ConfigError for commands that need accounts when none is configured."""
@@ -234,9 +243,19 @@ def _check_type(value: Any, expected: Any, key_path: str) -> Any:
         names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
         raise ConfigError(
             f"{key_path}: expected {names.get(expected, expected.__name__)}, "
-            f"got {type(value).__name__} {value!r}"
+            f"got {type(value).__name__} {shown_value(value)}"
         )
     return value
+
+
+def _unknown_key_hint(key: str, fields: dict[str, Any]) -> str:
+    # `page_token = "EAAG…"`: a secret typed into the file. Its value is never repeated.
+    if f"{key}_env" in fields or key in ("token", "password", "secret", "app_secret"):
+        env_key = f"{key}_env" if f"{key}_env" in fields else "the matching *_env key"
+        return (f": secrets never go in the file; delete it, put the secret in an environment "
+                f"variable (or a NAME_FILE only its owner reads) and name that variable with "
+                f"{env_key}")
+    return did_you_mean(key, set(fields))
 
 
 def _build(cls: type, data: Any, path: str, choice_prefix: str) -> Any:
@@ -246,10 +265,13 @@ def _build(cls: type, data: Any, path: str, choice_prefix: str) -> Any:
     fields = {_toml_key(f.name): f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise ConfigError(f"{path}.{unknown[0]}: unknown key")
+        sep = " " if path.startswith("account ") else "."
+        raise ConfigError(f"{path}{sep}{unknown[0]}: unknown key"
+                          f"{_unknown_key_hint(unknown[0], fields)}")
     values: dict[str, Any] = {}
+    sep = " " if path.startswith("account ") else "."  # "account 'valilik' page_token_env"
     for key, f in fields.items():
-        key_path = f"{path}.{key}"
+        key_path = f"{path}{sep}{key}"
         if key not in data:
             no_default = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if no_default:
@@ -258,7 +280,8 @@ def _build(cls: type, data: Any, path: str, choice_prefix: str) -> Any:
         value = _check_type(data[key], hints[f.name], key_path)
         rule = f"{choice_prefix}{key}"
         if rule in _CHOICES and value not in _CHOICES[rule]:
-            raise ConfigError(f"{key_path}: must be one of {', '.join(_CHOICES[rule])}, got {value!r}")
+            raise ConfigError(f"{key_path}: must be one of {', '.join(_CHOICES[rule])}, "
+                              f"got {shown_value(value)}{did_you_mean(str(value), _CHOICES[rule])}")
         problem = value_problem(rule, key, value)  # ranges, URLs, variable names (config_rules)
         if problem:
             raise ConfigError(f"{key_path}: {problem}")
@@ -268,7 +291,8 @@ def _build(cls: type, data: Any, path: str, choice_prefix: str) -> Any:
 
 def _check_account(account: AccountConfig, path: str) -> None:
     if account.platform in ("facebook", "instagram") and not account.page_token_env:
-        raise ConfigError(f"{path}.page_token_env: required for platform {account.platform!r}")
+        sep = " " if path.startswith("account ") else "."
+        raise ConfigError(f"{path}{sep}page_token_env: required for platform {account.platform!r}")
     if account.platform == "x":
         oauth1 = (account.consumer_key_env, account.consumer_secret_env,
                   account.access_token_env, account.access_token_secret_env)
@@ -304,12 +328,15 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     known = set(_SECTIONS) | {"accounts"}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ConfigError(f"{unknown[0]}: unknown section")
+        raise ConfigError(f"{unknown[0]}: unknown section{did_you_mean(unknown[0], known)}")
     sections = {name: _build(cls, data.get(name, {}), name, f"{name}.")
                 for name, cls in _SECTIONS.items()}
     problem = database_url_problem(sections["database"].url)
     if problem:
         raise ConfigError(f"database.url: {problem}")
+    if path is not None:  # a relative SQLite path means beside the file, wherever one runs from
+        sections["database"] = dataclasses.replace(
+            sections["database"], url=sqlite_beside(sections["database"].url, path.parent))
     try:
         zone = ZoneInfo(sections["schedule"].timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -326,13 +353,16 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     accounts: list[AccountConfig] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_accounts):
-        account_path = f"accounts[{index}]"
+        # Named by its `name` where it has one: "accounts[7]" makes the reader count tables.
+        named = raw.get("name") if isinstance(raw, dict) else None
+        account_path = (f"account {named!r}" if isinstance(named, str) and named.strip()
+                        and named not in seen else f"accounts[{index}]")
         account = _build(AccountConfig, raw, account_path, "")
         for key in ("name", "account_id", "institution"):
             if not getattr(account, key).strip():
-                raise ConfigError(f"{account_path}.{key}: must not be empty")
+                raise ConfigError(f"accounts[{index}].{key}: must not be empty")
         if account.name in seen:
-            raise ConfigError(f"{account_path}.name: duplicate account name {account.name!r}")
+            raise ConfigError(f"accounts[{index}].name: duplicate account name {account.name!r}")
         seen.add(account.name)
         _check_account(account, account_path)
         accounts.append(account)

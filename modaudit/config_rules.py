@@ -6,6 +6,7 @@ modaudit.config raises it as a ConfigError. No message ever repeats a secret.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from pathlib import Path
@@ -107,9 +108,20 @@ def env_name_problem(value: str) -> str | None:
     """Why `value` cannot be the name of an environment variable (never repeating it), or None."""
     if value == "" or (len(value) <= ENV_NAME_MAX and _ENV_NAME.fullmatch(value)):
         return None  # "" is "not configured", as before
-    return (f"must name an environment variable (letters, digits and _, not starting with a digit, "
-            f"at most {ENV_NAME_MAX} characters) that holds the secret, not the secret itself; "
+    return (f"is not a variable name: it must name an environment variable (letters, digits and "
+            f"_, not starting with a digit, at most {ENV_NAME_MAX} characters) that holds the "
+            f"secret, not the secret itself; "
             f"got {len(value)} characters")
+
+
+_TOKENISH = re.compile(r"[A-Za-z0-9._~+/=-]{24,}")
+
+
+def shown_value(value: object) -> str:
+    """`value` as an error message may repeat it: a token-looking string only by its length."""
+    if isinstance(value, str) and _TOKENISH.fullmatch(value) and any(c.isdigit() for c in value):
+        return f"a value of {len(value)} characters (not shown: it looks like a secret)"
+    return repr(value)
 
 
 def value_problem(rule: str, key: str, value: object) -> str | None:
@@ -176,3 +188,22 @@ def database_url_problem(url: str) -> str | None:
     except ImportError:
         return f"the {backend} driver {driver!r} is not installed; {use}"
     return None
+
+
+def did_you_mean(given: str, choices: list[str] | set[str]) -> str:
+    """"; did you mean 'x'?" for the closest of `choices` to a mistyped name, or ""."""
+    close = difflib.get_close_matches(given, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def sqlite_beside(url: str, folder: Path) -> str:
+    """`url` with a relative SQLite file path made absolute against `folder`; others unchanged."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" \
+            or database.startswith("file:") or Path(database).is_absolute():
+        return url
+    return parsed.set(database=str((folder / database).resolve())).render_as_string(
+        hide_password=False)

@@ -25,12 +25,15 @@ from analysis.witness import read_heads
 from modaudit.config import Config, ConfigError
 from modaudit.fleet import executor_for
 from modaudit.fleet.base import QueueStatus
+from modaudit.intake import checks
 from modaudit.intake.archive import import_archive
+from modaudit.intake.checks import Check
 from modaudit.intake.scan import Progress, RunResult, run_scan, scan_all
 from modaudit.intake.webhooks import ProcessOutcome, process_deliveries
 from modaudit.notify import alerts, health, weekly
 from modaudit.notify.anchoring import AnchorOutcome, anchor_heads
 from modaudit.notify.export import run_export
+from modaudit.notify.mail import smtp_problem
 from modaudit.store import engine as store_engine
 from modaudit.store import findings, retention, users
 from modaudit.store.engine import check_schema, engine_for, utcnow
@@ -257,6 +260,36 @@ def selective(config: Config, account: str | None, since: date | None,
                                   min_group_size=config.selective.min_group_size,
                                   alpha=config.selective.alpha)
     return [result for summary in summaries for result in summary.results]
+
+
+def check(config: Config) -> list[Check]:
+    """`modaudit check`: secrets, database, SMTP (EHLO, no mail), every token, webhook secrets."""
+    where = str(config.path) if config.path else "the configuration"
+    results = [Check("config", True, f"{where}: valid, {len(config.accounts)} accounts")]
+    results += checks.secret_checks(config)
+    database = store_engine.database_problem(config.database)
+    results.append(Check("database", database is None, database or "reachable, schema current"))
+    smtp = smtp_problem(config.smtp, timeout=config.collect.timeout_seconds)
+    results.append(Check("smtp", smtp is None,
+                         smtp or f"{config.smtp.host}:{config.smtp.port} answers EHLO"))
+    results += [checks.account_check(config, account) for account in config.accounts]
+    results += checks.webhook_checks(config.meta_webhook)
+    return results
+
+
+def check_at_start(config: Config, now: datetime | None = None) -> list[Check]:
+    """The checks `serve` runs when it starts: failures are logged and mailed to the operator."""
+    try:
+        results = check(config)
+    except Exception:  # a broken probe must not keep the schedule from starting
+        log.exception("the start-up checks failed to run")
+        return []
+    failed = [f"{c.name}: {c.detail}" for c in results if not c.ok]
+    for line in failed:
+        log.error("check failed: %s", line)
+    if failed:
+        health.notify_check_failures(config, failed, _now(now))
+    return results
 
 
 def verify(config: Config, reports: tuple[str | Path, ...] = ()) -> VerifyResult:

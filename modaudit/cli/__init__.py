@@ -13,6 +13,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from collectors.http import redact
+from modaudit.cli.check import check
 from modaudit.cli.export import export
 from modaudit.cli.findings import anchor, findings, review, verify
 from modaudit.cli.fleet import worker
@@ -77,8 +78,9 @@ def cli(ctx: click.Context, config_path: str, verbose: bool) -> None:
     ctx.obj["config_path"] = config_path
 
 
-for command in (init, accounts, scan, audit, findings, review, verify, report, serve, jobs_command,
-                purge, webhook, import_, demo, worker, selective, users, web, anchor, export):
+for command in (init, check, accounts, scan, audit, findings, review, verify, report, serve,
+                jobs_command, purge, webhook, import_, demo, worker, selective, users, web, anchor,
+                export):
     cli.add_command(command)
 
 

@@ -6,6 +6,7 @@ import os
 import sys
 
 import click
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -37,12 +38,14 @@ def progress_bar() -> Progress:
 
 def print_results(results: list[RunResult]) -> None:
     """One row per scan, then each scan's warnings (platform text made visible, never run)."""
-    table = Table("account", "run", "status", "posts", "comments", "API calls", "events",
-                  "new findings", "closed")
+    # No vertical rules and short headers: a row fits 80 columns; the caption spells them out.
+    table = Table("account", "run", "status", "posts", "comments", "calls", "events", "findings",
+                  box=box.SIMPLE_HEAD, caption="calls: API requests · findings: +opened −closed",
+                  caption_justify="left")
     for result in results:
         cells = (result.account, str(result.run_id or "-"), result.status, str(result.posts),
                  str(result.comments), str(result.api_calls), str(result.events),
-                 str(result.findings_opened), str(result.findings_closed))
+                 f"+{result.findings_opened} −{result.findings_closed}")
         table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
     for result in results:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from modaudit import jobs
@@ -38,11 +38,13 @@ def print_scan_jobs(config: Config, emit: Callable[[Any], None]) -> None:
     if not rows:
         emit(Text("no queued, running or failed scans in the task queue"))
         return
-    table = Table("account", "queued", "running", "stalled", "failed", "attempts",
-                  f"next try ({config.schedule.timezone})",
-                  title=f"scans in the task queue ({len(rows)} accounts with open or failed scans)")
+    # The zone goes in the title and names fold, so the seven columns fit 80.
+    table = Table(Column("account", overflow="fold"), "queued", "running", "stalled", "failed",
+                  "tries", Column("next try", no_wrap=True),
+                  title=f"scans in the task queue ({len(rows)} accounts with open or failed scans; "
+                        f"times {config.schedule.timezone})")
     for row in rows:
-        next_try = row.next_try.astimezone(config.tz).strftime("%Y-%m-%d %H:%M:%S") \
+        next_try = row.next_try.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") \
             if row.next_try else "-"
         cells = (row.account, str(row.queued), str(row.running), str(row.stalled), str(row.failed),
                  str(row.attempts), next_try)

@@ -26,16 +26,42 @@ def write_findings_csv(rows: list[Any], stream: Any) -> None:
                          for key, value in row.as_json().items()})
 
 
+# Short words for the terminal, so a row fits 80 columns; the legend under the table spells out
+# the severity letters.
+SHORT_KINDS = {"comment_hidden": "hidden", "comment_unhidden": "unhidden",
+               "comment_deleted": "deleted", "reply_deleted_by_author": "deleted by author",
+               "user_blocked": "blocked", "user_unblocked": "unblocked", "user_muted": "muted",
+               "user_unmuted": "unmuted", "replies_restricted": "replies restricted",
+               "replies_reopened": "replies reopened"}
+SEVERITY_LETTERS = {"high": "H", "medium": "M", "review": "R", "low": "L"}
+LEGEND = "severity: H high · M medium · R review (actor unknown) · L low"
+
+
 def print_findings_table(rows: list[Any], config: Config, emit: Callable[[Any], None]) -> None:
-    """Findings as a rich table, times in the configured zone, control characters as `<U+XXXX>`."""
+    """Findings as a rich table that stays readable at 80 columns: cells wrap, never cut words.
+
+    Times are in the configured zone; control characters are shown as `<U+XXXX>`.
+    """
     def local(value: Any) -> str:
-        return value.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if value else "önce / before"
-    table = Table("id", "account", "kind", "severity", "status", "subject", "text", "between", "and",
-                  title=f"{len(rows)} findings")
+        return value.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if value else "before"
+
+    table = Table(title=f"{len(rows)} findings", expand=False)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("finding", overflow="fold", min_width=10, max_width=20)
+    table.add_column("subject / text", overflow="fold", ratio=1, min_width=16)
+    table.add_column(f"when ({config.tz.key})" if hasattr(config.tz, "key") else "when",
+                     no_wrap=True, min_width=16)
     for row in rows:
         subject = f"{row.subject_name} ({row.subject_id})" if row.subject_name else row.subject_id
-        cells = (str(row.id), row.account, row.kind, row.severity, row.status, subject,
-                 row.text or "", local(row.occurred_after), local(row.occurred_before))
         # Text: user text is never rich markup; visible: nor ANSI sequences, C1 or bidi controls.
-        table.add_row(*(Text(visible(cell)) for cell in cells))
+        # Each part is made visible before our own line breaks join them inside a cell.
+        text = visible(subject) + (f"\n“{visible(row.text)}”" if row.text else "")
+        finding = "\n".join((f"{SHORT_KINDS.get(row.kind, row.kind)} "
+                              f"[{SEVERITY_LETTERS.get(row.severity, row.severity)}]",
+                              row.status, visible(row.account)))
+        after, before = local(row.occurred_after), local(row.occurred_before)
+        when = before if after == before else f"{after}\n→ {before}"
+        table.add_row(Text(str(row.id)), Text(finding), Text(text), Text(when))
     emit(table)
+    if rows:
+        emit(Text(LEGEND, style="dim"))

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
+from rich import box
+from rich.table import Column, Table
 from rich.text import Text
 
+from analysis.text_safety import visible
 from collectors.records import CollectorError
 from modaudit import jobs
 from modaudit.cli.common import config_of, console, print_results, progress_bar
@@ -20,11 +22,14 @@ from modaudit.intake.archive import ArchiveAlreadyImported, ArchiveRefused
 @click.pass_context
 def accounts(ctx: click.Context) -> None:
     """List the configured accounts."""
-    table = Table("name", "platform", "account id", "handle", "institution", "managers")
+    # Four columns, two lines a row, long names folded rather than cut: readable at 80 columns.
+    table = Table(Column("name", no_wrap=True), Column("platform · id", no_wrap=True),
+                  Column("handle", overflow="fold"), Column("institution · managers", overflow="fold"),
+                  box=box.SIMPLE_HEAD)
     for account in config_of(ctx).accounts:
-        cells = (account.name, account.platform, account.account_id, account.handle,
-                 account.institution, ", ".join(account.managers))
-        table.add_row(*(Text(cell) for cell in cells))
+        cells = (account.name, f"{account.platform}\n{account.account_id}", account.handle,
+                 f"{account.institution}\n{', '.join(account.managers)}")
+        table.add_row(*(Text(visible(cell)) for cell in cells))
     console.print(table)
 
 

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich import box
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from analysis.text_safety import visible
@@ -56,19 +57,21 @@ def as_json(results: list[GroupResult], since: date | None, until: date | None) 
 
 
 def print_table(results: list[GroupResult], console: Console) -> None:
-    """The results as a table; a group too small to judge says so instead of showing numbers."""
-    table = Table("account", "measure", "group", "n", "with outcome", "rate", "rest", "ratio",
-                  "CI", "p adj.", "flag", title="selective moderation")
+    """The results as a table that fits 80 columns; a group too small to judge says so."""
+    table = Table(*(Column(name, overflow="fold") for name in (
+        "account · measure · group", "n", "moderated", "rest", "ratio (95% CI)", "p adj.")),
+        title="selective moderation", box=box.SIMPLE_HEAD)
     for r in results:
+        label = f"{r.account} · {r.measure}\n{r.group}"
         if r.status == "too_few":
-            cells = [r.account, r.measure, r.group, str(r.n), "too few to judge", *[""] * 6]
+            cells = [label, str(r.n), "", "", "too few to judge", ""]
         else:
             ratio = "" if r.status == "baseline" else _number(r.rate_ratio, "∞")
-            interval = f"{r.ci_low:.2f}–{r.ci_high:.2f}" if r.ci_low is not None else ""
-            cells = [r.account, r.measure, r.group, str(r.n), str(r.moderated), _percent(r.rate),
-                     _percent(r.rate_rest), ratio, interval,
-                     "" if r.p_adjusted is None else f"{r.p_adjusted:.4f}",
-                     "FLAG" if r.flagged else ""]
+            if r.ci_low is not None:
+                ratio += f"\n{r.ci_low:.2f}–{r.ci_high:.2f}"
+            p_adjusted = "" if r.p_adjusted is None else f"{r.p_adjusted:.4f}"
+            cells = [label, str(r.n), f"{r.moderated} ({_percent(r.rate)})", _percent(r.rate_rest),
+                     ratio, p_adjusted + ("\nFLAG" if r.flagged else "")]
         # Group and account labels come from lexicons and config: shown, never interpreted.
         table.add_row(*(Text(visible(cell), style="bold red" if r.flagged else "")
                         for cell in cells))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import ExitStack
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from modaudit.config import Config
 from modaudit.intake.webhooks import ProcessOutcome, process_deliveries
-from modaudit.sandbox.meta_webhooks import send_feed_webhooks
+from modaudit.sandbox.meta_webhooks import feed_deliveries, post_delivery, sign
 from modaudit.web.receiver import WEBHOOK_PATH, build_app, serve_in_thread
 
 if TYPE_CHECKING:
@@ -38,10 +39,11 @@ class DemoWebhooks:
         self.scenario = scenario
         self._stack = ExitStack()
         self.url = ""
+        self._now = scenario.start  # the receiver's clock: the simulated week, not today
 
     def start(self) -> str:
         """Start the receiver (processing is left to `deliver`, so the demo is deterministic)."""
-        app = build_app(self.engine, self.config, process=False)
+        app = build_app(self.engine, self.config, process=False, clock=lambda: self._now)
         self.url = self._stack.enter_context(serve_in_thread(app)) + WEBHOOK_PATH
         return self.url
 
@@ -51,8 +53,13 @@ class DemoWebhooks:
 
     def deliver(self, since: datetime, until: datetime) -> tuple[int, ProcessOutcome]:
         """Send the Page's hides, unhides and removals of (since, until]; returns (sent, outcome)."""
-        statuses = send_feed_webhooks(self.url, os.environ[APP_SECRET_ENV], self.scenario, since,
-                                      until)
+        statuses = []
+        for delivery in feed_deliveries(self.scenario, since, until):
+            # Meta delivers within seconds of the action: received when it happened.
+            self._now = datetime.fromtimestamp(delivery["entry"][0]["time"], UTC)
+            body = json.dumps(delivery, ensure_ascii=False).encode("utf-8")
+            statuses.append(post_delivery(self.url, body, sign(body, os.environ[APP_SECRET_ENV])))
+        self._now = until
         if any(status != 200 for status in statuses):
             raise RuntimeError(f"the demo receiver refused a delivery: {statuses}")
         return len(statuses), process_deliveries(self.engine, self.config, now=until)

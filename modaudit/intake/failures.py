@@ -19,9 +19,14 @@ def _sqlstate(exc: BaseException) -> str | None:
 
 
 def failure_warning(exc: BaseException, secrets: tuple[str, ...] = (),
-                    unexpected_code: str = "internal_error") -> RunWarning:
-    """The run's warning for `exc`: the project's own errors by name, anything else by its type."""
+                    unexpected_code: str = "internal_error", fix: str | None = None) -> RunWarning:
+    """The run's warning for `exc`: the project's own errors by name, anything else by its type.
+
+    `fix` (intake/advice.py) is appended: what to change, naming the key or variable.
+    """
     text = " ".join(redact(str(exc), secrets).split())[:500]
+    if fix:
+        text = f"{text} — {redact(fix, secrets)}"
     if isinstance(exc, ConfigError):
         return RunWarning("config", text)
     if isinstance(exc, Interrupted):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from collectors.records import Interrupted, RunWarning
 from modaudit.config import AccountConfig, Config
+from modaudit.intake.advice import fix_for
 from modaudit.intake.collectors import Collector, build_collector, secret_values
 from modaudit.intake.detection import detect
 from modaudit.intake.failures import failure_warning
@@ -94,7 +95,7 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
             warning = RunWarning("clock_moved_back", f"the clock says {clock():%Y-%m-%d %H:%M:%S} "
                                  f"UTC, before this account's last run ({last:%Y-%m-%d %H:%M:%S} "
                                  "UTC); scan refused, check the system clock (NTP)")
-            log.error("account %s: %s", account.name, warning.message)
+            log.info("account %s: %s", account.name, warning.message)
             return RunResult(account=account.name, run_id=None, status="failed", warnings=[warning])
         # Under the account lock, a run still `running` was left by a killed process.
         runs.close_interrupted_runs(session, account_id, clock())
@@ -108,8 +109,8 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
                                      since=fetched_at - timedelta(days=config.collect.window_days),
                                      progress=checked_progress)
     except Exception as exc:
-        return _failed(engine, result, failure_warning(exc, secrets), clock(),
-                       collector.api_calls if collector else 0)
+        warning = failure_warning(exc, secrets, fix=fix_for(exc, config, account))
+        return _failed(engine, result, warning, clock(), collector.api_calls if collector else 0)
     try:
         with Session(engine) as session, session.begin():
             runs.save_snapshot(session, account_id, run_id, snapshot)
@@ -142,7 +143,8 @@ def _failed(engine: Engine, result: RunResult, warning: RunWarning, now: datetim
             api_calls: int) -> RunResult:
     """Record the run as failed with its one warning; the result says the same."""
     result.warnings, result.api_calls = [warning], api_calls
-    log.warning("account %s: run %s failed: %s: %s", result.account, result.run_id, warning.code,
+    # INFO: a command prints the result's warning; `serve` logs INFO, so it is said once each.
+    log.info("account %s: run %s failed: %s: %s", result.account, result.run_id, warning.code,
                 warning.message)
     with Session(engine) as session, session.begin():
         runs.finish_run(session, result.run_id or 0, None, now, result.warnings, failed=True,

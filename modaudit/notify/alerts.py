@@ -57,6 +57,7 @@ def run_nightly_alerts(engine: Engine, config: Config, now: datetime,
     for account, rows in work:
         subject, text, html = render_alert(rows, account.name, account.institution,
                                            config.report.language, config.tz,
+                                           handle=account.handle,
                                            base_url=config.web.base_url)
         message = mail.compose(subject=subject, sender=config.smtp.from_,
                                recipients=account.managers, text=text, html=html, now=now)

@@ -70,6 +70,28 @@ def notify_pending_anchors(engine: Engine, config: Config, now: datetime) -> lis
     return notified
 
 
+CHECK_TEXT = {
+    "tr": ("modaudit: başlangıç denetiminde {n} sorun", "modaudit serve başlarken `modaudit check` "
+           "şu sorunları buldu; düzeltilene kadar ilgili hesaplar denetlenemez:\n\n{lines}\n"),
+    "en": ("modaudit: {n} problems at start", "When modaudit serve started, `modaudit check` found "
+           "these problems; the accounts concerned cannot be audited until they are fixed:\n\n"
+           "{lines}\n"),
+}
+
+
+def notify_check_failures(config: Config, failures: list[str], now: datetime) -> bool:
+    """Email `[report] operator` the failed start-up checks at once; True if delivered."""
+    subject, body = CHECK_TEXT[config.report.language]
+    text = body.format(lines="\n".join(f"✗ {line}" for line in failures))
+    message = mail.compose(subject=subject.format(n=len(failures)), sender=config.smtp.from_,
+                           recipients=[config.report.operator], text=text,
+                           html=f"<pre>{html.escape(text)}</pre>", now=now)
+    delivery = mail.send(config.smtp, message, [config.report.operator])
+    if not delivery.ok:
+        log.error("could not tell the operator about the failed checks: %s", delivery.failures)
+    return delivery.ok
+
+
 def failing_streaks(session: Session) -> list[tuple[Account, list[Run]]]:
     """Accounts whose latest nightly runs all failed, with that streak (oldest first)."""
     streaks = []

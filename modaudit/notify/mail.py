@@ -195,6 +195,30 @@ def send(smtp: SmtpConfig, message: EmailMessage, recipients: list[str], *,
     return Delivery(delivered, failures)
 
 
+def smtp_problem(smtp: SmtpConfig, *, timeout: float = DEFAULT_TIMEOUT,
+                 ssl_context: ssl.SSLContext | None = None) -> str | None:
+    """Why the SMTP server cannot take mail (connect, EHLO, TLS, login), or None; sends no mail."""
+    try:
+        login = credentials(smtp)
+    except ConfigError as exc:
+        return str(exc)
+    password = login[1] if login else None
+    try:
+        client = _connect(smtp, timeout, ssl_context or ssl.create_default_context())
+    except (smtplib.SMTPException, OSError) as exc:
+        return (f"{smtp.host}:{smtp.port}: {describe_error(exc, password)}; check [smtp] host, "
+                "port and security")
+    try:
+        if login:
+            client.login(*login)
+    except (smtplib.SMTPException, OSError) as exc:
+        return (f"{smtp.host}:{smtp.port}: {describe_error(exc, password)}; check the user and "
+                f"password in ${smtp.username_env} and ${smtp.password_env}")
+    finally:
+        _quit(client)
+    return None
+
+
 def _reset(client: smtplib.SMTP) -> None:
     try:
         client.rset()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from modaudit.config import DatabaseConfig
 from modaudit.store.schema import Base
@@ -163,6 +166,31 @@ def check_schema(engine: Engine) -> None:
             f"the database schema ({revision}) is older than this modaudit ({head_revision()}); "
             "run `modaudit init` to upgrade it"
         )
+
+
+def database_problem(database: DatabaseConfig) -> str | None:
+    """Why the configured database cannot be used as it is (folder, file, connection, schema)."""
+    url = make_url(database.url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = Path(url.database)
+        if not path.parent.is_dir():
+            return f"the folder {path.parent} does not exist; create it, or fix database.url"
+        if not os.access(path.parent, os.W_OK):
+            return f"the folder {path.parent} is not writable by this user; SQLite needs it"
+        if not path.exists():
+            return f"{path} does not exist yet; run `modaudit init` (database.url names it)"
+    engine = engine_for(database)
+    try:
+        check_schema(engine)
+    except SchemaError as exc:
+        return str(exc)
+    except SQLAlchemyError as exc:
+        original = getattr(exc, "orig", None) or exc
+        first = (str(original).strip().splitlines() or [type(original).__name__])[0]
+        return f"cannot connect: {first}; check database.url"
+    finally:
+        engine.dispose()
+    return None
 
 
 def utcnow() -> datetime:

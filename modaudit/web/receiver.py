@@ -16,9 +16,10 @@ import math
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import uvicorn
 from sqlalchemy import Engine
@@ -147,8 +148,12 @@ def _client(request: Request) -> str:
 
 def build_app(engine: Engine, config: Config, *, secrets: WebhookSecrets | None = None,
               max_body_bytes: int = MAX_BODY_BYTES, read_timeout: float = READ_TIMEOUT_SECONDS,
-              max_concurrent_reads: int = MAX_CONCURRENT_READS, process: bool = True) -> Starlette:
-    """The receiver app on `engine`; with `process`, stored deliveries become events in the background."""
+              max_concurrent_reads: int = MAX_CONCURRENT_READS, process: bool = True,
+              clock: Callable[[], datetime] = utcnow) -> Starlette:
+    """The receiver app on `engine`; with `process`, stored deliveries become events in the background.
+
+    `clock` stamps each delivery's `received_at` (the demo's is the simulated week's).
+    """
     if read_timeout <= 0 or max_concurrent_reads < 1:
         raise ValueError("read_timeout must be positive and max_concurrent_reads at least 1")
     secrets = secrets if secrets is not None else read_secrets(config)
@@ -197,7 +202,7 @@ def build_app(engine: Engine, config: Config, *, secrets: WebhookSecrets | None 
             log.warning("webhook delivery from %s refused: bad signature", client)
             return _text("bad signature", 403)
         try:
-            await spool.store(body, signature, utcnow())
+            await spool.store(body, signature, clock())
         except Exception:  # logged by the spool; Meta retries what is not acknowledged
             return _text("could not store the delivery; retry later", 503)
         return _text("EVENT_RECEIVED", 200)

@@ -95,6 +95,10 @@ def _dispatch(
     """Route a request to its node or edge; returns (body, ids left out by an omit fault)."""
     token = request.query.get("access_token", "")
     parts = checked_route(request, known_token=bool(token) and state.page_for_token(token) is not None)
+    if parts[0] == "me":  # Graph's /me is whoever the token is: for a Page token, that Page
+        page = state.page_for_token(token)
+        assert page is not None  # checked_route refused unknown tokens
+        parts = [page.page_id, *parts[1:]]
     node_id = parts[0]
     owner = state.owner_page_id(node_id)
     if owner is not None and state.pages[owner].token != token:

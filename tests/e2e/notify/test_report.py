@@ -131,14 +131,18 @@ def test_user_text_is_escaped_in_html_and_verbatim_in_csv(world: World) -> None:
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Rojda &lt;b&gt;Demir&lt;/b&gt;" in html
     assert SCRIPT in rendered.text and IMG in rendered.text
+    # Turkish-locale Excel: a BOM, `;` between cells, Turkish headers, words for codes.
     assert rendered.csv.startswith("\ufeff".encode())
-    rows = list(csv.DictReader(io.StringIO(rendered.csv.decode("utf-8-sig"))))
-    texts = {row["subject_id"]: row["text"] for row in rows}
+    rows = list(csv.DictReader(io.StringIO(rendered.csv.decode("utf-8-sig")), delimiter=";"))
+    texts = {row["Kullanıcı / yorum no"]: row["Yorum metni"] for row in rows}
     assert texts["2001"] == SCRIPT and texts["2002"] == IMG
     for comment_id, formula in FORMULAS.items():
         assert texts[comment_id] == "'" + formula
-    assert {row["subject_name"] for row in rows} >= {"Ayşe Yılmaz", "İbrahim Işık", "Rojda <b>Demir</b>"}
-    assert rows[0]["detected_at"].endswith("+03:00")
+    assert {row["Kullanıcı"] for row in rows} >= {"Ayşe Yılmaz", "İbrahim Işık", "Rojda <b>Demir</b>"}
+    assert {row["Tür"] for row in rows} >= {"yorum gizlendi", "kullanıcı engellendi"}
+    assert {row["Önem"] for row in rows} <= {"yüksek", "orta", "incelenmeli", "düşük"}
+    assert rows[0]["Tespit zamanı"].count(".") == 2 and "T" not in rows[0]["Tespit zamanı"]
+    assert any(row["Bağlantı"].startswith("https://www.facebook.com/") for row in rows)
 
 
 @pytest.mark.parametrize("cell", ["=1+2", "+1", "-1", "@A1", "\t=1", "\r=1"])
@@ -162,7 +166,7 @@ def test_english_report(world: World) -> None:
 def test_turkish_dates_and_chart(world: World) -> None:
     report = _report(world)
     rendered = render_weekly(report, chart_src="cid:chart")
-    assert rendered.subject == "modaudit haftalık rapor — Test Valiliği — 2026-W47"
+    assert rendered.subject == "modaudit haftalık raporu — Test Valiliği — 2026-W47"
     assert "16 Kasım 2026 Pazartesi – 22 Kasım 2026 Pazar" in rendered.html
     assert 'src="cid:chart"' in rendered.html
     assert rendered.chart_png.startswith(b"\x89PNG\r\n\x1a\n")

@@ -68,7 +68,7 @@ def _weekly(config: Path, *args: str) -> tuple[int, str]:
 
 def _check_report_email(received: Received, institution: str) -> None:
     message = received.parsed()
-    assert message["Subject"] == f"modaudit haftalık rapor — {institution} — {WEEK}"
+    assert message["Subject"] == f"modaudit haftalık raporu — {institution} — {WEEK}"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert f"{institution} — Hafta {WEEK}" in text and "Veri toplama durumu" in html
@@ -78,15 +78,15 @@ def _check_report_email(received: Received, institution: str) -> None:
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == f"modaudit-{WEEK}.csv"
     assert attachment.get_content_type() == "text/csv" and attachment.get_param("charset") == "utf-8"
-    rows = list(csv.DictReader(io.StringIO(attachment.get_content().lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(attachment.get_content().lstrip("\ufeff")), delimiter=";"))
     if institution == INSTITUTION_A:
         assert "İbrahim Işık" in text and "Ayşe Yılmaz" in html
         assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-        texts = {row["subject_id"]: row["text"] for row in rows}
+        texts = {row["Kullanıcı / yorum no"]: row["Yorum metni"] for row in rows}
         assert texts["2001"] == SCRIPT and texts["2003"] == "'" + FORMULAS["2003"]
         assert len(rows) == 8
     else:
-        assert [row["text"] for row in rows] == ["Ne zaman bitecek? Ğğ"]
+        assert [row["Yorum metni"] for row in rows] == ["Ne zaman bitecek? Ğğ"]
 
 
 def test_weekly_report_is_sent_once_per_institution_and_week(world: World) -> None:

@@ -208,8 +208,11 @@ def test_two_workers_scan_every_account_once_per_night(pg_url: str, write_config
             label = f"{week.year}-W{week.week:02d}"
             report = jobs.weekly_report(load_config(path), week=label, send=False)[0].text
             health = report[report.index("page-11 (facebook)"):]
-            assert "AuthFailed ×2" in health[:health.index("page-12 (facebook)")]
-            assert "PlatformError ×1" in report[report.index("page-7 (facebook)"):]
+            # Warning codes read as sentences with the fix, and how often.
+            assert "Platform erişim belirtecini reddetti; bilgi işlem `modaudit check` " \
+                "çalıştırıp belirteci yenilemeli. (2 kez)" in health[:health.index("page-12 (facebook)")]
+            assert "Platforma ulaşılamadı ya da yanıtı okunamadı" in \
+                report[report.index("page-7 (facebook)"):]
             assert "henüz bitmemişti" not in report
 
             scan_queue.enqueue_night(config)  # no worker runs it: the report says so

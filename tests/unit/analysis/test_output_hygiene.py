@@ -24,6 +24,7 @@ from analysis.report import (
     DayCount,
     ReviewRow,
     WeeklyReport,
+    by_severity,
 )
 from analysis.text_safety import SHOWN, reveal, visible
 from modaudit.cli.output import print_findings_table
@@ -92,8 +93,9 @@ ROWS = [_finding(1, RTL_NAME, CLEAR), _finding(2, RLO_NAME, RLO_TEXT),
         _finding(3, KURDISH, FORGED, reviewed_by=REVIEWER, status="justified"),
         _finding(4, "Rojda <b>Demir</b>", NOISE, evidence={"lookup": {"error": LINK}})]
 # What each output shows of the user text above (names, texts, reviewer, list name, note, lookup).
+# The platform's lookup answer (LINK) is said in words in reports, so it is not among them.
 USER_TEXT = [RTL_NAME, CLEAR, RLO_NAME, RLO_TEXT, KURDISH, FORGED, REVIEWER, "Rojda <b>Demir</b>",
-             NOISE, LINK, BANNED, HEBREW_NOTE]
+             NOISE, BANNED, HEBREW_NOTE]
 
 
 def _report() -> WeeklyReport:
@@ -175,15 +177,16 @@ def test_weekly_text_shows_controls_and_html_isolates_user_text() -> None:
 
 def test_weekly_csv_stays_exact() -> None:
     rendered = render_weekly(_report(), chart_src="cid:chart")
-    rows = list(csv.DictReader(io.StringIO(rendered.csv.decode("utf-8-sig"))))
-    assert [(row["subject_name"], row["text"]) for row in rows] == [(r.subject_name, r.text) for r in ROWS]
+    rows = list(csv.DictReader(io.StringIO(rendered.csv.decode("utf-8-sig")), delimiter=";"))
+    assert [(row["Kullanıcı"], row["Yorum metni"]) for row in rows] == \
+        [(r.subject_name, r.text) for r in by_severity(ROWS)]
 
 
 def test_alert_text_email_and_html() -> None:
     subject, text, html = render_alert(ROWS, "page-0", "Test Valiliği", "tr", TZ)
     in_alert = [t for t in USER_TEXT if t not in (BANNED, HEBREW_NOTE, REVIEWER)]  # weekly only
     _check_text(text, in_alert)
-    assert "<U+001B>]8;;http://evil.example<U+0007>tıkla" in text  # the platform's answer too
+    assert "yorum artık yok" in text and "evil.example" not in text  # the platform's answer, in words
     _check_html(html, in_alert)
     assert f"<bdi>{KURDISH}</bdi>" in html and f"<bdi>{RLO_NAME}</bdi>" in html
     message = compose(subject=subject, sender="modaudit@valilik.example", recipients=["m@x.example"],
@@ -205,8 +208,10 @@ def test_findings_table_shows_controls() -> None:
     assert "Berbat<U+001B>[2J<U+001B>[H<U+001B>[31mSAHTE<U+001B>[0m" in plain
     assert f"{RLO_NAME.replace(chr(0x202E), '<U+202E>')} (7002)" in plain and RTL_NAME in plain
     assert "e<U+0085>f<U+009B>g<U+000B>h<U+000C>i<U+2028>j" in plain  # no forged table lines
-    # Title, top border, header, rule, one line a row (FORGED's newline: two), bottom border.
-    assert len(plain.splitlines()) == 4 + len(ROWS) + 1 + 1
+    # Between the title and the legend every line is the table's: none starts with user text.
+    body = plain.splitlines()[1:-1]
+    assert body and all(line.lstrip()[:1] in set("┏┃┡│└") for line in body), body
+    assert plain.splitlines()[-1].startswith("severity: H high")
     coloured = _table(ROWS, force_terminal=True, color_system="standard")
     assert "\x1b[2J" not in coloured and "\x1b]" not in coloured and "\x85" not in coloured
 

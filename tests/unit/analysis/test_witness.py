@@ -24,7 +24,7 @@ def test_lines_round_trip_through_every_format() -> None:
 
 
 def test_the_csv_block_names_each_head() -> None:
-    rows = list(csv.reader(io.StringIO(witness_csv(ROWS).decode("utf-8").strip())))
+    rows = list(csv.reader(io.StringIO(witness_csv(ROWS).decode("utf-8").strip()), delimiter=";"))
     assert rows[0][:3] == ["chain_account", "chain_count", "chain_head"]
     assert [r[:3] for r in rows[1:]] == [["valilik-facebook", "32", "a" * 64],
                                          ["Valilik & X", "7", "b" * 64]]

@@ -53,9 +53,11 @@ def test_example_config_is_valid() -> None:
     (MINIMAL + "[collect]\nwindw_days = 3\n", "collect.windw_days: unknown key"),
     (MINIMAL + "[schedule]\ntimezone = \"Mars/Olympus\"\n", "schedule.timezone: unknown time zone"),
     (MINIMAL.replace('platform = "facebook"', 'platform = "myspace"'),
-     "accounts[0].platform: must be one of x, facebook, instagram"),
-    (MINIMAL.replace('account_id = "123"\n', ""), "accounts[0].account_id: required key is missing"),
-    (MINIMAL.replace('page_token_env = "VALILIK_TOKEN"\n', ""), "accounts[0].page_token_env: required"),
+     "account 'valilik-fb' platform: must be one of x, facebook, instagram"),
+    (MINIMAL.replace('account_id = "123"\n', ""),
+     "account 'valilik-fb' account_id: required key is missing"),
+    (MINIMAL.replace('page_token_env = "VALILIK_TOKEN"\n', ""),
+     "account 'valilik-fb' page_token_env: required"),
     (MINIMAL + MINIMAL.split("\n", 3)[3], "accounts[1].name: duplicate account name"),
     ("[database\nurl=1", "invalid TOML"),
 ])
@@ -107,7 +109,7 @@ def test_secret_file_must_be_owner_only(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_x_account_needs_user_context_credentials() -> None:
     data = {"accounts": [{"name": "x", "platform": "x", "account_id": "1", "institution": "V"}]}
-    with pytest.raises(ConfigError, match="accounts\\[0\\]: an X account needs"):
+    with pytest.raises(ConfigError, match="account 'x': an X account needs"):
         parse_config(data)
 
 

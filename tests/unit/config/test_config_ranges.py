@@ -173,8 +173,8 @@ TOKEN = "EAAG" + "Zk3xQ9" * 35  # what a pasted Facebook Page token looks like
 
 
 @pytest.mark.parametrize(("body", "key"), [
-    (MINIMAL.replace('"VALILIK_TOKEN"', f'"{TOKEN}"'), "accounts[0].page_token_env"),
-    (MINIMAL.replace('"VALILIK_TOKEN"', '"1234567890-AbCdEf"'), "accounts[0].page_token_env"),
+    (MINIMAL.replace('"VALILIK_TOKEN"', f'"{TOKEN}"'), "account 'valilik-fb' page_token_env"),
+    (MINIMAL.replace('"VALILIK_TOKEN"', '"1234567890-AbCdEf"'), "account 'valilik-fb' page_token_env"),
     (MINIMAL + '[smtp]\npassword_env = "hunter2!"\n', "smtp.password_env"),
     (MINIMAL + '[meta_webhook]\napp_secret_env = "MY SECRET"\n', "meta_webhook.app_secret_env"),
 ])
@@ -185,7 +185,7 @@ def test_env_key_holding_a_secret_is_refused_without_echo(tmp_path: Path, body: 
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     message = str(caught.value)
-    assert message.startswith(f"{key}: must name an environment variable")
+    assert message.startswith(f"{key}: is not a variable name: it must name an environment variable")
     assert "characters) that holds the secret, not the secret itself; got" in message
     for secretish in (TOKEN, "Zk3xQ9", "1234567890", "hunter2", "MY SECRET"):
         assert secretish not in message

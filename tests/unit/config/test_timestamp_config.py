@@ -22,7 +22,7 @@ def test_disabled_by_default() -> None:
     ({"url": "ftp://tsa.example"}, "timestamp.url: must be an http:// or https:// URL"),
     ({"timeout_seconds": 0}, "timestamp.timeout_seconds: must be a finite number between 0.1 and 120"),
     ({"username_env": "TSA_USER"}, "set both username_env and password_env"),
-    ({"password_env": "not a name"}, "timestamp.password_env: must name an environment variable"),
+    ({"password_env": "not a name"}, "timestamp.password_env: is not a variable name"),
     ({"enabled": "yes"}, "timestamp.enabled: expected true or false"),
 ])
 def test_bad_values_name_the_key(table: dict, message: str) -> None:

@@ -1,0 +1,34 @@
+"""`modaudit demo`: its webhook deliveries carry the simulated week's times; its report reads in words."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from modaudit.demo.run import run_demo
+from modaudit.store.engine import make_engine
+from modaudit.store.schema import WebhookDelivery
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def test_demo_deliveries_are_received_in_the_simulated_week(tmp_path: Path) -> None:
+    lines: list[str] = []
+    assert run_demo(tmp_path, lines.append, lambda rows, config: None)
+    engine = make_engine(f"sqlite:///{tmp_path / 'modaudit.db'}")
+    with Session(engine) as session:
+        received = list(session.scalars(select(WebhookDelivery.received_at)))
+    engine.dispose()
+    assert received
+    # The demo's November 2026, not the day the demo was run.
+    assert all(datetime(2026, 11, 9, tzinfo=UTC) <= at <= datetime(2026, 11, 30, tzinfo=UTC)
+               for at in received), received
+    html = (tmp_path / "weekly-report-2026-W47.html").read_text(encoding="utf-8")
+    assert "Yapılacaklar" in html and "Teknik ayrıntılar" in html
+    assert "delivery_id" not in html and "body_sha256" not in html and "sightings" not in html
+    csv = (tmp_path / "weekly-report-2026-W47.csv").read_bytes()
+    assert csv.startswith("\ufeffBulgu no;".encode())
