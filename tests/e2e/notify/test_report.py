@@ -133,7 +133,10 @@ def test_user_text_is_escaped_in_html_and_verbatim_in_csv(world: World) -> None:
     assert SCRIPT in rendered.text and IMG in rendered.text
     # Turkish-locale Excel: a BOM, `;` between cells, Turkish headers, words for codes.
     assert rendered.csv.startswith("\ufeff".encode())
-    rows = list(csv.DictReader(io.StringIO(rendered.csv.decode("utf-8-sig")), delimiter=";"))
+    # The findings table, then a blank row, then the chain heads (the mailbox's witness copy).
+    table, heads = rendered.csv.decode("utf-8-sig").split("\r\n\r\n")
+    rows = list(csv.DictReader(io.StringIO(table), delimiter=";"))
+    assert "chain-head " in heads
     texts = {row["Kullanıcı / yorum no"]: row["Yorum metni"] for row in rows}
     assert texts["2001"] == SCRIPT and texts["2002"] == IMG
     for comment_id, formula in FORMULAS.items():
@@ -183,7 +186,8 @@ def test_report_command_writes_html_csv_and_chart(world: World, tmp_path: Path) 
     html = out.read_text(encoding="utf-8")
     assert 'src="rapor.png"' in html and "<script" not in html.lower()
     assert out.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
-    assert out.with_suffix(".csv").read_bytes().decode("utf-8-sig").count("\r\n") == 9
+    table, heads = out.with_suffix(".csv").read_bytes().decode("utf-8-sig").split("\r\n\r\n")
+    assert table.count("\r\n") == 8 and "chain-head " in heads  # header + 8 findings; heads
     preview = CliRunner().invoke(cli, ["--config", str(world.config_path), "report", "weekly",
                                        "--week", WEEK])
     assert preview.exit_code == 0 and "Örnek Belediyesi — Hafta 2026-W47" in preview.output
