@@ -37,6 +37,7 @@ from collectors.listings import (
     user_listing,
 )
 from collectors.paging import Cursor, Page, walk
+from collectors.reads import ReadMeter
 from collectors.records import (
     AuthFailed,
     CollectorError,
@@ -47,6 +48,7 @@ from collectors.records import (
     PlatformError,
     PostRecord,
     RateLimited,
+    ReadPlan,
     RunWarning,
     Snapshot,
     UserListing,
@@ -162,6 +164,8 @@ class FacebookPageCollector:
         self.graph = graph
         self.page_id = page_id
         self.page_size = page_size
+        if getattr(self.session, "meter", None) is None:
+            self.session.meter = ReadMeter("graph")  # counts from the first request on
 
     @property
     def session(self) -> AuditSession:
@@ -173,14 +177,23 @@ class FacebookPageCollector:
         """Requests sent so far (platforms bill and throttle per call)."""
         return self.session.calls
 
+    @property
+    def meter(self) -> ReadMeter:
+        """What this collector has read, per endpoint (Graph throttles per request)."""
+        return self.session.meter
+
     def check_token(self) -> None:
         """Raise AuthFailed (or another CollectorError) unless the token reads the Page itself."""
         check_identity(graph_request(self.graph, self.page_id, {"fields": "id,name"}), self.page_id,
                        "the Page")
 
-    def collect(self, *, now: datetime, since: datetime,
-                progress: Progress | None = None) -> Snapshot:
-        """One pass over the Page; errors mark listings incomplete rather than raise."""
+    def collect(self, *, now: datetime, since: datetime, progress: Progress | None = None,
+                plan: ReadPlan | None = None) -> Snapshot:
+        """One pass over the Page; errors mark listings incomplete rather than raise.
+
+        Every post of the window is listed with its comment count; with a plan, only the posts
+        it says are due have their comments listed, and the ban list only when it is due.
+        """
         snapshot = Snapshot(fetched_at=now)
         calls_before = self.session.calls
         self.check_token()  # a refused token fails the run outright
@@ -188,7 +201,9 @@ class FacebookPageCollector:
         throttled = False
         for index, post in enumerate(posts):
             listing = CommentListing(post=post)
-            if throttled:
+            if plan is not None and plan.due(post) is None:
+                listing.skipped = "schedule"
+            elif throttled:
                 listing.error = "not listed: throttled earlier in this run"
             else:
                 listing = self._list_comments(post, snapshot)
@@ -196,7 +211,8 @@ class FacebookPageCollector:
             snapshot.listings.append(listing)
             if progress:
                 progress(index + 1, len(posts))
-        snapshot.blocked = self._list_blocked(snapshot)
+        if plan is None or plan.lists:
+            snapshot.blocked = self._list_blocked(snapshot)
         snapshot.api_calls = self.session.calls - calls_before
         snapshot.api_version = self.session.last_headers.get("facebook-api-version")
         log.info("page %s: %d posts, %d calls, Graph %s", self.page_id, len(posts),

@@ -11,6 +11,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from collectors.reads import ReadMeter
+
 log = logging.getLogger(__name__)
 
 
@@ -58,6 +60,7 @@ class AuditSession(requests.Session):
         self.calls = 0
         self.timeout = timeout  # for SDKs (tweepy) that never pass one
         self.last_headers: dict[str, str] = {}
+        self.meter: ReadMeter | None = None  # set per run: what was read, per endpoint
         retry = Retry(
             total=max_retries,
             connect=max_retries,
@@ -86,7 +89,17 @@ class AuditSession(requests.Session):
             kwargs["timeout"] = self.timeout
         response = super().request(method, url, *args, **kwargs)
         self.last_headers = dict(response.headers)
+        if self.meter is not None:
+            self.meter.record(url, _json_or_none(response))
         return response
+
+
+def _json_or_none(response: requests.Response) -> object:
+    """The answer's JSON body for counting, or None; the SDK parses it again on its own."""
+    try:
+        return response.json() if response.content else None
+    except ValueError:
+        return None
 
 
 _TOKEN_PATTERNS = (

@@ -60,6 +60,12 @@ class SmtpConfig:
 class XConfig:
     api_base_url: str = "https://api.x.com"
     rate_limit_max_wait_seconds: float = 60.0
+    # X's pay-per-use prices per resource read (docs.x.com/x-api/getting-started/pricing).
+    price_post_read_usd: float = 0.005
+    price_user_read_usd: float = 0.010
+    price_owned_read_usd: float = 0.001
+    prices_as_of: str = "2026-11-30"
+    monthly_budget_usd: float = 0.0  # 0: no budget; per account in [[accounts]]
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,9 @@ class CollectConfig:
     max_retries: int = 3
     backoff_seconds: float = 1.0
     max_lookups_per_run: int = 200  # candidate deletions looked up by id; the rest wait a run
+    # A post's comments are re-listed on these days of its age (docs/architecture.md §5).
+    recheck_days: list[int] = field(default_factory=lambda: [1, 2, 3, 5, 8, 14, 21, 30])
+    lists_every_days: int = 1  # block, mute and ban lists
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,7 @@ class AccountConfig:
     consumer_secret_env: str | None = None
     access_token_env: str | None = None
     access_token_secret_env: str | None = None
+    monthly_budget_usd: float | None = None  # X only: overrides [x] monthly_budget_usd
 
 
 @dataclass(frozen=True)
@@ -240,6 +250,9 @@ def _build(cls: type, data: Any, path: str, choice_prefix: str) -> Any:
 
 
 def _check_account(account: AccountConfig, path: str) -> None:
+    if account.monthly_budget_usd is not None and account.platform != "x":
+        raise ConfigError(f"{path}.monthly_budget_usd: only X accounts have a budget (X bills "
+                          "per read; Graph is rate-limited, not billed)")
     if account.platform in ("facebook", "instagram") and not account.page_token_env:
         raise ConfigError(f"{path}.page_token_env: required for platform {account.platform!r}")
     if account.platform == "x":
@@ -259,6 +272,17 @@ def _check_executor(executor: ExecutorConfig, database: DatabaseConfig) -> None:
     if executor.stalled_after_seconds <= executor.heartbeat_seconds:
         raise ConfigError("executor.stalled_after_seconds: must be greater than heartbeat_seconds "
                           f"({executor.heartbeat_seconds:g}), or every worker looks stalled")
+
+
+def _check_recheck(collect: CollectConfig) -> None:
+    days = collect.recheck_days
+    if not days:
+        raise ConfigError("collect.recheck_days: must list at least one day (1 = the first night)")
+    if days != sorted(set(days)):
+        raise ConfigError(f"collect.recheck_days: must be sorted and without repeats, got {days}")
+    if days[0] < 1 or days[-1] > collect.window_days:
+        raise ConfigError(f"collect.recheck_days: every day must be between 1 and window_days "
+                          f"({collect.window_days}), got {days}")
 
 
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
@@ -281,6 +305,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     for key in ("nightly_audit", "weekly_report", "retention"):
         cron_trigger(getattr(sections["schedule"], key), zone, f"schedule.{key}")
     _check_executor(sections["executor"], sections["database"])
+    _check_recheck(sections["collect"])
     raw_accounts = data.get("accounts", [])
     if not isinstance(raw_accounts, list):
         raise ConfigError("accounts: expected an array of tables ([[accounts]])")

@@ -19,7 +19,8 @@ from modaudit.config import AccountConfig, Config
 from modaudit.intake.collectors import Collector, build_collector, secret_values
 from modaudit.intake.detection import detect
 from modaudit.intake.failures import failure_warning
-from modaudit.store import runs
+from modaudit.intake.plan import build_plan
+from modaudit.store import reads, recheck, runs
 from modaudit.store.engine import utcnow
 from modaudit.store.locks import LockHeld, account_lock
 from modaudit.store.schema import Run
@@ -47,9 +48,10 @@ class RunResult:
 
 def run_scan(engine: Engine, config: Config, account: AccountConfig, kind: str,
              now: datetime | None = None, progress: Progress | None = None,
-             should_stop: Callable[[], bool] | None = None) -> RunResult:
+             should_stop: Callable[[], bool] | None = None, scheduled: bool = True) -> RunResult:
     """Scan one account on an open engine under its account lock.
 
+    `scheduled=False` reads everything in the window (a full re-crawl: the benchmark's baseline).
     A scan of the same account already under way elsewhere makes this one `busy`, not a second
     collection; `should_stop` is polled between listings so a service can shut down cleanly.
     Whatever goes wrong is this account's failed result, never an exception that stops the night.
@@ -61,7 +63,7 @@ def run_scan(engine: Engine, config: Config, account: AccountConfig, kind: str,
             account_id = runs.sync_accounts(session, [account], utcnow())[account.name]
         with account_lock(engine, account_id, account.name):
             return _scan_locked(engine, config, account_id, account, kind, now, progress,
-                                should_stop)
+                                should_stop, scheduled)
     except LockHeld as exc:
         log.warning("account %s is busy: %s", account.name, exc)
         return RunResult(account=account.name, run_id=None, status="busy",
@@ -78,7 +80,7 @@ def _last_start(session: Session, account_id: int) -> datetime | None:
 
 def _scan_locked(engine: Engine, config: Config, account_id: int, account: AccountConfig,
                  kind: str, now: datetime | None, progress: Progress | None,
-                 should_stop: Callable[[], bool] | None) -> RunResult:
+                 should_stop: Callable[[], bool] | None, scheduled: bool = True) -> RunResult:
     def clock() -> datetime:
         return now if now is not None else utcnow()
     def checked_progress(done: int, total: int) -> None:
@@ -99,24 +101,28 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
         # Under the account lock, a run still `running` was left by a killed process.
         runs.close_interrupted_runs(session, account_id, clock())
         run_id = runs.start_run(session, account_id, kind, clock())
+        fetched_at = clock()
+        since = fetched_at - timedelta(days=config.collect.window_days)
+        stored = recheck.stored_posts(session, account_id, since)
+        plan = build_plan(session, config, account, account_id, fetched_at) if scheduled else None
     result = RunResult(account=account.name, run_id=run_id, status="failed")
     collector: Collector | None = None
     try:
         collector = build_collector(config, account)
-        fetched_at = clock()
-        snapshot = collector.collect(now=fetched_at,
-                                     since=fetched_at - timedelta(days=config.collect.window_days),
-                                     progress=checked_progress)
+        snapshot = collector.collect(now=fetched_at, since=since, progress=checked_progress,
+                                     plan=plan)
     except Exception as exc:
         return _failed(engine, result, failure_warning(exc, secrets), clock(),
                        collector.api_calls if collector else 0)
     try:
         with Session(engine) as session, session.begin():
             runs.save_snapshot(session, account_id, run_id, snapshot)
+            recheck.record_rechecks(session, account_id, run_id, snapshot, stored)
             outcome = detect(session, account_id=account_id, platform=account.platform,
                              run_id=run_id, snapshot=snapshot, collector=collector, clock=clock,
                              max_lookups=config.collect.max_lookups_per_run)
             warnings = snapshot.warnings + outcome.warnings
+            reads.save_reads(session, run_id, collector.meter.rows())
             result.status = runs.finish_run(session, run_id, snapshot, clock(), warnings,
                                              api_calls=collector.api_calls,
                                              unconfirmed=outcome.unconfirmed > 0)
