@@ -43,14 +43,20 @@ def checkpoint(created_at: datetime, day: int) -> datetime:
 
 
 def due_reason(state: PostState, now: datetime, recheck_days: Sequence[int],
-               announced_count: int | None = None) -> str | None:
-    """Why this post's comments must be listed at `now`, or None if the schedule skips it."""
+               announced_count: int | None = None, any_count_change: bool = True) -> str | None:
+    """Why this post's comments must be listed at `now`, or None if the schedule skips it.
+
+    A count that went down (a comment vanished) always brings the re-check forward; one that
+    went up only with `any_count_change` (X, where only the new replies are read; on Graph a
+    re-listing reads every comment again, and new comments are not moderation).
+    """
     if state.created_at is None or state.last_complete_at is None:
         return NEW
     if state.recheck_requested_at is not None:
         return REQUESTED
-    if (announced_count is not None and state.stored_count is not None
-            and announced_count != state.stored_count):
+    if announced_count is not None and state.stored_count is not None and (
+            announced_count < state.stored_count
+            or (any_count_change and announced_count != state.stored_count)):
         return COUNT_CHANGED
     passed = [checkpoint(state.created_at, day) for day in recheck_days
               if checkpoint(state.created_at, day) <= now]

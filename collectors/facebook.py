@@ -27,6 +27,7 @@ from collectors.graph_payloads import (
     transform_post,
     transform_user,
 )
+from collectors.graph_nested import young_comments
 from collectors.http import AuditSession, redact
 from collectors.listings import (
     comment_listing,
@@ -160,6 +161,8 @@ def fetch_blocked(graph: facebook.GraphAPI, page_id: str, page_size: int = PAGE_
 class FacebookPageCollector:
     """Collects one Page: its posts in the window, their comments, its ban list."""
 
+    nested_comments = True  # young posts' comments in one nested request (collectors/graph_nested)
+
     def __init__(self, graph: facebook.GraphAPI, page_id: str, page_size: int = PAGE_SIZE) -> None:
         self.graph = graph
         self.page_id = page_id
@@ -198,6 +201,9 @@ class FacebookPageCollector:
         calls_before = self.session.calls
         self.check_token()  # a refused token fails the run outright
         posts = self._list_posts(since, snapshot)
+        nested: dict[str, list[Any]] = {}
+        if plan is not None and plan.young_since is not None and self.nested_comments:
+            nested = young_comments(fetch_pages, self.graph, self.page_id, plan.young_since)
         throttled = False
         for index, post in enumerate(posts):
             listing = CommentListing(post=post)
@@ -206,7 +212,7 @@ class FacebookPageCollector:
             elif throttled:
                 listing.error = "not listed: throttled earlier in this run"
             else:
-                listing = self._list_comments(post, snapshot)
+                listing = self._list_comments(post, snapshot, nested.get(post.platform_id))
                 throttled = is_throttled(listing)
             snapshot.listings.append(listing)
             if progress:
@@ -230,17 +236,20 @@ class FacebookPageCollector:
         return posts_in_window(self._post_items(since), self._transform_post, since, snapshot,
                                f"posts of {self.page_id}")
 
-    def _comments_of(self, post: PostRecord, problems: ListingProblems) -> Iterator[CommentRecord]:
-        items = fetch_comments(self.graph, post.platform_id, self.page_size, post.comment_count)
+    def _comments_of(self, post: PostRecord, problems: ListingProblems,
+                     items: list[Any] | None = None) -> Iterator[CommentRecord]:
+        if items is None:
+            items = fetch_comments(self.graph, post.platform_id, self.page_size, post.comment_count)
         yield from transformed(items, lambda raw: transform_comment(raw, post.platform_id), problems)
 
-    def _list_comments(self, post: PostRecord, snapshot: Snapshot) -> CommentListing:
+    def _list_comments(self, post: PostRecord, snapshot: Snapshot,
+                       items: list[Any] | None = None) -> CommentListing:
         def name_the_missing_task(problems: ListingProblems) -> None:
             if "id" in problems.fields():  # comments without id: the MODERATE task is missing
                 snapshot.warnings.append(RunWarning("permission_missing",
                                                     f"post {post.platform_id}: {MODERATE_HINT}"))
-        return comment_listing(post, lambda problems: self._comments_of(post, problems), snapshot,
-                               f"post {post.platform_id}", name_the_missing_task)
+        return comment_listing(post, lambda problems: self._comments_of(post, problems, items),
+                               snapshot, f"post {post.platform_id}", name_the_missing_task)
 
     def _list_blocked(self, snapshot: Snapshot) -> UserListing | None:
         return user_listing(fetch_blocked(self.graph, self.page_id, self.page_size), transform_user,

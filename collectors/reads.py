@@ -24,8 +24,9 @@ def endpoint_of(url: str) -> str:
     parts = [p for p in urlsplit(url).path.split("/") if p]
     if parts and _VERSION.match(parts[0]):
         parts = parts[1:]
-    named = [p if p in ("me",) or not _ID_SEGMENT.match(p) else ":id" for p in parts]
-    return "/" + "/".join(named)
+    head = parts[:1] if parts[:1] == ["2"] else []  # X's API version stays: /2/...
+    named = [p if p == "me" or not _ID_SEGMENT.match(p) else ":id" for p in parts[len(head):]]
+    return "/" + "/".join(head + named)
 
 
 def _x_resources(endpoint: str, body: dict[str, Any]) -> list[tuple[str, str]]:

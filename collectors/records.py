@@ -143,6 +143,7 @@ class ReadPlan:
 
     due: Callable[[PostRecord], str | None]
     lists: bool = True
+    young_since: datetime | None = None  # Graph: posts since then have comments read nested
     known_due: list[str] = field(default_factory=list)
     newest_post_id: str | None = None
     reply_since: dict[str, str] = field(default_factory=dict)

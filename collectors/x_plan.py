@@ -2,7 +2,8 @@
 
 New posts since the newest known one (`since_id`), the known posts due tonight by id (one request
 per 100), the new replies of the due posts recent search still reaches (`since_id` per
-conversation, no author expansion: a user read costs twice a post read), and a full re-listing
+conversation, never the author expansion: a user read costs twice a post read, and X's
+findings are about posts and listed users, never a reply's author), and a full re-listing
 only where a post's reply count dropped (a reply vanished). Block and mute lists are read first,
 so a budget never cuts them. X's replies can only be deleted by their authors, so an incremental
 listing never hides a moderation action from the audit; it is never compared for absences.
@@ -109,7 +110,7 @@ def _replies(collector: Any, post: PostRecord, snapshot: Snapshot, plan: ReadPla
     stored = plan.stored_counts.get(post.platform_id)
     dropped = stored is not None and post.comment_count is not None and post.comment_count < stored
     if since_id is None or dropped:
-        return collector._list_replies(post, snapshot, None, authors=since_id is None)
+        return collector._list_replies(post, snapshot, None, authors=False)
     listing = collector._list_replies(post, snapshot, since_id, authors=False)
     if listing.complete:
         listing.complete, listing.skipped = False, "new_only"  # never compared for absences

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.cost import account_costs, prices, reply_allowance
-from analysis.recheck import PostState, due_reason
+from analysis.recheck import DAY, PostState, due_reason, young_days
 from collectors.records import PostRecord, ReadPlan
 from modaudit.config import AccountConfig, Config
 from modaudit.store import recheck
@@ -49,10 +49,13 @@ def build_plan(session: Session, config: Config, account: AccountConfig, account
         state = PostState(post.created_at, known.last_complete_at if known else None,
                           known.comment_count if known else None,
                           known.recheck_requested_at if known else None)
-        return due_reason(state, now, days, post.comment_count)
+        return due_reason(state, now, days, post.comment_count,
+                          any_count_change=account.platform == "x")
 
     plan = ReadPlan(due=due, lists=_lists_due(session, account_id, now,
                                               config.collect.lists_every_days))
+    if account.platform == "facebook":
+        plan.young_since = now - young_days(days) * DAY
     if account.platform == "x":
         plan.newest_post_id = recheck.newest_post_id(session, account_id)
         plan.known_due = sorted(pid for pid, known in stored.items() if due_reason(

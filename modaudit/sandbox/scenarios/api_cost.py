@@ -48,8 +48,8 @@ def cost_scenario(start: datetime, days: int = 30, posts_per_day: int = 5, comme
     rng = random.Random(seed)
     s = Scenario(start=start, pages=[PAGE])
     s.x_accounts.append(X_ACCOUNT)
-    fb_users = [User(f"7155{n:08d}", f"Vatandaş {n}") for n in range(600)]
-    x_users = [XUser(f"17000000000{n:08d}", f"vatandas{n}", f"Vatandaş {n}") for n in range(600)]
+    fb_users = [User(f"7155{n:08d}", f"Vatandaş {n}") for n in range(3200)]
+    x_users = [XUser(f"17000000000{n:08d}", f"vatandas{n}", f"Vatandaş {n}") for n in range(3200)]
     world = CostWorld(s, days)
     for n in range(blocked):  # the lists both accounts start with
         s.ban(start - timedelta(days=2) + timedelta(minutes=n), PAGE.page_id, fb_users[n])
