@@ -15,6 +15,7 @@ from typing import Any
 import facebook
 import requests
 
+from collectors.graph_nested import young_comments
 from collectors.graph_payloads import (
     COMMENT_FIELDS,
     POST_FIELDS,
@@ -27,7 +28,6 @@ from collectors.graph_payloads import (
     transform_post,
     transform_user,
 )
-from collectors.graph_nested import young_comments
 from collectors.http import AuditSession, redact
 from collectors.listings import (
     comment_listing,

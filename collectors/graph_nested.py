@@ -12,8 +12,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-import facebook
-
 from collectors.graph_payloads import COMMENT_FIELDS
 from collectors.records import CollectorError
 
@@ -23,7 +21,7 @@ NESTED_FIELDS = f"id,comments.filter(stream).limit(100).summary(true){{{COMMENT_
 YOUNG_PAGE_SIZE = 25  # posts per request: at most 2,500 comments in one answer
 
 
-def young_comments(fetch_pages: Any, graph: facebook.GraphAPI, page_id: str,
+def young_comments(fetch_pages: Any, graph: Any, page_id: str,
                    since: datetime) -> dict[str, list[Any]]:
     """Raw comment items of the posts since `since`, by post id, where the nested edge is whole.
 

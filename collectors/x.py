@@ -27,7 +27,6 @@ from collectors.listings import (
 )
 from collectors.paging import Cursor, Page, walk
 from collectors.reads import ReadMeter
-from collectors.x_plan import planned_collect
 from collectors.records import (
     AuthFailed,
     CollectorError,
@@ -56,6 +55,7 @@ from collectors.x_payloads import (
     transform_reply,
     transform_user,
 )
+from collectors.x_plan import planned_collect
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from modaudit.config_rules import database_url_problem, value_problem
+from modaudit.config_rules import database_url_problem, number_problem, value_problem
 
 PLATFORMS = ("x", "facebook", "instagram")
 
@@ -253,6 +253,10 @@ def _check_account(account: AccountConfig, path: str) -> None:
     if account.monthly_budget_usd is not None and account.platform != "x":
         raise ConfigError(f"{path}.monthly_budget_usd: only X accounts have a budget (X bills "
                           "per read; Graph is rate-limited, not billed)")
+    if account.monthly_budget_usd is not None:
+        problem = number_problem("x.monthly_budget_usd", account.monthly_budget_usd)
+        if problem:
+            raise ConfigError(f"{path}.monthly_budget_usd: {problem}")
     if account.platform in ("facebook", "instagram") and not account.page_token_env:
         raise ConfigError(f"{path}.page_token_env: required for platform {account.platform!r}")
     if account.platform == "x":

@@ -46,7 +46,6 @@ RANGES: dict[str, Range] = {
     "x.price_user_read_usd": Range(0, 1),
     "x.price_owned_read_usd": Range(0, 1),
     "x.monthly_budget_usd": Range(0, 1_000_000),
-    "monthly_budget_usd": Range(0, 1_000_000),
     "retention.comment_text_days": Range(0, 36500, False),
     # Each scan holds two connections; PostgreSQL's default max_connections is 100.
     "executor.concurrency": Range(0, 64, False),

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from modaudit.sandbox.world.scenario import PageSpec, Scenario, User
 from modaudit.sandbox.world.x import XAccountSpec, XUser
 
-PAGE = PageSpec("204857600000001", "Örnek Büyükşehir Belediyesi", "cost-page-token")  # noqa: S106
+PAGE = PageSpec("204857600000001", "Örnek Büyükşehir Belediyesi", "cost-page-token")
 X_ACCOUNT = XAccountSpec(
     user_id="1690000000000000001", username="ornekbuyuksehir", name="Örnek Büyükşehir",
     consumer_key="cost-consumer-key", consumer_secret="cost-consumer-secret",  # noqa: S106
