@@ -8,6 +8,7 @@ Pure logic: the store supplies each post's last complete listing and signals.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -79,9 +80,9 @@ def worst_gap_days(recheck_days: Sequence[int]) -> int:
     """The longest wait, in days, between two re-checks of a post older than the young days.
 
     An action on such a post is seen at the next re-check, so this bounds its detection latency
-    (in the watch window: after the last day of the schedule nothing is re-listed).
+    up to the schedule's last day (after it nothing is re-listed); 0 if nothing follows the
+    nightly days.
     """
     young = young_days(recheck_days)
     later = [day for day in recheck_days if day >= young]
-    gaps = [b - a for a, b in zip(later, later[1:], strict=False)]
-    return max(gaps, default=1)
+    return max((b - a for a, b in itertools.pairwise(later)), default=0)  # 0: no later re-check
