@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from analysis.cost_report import CostSection, CostSettings, build_cost_section
 from analysis.observability import unobservable
 from analysis.periods import IsoWeek
 from analysis.queries import FindingRow, list_findings
@@ -101,6 +102,7 @@ class WeeklyReport:
     reviews: list[ReviewRow]
     health: list[AccountHealth]
     selective: SelectiveSection | None = None  # moderation by language and topic (last 4 weeks)
+    cost: CostSection | None = None  # reads, spend and detection latency (analysis/cost_report.py)
 
     @property
     def period(self) -> str:
@@ -119,6 +121,7 @@ class ReportScope:
     unfinished: frozenset[str] = frozenset()  # scans still queued or running on workers
     min_group_size: int = 20  # [selective]: smaller groups are "too few to judge"
     alpha: float = 0.05  # [selective]: flag below this adjusted p
+    cost_settings: CostSettings | None = None  # [collect] schedule and [x] prices
 
 
 def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
@@ -139,6 +142,8 @@ def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
         health=_health(session, scope, start, end),
         selective=build_section(session, names, week, scope.tz, min_group_size=scope.min_group_size,
                                 alpha=scope.alpha),
+        cost=(build_cost_section(session, scope.accounts, start, end, scope.cost_settings,
+                                 scope.language) if scope.cost_settings else None),
     )
 
 

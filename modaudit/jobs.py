@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from analysis.cost import PROJECTION_DAYS, AccountCost, account_costs, prices
 from analysis.features import refresh_features
 from analysis.lexicon import deployment_lexicon
 from analysis.periods import last_complete_week, parse_week
@@ -32,6 +33,7 @@ from modaudit.store import engine as store_engine
 from modaudit.store import findings, retention
 from modaudit.store.engine import check_schema, engine_for, utcnow
 from modaudit.store.evidence import ChainProblem, verify_chain
+from modaudit.store.reads import reads_by_account
 from modaudit.store.retention import PurgeResult
 from modaudit.store.schema import FindingReview
 
@@ -215,3 +217,16 @@ def verify(config: Config) -> tuple[int, list[ChainProblem]]:
     """Recompute every account's event chain: (events checked, problems)."""
     with _store(config) as engine, Session(engine) as session:
         return verify_chain(session)
+
+
+def cost(config: Config, now: datetime | None = None,
+         days: int = PROJECTION_DAYS) -> list[AccountCost]:
+    """Each configured account's reads and estimated X spend over the last `days` days."""
+    until = _now(now)
+    names = [account.name for account in config.accounts]
+    with _store(config) as engine, Session(engine) as session:
+        rows = reads_by_account(session, until - timedelta(days=days), until, names)
+    found = {c.account: c for c in account_costs(rows, prices(config.x), days)}
+    return [found.get(a.name) or AccountCost(a.name, a.platform, 0, 0, 0, 0, 0,
+                                             0.0 if a.platform == "x" else None, days)
+            for a in config.accounts]

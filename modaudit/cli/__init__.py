@@ -13,6 +13,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from collectors.http import redact
+from modaudit.cli.cost import cost
 from modaudit.cli.findings import findings, review, verify
 from modaudit.cli.fleet import worker
 from modaudit.cli.report import report
@@ -74,7 +75,7 @@ def cli(ctx: click.Context, config_path: str, verbose: bool) -> None:
 
 
 for command in (init, accounts, scan, audit, findings, review, verify, report, serve, jobs_command,
-                purge, webhook, import_, demo, worker, selective):
+                purge, webhook, import_, demo, worker, selective, cost):
     cli.add_command(command)
 
 

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from analysis.periods import IsoWeek
 from analysis.render import render_weekly, render_weekly_html
+from analysis.cost import prices
+from analysis.cost_report import CostSettings
 from analysis.report import ReportScope, WeeklyReport, build_weekly_report
 from modaudit.config import AccountConfig, Config, ConfigError
 from modaudit.notify import mail
@@ -103,7 +105,10 @@ def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list
                             language=config.report.language, tz=config.tz,
                             unfinished=unfinished & {a.name for a in accounts},
                             min_group_size=config.selective.min_group_size,
-                            alpha=config.selective.alpha)
+                            alpha=config.selective.alpha,
+                            cost_settings=CostSettings(config.collect.recheck_days,
+                                                       config.collect.lists_every_days,
+                                                       prices(config.x), config.x.prices_as_of))
         report = build_weekly_report(session, scope, week, now)
     chart_cid = mail.new_content_id("chart")
     rendered = render_weekly(report, chart_src=f"cid:{chart_cid}")

@@ -124,6 +124,7 @@ class PostListing(Base):
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     reply_settings: Mapped[str | None] = mapped_column(String(40))  # as seen in this run
+    skipped: Mapped[str | None] = mapped_column(String(20))  # schedule | budget | new_only
 
 
 class Comment(Base):

@@ -28,6 +28,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('newest_reply_id', sa.String(length=100), nullable=True))
         batch_op.create_foreign_key('fk_posts_last_complete_listing_run', 'runs',
                                     ['last_complete_listing_run'], ['id'])
+    with op.batch_alter_table('post_listings', schema=None) as batch_op:
+        # Why a listing was deliberately not (fully) made: schedule, budget, new_only.
+        batch_op.add_column(sa.Column('skipped', sa.String(length=20), nullable=True))
     op.create_table(
         'run_reads',
         sa.Column('run_id', BigId, sa.ForeignKey('runs.id'), primary_key=True),
@@ -51,6 +54,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('run_reads')
+    with op.batch_alter_table('post_listings', schema=None) as batch_op:
+        batch_op.drop_column('skipped')
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.drop_constraint('fk_posts_last_complete_listing_run', type_='foreignkey')
         batch_op.drop_column('newest_reply_id')
