@@ -15,10 +15,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from analysis.periods import IsoWeek
-from analysis.render import render_weekly, render_weekly_html
 from analysis.cost import prices
 from analysis.cost_report import CostSettings
+from analysis.periods import IsoWeek
+from analysis.render import render_weekly, render_weekly_html
 from analysis.report import ReportScope, WeeklyReport, build_weekly_report
 from modaudit.config import AccountConfig, Config, ConfigError
 from modaudit.notify import mail

@@ -35,12 +35,13 @@ class AccountReads:
 
 def reads_by_account(session: Session, since: datetime, until: datetime,
                      account_names: list[str] | None = None) -> list[AccountReads]:
-    """Requests and resources per account and kind for runs started in [since, until)."""
-    runs = (select(func.count(func.distinct(Run.id))).where(
-        Run.account_id == Account.id, Run.started_at >= since, Run.started_at < until)
-        .scalar_subquery())
+    """Requests and resources per account and kind for runs started in [since, until).
+
+    `runs` counts the runs that read that kind (the largest of an account's kinds is its runs).
+    """
     query = (select(Account.name, Account.platform, RunRead.resource_kind,
-                    func.sum(RunRead.requests), func.sum(RunRead.resources), runs)
+                    func.sum(RunRead.requests), func.sum(RunRead.resources),
+                    func.count(func.distinct(Run.id)))
              .join(Run, Run.account_id == Account.id).join(RunRead, RunRead.run_id == Run.id)
              .where(Run.started_at >= since, Run.started_at < until)
              .group_by(Account.id, Account.name, Account.platform, RunRead.resource_kind)

@@ -1,10 +1,12 @@
 """A month of one busy Page and one busy X account, for the API-cost benchmark and its tests.
 
-Each day both accounts post `posts_per_day` times; each post gets `comments` comments (replies on
-X) over its first three days and a trickle of one more on days 5, 10, 17 and 26 of its age. 200
-users are blocked (banned) before the first audit. Two moderation actions a day on each account,
-alternating between young posts and posts 8-21 days old: on Facebook hides, deletions and bans;
-on X reply restrictions, blocks and mutes.
+Both accounts already exist when the audit starts (`history_days` of the same life before day
+0). Each day both post `posts_per_day` times; each post gets `comments` comments (replies on X)
+from 3,000 citizens over its first three days, and a trickle of one more on days 5, 10, 17 and 26
+of its age. 200 users are blocked (banned) before the first audit. Two moderation actions a day
+on each account from day 1: one on a post at most 3 days old, the other, until day `days` - 10, on a
+post 8-21 days old (so the schedule's worst gap, 9 days, still falls inside the month): on
+Facebook hides, deletions and bans; on X reply restrictions, blocks and mutes.
 """
 
 from __future__ import annotations
@@ -39,30 +41,32 @@ class CostWorld:
 
 
 def _x_id(at: datetime, start: datetime, seq: int) -> str:
-    return str(X_BASE + int((at - start).total_seconds()) * 1000 + seq % 1000)
+    return str(X_BASE + int((at - start).total_seconds() + 1e8) * 1000 + seq % 1000)
 
 
 def cost_scenario(start: datetime, days: int = 30, posts_per_day: int = 5, comments: int = 40,
-                  blocked: int = 200, actions_per_day: int = 2, seed: int = 14) -> CostWorld:
+                  blocked: int = 200, seed: int = 14, history_days: int = 30) -> CostWorld:
     """Build the month (see the module docstring); actions happen on days 0..days-1."""
     rng = random.Random(seed)
     s = Scenario(start=start, pages=[PAGE])
     s.x_accounts.append(X_ACCOUNT)
-    fb_users = [User(f"7155{n:08d}", f"Vatandaş {n}") for n in range(3200)]
-    x_users = [XUser(f"17000000000{n:08d}", f"vatandas{n}", f"Vatandaş {n}") for n in range(3200)]
+    fb_users = [User(f"7155{n:08d}", f"Vatandaş {n}") for n in range(blocked + 3000)]
+    x_users = [XUser(f"17000000000{n:08d}", f"vatandas{n}", f"Vatandaş {n}")
+               for n in range(blocked + 3000)]
     world = CostWorld(s, days)
+    listed_from = start - timedelta(days=history_days + 1)
     for n in range(blocked):  # the lists both accounts start with
-        s.ban(start - timedelta(days=2) + timedelta(minutes=n), PAGE.page_id, fb_users[n])
-        s.x_block(start - timedelta(days=2) + timedelta(minutes=n), X_ACCOUNT.user_id, x_users[n])
+        s.ban(listed_from + timedelta(minutes=n), PAGE.page_id, fb_users[n])
+        s.x_block(listed_from + timedelta(minutes=n), X_ACCOUNT.user_id, x_users[n])
     commenters = fb_users[blocked:]
     fb_posts: list[tuple[str, datetime, list[tuple[str, datetime]]]] = []
     x_posts: list[tuple[str, datetime]] = []
     seq = 0
-    for day in range(days):
+    for day in range(-history_days, days):
         for k in range(posts_per_day):
             at = s.day(day, POST_HOURS[k % len(POST_HOURS)])
-            post_id = s.post(at, PAGE.page_id, f"{PAGE.page_id}_{day * 10 + k + 1}",
-                             f"Duyuru {day}-{k}")
+            number = (day + history_days) * 10 + k + 1
+            post_id = s.post(at, PAGE.page_id, f"{PAGE.page_id}_{number}", f"Duyuru {day}-{k}")
             tweet_id = s.tweet(at, X_ACCOUNT.user_id, _x_id(at, start, seq), f"Duyuru {day}-{k}")
             seq += 1
             times = sorted(at + timedelta(minutes=rng.randrange(10, 72 * 60)) for _ in range(comments))
@@ -70,8 +74,7 @@ def cost_scenario(start: datetime, days: int = 30, posts_per_day: int = 5, comme
             listed = []
             for c, when in enumerate(times):
                 author = rng.choice(commenters)
-                comment_id = s.comment(when, post_id, f"{day * 10 + k + 1}_{c + 1}", author,
-                                       f"Yorum {c}")
+                comment_id = s.comment(when, post_id, f"{number}_{c + 1}", author, f"Yorum {c}")
                 listed.append((comment_id, when))
                 x_author = rng.choice(x_users[blocked:])
                 s.reply(when, _x_id(when, start, seq), tweet_id, x_author, f"Yanıt {c}")
@@ -85,15 +88,15 @@ def cost_scenario(start: datetime, days: int = 30, posts_per_day: int = 5, comme
 
 def _moderate(world: CostWorld, rng: random.Random, fb_posts: list, x_posts: list,
               fb_users: list[User], x_users: list[XUser]) -> None:
-    """Two actions a day per account; every other one on a post 8-21 days old."""
+    """Two actions a day per account: on a young post, and (until 10 days before the end) an old one."""
     s = world.scenario
     touched: set[str] = set()
     restricted: set[str] = set()
     banned: set[str] = set()
-    for day in range(world.days):
+    for day in range(1, world.days):  # from the day after the first audit: what it saw can vanish
         for n in range(2):
             at = s.day(day, 21, 0) + timedelta(minutes=30 * n)
-            old = n == 1 and day >= 8
+            old = n == 1 and day <= world.days - 10
             ages = (8, 21) if old else (0, 3)
             def seen(comments: list, at: datetime = at) -> list[str]:
                 # Comments the audit saw the night before, not moderated yet.
