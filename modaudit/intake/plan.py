@@ -16,6 +16,10 @@ from modaudit.store.reads import reads_by_account
 from modaudit.store.schema import Run
 
 BUDGET_DAYS = 30
+# Nested comments for at most a week of posts: one answer then holds ~35 posts' first comments;
+# Graph refuses answers that grow too large ("reduce the amount of data"), so a longer nightly
+# span is listed post by post.
+NESTED_MAX_DAYS = 7
 
 
 def budget_of(config: Config, account: AccountConfig) -> float | None:
@@ -54,7 +58,7 @@ def build_plan(session: Session, config: Config, account: AccountConfig, account
 
     plan = ReadPlan(due=due, lists=_lists_due(session, account_id, now,
                                               config.collect.lists_every_days))
-    if account.platform == "facebook":
+    if account.platform == "facebook" and 0 < young_days(days) <= NESTED_MAX_DAYS:
         plan.young_since = now - young_days(days) * DAY
     if account.platform == "x":
         plan.newest_post_id = recheck.newest_post_id(session, account_id)

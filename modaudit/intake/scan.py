@@ -48,10 +48,12 @@ class RunResult:
 
 def run_scan(engine: Engine, config: Config, account: AccountConfig, kind: str,
              now: datetime | None = None, progress: Progress | None = None,
-             should_stop: Callable[[], bool] | None = None, scheduled: bool = True) -> RunResult:
+             should_stop: Callable[[], bool] | None = None,
+             scheduled: bool | None = None) -> RunResult:
     """Scan one account on an open engine under its account lock.
 
-    `scheduled=False` reads everything in the window (a full re-crawl: the benchmark's baseline).
+    Nightly runs read what the re-check schedule asks for; an `on_demand` scan (someone asked
+    for a check now), or `scheduled=False`, reads everything in the window (a full re-crawl).
     A scan of the same account already under way elsewhere makes this one `busy`, not a second
     collection; `should_stop` is polled between listings so a service can shut down cleanly.
     Whatever goes wrong is this account's failed result, never an exception that stops the night.
@@ -61,6 +63,8 @@ def run_scan(engine: Engine, config: Config, account: AccountConfig, kind: str,
             # Only this account's row: with thousands of accounts and parallel workers, syncing
             # all of them in every scan would make scans queue behind each other's row locks.
             account_id = runs.sync_accounts(session, [account], utcnow())[account.name]
+        if scheduled is None:
+            scheduled = kind != "on_demand"
         with account_lock(engine, account_id, account.name):
             return _scan_locked(engine, config, account_id, account, kind, now, progress,
                                 should_stop, scheduled)

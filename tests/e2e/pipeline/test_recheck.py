@@ -45,7 +45,7 @@ def old_post_scenario() -> Scenario:
 def facebook(migrated: str, write_config) -> Iterator[tuple[Scenario, Path, str]]:
     scenario = old_post_scenario()
     with Simulator(scenario) as simulator:
-        path = write_config(migrated, simulator.base_url, [PAGE])
+        path = write_config(migrated, simulator.base_url, [PAGE], nightly=False)
         for day in range(9):
             simulator.set_now(night(scenario, day))
             result = jobs.scan_account(load_config(path), "page-0", "nightly", now=night(scenario, day))
