@@ -99,13 +99,15 @@ class CommentListing:
     complete: bool = False
     error: str | None = None
     # Deliberately not (fully) listed: "schedule" or "budget" (skipped), "new_only" (X: the
-    # replies since the last listing, read in full but never compared for absences).
+    # replies since the last listing, read in full but never compared for absences),
+    # "post_only" (X: the post re-read, its replies beyond recent search's reach).
     skipped: str | None = None
 
     @property
     def rechecked(self) -> bool:
-        """Whether this listing counts as the post's re-check (complete, or all new replies)."""
-        return self.complete or (self.skipped == "new_only" and self.error is None)
+        """Whether this listing counts as the post's re-check (complete, all new replies, or all
+        that can be read of it)."""
+        return self.complete or (self.skipped in ("new_only", "post_only") and self.error is None)
 
 
 @dataclass

@@ -51,7 +51,9 @@ def planned_collect(collector: Any, *, now: datetime, since: datetime, plan: Rea
         elif reason is None:
             listing.skipped = "schedule"
         elif post.created_at < search_floor:
-            pass  # beyond recent search's 7 days: not listable, not compared
+            # Beyond recent search's 7 days: replies not listable; reading the post (its reply
+            # settings and count) is all a re-check can do, and it was done.
+            listing.skipped = "post_only"
         elif throttled:
             listing.error = "not listed: throttled earlier in this run"
         elif _over_budget(collector, plan):
