@@ -48,11 +48,15 @@ def build_plan(session: Session, config: Config, account: AccountConfig, account
     stored = recheck.stored_posts(session, account_id, since)
     days = config.collect.recheck_days
 
+    def requested(known: recheck.StoredPost) -> datetime | None:
+        # A reopening awaits a second observation: the post is read again the next night.
+        return known.recheck_requested_at or known.reopen_seen_at
+
     def due(post: PostRecord) -> str | None:
         known = stored.get(post.platform_id)
         state = PostState(post.created_at, known.last_complete_at if known else None,
                           known.comment_count if known else None,
-                          known.recheck_requested_at if known else None)
+                          requested(known) if known else None)
         return due_reason(state, now, days, post.comment_count,
                           any_count_change=account.platform == "x")
 
@@ -64,7 +68,7 @@ def build_plan(session: Session, config: Config, account: AccountConfig, account
         plan.newest_post_id = recheck.newest_post_id(session, account_id)
         plan.known_due = sorted(pid for pid, known in stored.items() if due_reason(
             PostState(known.created_at, known.last_complete_at, known.comment_count,
-                      known.recheck_requested_at), now, days) is not None)
+                      requested(known)), now, days) is not None)
         plan.reply_since = {pid: k.newest_reply_id for pid, k in stored.items() if k.newest_reply_id}
         plan.stored_counts = {pid: k.comment_count for pid, k in stored.items()
                               if k.comment_count is not None}

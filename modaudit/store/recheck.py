@@ -22,13 +22,14 @@ class StoredPost:
     comment_count: int | None
     recheck_requested_at: datetime | None
     newest_reply_id: str | None
+    reopen_seen_at: datetime | None = None  # a reopening awaiting its confirming observation
 
 
 def stored_posts(session: Session, account_id: int, since: datetime) -> dict[str, StoredPost]:
     """The account's stored posts created since `since` (the watch window), by platform id."""
     rows = session.execute(
         select(Post.platform_id, Post.created_at, Post.last_complete_listing_at, Post.comment_count,
-               Post.recheck_requested_at, Post.newest_reply_id)
+               Post.recheck_requested_at, Post.newest_reply_id, Post.reopen_seen_at)
         .where(Post.account_id == account_id, Post.created_at >= since))
     return {row[0]: StoredPost(*row) for row in rows}
 
