@@ -44,6 +44,8 @@ def latency_sentences(platforms: Sequence[str], settings: CostSettings, language
     days = list(settings.recheck_days)
     values = {"young": young_days(days), "gap": worst_gap_days(days), "last": days[-1],
               "lists": settings.lists_every_days}
+    if values["gap"] == 0:  # nothing decays: nightly until the last day
+        return [words["latency_nightly"].format(**values)] if platforms else []
     sentences = []
     if {"facebook", "instagram"} & set(platforms):
         sentences.append(words["latency_graph"].format(**values))

@@ -226,6 +226,9 @@ COST_WORDS: dict[str, dict[str, str]] = {
                          "gizleme en geç {gap} gün içinde bulunur. Daha yeni gönderilerde ve ban "
                          "listesinde ertesi gece. Gönderinin {last}. gününden sonra yorumlar "
                          "yeniden okunmaz.",
+        "latency_nightly": "Her gönderi ilk {last} günü boyunca her gece yeniden okunur: bir silme, "
+                           "gizleme veya yanıt kısıtlaması ertesi gece bulunur; {last}. günden sonra "
+                           "yeniden okunmaz.",
         "latency_x": "X: {young} günden eski gönderilerde yanıtların kısıtlanması en geç {gap} "
                      "gün içinde bulunur; daha yeni gönderilerde ertesi gece. Engelleme ve "
                      "sessize alma listeleri {lists} günde bir okunur.",
@@ -244,6 +247,9 @@ COST_WORDS: dict[str, dict[str, str]] = {
                          "within {gap} days; a hide within {gap} days. On younger posts and on the "
                          "ban list, the next night. After day {last} of a post, its comments are "
                          "not read again.",
+        "latency_nightly": "Every post is re-read every night of its first {last} days: a "
+                           "deletion, hide or restriction of replies is found the next night; "
+                           "after day {last} it is not read again.",
         "latency_x": "X: on posts older than {young} days a restriction of replies is found "
                      "within {gap} days; on younger posts, the next night. Block and mute lists "
                      "are read every {lists} day(s).",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -221,12 +222,15 @@ def verify(config: Config) -> tuple[int, list[ChainProblem]]:
 
 def cost(config: Config, now: datetime | None = None,
          days: int = PROJECTION_DAYS) -> list[AccountCost]:
-    """Each configured account's reads and estimated X spend over the last `days` days."""
+    """Each configured account's reads and estimated X spend over the last `days` days, and its
+    projection over the next `days` at the rate of the nights recorded."""
     until = _now(now)
     names = [account.name for account in config.accounts]
     with _store(config) as engine, Session(engine) as session:
         rows = reads_by_account(session, until - timedelta(days=days), until, names)
-    found = {c.account: c for c in account_costs(rows, prices(config.x), days)}
+    # The projection runs at the rate of the nights recorded (one run a night), not of 30 days.
+    found = {c.account: replace(c, days=min(days, c.runs) or days)
+             for c in account_costs(rows, prices(config.x), days)}
     return [found.get(a.name) or AccountCost(a.name, a.platform, 0, 0, 0, 0, 0,
                                              0.0 if a.platform == "x" else None, days)
             for a in config.accounts]

@@ -35,13 +35,16 @@ def cost(ctx: click.Context, output_format: str) -> None:
              "budget_usd": budgets.get(r.account), "days": PROJECTION_DAYS} for r in rows],
             ensure_ascii=False, indent=2))
         return
-    table = Table("account", "runs", "requests", "posts", "users", "30 days", "next 30", "budget",
+    any_budget = any(budgets.values())
+    headers = ["account", "runs", "requests", "posts", "users", "30 d", "next 30 d"]
+    table = Table(*headers, *(["budget"] if any_budget else []),
                   title=f"reads, last {PROJECTION_DAYS} days (X prices as of {config.x.prices_as_of})")
     for r in rows:
         x = r.platform == "x"
-        cells = (r.account, str(r.runs), str(r.requests), str(r.posts) if x else "–",
-                 str(r.users) if x else "–", _usd(r.cost_usd), _usd(r.projected_usd),
-                 _usd(budgets.get(r.account)))
+        cells = [r.account, str(r.runs), str(r.requests), str(r.posts) if x else "–",
+                 str(r.users) if x else "–", _usd(r.cost_usd), _usd(r.projected_usd)]
+        if any_budget:
+            cells.append(_usd(budgets.get(r.account)))
         table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
     console.print("Graph (Facebook, Instagram) is not billed: its figure is requests, which count "

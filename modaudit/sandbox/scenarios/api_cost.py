@@ -4,7 +4,7 @@ Both accounts already exist when the audit starts (`history_days` of the same li
 0). Each day both post `posts_per_day` times; each post gets `comments` comments (replies on X)
 from 3,000 citizens over its first three days, and a trickle of one more on days 5, 10, 17 and 26
 of its age. 200 users are blocked (banned) before the first audit. Two moderation actions a day
-on each account on days 1 to `days` (night 0 is the first audit): one on a post at most 3 days
+on each account on days 1 to `days` (night 0 is the first audit): one on a post under 3 days
 old, the other, until day `days` - 9, on a post 8-21 days old (so the schedule's worst gap, 9
 days, still falls inside the month): on
 Facebook hides, deletions and bans; on X reply restrictions, blocks and mutes.
@@ -98,7 +98,7 @@ def _moderate(world: CostWorld, rng: random.Random, fb_posts: list, x_posts: lis
         for n in range(2):
             at = s.day(day, 21, 0) + timedelta(minutes=30 * n)
             old = n == 1 and day <= world.days - 9
-            ages = (8, 21) if old else (0, 3)
+            ages = (8, 21) if old else (0, 2)  # young: under 3 days, re-listed that night
             def seen(comments: list, at: datetime = at) -> list[str]:
                 # Comments the audit saw the night before, not moderated yet.
                 return [c for c, when in comments if when < at - timedelta(days=1)
