@@ -117,7 +117,8 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
                                      plan=plan)
     except Exception as exc:
         return _failed(engine, result, failure_warning(exc, secrets), clock(),
-                       collector.api_calls if collector else 0)
+                       collector.api_calls if collector else 0,
+                       collector.meter.rows() if collector else [])
     try:
         with Session(engine) as session, session.begin():
             runs.save_snapshot(session, account_id, run_id, snapshot)
@@ -134,7 +135,7 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
         # Everything this run observed was rolled back; record why, so the next run starts clean.
         log.debug("account %s: run %d could not be stored", account.name, run_id, exc_info=True)
         return _failed(engine, result, failure_warning(exc, secrets, "store_failed"), clock(),
-                       collector.api_calls)
+                       collector.api_calls, collector.meter.rows())
     result.api_calls = collector.api_calls
     result.posts = len(snapshot.listings)
     result.comments = sum(len(listing.comments) for listing in snapshot.listings)
@@ -149,14 +150,16 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
 
 
 def _failed(engine: Engine, result: RunResult, warning: RunWarning, now: datetime,
-            api_calls: int) -> RunResult:
-    """Record the run as failed with its one warning; the result says the same."""
+            api_calls: int, read_rows: list[tuple[str, str, int, int]] | None = None) -> RunResult:
+    """Record the run as failed with its one warning, and what it read (X bills it anyway)."""
     result.warnings, result.api_calls = [warning], api_calls
     log.warning("account %s: run %s failed: %s: %s", result.account, result.run_id, warning.code,
                 warning.message)
     with Session(engine) as session, session.begin():
         runs.finish_run(session, result.run_id or 0, None, now, result.warnings, failed=True,
                          api_calls=api_calls)
+        if result.run_id and read_rows:
+            reads.save_reads(session, result.run_id, read_rows)
     return result
 
 
