@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from analysis.cost import account_costs, prices, reply_allowance, resource_cost
+from collectors.paging import Page
 from collectors.reads import ReadMeter, endpoint_of
 from collectors.records import CommentListing, PostRecord, ReadPlan, UserListing
 from collectors.x_plan import planned_collect
@@ -82,7 +83,6 @@ class FakeX:
         return UserListing(complete=True)
 
     def post_pages(self, since, since_id=None):
-        from collectors.paging import Page
         yield Page([p.raw for p in self.posts], None, {})
 
     def tweets_by_id(self, ids):
