@@ -208,3 +208,50 @@ def format_date(day: date, language: str, weekday: bool = True) -> str:
 def short_day(day: date, language: str) -> str:
     """A chart label: "Pzt 16" / "Mon 16"."""
     return f"{_SHORT_DAYS[language][day.weekday()]} {day.day}"
+
+
+# Reads, cost and detection latency (analysis/cost_report.py; templates weekly_cost.*).
+COST_WORDS: dict[str, dict[str, str]] = {
+    "tr": {
+        "heading": "Okumalar ve tahmini maliyet (bu hafta)",
+        "account": "Hesap", "requests": "İstek", "posts": "Okunan gönderi",
+        "users": "Okunan kullanıcı", "owned": "Kendi hesabı", "cost": "Tahmini maliyet",
+        "not_billed": "faturalanmaz",
+        "prices": "X fiyatları: gönderi ${post}, kullanıcı ${user}, kendi hesap okuması ${owned} "
+                  "(X'in kullandıkça öde tablosu, {as_of} tarihli).",
+        "budget_skipped": "{account}: bütçe nedeniyle {n} gönderinin yanıtları okunmadı; bu "
+                          "gönderiler hakkında hiçbir sonuç çıkarılmadı.",
+        "latency_graph": "Facebook ve Instagram: {young} günden eski gönderilerde bir silme "
+                         "genellikle ertesi gece (yorum sayısı düşer), en geç {gap} gün içinde; bir "
+                         "gizleme en geç {gap} gün içinde bulunur. Daha yeni gönderilerde ve ban "
+                         "listesinde ertesi gece. Gönderinin {last}. gününden sonra yorumlar "
+                         "yeniden okunmaz.",
+        "latency_nightly": "Her gönderi ilk {last} günü boyunca her gece yeniden okunur: bir silme, "
+                           "gizleme veya yanıt kısıtlaması ertesi gece bulunur; {last}. günden sonra "
+                           "yeniden okunmaz.",
+        "latency_x": "X: {young} günden eski gönderilerde yanıtların kısıtlanması en geç {gap} "
+                     "gün içinde bulunur; daha yeni gönderilerde ertesi gece. Engelleme ve "
+                     "sessize alma listeleri {lists} günde bir okunur.",
+    },
+    "en": {
+        "heading": "Reads and estimated cost (this week)",
+        "account": "Account", "requests": "Requests", "posts": "Posts read",
+        "users": "Users read", "owned": "Owned reads", "cost": "Estimated cost",
+        "not_billed": "not billed",
+        "prices": "X prices: post ${post}, user ${user}, owned read ${owned} (X's pay-per-use "
+                  "table, as of {as_of}).",
+        "budget_skipped": "{account}: because of the budget, the replies of {n} posts were not "
+                          "read; nothing was inferred about them.",
+        "latency_graph": "Facebook and Instagram: on posts older than {young} days a deletion is "
+                         "usually found the next night (the comment count drops) and at worst "
+                         "within {gap} days; a hide within {gap} days. On younger posts and on the "
+                         "ban list, the next night. After day {last} of a post, its comments are "
+                         "not read again.",
+        "latency_nightly": "Every post is re-read every night of its first {last} days: a "
+                           "deletion, hide or restriction of replies is found the next night; "
+                           "after day {last} it is not read again.",
+        "latency_x": "X: on posts older than {young} days a restriction of replies is found "
+                     "within {gap} days; on younger posts, the next night. Block and mute lists "
+                     "are read every {lists} day(s).",
+    },
+}

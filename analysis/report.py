@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from analysis.cost_report import CostSection, CostSettings, build_cost_section
 from analysis.observability import unobservable
 from analysis.periods import IsoWeek
 from analysis.queries import FindingRow, list_findings
@@ -104,6 +105,7 @@ class WeeklyReport:
     selective: SelectiveSection | None = None  # moderation by language and topic (last 4 weeks)
     witness: list[WitnessRow] = field(default_factory=list)  # each account's chain head (§3)
     handles: dict[str, str] = field(default_factory=dict)  # account name -> its platform handle
+    cost: CostSection | None = None  # reads, spend and detection latency (analysis/cost_report.py)
 
     @property
     def period(self) -> str:
@@ -133,6 +135,7 @@ class ReportScope:
     unfinished: frozenset[str] = frozenset()  # scans still queued or running on workers
     min_group_size: int = 20  # [selective]: smaller groups are "too few to judge"
     alpha: float = 0.05  # [selective]: flag below this adjusted p
+    cost_settings: CostSettings | None = None  # [collect] schedule and [x] prices
 
 
 def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
@@ -155,6 +158,8 @@ def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
                                 alpha=scope.alpha),
         witness=witness_rows(session, names, now),
         handles={name: handle for name, _, handle in scope.accounts},
+        cost=(build_cost_section(session, scope.accounts, start, end, scope.cost_settings,
+                                 scope.language) if scope.cost_settings else None),
     )
 
 

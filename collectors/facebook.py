@@ -15,6 +15,7 @@ from typing import Any
 import facebook
 import requests
 
+from collectors.graph_nested import young_comments
 from collectors.graph_payloads import (
     COMMENT_FIELDS,
     POST_FIELDS,
@@ -37,6 +38,7 @@ from collectors.listings import (
     user_listing,
 )
 from collectors.paging import Cursor, Page, walk
+from collectors.reads import ReadMeter
 from collectors.records import (
     AuthFailed,
     CollectorError,
@@ -47,6 +49,7 @@ from collectors.records import (
     PlatformError,
     PostRecord,
     RateLimited,
+    ReadPlan,
     RunWarning,
     Snapshot,
     UserListing,
@@ -170,10 +173,14 @@ def fetch_blocked(graph: facebook.GraphAPI, page_id: str, page_size: int = PAGE_
 class FacebookPageCollector:
     """Collects one Page: its posts in the window, their comments, its ban list."""
 
+    nested_comments = True  # young posts' comments in one nested request (collectors/graph_nested)
+
     def __init__(self, graph: facebook.GraphAPI, page_id: str, page_size: int = PAGE_SIZE) -> None:
         self.graph = graph
         self.page_id = page_id
         self.page_size = page_size
+        if getattr(self.session, "meter", None) is None:
+            self.session.meter = ReadMeter("graph")  # counts from the first request on
 
     @property
     def session(self) -> AuditSession:
@@ -184,6 +191,11 @@ class FacebookPageCollector:
     def api_calls(self) -> int:
         """Requests sent so far (platforms bill and throttle per call)."""
         return self.session.calls
+
+    @property
+    def meter(self) -> ReadMeter:
+        """What this collector has read, per endpoint (Graph throttles per request)."""
+        return self.session.meter
 
     def check_token(self) -> None:
         """Raise AuthFailed (or another CollectorError) unless the token reads the Page itself."""
@@ -216,25 +228,35 @@ class FacebookPageCollector:
                 return isinstance(items[0], dict) and "id" in items[0]
         return None
 
-    def collect(self, *, now: datetime, since: datetime,
-                progress: Progress | None = None) -> Snapshot:
-        """One pass over the Page; errors mark listings incomplete rather than raise."""
+    def collect(self, *, now: datetime, since: datetime, progress: Progress | None = None,
+                plan: ReadPlan | None = None) -> Snapshot:
+        """One pass over the Page; errors mark listings incomplete rather than raise.
+
+        Every post of the window is listed with its comment count; with a plan, only the posts
+        it says are due have their comments listed, and the ban list only when it is due.
+        """
         snapshot = Snapshot(fetched_at=now)
         calls_before = self.session.calls
         self.check_token()  # a refused token fails the run outright
         posts = self._list_posts(since, snapshot)
+        nested: dict[str, list[Any]] = {}
+        if plan is not None and plan.young_since is not None and self.nested_comments:
+            nested = young_comments(fetch_pages, self.graph, self.page_id, plan.young_since)
         throttled = False
         for index, post in enumerate(posts):
             listing = CommentListing(post=post)
-            if throttled:
+            if plan is not None and plan.due(post) is None:
+                listing.skipped = "schedule"
+            elif throttled:
                 listing.error = "not listed: throttled earlier in this run"
             else:
-                listing = self._list_comments(post, snapshot)
+                listing = self._list_comments(post, snapshot, nested.get(post.platform_id))
                 throttled = is_throttled(listing)
             snapshot.listings.append(listing)
             if progress:
                 progress(index + 1, len(posts))
-        snapshot.blocked = self._list_blocked(snapshot)
+        if plan is None or plan.lists:
+            snapshot.blocked = self._list_blocked(snapshot)
         snapshot.api_calls = self.session.calls - calls_before
         snapshot.api_version = self.session.last_headers.get("facebook-api-version")
         log.info("page %s: %d posts, %d calls, Graph %s", self.page_id, len(posts),
@@ -252,17 +274,20 @@ class FacebookPageCollector:
         return posts_in_window(self._post_items(since), self._transform_post, since, snapshot,
                                f"posts of {self.page_id}")
 
-    def _comments_of(self, post: PostRecord, problems: ListingProblems) -> Iterator[CommentRecord]:
-        items = fetch_comments(self.graph, post.platform_id, self.page_size, post.comment_count)
+    def _comments_of(self, post: PostRecord, problems: ListingProblems,
+                     items: list[Any] | None = None) -> Iterator[CommentRecord]:
+        if items is None:
+            items = fetch_comments(self.graph, post.platform_id, self.page_size, post.comment_count)
         yield from transformed(items, lambda raw: transform_comment(raw, post.platform_id), problems)
 
-    def _list_comments(self, post: PostRecord, snapshot: Snapshot) -> CommentListing:
+    def _list_comments(self, post: PostRecord, snapshot: Snapshot,
+                       items: list[Any] | None = None) -> CommentListing:
         def name_the_missing_task(problems: ListingProblems) -> None:
             if "id" in problems.fields():  # comments without id: the MODERATE task is missing
                 snapshot.warnings.append(RunWarning("permission_missing",
                                                     f"post {post.platform_id}: {MODERATE_HINT}"))
-        return comment_listing(post, lambda problems: self._comments_of(post, problems), snapshot,
-                               f"post {post.platform_id}", name_the_missing_task)
+        return comment_listing(post, lambda problems: self._comments_of(post, problems, items),
+                               snapshot, f"post {post.platform_id}", name_the_missing_task)
 
     def _list_blocked(self, snapshot: Snapshot) -> UserListing | None:
         return user_listing(fetch_blocked(self.graph, self.page_id, self.page_size), transform_user,

@@ -11,6 +11,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from collectors.reads import ReadMeter
 from collectors.records import PlatformError
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class AuditSession(requests.Session):
         self.timeout = timeout  # for SDKs (tweepy) that never pass one
         self.last_headers: dict[str, str] = {}
         self.last_status: int | None = None
+        self.meter: ReadMeter | None = None  # set per run: what was read, per endpoint
         retry = Retry(
             total=max_retries,
             connect=max_retries,
@@ -90,6 +92,8 @@ class AuditSession(requests.Session):
         response = super().request(method, url, *args, **kwargs)
         self.last_headers = dict(response.headers)
         self.last_status = response.status_code
+        if self.meter is not None:
+            self.meter.record(url, _json_or_none(response))
         return response
 
     def non_json(self) -> PlatformError:
@@ -137,6 +141,14 @@ def network_reason(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.ConnectionError):
         return "the connection failed"
     return type(exc).__name__
+
+
+def _json_or_none(response: requests.Response) -> object:
+    """The answer's JSON body for counting, or None; the SDK parses it again on its own."""
+    try:
+        return response.json() if response.content else None
+    except ValueError:
+        return None
 
 
 _TOKEN_PATTERNS = (

@@ -86,7 +86,8 @@ class InstagramCollector(FacebookPageCollector):
     def _transform_post(self, raw: Any) -> tuple[PostRecord | None, list[FieldProblem]]:
         return transform_media(raw)
 
-    def _comments_of(self, post: PostRecord, problems: ListingProblems) -> Iterator[CommentRecord]:
+    def _comments_of(self, post: PostRecord, problems: ListingProblems,
+                     items: list[Any] | None = None) -> Iterator[CommentRecord]:
         items = fetch_comments(self.graph, post.platform_id, self.page_size, post.comment_count)
         for comment in list(transformed(items, lambda raw: transform_ig_comment(raw, post.platform_id),
                                         problems)):

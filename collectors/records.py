@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -97,6 +98,16 @@ class CommentListing:
     comments: list[CommentRecord] = field(default_factory=list)
     complete: bool = False
     error: str | None = None
+    # Deliberately not (fully) listed: "schedule" or "budget" (skipped), "new_only" (X: the
+    # replies since the last listing, read in full but never compared for absences),
+    # "post_only" (X: the post re-read, its replies beyond recent search's reach).
+    skipped: str | None = None
+
+    @property
+    def rechecked(self) -> bool:
+        """Whether this listing counts as the post's re-check (complete, all new replies, or all
+        that can be read of it)."""
+        return self.complete or (self.skipped in ("new_only", "post_only") and self.error is None)
 
 
 @dataclass
@@ -120,6 +131,27 @@ class Snapshot:
     api_calls: int = 0
     api_version: str | None = None
     warnings: list[RunWarning] = field(default_factory=list)
+
+
+@dataclass
+class ReadPlan:
+    """What the schedule asks a collector to read tonight (None: everything, as a full re-crawl).
+
+    `due(post)` says why a post's comments are listed (analysis/recheck.py), or None to skip it.
+    X only: `known_due` are known posts read again by id; `newest_post_id` and `reply_since`
+    are since_ids (new posts; new replies per post); `full_relist` posts get a full re-listing
+    (their reply count dropped); `reply_allowance_usd` is what replies may still cost tonight.
+    """
+
+    due: Callable[[PostRecord], str | None]
+    lists: bool = True
+    young_since: datetime | None = None  # Graph: posts since then have comments read nested
+    known_due: list[str] = field(default_factory=list)
+    newest_post_id: str | None = None
+    reply_since: dict[str, str] = field(default_factory=dict)
+    stored_counts: dict[str, int] = field(default_factory=dict)
+    reply_allowance_usd: float | None = None
+    prices: dict[str, float] = field(default_factory=dict)  # resource kind -> USD
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from collectors.listings import (
     user_listing,
 )
 from collectors.paging import Cursor, Page, walk
+from collectors.reads import ReadMeter
 from collectors.records import (
     AuthFailed,
     CollectorError,
@@ -36,6 +37,7 @@ from collectors.records import (
     PlatformError,
     PostRecord,
     RateLimited,
+    ReadPlan,
     RunWarning,
     Snapshot,
     UserListing,
@@ -53,6 +55,7 @@ from collectors.x_payloads import (
     transform_reply,
     transform_user,
 )
+from collectors.x_plan import planned_collect
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +162,8 @@ class XCollector:
         self.max_wait = max_wait
         self.sleep = sleep
         self.page_size = page_size
+        if getattr(self.session, "meter", None) is None:
+            self.session.meter = ReadMeter("x")  # counts from the first request on
 
     @property
     def session(self) -> AuditSession:
@@ -169,6 +174,11 @@ class XCollector:
     def api_calls(self) -> int:
         """Requests sent so far: X bills per read."""
         return self.session.calls
+
+    @property
+    def meter(self) -> ReadMeter:
+        """What this collector has read, per endpoint (X bills resources)."""
+        return self.session.meter
 
     def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
         """One API call under the bounded rate-limit policy: wait for a near reset, else give up."""
@@ -212,25 +222,29 @@ class XCollector:
         yield from walk(fetch, page_size=page_size, what=what, expected=expected,
                         item_key=lambda item: item.get("id") if isinstance(item, dict) else None)
 
-    def post_pages(self, since: datetime) -> Iterator[Page]:
-        """The account's own tweets since `since`, newest first (no replies or retweets)."""
+    def post_pages(self, since: datetime, since_id: str | None = None) -> Iterator[Page]:
+        """The account's own tweets since `since` (and after `since_id`), newest first."""
         def answer(token: str | None) -> dict[str, Any]:
             return self._call(self.client.get_users_tweets, self.account_id,
                               start_time=_x_time(since), max_results=self.page_size,
                               tweet_fields=POST_FIELDS, exclude=["replies", "retweets"],
-                              pagination_token=token, user_auth=self.user_auth)
+                              since_id=since_id, pagination_token=token, user_auth=self.user_auth)
         return self._pages(answer, what=f"tweets of {self.account_id}", page_size=self.page_size)
 
-    def reply_pages(self, post: PostRecord, since: datetime) -> Iterator[Page]:
-        """Pages of the replies in a post's conversation since `since`, with user expansions."""
+    def reply_pages(self, post: PostRecord, since: datetime, since_id: str | None = None,
+                    authors: bool = True) -> Iterator[Page]:
+        """Pages of the replies in a post's conversation since `since` (after `since_id`).
+
+        `authors` expands each reply's author (a user read, billed at twice a post's price).
+        """
+        expand = {"expansions": ["author_id"], "user_fields": ["username", "name"]} if authors else {}
         def answer(token: str | None) -> dict[str, Any]:
             return self._call(self.client.search_recent_tweets, f"conversation_id:{post.platform_id}",
                               start_time=_x_time(since), max_results=self.page_size,
-                              tweet_fields=REPLY_FIELDS, expansions=["author_id"],
-                              user_fields=["username", "name"], next_token=token,
-                              user_auth=self.user_auth)
+                              tweet_fields=REPLY_FIELDS, since_id=since_id, next_token=token,
+                              user_auth=self.user_auth, **expand)
         return self._pages(answer, what=f"replies to {post.platform_id}", page_size=self.page_size,
-                           expected=post.comment_count)
+                           expected=None if since_id else post.comment_count)
 
     def list_pages(self, relation: str) -> Iterator[Page]:
         """The account's `blocking` or `muting` list (user context of the account itself)."""
@@ -260,8 +274,15 @@ class XCollector:
             self._call(self.client.request, "GET", f"/2/users/{self.account_id}/{relation}",
                        params={"max_results": 1}, user_auth=self.user_auth)
 
-    def collect(self, *, now: datetime, since: datetime, progress: Progress | None = None) -> Snapshot:
-        """One pass over the account; errors mark listings incomplete rather than raise."""
+    def collect(self, *, now: datetime, since: datetime, progress: Progress | None = None,
+                plan: ReadPlan | None = None) -> Snapshot:
+        """One pass over the account; errors mark listings incomplete rather than raise.
+
+        Without a plan everything in the window is read (a full re-crawl); with one, only new
+        posts, the known posts due tonight and their new replies (collectors/x_plan.py).
+        """
+        if plan is not None:
+            return planned_collect(self, now=now, since=since, plan=plan, progress=progress)
         snapshot = Snapshot(fetched_at=now)
         self.check_token()
         posts = self._list_posts(since, snapshot)
@@ -291,10 +312,10 @@ class XCollector:
         return posts_in_window(items_of(self.post_pages(since)), transform_post, since, snapshot,
                                f"tweets of {self.account_id}")
 
-    def _replies(self, post: PostRecord, snapshot: Snapshot,
-                 problems: ListingProblems) -> Iterator[CommentRecord]:
+    def _replies(self, post: PostRecord, snapshot: Snapshot, problems: ListingProblems,
+                 since_id: str | None = None, authors: bool = True) -> Iterator[CommentRecord]:
         assert post.created_at is not None
-        for page in self.reply_pages(post, post.created_at):
+        for page in self.reply_pages(post, post.created_at, since_id, authors):
             if page.raw.get("errors"):  # e.g. an author's expansion withheld: names may be missing
                 snapshot.warnings.append(RunWarning(
                     "partial_errors", f"replies to {post.platform_id}: X answered with data and "
@@ -303,9 +324,22 @@ class XCollector:
             yield from transformed(page.items, lambda raw, u=users: transform_reply(
                 raw, post.platform_id, u), problems)
 
-    def _list_replies(self, post: PostRecord, snapshot: Snapshot) -> CommentListing:
-        return comment_listing(post, lambda problems: self._replies(post, snapshot, problems),
+    def _list_replies(self, post: PostRecord, snapshot: Snapshot, since_id: str | None = None,
+                      authors: bool = True) -> CommentListing:
+        return comment_listing(post, lambda problems: self._replies(post, snapshot, problems,
+                                                                     since_id, authors),
                                snapshot, f"replies to {post.platform_id}")
+
+    def tweets_by_id(self, ids: list[str]) -> Iterator[dict[str, Any]]:
+        """The account's known tweets by id (`GET /2/tweets?ids=`, 100 a request); deleted ones
+        are left out (X answers them as errors)."""
+        for start in range(0, len(ids), 100):
+            answer = self._call(self.client.get_tweets, ids[start:start + 100],
+                                tweet_fields=POST_FIELDS, user_auth=self.user_auth)
+            data = answer.get("data")
+            if data is not None and not isinstance(data, list):
+                raise PlatformError("malformed X answer for tweets by id: `data` is not a list")
+            yield from data or []
 
     def _list_users(self, relation: str, snapshot: Snapshot) -> UserListing:
         code = "blocked_incomplete" if relation == "blocking" else "muted_incomplete"

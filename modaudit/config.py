@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from modaudit.config_rules import (
     database_url_problem,
     did_you_mean,
+    number_problem,
     shown_value,
     sqlite_beside,
     timestamp_problem,
@@ -68,6 +69,12 @@ class SmtpConfig:
 class XConfig:
     api_base_url: str = "https://api.x.com"
     rate_limit_max_wait_seconds: float = 60.0
+    # X's pay-per-use prices per resource read (docs.x.com/x-api/getting-started/pricing).
+    price_post_read_usd: float = 0.005
+    price_user_read_usd: float = 0.010
+    price_owned_read_usd: float = 0.001
+    prices_as_of: str = "2026-11-30"
+    monthly_budget_usd: float = 0.0  # 0: no budget; per account in [[accounts]]
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,9 @@ class CollectConfig:
     max_retries: int = 3
     backoff_seconds: float = 1.0
     max_lookups_per_run: int = 200  # candidate deletions looked up by id; the rest wait a run
+    # A post's comments are re-listed on these days of its age (docs/architecture.md §5).
+    recheck_days: list[int] = field(default_factory=lambda: [1, 2, 3, 5, 8, 14, 21, 30])
+    lists_every_days: int = 1  # block, mute and ban lists
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,7 @@ class AccountConfig:
     consumer_secret_env: str | None = None
     access_token_env: str | None = None
     access_token_secret_env: str | None = None
+    monthly_budget_usd: float | None = None  # X only: overrides [x] monthly_budget_usd
 
 
 @dataclass(frozen=True)
@@ -290,6 +301,13 @@ def _build(cls: type, data: Any, path: str, choice_prefix: str) -> Any:
 
 
 def _check_account(account: AccountConfig, path: str) -> None:
+    if account.monthly_budget_usd is not None and account.platform != "x":
+        raise ConfigError(f"{path}.monthly_budget_usd: only X accounts have a budget (X bills "
+                          "per read; Graph is rate-limited, not billed)")
+    if account.monthly_budget_usd is not None:
+        problem = number_problem("x.monthly_budget_usd", account.monthly_budget_usd)
+        if problem:
+            raise ConfigError(f"{path}.monthly_budget_usd: {problem}")
     if account.platform in ("facebook", "instagram") and not account.page_token_env:
         sep = " " if path.startswith("account ") else "."
         raise ConfigError(f"{path}{sep}page_token_env: required for platform {account.platform!r}")
@@ -323,6 +341,17 @@ def _check_timestamp(timestamp: TimestampConfig, path: Path | None) -> Timestamp
     return timestamp
 
 
+def _check_recheck(collect: CollectConfig) -> None:
+    days = collect.recheck_days
+    if not days:
+        raise ConfigError("collect.recheck_days: must list at least one day (1 = the first night)")
+    if days != sorted(set(days)):
+        raise ConfigError(f"collect.recheck_days: must be sorted and without repeats, got {days}")
+    if days[0] < 1 or days[-1] > collect.window_days:
+        raise ConfigError(f"collect.recheck_days: every day must be between 1 and window_days "
+                          f"({collect.window_days}), got {days}")
+
+
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate a parsed TOML document into a Config; raise ConfigError on the first problem."""
     known = set(_SECTIONS) | {"accounts"}
@@ -347,6 +376,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         cron_trigger(getattr(sections["schedule"], key), zone, f"schedule.{key}")
     _check_executor(sections["executor"], sections["database"])
     sections["timestamp"] = _check_timestamp(sections["timestamp"], path)
+    _check_recheck(sections["collect"])
     raw_accounts = data.get("accounts", [])
     if not isinstance(raw_accounts, list):
         raise ConfigError("accounts: expected an array of tables ([[accounts]])")

@@ -42,6 +42,12 @@ RANGES: dict[str, Range] = {
     # The base, doubled per retry; collectors/http.py caps each wait at 60 s anyway.
     "collect.backoff_seconds": Range(0, 60),
     "collect.max_lookups_per_run": Range(1, 100000),  # one request each: a night's request budget
+    "collect.lists_every_days": Range(1, 30),
+    # A price is per resource; X's table is in tenths of a cent.
+    "x.price_post_read_usd": Range(0, 1),
+    "x.price_user_read_usd": Range(0, 1),
+    "x.price_owned_read_usd": Range(0, 1),
+    "x.monthly_budget_usd": Range(0, 1_000_000),
     "retention.comment_text_days": Range(0, 36500, False),
     # Each scan holds two connections; PostgreSQL's default max_connections is 100.
     "executor.concurrency": Range(0, 64, False),

@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from analysis.cost import PROJECTION_DAYS, AccountCost, account_costs, prices
 from analysis.features import refresh_features
 from analysis.lexicon import deployment_lexicon
 from analysis.periods import last_complete_week, parse_week
@@ -37,6 +39,7 @@ from modaudit.notify.mail import smtp_problem
 from modaudit.store import engine as store_engine
 from modaudit.store import findings, retention, users
 from modaudit.store.engine import check_schema, engine_for, utcnow
+from modaudit.store.reads import reads_by_account
 from modaudit.store.retention import PurgeResult
 from modaudit.store.schema import FindingReview, User
 from modaudit.store.timestamps import load_certificates
@@ -342,3 +345,19 @@ def export(config: Config, out: str | Path, *, finding_id: int | None = None,
                                     finding_id=finding_id, account=account, since=start,
                                     until=end, scope=scope)
     return path
+
+
+def cost(config: Config, now: datetime | None = None,
+         days: int = PROJECTION_DAYS) -> list[AccountCost]:
+    """Each configured account's reads and estimated X spend over the last `days` days, and its
+    projection over the next `days` at the rate of the nights recorded."""
+    until = _now(now)
+    names = [account.name for account in config.accounts]
+    with _store(config) as engine, Session(engine) as session:
+        rows = reads_by_account(session, until - timedelta(days=days), until, names)
+    # The projection runs at the rate of the nights recorded (one run a night), not of 30 days.
+    found = {c.account: replace(c, days=min(days, c.runs) or days)
+             for c in account_costs(rows, prices(config.x), days)}
+    return [found.get(a.name) or AccountCost(a.name, a.platform, 0, 0, 0, 0, 0,
+                                             0.0 if a.platform == "x" else None, days)
+            for a in config.accounts]

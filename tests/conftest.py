@@ -139,13 +139,18 @@ def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ConfigWrite
 
     def write(db_url: str, base_url: str, pages: list, *, extra: str = "",
               timeout: float = 2.0, name: str = "modaudit.toml", x_accounts: tuple = (),
-              x_oauth2: bool = False, instagram_accounts: tuple = ()) -> Path:
+              x_oauth2: bool = False, instagram_accounts: tuple = (),
+              nightly: bool = True) -> Path:
+        # `nightly`: every post re-listed every night of its first 30 days, as before the
+        # decaying schedule, for tests of detection rather than of the schedule.
+        schedule = (f"recheck_days = {list(range(1, 31))}"
+                    if nightly and "recheck_days" not in extra else "")
         lines = [
             "[database]", f'url = "{db_url}"',
             "[facebook]", f'graph_base_url = "{base_url}"',
             "[x]", f'api_base_url = "{base_url}"', "rate_limit_max_wait_seconds = 2",
             "[collect]", f"timeout_seconds = {timeout}", "max_retries = 2", "backoff_seconds = 0.01",
-            extra,
+            schedule, extra,
         ]
         for index, page in enumerate(pages):
             env = f"TEST_PAGE_TOKEN_{index}"

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from collectors.http import redact
 from modaudit.cli.check import check
+from modaudit.cli.cost import cost
 from modaudit.cli.export import export
 from modaudit.cli.findings import anchor, findings, review, verify
 from modaudit.cli.fleet import worker
@@ -80,7 +81,7 @@ def cli(ctx: click.Context, config_path: str, verbose: bool) -> None:
 
 for command in (init, check, accounts, scan, audit, findings, review, verify, report, serve,
                 jobs_command, purge, webhook, import_, demo, worker, selective, users, web, anchor,
-                export):
+                export, cost):
     cli.add_command(command)
 
 

@@ -34,6 +34,9 @@ def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
         "[facebook]", f'graph_base_url = "{base_url}"',
         "[x]", f'api_base_url = "{base_url}"', "rate_limit_max_wait_seconds = 5",
         "[collect]", "timeout_seconds = 2.0", "max_retries = 2", "backoff_seconds = 0.05",
+        "# Every post every night, so the week's actions are all found within it; the default",
+        "# decaying schedule's reads and latencies are measured by bench/api_cost.py.",
+        f"recheck_days = {list(range(1, 31))}",
         "[report]", "nightly_alerts = false  # the demo sends no email",
     ]
     for index, page in enumerate(pages):

@@ -6,7 +6,8 @@ from typing import Protocol
 
 from collectors.facebook import FacebookPageCollector, build_graph
 from collectors.instagram import InstagramCollector
-from collectors.records import LookupResult, Snapshot
+from collectors.reads import ReadMeter
+from collectors.records import LookupResult, ReadPlan, Snapshot
 from collectors.x import XCollector, XCredentials, build_client
 from modaudit.config import AccountConfig, Config, ConfigError, secret
 
@@ -18,8 +19,12 @@ class Collector(Protocol):
     def api_calls(self) -> int:
         """Requests made so far by this collector."""
 
-    def collect(self, *, now, since, progress=None) -> Snapshot:
-        """One collection pass over the account."""
+    @property
+    def meter(self) -> ReadMeter:
+        """Requests and resources read so far, per endpoint."""
+
+    def collect(self, *, now, since, progress=None, plan: ReadPlan | None = None) -> Snapshot:
+        """One collection pass over the account (everything, or what `plan` asks for)."""
 
     def check_token(self) -> None:
         """Raise unless the token still reads a known object."""

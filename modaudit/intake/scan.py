@@ -20,7 +20,8 @@ from modaudit.intake.advice import fix_for
 from modaudit.intake.collectors import Collector, build_collector, secret_values
 from modaudit.intake.detection import detect
 from modaudit.intake.failures import failure_warning
-from modaudit.store import runs
+from modaudit.intake.plan import build_plan
+from modaudit.store import reads, recheck, runs
 from modaudit.store.engine import utcnow
 from modaudit.store.locks import LockHeld, account_lock
 from modaudit.store.schema import Run
@@ -48,9 +49,12 @@ class RunResult:
 
 def run_scan(engine: Engine, config: Config, account: AccountConfig, kind: str,
              now: datetime | None = None, progress: Progress | None = None,
-             should_stop: Callable[[], bool] | None = None) -> RunResult:
+             should_stop: Callable[[], bool] | None = None,
+             scheduled: bool | None = None) -> RunResult:
     """Scan one account on an open engine under its account lock.
 
+    Nightly runs read what the re-check schedule asks for; an `on_demand` scan (someone asked
+    for a check now), or `scheduled=False`, reads everything in the window (a full re-crawl).
     A scan of the same account already under way elsewhere makes this one `busy`, not a second
     collection; `should_stop` is polled between listings so a service can shut down cleanly.
     Whatever goes wrong is this account's failed result, never an exception that stops the night.
@@ -60,9 +64,11 @@ def run_scan(engine: Engine, config: Config, account: AccountConfig, kind: str,
             # Only this account's row: with thousands of accounts and parallel workers, syncing
             # all of them in every scan would make scans queue behind each other's row locks.
             account_id = runs.sync_accounts(session, [account], utcnow())[account.name]
+        if scheduled is None:
+            scheduled = kind != "on_demand"
         with account_lock(engine, account_id, account.name):
             return _scan_locked(engine, config, account_id, account, kind, now, progress,
-                                should_stop)
+                                should_stop, scheduled)
     except LockHeld as exc:
         log.warning("account %s is busy: %s", account.name, exc)
         return RunResult(account=account.name, run_id=None, status="busy",
@@ -79,7 +85,7 @@ def _last_start(session: Session, account_id: int) -> datetime | None:
 
 def _scan_locked(engine: Engine, config: Config, account_id: int, account: AccountConfig,
                  kind: str, now: datetime | None, progress: Progress | None,
-                 should_stop: Callable[[], bool] | None) -> RunResult:
+                 should_stop: Callable[[], bool] | None, scheduled: bool = True) -> RunResult:
     def clock() -> datetime:
         return now if now is not None else utcnow()
     def checked_progress(done: int, total: int) -> None:
@@ -100,24 +106,29 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
         # Under the account lock, a run still `running` was left by a killed process.
         runs.close_interrupted_runs(session, account_id, clock())
         run_id = runs.start_run(session, account_id, kind, clock())
+        fetched_at = clock()
+        since = fetched_at - timedelta(days=config.collect.window_days)
+        stored = recheck.stored_posts(session, account_id, since)
+        plan = build_plan(session, config, account, account_id, fetched_at) if scheduled else None
     result = RunResult(account=account.name, run_id=run_id, status="failed")
     collector: Collector | None = None
     try:
         collector = build_collector(config, account)
-        fetched_at = clock()
-        snapshot = collector.collect(now=fetched_at,
-                                     since=fetched_at - timedelta(days=config.collect.window_days),
-                                     progress=checked_progress)
+        snapshot = collector.collect(now=fetched_at, since=since, progress=checked_progress,
+                                     plan=plan)
     except Exception as exc:
         warning = failure_warning(exc, secrets, fix=fix_for(exc, config, account))
-        return _failed(engine, result, warning, clock(), collector.api_calls if collector else 0)
+        return _failed(engine, result, warning, clock(), collector.api_calls if collector else 0,
+                       collector.meter.rows() if collector else [])
     try:
         with Session(engine) as session, session.begin():
             runs.save_snapshot(session, account_id, run_id, snapshot)
+            recheck.record_rechecks(session, account_id, run_id, snapshot, stored)
             outcome = detect(session, account_id=account_id, platform=account.platform,
                              run_id=run_id, snapshot=snapshot, collector=collector, clock=clock,
                              max_lookups=config.collect.max_lookups_per_run)
             warnings = snapshot.warnings + outcome.warnings
+            reads.save_reads(session, run_id, collector.meter.rows())
             result.status = runs.finish_run(session, run_id, snapshot, clock(), warnings,
                                              api_calls=collector.api_calls,
                                              unconfirmed=outcome.unconfirmed > 0)
@@ -125,7 +136,7 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
         # Everything this run observed was rolled back; record why, so the next run starts clean.
         log.debug("account %s: run %d could not be stored", account.name, run_id, exc_info=True)
         return _failed(engine, result, failure_warning(exc, secrets, "store_failed"), clock(),
-                       collector.api_calls)
+                       collector.api_calls, collector.meter.rows())
     result.api_calls = collector.api_calls
     result.posts = len(snapshot.listings)
     result.comments = sum(len(listing.comments) for listing in snapshot.listings)
@@ -140,8 +151,8 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
 
 
 def _failed(engine: Engine, result: RunResult, warning: RunWarning, now: datetime,
-            api_calls: int) -> RunResult:
-    """Record the run as failed with its one warning; the result says the same."""
+            api_calls: int, read_rows: list[tuple[str, str, int, int]] | None = None) -> RunResult:
+    """Record the run as failed with its one warning, and what it read (X bills it anyway)."""
     result.warnings, result.api_calls = [warning], api_calls
     # INFO: a command prints the result's warning; `serve` logs INFO, so it is said once each.
     log.info("account %s: run %s failed: %s: %s", result.account, result.run_id, warning.code,
@@ -149,6 +160,8 @@ def _failed(engine: Engine, result: RunResult, warning: RunWarning, now: datetim
     with Session(engine) as session, session.begin():
         runs.finish_run(session, result.run_id or 0, None, now, result.warnings, failed=True,
                          api_calls=api_calls)
+        if result.run_id and read_rows:
+            reads.save_reads(session, result.run_id, read_rows)
     return result
 
 

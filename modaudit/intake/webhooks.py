@@ -22,7 +22,7 @@ from analysis.webhook_events import webhook_events
 from collectors.meta_webhook import MalformedDelivery, parse_delivery
 from modaudit.config import Config
 from modaudit.intake import tail
-from modaudit.store import deliveries, runs
+from modaudit.store import deliveries, recheck, runs
 from modaudit.store.deliveries import PROCESSED, UNKNOWN_PAGE, UNPARSEABLE
 from modaudit.store.engine import utcnow
 
@@ -159,6 +159,9 @@ def _apply(session: Session, delivery_id: int, delivery: Any, accounts: dict[tup
     for account_id, changes in sorted(changes_by_account.items()):
         events = webhook_events(changes, delivery_id, delivery.body_sha256, delivery.received_at)
         recorded = tail.record(session, account_id, None, events, now)
+        # A webhook about a post is a signal: its comments are re-checked tonight (§5).
+        for post_id in sorted({c.post_id for c in changes if c.post_id}):
+            recheck.request_recheck(session, account_id, post_id, delivery.received_at)
         outcome.events += recorded.events
         outcome.findings_opened += recorded.findings_opened
         outcome.findings_closed += recorded.findings_closed

@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from analysis.cost import prices
+from analysis.cost_report import CostSettings
 from analysis.periods import IsoWeek
 from analysis.render import render_weekly, render_weekly_html
 from analysis.report import ReportScope, WeeklyReport, build_weekly_report
@@ -105,7 +107,10 @@ def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list
                             language=config.report.language, tz=config.tz,
                             unfinished=unfinished & {a.name for a in accounts},
                             min_group_size=config.selective.min_group_size,
-                            alpha=config.selective.alpha)
+                            alpha=config.selective.alpha,
+                            cost_settings=CostSettings(config.collect.recheck_days,
+                                                       config.collect.lists_every_days,
+                                                       prices(config.x), config.x.prices_as_of))
         report = build_weekly_report(session, scope, week, now)
     chart_cid = mail.new_content_id("chart")
     rendered = render_weekly(report, chart_src=f"cid:{chart_cid}", base_url=config.web.base_url)

@@ -134,7 +134,8 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
         session.execute(dialect_insert(session, PostListing), [
             {"run_id": run_id, "post_id": post_ids[listing.post.platform_id],
              "complete": listing.complete, "comment_count": len(listing.comments),
-             "error": listing.error, "reply_settings": listing.post.reply_settings}
+             "error": listing.error, "reply_settings": listing.post.reply_settings,
+             "skipped": listing.skipped}
             for listing in snapshot.listings
         ])
     observations = [

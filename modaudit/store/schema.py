@@ -93,6 +93,24 @@ class Post(Base):
     # Seen open after being restricted, not yet confirmed by a second observation.
     reopen_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reopen_after: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last seen restricted
+    # The re-check schedule (analysis/recheck.py): when the comments were last listed completely,
+    # the comment count the platform announced then, and a signal that brings the next one forward.
+    last_complete_listing_run: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    last_complete_listing_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comment_count: Mapped[int | None] = mapped_column(Integer)
+    recheck_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    newest_reply_id: Mapped[str | None] = mapped_column(String(100))  # X: since_id of new replies
+
+
+class RunRead(Base):
+    """What one run read from one endpoint: requests sent and resources (X bills these) by kind."""
+
+    __tablename__ = "run_reads"
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    endpoint: Mapped[str] = mapped_column(String(200), primary_key=True)
+    resource_kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # post | user | owned | item
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    resources: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class PostListing(Base):
@@ -106,6 +124,7 @@ class PostListing(Base):
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     reply_settings: Mapped[str | None] = mapped_column(String(40))  # as seen in this run
+    skipped: Mapped[str | None] = mapped_column(String(20))  # schedule | budget | new_only
 
 
 class Comment(Base):

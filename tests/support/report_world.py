@@ -75,6 +75,7 @@ def write_report_config(path: Path, db_url: str, base_url: str, smtp_port: int,
         "[database]", f'url = "{db_url}"',
         "[facebook]", f'graph_base_url = "{base_url}"',
         "[collect]", "timeout_seconds = 2.0", "max_retries = 1", "backoff_seconds = 0.01",
+        f"recheck_days = {list(range(1, 31))}",  # every night: these tests are of reports
         "[smtp]", 'host = "127.0.0.1"', f"port = {smtp_port}", f'security = "{security}"',
         'from = "modaudit@valilik.example"',
         extra,

@@ -58,6 +58,7 @@ def biased_store(request: pytest.FixtureRequest,
         config_path = directory / "modaudit.toml"
         config_path.write_text("\n".join([
             "[database]", f'url = "{db_url}"', "[facebook]", f'graph_base_url = "{simulator.base_url}"',
+            "[collect]", f"recheck_days = {list(range(1, 31))}",  # every night: the store sees all
             "[[accounts]]", 'name = "page-0"', 'platform = "facebook"', f'account_id = "{page.page_id}"',
             'institution = "Test Valiliği"', 'page_token_env = "SELECTIVE_PAGE_TOKEN"']) + "\n",
             encoding="utf-8")

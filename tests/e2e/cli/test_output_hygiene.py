@@ -63,6 +63,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         config.write_text("\n".join([
             "[database]", f'url = "{url}"', "[facebook]", f'graph_base_url = "{simulator.base_url}"',
             "[collect]", "timeout_seconds = 2.0", "max_retries = 1", "backoff_seconds = 0.01",
+            f"recheck_days = {list(range(1, 31))}",  # every night, as these tests assume
             "[report]", "nightly_alerts = false",
             "[[accounts]]", 'name = "page-0"', 'platform = "facebook"',
             f'account_id = "{PAGE.page_id}"', 'institution = "Test Valiliği"',

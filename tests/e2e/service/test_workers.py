@@ -60,6 +60,13 @@ def night(scenario: Scenario, day: int) -> datetime:
     return scenario.day(day, hour=23, minute=30)
 
 
+
+def a_night_later(engine: Engine) -> None:
+    """Workers scan at the wall clock, so "the next night" comes seconds after the last; make
+    every post due again, as a night later would under the nightly schedule."""
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE posts SET last_complete_listing_at = NULL"))
+
 def write_fleet_config(write_config: Callable[..., Path], url: str, simulator: Simulator,
                        scenario: Scenario, timeout: float = 5.0) -> Path:
     """A procrastinate configuration with short heartbeats and backoffs, and its init done."""
@@ -170,6 +177,7 @@ def test_two_workers_scan_every_account_once_per_night(pg_url: str, write_config
                     by_worker = connection.execute(text(
                         "SELECT count(DISTINCT worker_id) FROM procrastinate_jobs")).scalar_one()
                 assert by_worker == 2, "both workers took scans"
+                a_night_later(engine)
                 simulator.set_now(night(scenario, 1))
                 night_2 = utcnow()
                 import scheduler
@@ -264,6 +272,7 @@ def test_killed_worker_scan_is_recovered_once(pg_url: str, write_config) -> None
                 scan_queue.enqueue_night(config)
                 assert scan_queue.wait_for_scans(engine, 60) == []
 
+                a_night_later(engine)
                 simulator.set_now(night(scenario, 1))
                 slow = _slow_listing(simulator, scenario.pages[0], sleep=30)
                 night_2 = utcnow()

@@ -1,0 +1,84 @@
+"""The weekly report's reads-and-cost section: reads and spend per account, what the budget left
+unread, and the detection latency the re-check schedule implies, per platform."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from analysis.cost import AccountCost, account_costs
+from analysis.i18n import COST_WORDS
+from analysis.recheck import worst_gap_days, young_days
+from modaudit.store.reads import reads_by_account
+from modaudit.store.schema import Account, PostListing, Run
+
+
+@dataclass(frozen=True)
+class CostSettings:
+    """What the section needs from the configuration."""
+
+    recheck_days: Sequence[int]
+    lists_every_days: int
+    prices: dict[str, float]
+    prices_as_of: str
+
+
+@dataclass(frozen=True)
+class CostSection:
+    """Words and numbers of the section, already in the reader's language."""
+
+    words: dict[str, str]
+    costs: list[AccountCost]
+    latency: list[str]
+    budget_notes: list[str] = field(default_factory=list)
+    prices_note: str = ""
+
+
+def latency_sentences(platforms: Sequence[str], settings: CostSettings, language: str) -> list[str]:
+    """One sentence per platform family present: what the schedule implies for detection."""
+    words = COST_WORDS[language]
+    days = list(settings.recheck_days)
+    values = {"young": young_days(days), "gap": worst_gap_days(days), "last": days[-1],
+              "lists": settings.lists_every_days}
+    if values["gap"] == 0:  # nothing decays: nightly until the last day
+        return [words["latency_nightly"].format(**values)] if platforms else []
+    sentences = []
+    if {"facebook", "instagram"} & set(platforms):
+        sentences.append(words["latency_graph"].format(**values))
+    if "x" in platforms:
+        sentences.append(words["latency_x"].format(**values))
+    return sentences
+
+
+def _budget_skipped(session: Session, names: list[str], start: datetime,
+                    end: datetime) -> dict[str, int]:
+    """Distinct posts per account whose replies the budget left unread in [start, end)."""
+    rows = session.execute(
+        select(Account.name, func.count(func.distinct(PostListing.post_id)))
+        .join(Run, Run.account_id == Account.id).join(PostListing, PostListing.run_id == Run.id)
+        .where(Account.name.in_(names), Run.started_at >= start, Run.started_at < end,
+               PostListing.skipped == "budget")
+        .group_by(Account.name))
+    return {name: int(n) for name, n in rows}
+
+
+def build_cost_section(session: Session, accounts: Sequence[tuple[str, str, str]],
+                       start: datetime, end: datetime, settings: CostSettings,
+                       language: str) -> CostSection:
+    """The section for these (name, platform, handle) accounts over [start, end)."""
+    names = [name for name, _, _ in accounts]
+    words = COST_WORDS[language]
+    days = (end - start).total_seconds() / 86400
+    costs = account_costs(reads_by_account(session, start, end, names), settings.prices, days)
+    skipped = _budget_skipped(session, names, start, end)
+    notes = [words["budget_skipped"].format(account=name, n=n) for name, n in sorted(skipped.items())]
+    table = {k: f"{v:g}" for k, v in settings.prices.items()}
+    prices_note = (words["prices"].format(as_of=settings.prices_as_of, **table)
+                   if any(platform == "x" for _, platform, _ in accounts) else "")
+    return CostSection(words=words, costs=costs,
+                       latency=latency_sentences([p for _, p, _ in accounts], settings, language),
+                       budget_notes=notes, prices_note=prices_note)

@@ -1,0 +1,51 @@
+"""`modaudit cost`: what the audit read in the last 30 days per account, and the next 30 projected."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from analysis.cost import PROJECTION_DAYS
+from modaudit import jobs
+from modaudit.cli.common import config_of, console
+from modaudit.intake.plan import budget_of
+
+
+def _usd(value: float | None) -> str:
+    return "–" if value is None else f"${value:,.2f}"
+
+
+@click.command()
+@click.option("--format", "output_format", type=click.Choice(("table", "json")), default="table",
+              show_default=True)
+@click.pass_context
+def cost(ctx: click.Context, output_format: str) -> None:
+    """Reads of the last 30 days per account, the estimated X spend, and the next 30 projected."""
+    config = config_of(ctx)
+    rows = jobs.cost(config)
+    budgets = {a.name: budget_of(config, a) for a in config.accounts}
+    if output_format == "json":
+        click.echo(json.dumps([
+            {"account": r.account, "platform": r.platform, "runs": r.runs, "requests": r.requests,
+             "posts_read": r.posts, "users_read": r.users, "owned_reads": r.owned,
+             "cost_usd": r.cost_usd, "projected_usd": r.projected_usd,
+             "budget_usd": budgets.get(r.account), "days": PROJECTION_DAYS} for r in rows],
+            ensure_ascii=False, indent=2))
+        return
+    any_budget = any(budgets.values())
+    headers = ["account", "runs", "requests", "posts", "users", "30 d", "next 30 d"]
+    table = Table(*headers, *(["budget"] if any_budget else []),
+                  title=f"reads, last {PROJECTION_DAYS} days (X prices as of {config.x.prices_as_of})")
+    for r in rows:
+        x = r.platform == "x"
+        cells = [r.account, str(r.runs), str(r.requests), str(r.posts) if x else "–",
+                 str(r.users) if x else "–", _usd(r.cost_usd), _usd(r.projected_usd)]
+        if any_budget:
+            cells.append(_usd(budgets.get(r.account)))
+        table.add_row(*(Text(cell) for cell in cells))
+    console.print(table)
+    console.print("Graph (Facebook, Instagram) is not billed: its figure is requests, which count "
+                  "against the app's and the Page's rate limits.", markup=False)
