@@ -65,9 +65,9 @@ def test_budgets_are_for_x_accounts_and_never_negative() -> None:
     assert _parse(x="monthly_budget_usd = 25", x_extra="monthly_budget_usd = 10").accounts[1] \
         .monthly_budget_usd == 10
     for kwargs, message in (
-            ({"fb_extra": "monthly_budget_usd = 5"}, "accounts[0].monthly_budget_usd: only X accounts"),
+            ({"fb_extra": "monthly_budget_usd = 5"}, "account 'fb' monthly_budget_usd: only X accounts"),
             ({"x_extra": "monthly_budget_usd = -1"},
-             "accounts[1].monthly_budget_usd: must be a finite number between 0 and 1000000"),
+             "monthly_budget_usd: must be a finite number between 0 and 1000000"),
             ({"x": "monthly_budget_usd = -1"}, "x.monthly_budget_usd: must be a finite number between")):
         with pytest.raises(ConfigError, match=re.escape(message)):
             _parse(**kwargs)
