@@ -105,6 +105,9 @@ LABELS: dict[str, dict[str, str]] = {
         "unobservable": "Gözlemlenemeyenler",
         "actor": "İşlemi yapan", "source": "Kaynak", "evidence": "Kanıt",
         "how_to_review": "Bir bulguyu incelemek için:",
+        "how_to_review_portal": "Bir bulguyu incelemek için numarasına tıklayın (portal) ya da:",
+        "review_command": 'modaudit review NO --status gerekçeli|"ihlal teyit edildi"|yersiz '
+                          '--note "…" --by "…"',
         "generated": "Rapor oluşturma zamanı", "times_in": "Saatler {zone} saat dilimindedir.",
         "csv_note": "Bu haftanın bulguları ekteki CSV dosyasındadır.",
         "alert_intro": "Son denetimde yüksek önem derecesinde yeni bulgular var:",
@@ -145,6 +148,9 @@ LABELS: dict[str, dict[str, str]] = {
         "unobservable": "Not observable",
         "actor": "Actor", "source": "Source", "evidence": "Evidence",
         "how_to_review": "To review a finding:",
+        "how_to_review_portal": "To review a finding, click its number (the portal), or:",
+        "review_command": 'modaudit review ID --status justified|confirmed|dismissed --note "…" '
+                          '--by "…"',
         "generated": "Report generated", "times_in": "Times are in the {zone} time zone.",
         "csv_note": "This week's findings are in the attached CSV file.",
         "alert_intro": "The last audit found new high-severity findings:",

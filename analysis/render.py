@@ -102,6 +102,7 @@ def _helpers(language: str, tz: ZoneInfo, handles: dict[str, str] | None = None,
 
     return {
         "ref": ref,  # a finding's number, linked to its portal page when there is one
+        "portal": bool(base_url),
         "url": lambda finding_id: (f" {portal_link(base_url, finding_id)}" if base_url else ""),
         "L": i18n.LABELS[language], "lang": language, "tz": tz,
         "bracket": lambda after, before, first=False: bracket(after, before, first, language, tz),

@@ -154,8 +154,8 @@ def test_comments_carrying_html_and_script_render_as_text(browser: Browser, port
 
 def test_screenshots_of_the_overview_and_a_finding(browser: Browser, portal: Portal,
                                                    tmp_path: Path) -> None:
-    """1280 and 390 px wide; MODAUDIT_SCREENSHOTS=1 writes them to docs/ for the README."""
-    out = DOCS if os.environ.get("MODAUDIT_SCREENSHOTS") == "1" else tmp_path
+    """1280 and 390 px wide; MODAUDIT_WRITE_SCREENSHOTS=1 writes them to docs/ for the README."""
+    out = DOCS if os.environ.get("MODAUDIT_WRITE_SCREENSHOTS") else tmp_path
     for width in (1280, 390):
         page = _sign_in(browser, portal, DEPUTY_A, width=width)
         expect(page.locator("h1")).to_contain_text("bulgu")  # before the reviews below
