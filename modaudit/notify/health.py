@@ -43,6 +43,30 @@ ANCHOR_TEXT = {
 }
 
 
+def _mail_operator(config: Config, subject: str, text: str, now: datetime) -> mail.Delivery:
+    """One plain-text notice to `[report] operator` (the HTML part is the same text, escaped)."""
+    message = mail.compose(subject=subject, sender=config.smtp.from_,
+                           recipients=[config.report.operator], text=text,
+                           html=f"<pre>{html.escape(text)}</pre>", now=now)
+    return mail.send(config.smtp, message, [config.report.operator])
+
+
+def _notify_once(session: Session, config: Config, account: str, period: str, subject: str,
+                 text: str, now: datetime) -> bool:
+    """Mail the operator about `account` unless this `period`'s notice was already delivered;
+    a delivered notice is recorded so that it is sent once. True if sent now."""
+    if deliveries.report_sent_at(session, HEALTH, account, period) is not None:
+        return False
+    delivery = _mail_operator(config, subject, text, now)
+    if not delivery.ok:
+        log.error("could not tell the operator about %s: %s", account, delivery.failures)
+        return False
+    deliveries.record_report(session, HEALTH, account, period, now, delivery.delivered,
+                             delivery.failures)
+    session.commit()
+    return True
+
+
 def notify_pending_anchors(engine: Engine, config: Config, now: datetime) -> list[str]:
     """Email `[report] operator` once per account whose head has waited for a TSA a day or
     more (a TSA down delays anchors, nothing else); returns the accounts notified."""
@@ -52,20 +76,11 @@ def notify_pending_anchors(engine: Engine, config: Config, now: datetime) -> lis
             if head.pending_since is None or (now - head.pending_since).total_seconds() < 86400:
                 continue
             period = f"tsa-{int(head.pending_since.timestamp())}"  # fits report_deliveries.period
-            if deliveries.report_sent_at(session, HEALTH, head.account, period) is not None:
-                continue
             subject, body = ANCHOR_TEXT[config.report.language]
             values = {"account": head.account, "since": f"{head.pending_since:%Y-%m-%d %H:%M} UTC",
                       "url": config.timestamp.url, "error": head.last_error or "?"}
-            text = body.format(**values)
-            message = mail.compose(subject=subject.format(**values), sender=config.smtp.from_,
-                                   recipients=[config.report.operator], text=text,
-                                   html=f"<pre>{html.escape(text)}</pre>", now=now)
-            delivery = mail.send(config.smtp, message, [config.report.operator])
-            if delivery.ok:
-                deliveries.record_report(session, HEALTH, head.account, period, now,
-                                         delivery.delivered, delivery.failures)
-                session.commit()
+            if _notify_once(session, config, head.account, period, subject.format(**values),
+                            body.format(**values), now):
                 notified.append(head.account)
     return notified
 
@@ -83,10 +98,7 @@ def notify_check_failures(config: Config, failures: list[str], now: datetime) ->
     """Email `[report] operator` the failed start-up checks at once; True if delivered."""
     subject, body = CHECK_TEXT[config.report.language]
     text = body.format(lines="\n".join(f"✗ {line}" for line in failures))
-    message = mail.compose(subject=subject.format(n=len(failures)), sender=config.smtp.from_,
-                           recipients=[config.report.operator], text=text,
-                           html=f"<pre>{html.escape(text)}</pre>", now=now)
-    delivery = mail.send(config.smtp, message, [config.report.operator])
+    delivery = _mail_operator(config, subject.format(n=len(failures)), text, now)
     if not delivery.ok:
         log.error("could not tell the operator about the failed checks: %s", delivery.failures)
     return delivery.ok
@@ -117,23 +129,12 @@ def notify_failing_accounts(engine: Engine, config: Config, now: datetime) -> li
         streaks = failing_streaks(session)
         for account, streak in streaks:
             period = f"run-{streak[0].id}"
-            if deliveries.report_sent_at(session, HEALTH, account.name, period) is not None:
-                continue
             warnings = streak[-1].warnings or [{}]
             error = f"{warnings[0].get('code', '?')}: {warnings[0].get('message', '')}"
             subject, body = TEXT[config.report.language]
             values = {"account": account.name, "institution": account.institution,
                       "nights": len(streak), "error": error}
-            text = body.format(**values)
-            message = mail.compose(subject=subject.format(**values), sender=config.smtp.from_,
-                                   recipients=[config.report.operator], text=text,
-                                   html=f"<pre>{html.escape(text)}</pre>", now=now)
-            delivery = mail.send(config.smtp, message, [config.report.operator])
-            if delivery.ok:
-                deliveries.record_report(session, HEALTH, account.name, period, now,
-                                         delivery.delivered, delivery.failures)
-                session.commit()
+            if _notify_once(session, config, account.name, period, subject.format(**values),
+                            body.format(**values), now):
                 notified.append(account.name)
-            else:
-                log.error("could not tell the operator about %s: %s", account.name, delivery.failures)
     return notified

@@ -68,7 +68,7 @@ def build_app(engine: Engine, config: Config, session_secret: str) -> ASGI:
         Route("/bulgular.csv", pages.findings_csv), Route("/bulgu/{fid:int}", pages.finding_page),
         Route("/bulgu/{fid:int}/inceleme", forms.review, methods=["POST"]),
         Route("/ek/{aid:int}", pages.attachment_download),
-        Route("/engelliler", pages.blocked), Route("/engelliler.csv", pages.blocked_csv),
+        Route("/engellenenler", pages.blocked), Route("/engellenenler.csv", pages.blocked_csv),
         Route("/saglik", pages.health), Route("/saglik.csv", pages.health_csv),
         Route("/secici", pages.selective),
         Route("/giris", forms.login, methods=["GET", "POST"]),

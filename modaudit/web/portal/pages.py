@@ -183,7 +183,7 @@ async def blocked_csv(request: Request) -> Response:
     viewer = require(request, comments=True)
     with _session(request) as session:
         rows = queries.blocked_now(session, viewer.scope)
-    return spreadsheet.response("engelliler.csv", spreadsheet.blocked(rows, _config(request)))
+    return spreadsheet.response("engellenenler.csv", spreadsheet.blocked(rows, _config(request)))
 
 
 def _health_rows(request: Request, viewer: Viewer) -> list[queries.HealthRow]:

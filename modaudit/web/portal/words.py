@@ -6,7 +6,7 @@ from analysis import i18n
 
 WORDS: dict[str, dict[str, str]] = {
     "tr": {
-        "app": "modaudit", "overview": "Genel bakış", "findings": "Bulgular", "blocked": "Engelliler",
+        "app": "modaudit", "overview": "Genel bakış", "findings": "Bulgular", "blocked": "Engellenenler",
         "health": "Veri toplama", "selective": "Seçici moderasyon", "users": "Kullanıcılar",
         "logout": "Çıkış", "login": "Giriş", "email": "E-posta", "password": "Parola",
         "password_again": "Parola (tekrar)", "sign_in": "Giriş yap",
@@ -43,7 +43,7 @@ WORDS: dict[str, dict[str, str]] = {
         "too_big": "Ek en çok {mb} MB olabilir.", "read_only": "Bu hesabın bulgularını yalnızca "
         "görüntüleyebilirsiniz.",
         "by": "İnceleyen", "for_whom": "adına", "when": "Ne zaman", "change": "Değişiklik",
-        "attachments": "Ekler", "blocked_title": "Şu an engelli kullanıcılar",
+        "attachments": "Ekler", "blocked_title": "Şu an engellenmiş kullanıcılar",
         "since_when": "Ne zamandan beri", "first_seen": "ilk görüldü",
         "observed": "denetimde görüldü ({detail})", "missing": "tam listede yok",
         "lookup": "kimlikle sorgulandı (toplam {detail})", "lookup_present": "sorgu: hâlâ var",

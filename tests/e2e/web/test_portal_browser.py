@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from analysis.queries import list_findings
@@ -28,9 +29,11 @@ from tests.support.mailserver import free_port
 from tests.support.portal import CHROMIUM_ARGS, PASSWORD, add_user, chromium_or_skip, portal_server
 from tests.support.report_world import INSTITUTION_A, INSTITUTION_B, SCRIPT, audited_world
 
-pytestmark = pytest.mark.e2e
+# One worker runs the module: its tests share one portal (built once).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("portal-browser")]
 MANAGER_A, MANAGER_B, AUDITOR = "mudur@valilik.example", "baskan@belediye.example", "denetci@etik.example"
 DEPUTY_A = "vali.yardimcisi@valilik.example"
+NEWCOMER_A = "yeni.mudur@valilik.example"  # has only the one-time link: sets a password first
 # A minimal PDF: what the attachment check reads is its signature, not its name.
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -52,6 +55,13 @@ class Portal:
         engine.dispose()
         return value
 
+    def forget_attempts(self) -> None:
+        """Lift the throttling one test caused, for the tests that share this portal."""
+        engine = make_engine(self.db_url)
+        with Session(engine) as session, session.begin():
+            session.execute(delete(LoginAttempt))
+        engine.dispose()
+
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
@@ -65,7 +75,9 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
             with Session(engine) as session:
                 ids = {f"{row.account}:{row.subject_id}": row.id for row in list_findings(session)}
             engine.dispose()
-            tokens = {"A": add_user(url, MANAGER_A, "manager", [INSTITUTION_A], password=None),
+            # Every user but the newcomer has a password already: tests run in any order.
+            tokens = {"A": add_user(url, MANAGER_A, "manager", [INSTITUTION_A]),
+                      "new": add_user(url, NEWCOMER_A, "manager", [INSTITUTION_A], password=None),
                       "B": add_user(url, MANAGER_B, "manager", [INSTITUTION_B]),
                       "auditor": add_user(url, AUDITOR, "auditor", []),
                       "deputy": add_user(url, DEPUTY_A, "manager", [INSTITUTION_A])}
@@ -91,20 +103,23 @@ def _sign_in(browser: Browser, portal: Portal, email: str, width: int = 1280,
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    # Signed in once the portal has redirected away from the form (its cookie is then set); a
+    # test that navigated sooner would race the sign-in on a busy machine.
+    expect(page).not_to_have_url(re.compile(r"/giris(\?|$)"), timeout=20_000)
     return page
 
 
 def test_a_manager_sets_a_password_signs_in_and_sees_only_their_institution(
         browser: Browser, portal: Portal) -> None:
     page = browser.new_context().new_page()
-    page.goto(f"{portal.base}/parola/{portal.tokens['A']}")
+    page.goto(f"{portal.base}/parola/{portal.tokens['new']}")
     page.fill("input[name=password]", PASSWORD)
     page.fill("input[name=again]", PASSWORD)
     page.click("button[type=submit]")
     expect(page.get_by_text("Parolanız kaydedildi")).to_be_visible()
-    page.goto(f"{portal.base}/parola/{portal.tokens['A']}")  # the link works once
+    page.goto(f"{portal.base}/parola/{portal.tokens['new']}")  # the link works once
     expect(page.get_by_text("geçersiz, kullanılmış")).to_be_visible()
-    page = _sign_in(browser, portal, MANAGER_A)
+    page = _sign_in(browser, portal, NEWCOMER_A)
     expect(page.locator("h1")).to_contain_text("yüksek önemli bulgu incelemenizi bekliyor")
     page.goto(f"{portal.base}/bulgular")
     listed = page.locator("table.list").inner_text()
@@ -239,3 +254,4 @@ def test_five_wrong_passwords_throttle_the_login(browser: Browser, portal: Porta
     expect(page.get_by_role("alert")).to_contain_text("Çok fazla başarısız giriş denemesi")
     assert page.url.endswith("/giris")
     assert portal.count(LoginAttempt) >= 6  # persisted: a restart does not reset the count
+    portal.forget_attempts()

@@ -92,7 +92,7 @@ def test_roles_see_what_they_may_and_404_for_the_rest(store) -> None:
     operator = _client(db_url)
     _sign_in(operator, "o@a.example")
     assert operator.get("/saglik").status_code == 200 and operator.get("/kullanicilar").status_code == 200
-    for path in ("/bulgular", f"/bulgu/{ids['c1']}", "/bulgular.csv", "/engelliler"):
+    for path in ("/bulgular", f"/bulgu/{ids['c1']}", "/bulgular.csv", "/engellenenler"):
         assert operator.get(path).status_code == 404, path  # no comment text for operators
     assert "text of c2" not in operator.get("/").text
     anonymous = _client(db_url)
@@ -122,7 +122,7 @@ def test_every_page_answers_on_both_databases_and_in_english(store) -> None:
     overview = client.get("/")
     assert "2 yüksek" not in overview.text and "Son 12 haftada yeni bulgular" in overview.text
     for path in ("/bulgular?status=open&severity=medium&since=2026-03-01&until=2026-03-31&page=2",
-                 "/engelliler", "/engelliler.csv", "/saglik", "/saglik.csv", "/secici",
+                 "/engellenenler", "/engellenenler.csv", "/saglik", "/saglik.csv", "/secici",
                  f"/bulgu/{ids['c1']}"):
         assert client.get(path).status_code == 200, path
     config = parse_config({"database": {"url": db_url}, "report": {"language": "en"}})
