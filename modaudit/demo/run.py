@@ -120,6 +120,7 @@ def run_demo(out_dir: Path, say: Callable[[str], None],
 
     True if what was detected matches the scenario's ground truth, with no false finding.
     """
+    out_dir = out_dir.resolve()  # the config written there names files by absolute path
     out_dir.mkdir(parents=True, exist_ok=True)
     database = _fresh_database(out_dir)
     scenario = demo_scenario()

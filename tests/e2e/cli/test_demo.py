@@ -16,9 +16,12 @@ from modaudit.store.schema import WebhookDelivery
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-def test_demo_deliveries_are_received_in_the_simulated_week(tmp_path: Path) -> None:
+def test_demo_deliveries_are_received_in_the_simulated_week(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     lines: list[str] = []
-    assert run_demo(tmp_path, lines.append, lambda rows, config: None)
+    monkeypatch.chdir(tmp_path)  # as the README runs it: `modaudit demo` into ./modaudit-demo/
+    assert run_demo(Path("modaudit-demo"), lines.append, lambda rows, config: None)
+    tmp_path = tmp_path / "modaudit-demo"
     engine = make_engine(f"sqlite:///{tmp_path / 'modaudit.db'}")
     with Session(engine) as session:
         received = list(session.scalars(select(WebhookDelivery.received_at)))
