@@ -81,7 +81,8 @@ def fill(url: str) -> None:
                                "actor": "account", "source": "snapshot_diff",
                                "occurred_after": at - timedelta(days=1), "occurred_before": at,
                                "detected_at": at, "evidence": {}, "dedup_key": f"k{i}",
-                               "prev_hash": "0" * 64, "hash": f"{i:064d}"})
+                               "prev_hash": "0" * 64, "hash": f"{i:064d}",
+                               "seq": 1 + i // ACCOUNTS})  # the account's chain position
                 findings.append({"id": i, "event_id": i, "account_id": account, "kind": kind,
                                  "subject_id": f"c{i}", "post_id": f"{900000 + account}_1",
                                  "severity": severity, "status": rng.choice(STATUSES),
