@@ -47,7 +47,7 @@ STATUSES = ("open", "open", "open", "justified", "confirmed", "dismissed", "clos
 PASSWORD = "bench-parola-1234"
 
 
-def fill(url: str) -> None:
+def fill(url: str, count: int = FINDINGS) -> None:
     """Accounts, one run and post each, then comments, events and findings in batches."""
     rng = random.Random(16)
     engine = make_engine(url)
@@ -64,9 +64,9 @@ def fill(url: str) -> None:
         session.execute(insert(Post), [
             {"id": a, "account_id": a, "platform_id": f"{900000 + a}_1", "raw": {},
              "first_seen_at": START, "last_seen_at": START} for a in range(1, ACCOUNTS + 1)])
-        for low in range(1, FINDINGS + 1, 10_000):
+        for low in range(1, count + 1, 10_000):
             comments, events, findings = [], [], []
-            for i in range(low, min(low + 10_000, FINDINGS + 1)):
+            for i in range(low, min(low + 10_000, count + 1)):
                 account = 1 + i % ACCOUNTS
                 kind, severity = KINDS[i % len(KINDS)]
                 author = rng.choice(NAMES)
@@ -115,12 +115,13 @@ def timed(client: httpx.Client, path: str, rounds: int) -> tuple[float, float, s
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--findings", type=int, default=FINDINGS, help="how many to store")
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="modaudit-web-load-"))
     url = f"sqlite:///{directory / 'modaudit.db'}"
     began = time.perf_counter()
-    fill(url)
-    print(f"filled {FINDINGS} findings over {ACCOUNTS} accounts in {time.perf_counter() - began:.1f} s")
+    fill(url, args.findings)
+    print(f"filled {args.findings} findings over {ACCOUNTS} accounts in {time.perf_counter() - began:.1f} s")
     config = parse_config({"database": {"url": url}})
     engine = make_engine(url)
     server = uvicorn.Server(uvicorn.Config(build_app(engine, config, "bench-secret-" * 3),
