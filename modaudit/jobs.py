@@ -41,7 +41,8 @@ from modaudit.store import findings, retention, users
 from modaudit.store.engine import check_schema, engine_for, utcnow
 from modaudit.store.reads import reads_by_account
 from modaudit.store.retention import PurgeResult
-from modaudit.store.schema import FindingReview, User
+from modaudit.store.schema import FindingReview
+from modaudit.store.schema_users import User
 from modaudit.store.timestamps import load_certificates
 from modaudit.store.verify import VerifyResult, WitnessedHead, verify_store
 

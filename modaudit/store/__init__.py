@@ -1,1 +1,7 @@
-"""store"""
+"""store: the sole owner of the database.
+
+The portal's tables live in schema_users.py; importing it here keeps Base.metadata whole for
+whoever reads it (migrations' checks, create_all in tests).
+"""
+
+from modaudit.store import schema_users  # noqa: F401

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from modaudit.store.schema import LoginAttempt, User, UserToken
+from modaudit.store.schema_users import LoginAttempt, User, UserToken
 
 ROLES = ("manager", "auditor", "operator")
 TOKEN_HOURS = 48

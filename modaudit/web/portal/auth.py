@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from modaudit.store import users as store_users
 from modaudit.store.engine import utcnow
-from modaudit.store.schema import User
+from modaudit.store.schema_users import User
 from modaudit.web.portal.queries import Scope
 
 HASHER = PasswordHasher()

@@ -23,7 +23,8 @@ from analysis.queries import list_findings
 from modaudit.cli import cli
 from modaudit.config import load_config
 from modaudit.store.engine import make_engine
-from modaudit.store.schema import FindingReview, LoginAttempt
+from modaudit.store.schema import FindingReview
+from modaudit.store.schema_users import LoginAttempt
 from tests.conftest import migrate_quickly, scratch_database
 from tests.support.mailserver import free_port
 from tests.support.portal import CHROMIUM_ARGS, PASSWORD, add_user, chromium_or_skip, portal_server

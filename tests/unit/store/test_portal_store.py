@@ -20,7 +20,8 @@ from modaudit.store.attachments import NewAttachment, attachments_of
 from modaudit.store.engine import _alembic_config, make_engine
 from modaudit.store.findings import ReviewError, forget_erased_text, review_finding
 from modaudit.store.retention import purge
-from modaudit.store.schema import Finding, LoginAttempt, UserToken
+from modaudit.store.schema import Finding
+from modaudit.store.schema_users import LoginAttempt, UserToken
 from modaudit.store.search import fold
 from modaudit.web.portal.queries import Filters, Scope, findings_page
 from tests.support.stored_runs import T0, StoredAccount, at, comment, new_event, open_session
