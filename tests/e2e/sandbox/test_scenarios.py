@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 import requests
 
 from modaudit.sandbox import (
     GroundTruth,
-    PageSpec,
     Scenario,
     ScenarioError,
     Simulator,
-    User,
     demo_scenario,
 )
 from modaudit.sandbox.scenarios.demo import author_deletion_scenario
-from tests.e2e.sandbox.test_graph_simulator import make_scenario
-
-START = datetime(2026, 1, 5, tzinfo=UTC)
-PAGE = PageSpec("1001", "Deneme Kaymakamlığı", "tok-page")
-OTHER = PageSpec("2002", "Başka Sayfa", "tok-other")
-POST = "1001_1"
-OLD_POST = "1001_0"
-AYSE = User("71", "Ayşe Çınar")
-OMER = User("72", "Ömer Işık")
-TROLL = User("73", "Trol Hesap")
-VERSION = "v25.0"
-
+from tests.e2e.sandbox.test_graph_simulator import PAGE, START, VERSION, make_scenario
 
 
 def test_scenario_rejects_bad_references() -> None:
