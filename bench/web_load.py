@@ -116,6 +116,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=60)
     parser.add_argument("--findings", type=int, default=FINDINGS, help="how many to store")
+    parser.add_argument("--no-target", action="store_true",
+                        help="print the times but do not fail on them (a run that only checks "
+                             "that every page answers, as the test suite does)")
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="modaudit-web-load-"))
     url = f"sqlite:///{directory / 'modaudit.db'}"
@@ -143,12 +146,15 @@ def main() -> int:
                  "search + filter": "/bulgular?q=%C4%B1%C5%9F%C4%B1k&kind=comment_hidden"}
         for name, path in pages.items():
             p50, p95, result = timed(client, path, args.rounds)
-            failed |= p95 >= 200
+            failed |= p95 >= 200 and not args.no_target
             print(f"web_load: {name:<16} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  ({result})")
     server.should_exit = True
     thread.join(10)
     engine.dispose()
-    print("FAIL: a p95 reached 200 ms" if failed else "all p95 under 200 ms (SQLite, loopback)")
+    if args.no_target:
+        print("every page answered; the 200 ms target was not checked (--no-target)")
+    else:
+        print("FAIL: a p95 reached 200 ms" if failed else "all p95 under 200 ms (SQLite, loopback)")
     return 1 if failed else 0
 
 

@@ -24,8 +24,11 @@ def _run(script: str, *args: str) -> str:
 
 
 def test_web_load_answers_every_page_on_a_small_store() -> None:
-    out = _run("web_load.py", "--findings", "2000", "--rounds", "3")
-    assert "web_load: search" in out and "all p95 under 200 ms" in out
+    # Every page must answer 200 (the bench raises otherwise); times are the bench's to judge by
+    # hand, not a test's on a shared machine.
+    out = _run("web_load.py", "--findings", "2000", "--rounds", "3", "--no-target")
+    assert all(f"web_load: {page}" in out for page in
+               ("list ", "list page 500", "filtered", "search ", "search + filter"))
 
 
 def test_audit_scale_finds_every_change_on_a_small_night() -> None:
