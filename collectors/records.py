@@ -164,6 +164,31 @@ class LookupResult:
 
 
 @dataclass(frozen=True)
+class StoredComment:
+    """A stored comment as a scan's *ask* phase needs it: to see what tonight's listings lack."""
+
+    comment_pk: int
+    platform_id: str
+    post_id: str  # the post's platform id
+    is_hidden: bool | None  # last known visibility (None: never said)
+    missing_since: datetime | None  # set: an open deletion candidate
+    lookups: int
+    unhide_pending: bool  # seen visible after hidden, awaiting confirmation
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What a scan's *read* phase gives *ask*: the comments that may need a lookup, who is listed.
+
+    `comments` holds the account's comments of posts in the watch window that are not known gone,
+    and every open candidate; `listed` the user ids on each list (`blocked`, `muted`) now.
+    """
+
+    comments: list[StoredComment] = field(default_factory=list)
+    listed: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class NewEvent:
     """A moderation action ready to be recorded."""
 

@@ -27,10 +27,11 @@ from analysis.witness import read_heads
 from modaudit.config import Config, ConfigError
 from modaudit.fleet import executor_for
 from modaudit.fleet.base import QueueStatus
+from modaudit.fleet.local import LocalExecutor
 from modaudit.intake import checks
 from modaudit.intake.archive import import_archive
 from modaudit.intake.checks import Check
-from modaudit.intake.scan import Progress, RunResult, run_scan, scan_all
+from modaudit.intake.scan import Progress, RunResult, run_scan
 from modaudit.intake.webhooks import ProcessOutcome, process_deliveries
 from modaudit.notify import alerts, health, weekly
 from modaudit.notify.anchoring import AnchorOutcome, anchor_heads
@@ -97,12 +98,9 @@ def scan_account(config: Config, account_name: str, kind: str = "on_demand",
 def audit_all(config: Config, kind: str = "nightly", now: datetime | None = None,
               progress: Callable[[str, int, int], None] | None = None,
               should_stop: Callable[[], bool] | None = None) -> list[RunResult]:
-    """Scan every configured account here, then send the nightly alerts."""
+    """Scan every configured account here, then send the nightly alerts (one night, as `serve`'s)."""
     with _store(config) as engine:
-        results = scan_all(engine, config, kind, now, progress, should_stop)
-        if config.report.nightly_alerts:
-            alerts.alert_quietly(engine, config, _now(now))
-    return results
+        return LocalExecutor(config).run(engine, kind, now, progress, should_stop).results
 
 
 def nightly(config: Config, should_stop: Callable[[], bool] | None = None) -> str:

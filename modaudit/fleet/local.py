@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import Engine
 
 from modaudit.config import Config
 from modaudit.fleet.base import Periodic, QueueStatus
+from modaudit.fleet.night import NightScans, run_night, summarize
 from modaudit.intake.scan import scan_all
-from modaudit.notify.alerts import alert_quietly
-from modaudit.store.engine import utcnow
 
 
 class LocalExecutor:
@@ -28,11 +27,14 @@ class LocalExecutor:
 
     def night(self, engine: Engine, should_stop: Callable[[], bool] | None = None) -> str:
         """Scan every account here, then the nightly alerts; counts by status."""
-        results = scan_all(engine, self.config, "nightly", should_stop=should_stop)
-        if self.config.report.nightly_alerts:
-            alert_quietly(engine, self.config, utcnow())
-        counts = Counter(result.status for result in results)
-        return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no accounts"
+        return self.run(engine, should_stop=should_stop).summary
+
+    def run(self, engine: Engine, kind: str = "nightly", now: datetime | None = None,
+            progress: Callable[[str, int, int], None] | None = None,
+            should_stop: Callable[[], bool] | None = None) -> NightScans:
+        """The night (`fleet/night.run_night`) with every account scanned here, one by one."""
+        return run_night(engine, self.config, lambda: summarize(
+            scan_all(engine, self.config, kind, now, progress, should_stop)), now)
 
     def unfinished(self, engine: Engine, wait: bool,
                    should_stop: Callable[[], bool] | None = None) -> frozenset[str]:

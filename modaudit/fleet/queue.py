@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from modaudit.config import Config, ConfigError, load_config
 from modaudit.fleet.base import SCAN_TASK
-from modaudit.notify.alerts import alert_quietly
 from modaudit.store import runs
 from modaudit.store.engine import engine_for, utcnow
 
@@ -124,13 +123,11 @@ def wait_for_scans(engine: Engine, seconds: float,
         time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
 
 
-def run_night(config: Config, engine: Engine, should_stop: Callable[[], bool] | None = None) -> str:
-    """Enqueue the night, wait (bounded) for the workers, then send the nightly alerts."""
+def scan_night(config: Config, engine: Engine, should_stop: Callable[[], bool] | None = None) -> str:
+    """Enqueue the night and wait (bounded) for the workers; a summary (alerts: fleet/night)."""
     started = time.monotonic()
     outcome = enqueue_night(config)
     pending = wait_for_scans(engine, config.executor.night_wait_seconds, should_stop)
-    if config.report.nightly_alerts:
-        alert_quietly(engine, config, utcnow())
     summary = f"{outcome.enqueued} scans queued"
     if outcome.already_open:
         summary += f", {len(outcome.already_open)} accounts still had an open scan"

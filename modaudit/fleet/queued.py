@@ -8,13 +8,14 @@ from sqlalchemy import Engine
 
 from modaudit.config import Config
 from modaudit.fleet.base import STALLED_JOB, Periodic, QueueStatus
+from modaudit.fleet.night import NightScans, run_night
 from modaudit.fleet.queue import (
     apply_queue_schema,
     prune_finished_jobs,
     queue_schema_applied,
     retry_stalled_scans,
-    run_night,
     scan_jobs,
+    scan_night,
     wait_for_scans,
 )
 
@@ -33,7 +34,8 @@ class QueuedExecutor:
 
     def night(self, engine: Engine, should_stop: Callable[[], bool] | None = None) -> str:
         """Queue the night, wait (bounded) for the workers, then the nightly alerts."""
-        return run_night(self.config, engine, should_stop)
+        return run_night(engine, self.config, lambda: NightScans(
+            scan_night(self.config, engine, should_stop))).summary
 
     def unfinished(self, engine: Engine, wait: bool,
                    should_stop: Callable[[], bool] | None = None) -> frozenset[str]:

@@ -77,7 +77,7 @@ def import_archive(engine: Engine, account: AccountConfig, archive_path: str | P
         runs.save_snapshot(session, account_id, run_id, snapshot)
         runs.set_content_digest(session, run_id, digest)
         outcome = detect(session, account_id=account_id, platform="x", run_id=run_id,
-                         snapshot=snapshot, collector=None, clock=lambda: now)
+                         snapshot=snapshot, answers=None, clock=lambda: now)
         status = runs.finish_run(session, run_id, snapshot, now, snapshot.warnings)
     return RunResult(account=account.name, run_id=run_id, status=status, events=outcome.events,
                      findings_opened=outcome.findings_opened, findings_closed=outcome.findings_closed)

@@ -1,8 +1,10 @@
 """Confirm before flagging or closing: lookups of candidates, unhides and unlisted users.
 
-A deletion is inferred only from the platform's "gone" for that very object, after the token was
-checked on a known object; an un-event (unhide, unblock, unmute, reopening) only from a lookup
-or from a second consecutive observation. Lookups are bounded per run; the rest wait.
+The platform is asked in the scan's *ask* phase (`ask_platform`, no transaction open); the write
+phase acts on the answers (`Confirmer`). A deletion is inferred only from the platform's "gone"
+for that very object, after the token was checked on a known object; an un-event (unhide,
+unblock, unmute, reopening) only from a lookup or from a second consecutive observation.
+Lookups are bounded per run; the rest wait.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from analysis.detect import deletion_event, unhide_event, unlist_event
 from analysis.diff import DeletionCandidate, ListChange, VisibilityChange, deletion_candidates
+from analysis.lookups import LookupPlan
 from collectors.records import CollectorError, LookupResult, NewEvent, RunWarning
 from modaudit.intake.collectors import Collector
 from modaudit.store import state
@@ -23,59 +26,104 @@ from modaudit.store import state
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What the platform said about one comment, and when (None: it did not answer)."""
+
+    result: LookupResult | None
+    at: datetime
+
+
+@dataclass
+class PlatformAnswers:
+    """Everything a scan's *ask* phase learnt from the platform, for the write phase to use."""
+
+    token_ok: bool | None = None  # None: not checked (nothing needed a lookup)
+    lookups: dict[str, Answer] = field(default_factory=dict)
+    listed: dict[tuple[str, str], bool | None] = field(default_factory=dict)
+    warnings: list[RunWarning] = field(default_factory=list)
+
+
+def ask_platform(collector: Collector, plan: LookupPlan, budget: int,
+                 clock: Callable[[], datetime]) -> PlatformAnswers:
+    """Ask the platform what `plan` needs, at most `budget` requests, with no transaction open.
+
+    Comments are looked up only after the token read a known object ("gone" means nothing if
+    the token reads nothing); a request that fails is no answer, never a "gone".
+    """
+    answers = PlatformAnswers()
+    spent = 0
+    for comment_id in plan.comments:
+        if spent >= budget:
+            break
+        if answers.token_ok is None:
+            try:
+                collector.check_token()
+                answers.token_ok = True
+            except CollectorError as exc:
+                answers.token_ok = False
+                answers.warnings.append(RunWarning("confirm_skipped", f"token check failed: {exc}"))
+        if not answers.token_ok:
+            break
+        spent += 1
+        try:
+            result: LookupResult | None = collector.lookup_comment(comment_id)
+        except CollectorError as exc:
+            answers.warnings.append(RunWarning("lookup_failed", f"{comment_id}: {exc}"))
+            result = None
+        answers.lookups[comment_id] = Answer(result, clock())
+    for list_name, user_id in plan.unlisted:
+        if spent >= budget:
+            break
+        spent += 1
+        try:
+            answers.listed[(list_name, user_id)] = collector.is_listed(list_name, user_id)
+        except CollectorError as exc:
+            answers.warnings.append(RunWarning("list_check_failed", f"{list_name} {user_id}: {exc}"))
+            answers.listed[(list_name, user_id)] = None
+    return answers
+
+
 @dataclass
 class Confirmer:
-    """One run's lookups: the token gate, the budget and what could not be confirmed."""
+    """One run's confirmations in the write phase: the answers *ask* gathered, and what is left.
 
-    collector: Collector | None
+    Nothing here calls the platform. An item the write phase finds that *ask* did not look up
+    (the budget ran out, or it was not foreseen) waits for the next run, as a deferral.
+    """
+
+    answers: PlatformAnswers | None  # None: no platform to ask (an archive import)
     budget: int
-    clock: Callable[[], datetime]
     warnings: list[RunWarning] = field(default_factory=list)
-    lookups: int = 0
     deferred: int = 0
     unconfirmed: int = 0
     glitches: int = 0
-    _token_ok: bool | None = None
 
-    def can_look_up(self) -> bool:
-        """True while lookups are possible: a collector, budget left, and a working token."""
-        if self.collector is None:
-            return False
-        if self.lookups >= self.budget:
-            self.deferred += 1
-            return False
-        if self._token_ok is None:
-            try:
-                self.collector.check_token()  # "gone" means nothing if the token reads nothing
-                self._token_ok = True
-            except CollectorError as exc:
-                self._token_ok = False
-                self.warnings.append(RunWarning("confirm_skipped", f"token check failed: {exc}"))
-        if not self._token_ok:
-            self.unconfirmed += 1
-        return bool(self._token_ok)
+    def __post_init__(self) -> None:
+        if self.answers is not None:
+            self.warnings.extend(self.answers.warnings)
 
-    def lookup(self, comment_id: str) -> LookupResult | None:
-        """One lookup, counted; None (and a warning) if the platform did not answer it."""
-        assert self.collector is not None
-        self.lookups += 1
-        try:
-            return self.collector.lookup_comment(comment_id)
-        except CollectorError as exc:
-            self.unconfirmed += 1
-            self.warnings.append(RunWarning("lookup_failed", f"{comment_id}: {exc}"))
+    def lookup(self, comment_id: str) -> Answer | None:
+        """The platform's answer about this comment, or None (counted: unconfirmed or deferred)."""
+        if self.answers is None:
             return None
+        answer = self.answers.lookups.get(comment_id)
+        if answer is None:
+            if self.answers.token_ok is False:
+                self.unconfirmed += 1
+            else:
+                self.deferred += 1
+            return None
+        if answer.result is None:
+            self.unconfirmed += 1
+            return None
+        return answer
 
     def is_listed(self, list_name: str, user_id: str) -> bool | None:
-        """The platform's per-user list check, if it has one and it answers; else None."""
-        if self.collector is None or self.lookups >= self.budget:
+        """The platform's per-user list check, if it was asked and answered; else None."""
+        if self.answers is None:
             return None
-        self.lookups += 1
-        try:
-            return self.collector.is_listed(list_name, user_id)
-        except CollectorError as exc:
-            self.warnings.append(RunWarning("list_check_failed", f"{list_name} {user_id}: {exc}"))
-            return None
+        return self.answers.listed.get((list_name, user_id))
 
     def finish(self) -> None:
         """Say what was carried over to the next run."""
@@ -85,29 +133,34 @@ class Confirmer:
                 f"([collect] max_lookups_per_run = {self.budget})"))
 
 
+def _by_time(answered: list[tuple[int, datetime]]) -> dict[datetime, list[int]]:
+    grouped: dict[datetime, list[int]] = {}
+    for pk, at in answered:
+        grouped.setdefault(at, []).append(pk)
+    return grouped
+
+
 def confirm_candidates(session: Session, account_id: int, platform: str,
                        confirmer: Confirmer) -> list[NewEvent]:
-    """Look up the account's open candidates (least looked up first) and act on the answers."""
+    """Act on the answers about the account's open candidates (least looked up first)."""
     events: list[NewEvent] = []
-    gone: list[int] = []
-    looked_up: list[int] = []
+    gone: list[tuple[int, datetime]] = []
+    looked_up: list[tuple[int, datetime]] = []
     present: list[int] = []
     visibility: dict[int, bool] = {}
     for candidate in deletion_candidates(session, [account_id]):
-        if not confirmer.can_look_up():
-            continue
         answer = confirmer.lookup(candidate.comment_id)
-        if answer is None:
+        if answer is None or answer.result is None:
             continue
-        looked_up.append(candidate.comment_pk)
-        now = confirmer.clock()
-        event = deletion_event(candidate, answer, platform, now)
-        if answer.status == "gone":
-            gone.append(candidate.comment_pk)
+        result = answer.result
+        looked_up.append((candidate.comment_pk, answer.at))
+        event = deletion_event(candidate, result, platform, answer.at)
+        if result.status == "gone":
+            gone.append((candidate.comment_pk, answer.at))
         else:
             present.append(candidate.comment_pk)
-            if answer.is_hidden is not None:
-                visibility[candidate.comment_pk] = answer.is_hidden
+            if result.is_hidden is not None:
+                visibility[candidate.comment_pk] = result.is_hidden
             if event is None:
                 confirmer.glitches += 1
                 confirmer.warnings.append(RunWarning(
@@ -115,8 +168,11 @@ def confirm_candidates(session: Session, account_id: int, platform: str,
                     "but present; looked up again next run"))
         if event is not None:
             events.append(event)
-    state.record_lookups(session, looked_up, present, confirmer.clock())
-    state.mark_gone(session, gone, confirmer.clock(), purge_text=platform == "x")
+    # Each at the time the platform answered: a bracket starts from when it was last known there.
+    for at, pks in _by_time(looked_up).items():
+        state.record_lookups(session, pks, [pk for pk in pks if pk in present], at)
+    for at, pks in _by_time(gone).items():
+        state.mark_gone(session, pks, at, purge_text=platform == "x")
     state.set_visibility(session, visibility)
     return events
 
@@ -125,8 +181,8 @@ def confirm_unhides(session: Session, unhides: list[VisibilityChange],
                     confirmer: Confirmer) -> list[NewEvent]:
     """comment_unhidden for comments seen visible after hidden, once confirmed.
 
-    A lookup that reads the comment visible confirms at once; otherwise the second consecutive
-    visible observation does. A lookup that reads it hidden makes the listing's word a glitch.
+    A lookup that read the comment visible confirms at once; otherwise the second consecutive
+    visible observation does. A lookup that read it hidden makes the listing's word a glitch.
     """
     events: list[NewEvent] = []
     settled: dict[int, bool] = {}
@@ -140,14 +196,16 @@ def confirm_unhides(session: Session, unhides: list[VisibilityChange],
                                        confirmed_by="consecutive_observations"))
             settled[change.comment_pk] = False
             continue
-        answer = confirmer.lookup(change.comment_id) if confirmer.can_look_up() else None
-        if answer is not None and answer.status == "present" and answer.is_hidden is False:
+        answer = confirmer.lookup(change.comment_id)
+        result = answer.result if answer is not None else None
+        if answer is not None and result is not None and result.status == "present" \
+                and result.is_hidden is False:
             events.append(unhide_event(change, last_hidden_at=last_hidden,
                                        first_visible_at=first_visible,
-                                       confirmed_at=confirmer.clock(), confirmed_by="lookup",
-                                       lookup=answer.answer))
+                                       confirmed_at=answer.at, confirmed_by="lookup",
+                                       lookup=result.answer))
             settled[change.comment_pk] = False
-        elif answer is not None and answer.status == "present" and answer.is_hidden:
+        elif result is not None and result.status == "present" and result.is_hidden:
             confirmer.glitches += 1
             confirmer.warnings.append(RunWarning(
                 "visibility_glitch", f"{change.comment_id} listed as visible but read as hidden"))
@@ -192,5 +250,5 @@ def confirm_unlisted(list_name: str, removed: list[ListChange], fetched_at: date
     return events, confirmed, absent, kept
 
 
-__all__ = ["Confirmer", "DeletionCandidate", "confirm_candidates", "confirm_unhides",
-           "confirm_unlisted"]
+__all__ = ["Answer", "Confirmer", "DeletionCandidate", "PlatformAnswers", "ask_platform",
+           "confirm_candidates", "confirm_unhides", "confirm_unlisted"]

@@ -1,7 +1,9 @@
-"""Run detection for one stored run: diff, confirm by lookup, record events and findings.
+"""Run detection for one stored run: diff, confirm by the answers gathered, record events.
 
-Everything happens inside the caller's transaction, so a run's events exist only if all of them
-could be stored.
+This is the scan's *write* phase (docs/architecture.md §5): it never calls the platform; the
+lookups were made before the transaction opened (`confirmation.ask_platform`). Everything
+happens inside the caller's transaction, so a run's events exist only if all of them could be
+stored.
 """
 
 from __future__ import annotations
@@ -29,8 +31,13 @@ from analysis.diff import (
 from analysis.features import compute_features
 from collectors.records import NewEvent, RunWarning, Snapshot
 from modaudit.intake import tail
-from modaudit.intake.collectors import Collector
-from modaudit.intake.confirmation import Confirmer, confirm_candidates, confirm_unhides, confirm_unlisted
+from modaudit.intake.confirmation import (
+    Confirmer,
+    PlatformAnswers,
+    confirm_candidates,
+    confirm_unhides,
+    confirm_unlisted,
+)
 from modaudit.store import runs, state
 
 log = logging.getLogger(__name__)
@@ -51,13 +58,17 @@ class DetectionOutcome:
 
 
 def detect(session: Session, *, account_id: int, platform: str, run_id: int, snapshot: Snapshot,
-           collector: Collector | None, clock: Callable[[], datetime],
+           answers: PlatformAnswers | None, clock: Callable[[], datetime],
            max_lookups: int = DEFAULT_MAX_LOOKUPS) -> DetectionOutcome:
-    """Everything after a snapshot is saved: diff, confirm, events, findings."""
+    """Everything after a snapshot is saved: diff, confirm, events, findings.
+
+    `answers` are what the platform said before the transaction opened (None: nothing to ask,
+    as for an archive).
+    """
     outcome = DetectionOutcome()
     compute_features(session, run_id)  # while the text exists: retention erases it later
     first = {run_id} if runs.is_first_collection(session, account_id, run_id) else set()
-    confirmer = Confirmer(collector, max_lookups, clock)
+    confirmer = Confirmer(answers, max_lookups)
     events = _visibility(session, run_id, first, confirmer)
     events += _reply_settings(session, run_id, first, snapshot.fetched_at)
     state.close_reappeared(session, account_id, run_id)

@@ -1,4 +1,9 @@
-"""One account's scan: collection, storage and detection in one transaction, under its lock.
+"""One account's scan under its lock, in three phases (docs/architecture.md §5).
+
+*Read* (short transactions: the run row, the plan, the stored state), *ask* (collection and every
+lookup, with no transaction open and no connection held), *write* (one short transaction: the
+snapshot, the decisions, events, findings, chain records and the run's end). A review, a webhook
+or a second command never waits on the platform behind this scan's write lock.
 
 Whatever goes wrong in one account's scan is recorded on its run and returned, never raised: the
 night goes on with the next account.
@@ -14,16 +19,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from analysis.lookups import lookups_needed
 from collectors.records import Interrupted, RunWarning
 from modaudit.config import AccountConfig, Config
 from modaudit.intake.advice import fix_for
 from modaudit.intake.collectors import Collector, build_collector, secret_values
+from modaudit.intake.confirmation import ask_platform
 from modaudit.intake.detection import detect
 from modaudit.intake.failures import failure_warning
 from modaudit.intake.plan import build_plan
 from modaudit.store import reads, recheck, runs
 from modaudit.store.engine import utcnow
 from modaudit.store.locks import LockHeld, account_lock
+from modaudit.store.scan_state import read_stored_state
 from modaudit.store.schema import Run
 
 log = logging.getLogger(__name__)
@@ -106,26 +114,33 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
         # Under the account lock, a run still `running` was left by a killed process.
         runs.close_interrupted_runs(session, account_id, clock())
         run_id = runs.start_run(session, account_id, kind, clock())
+    # Read: what tonight's plan and lookups need, in a transaction of its own (nothing written).
+    with Session(engine) as session, session.begin():
         fetched_at = clock()
         since = fetched_at - timedelta(days=config.collect.window_days)
         stored = recheck.stored_posts(session, account_id, since)
         plan = build_plan(session, config, account, account_id, fetched_at) if scheduled else None
+        stored_state = read_stored_state(session, account_id, since)
     result = RunResult(account=account.name, run_id=run_id, status="failed")
     collector: Collector | None = None
     try:
+        # Ask: the platform, with no transaction open and no connection held.
         collector = build_collector(config, account)
         snapshot = collector.collect(now=fetched_at, since=since, progress=checked_progress,
                                      plan=plan)
+        answers = ask_platform(collector, lookups_needed(stored_state, snapshot),
+                               config.collect.max_lookups_per_run, clock)
     except Exception as exc:
         warning = failure_warning(exc, secrets, fix=fix_for(exc, config, account))
         return _failed(engine, result, warning, clock(), collector.api_calls if collector else 0,
                        collector.meter.rows() if collector else [])
     try:
+        # Write: one short transaction; detection uses the answers and never calls the platform.
         with Session(engine) as session, session.begin():
             runs.save_snapshot(session, account_id, run_id, snapshot)
             recheck.record_rechecks(session, account_id, run_id, snapshot, stored)
             outcome = detect(session, account_id=account_id, platform=account.platform,
-                             run_id=run_id, snapshot=snapshot, collector=collector, clock=clock,
+                             run_id=run_id, snapshot=snapshot, answers=answers, clock=clock,
                              max_lookups=config.collect.max_lookups_per_run)
             warnings = snapshot.warnings + outcome.warnings
             reads.save_reads(session, run_id, collector.meter.rows())
