@@ -1,0 +1,145 @@
+"""The scan's *ask* and *write* halves meet: questions asked with no transaction open, answers used after.
+
+`ask_platform` runs against a hand-written collector (no network); the write half runs on the
+store, SQLite and PostgreSQL, through `detection.detect` with the answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.lookups import LookupPlan, lookups_needed
+from collectors.records import (
+    CollectorError,
+    CommentListing,
+    CommentRecord,
+    LookupResult,
+    PostRecord,
+    Snapshot,
+)
+from modaudit.intake.confirmation import Confirmer, ask_platform
+from modaudit.intake.detection import DetectionOutcome, detect
+from modaudit.store import runs
+from modaudit.store.scan_state import read_stored_state
+from modaudit.store.schema import Event
+from tests.support.stored_runs import POSTED, StoredAccount, at, comment, open_session
+
+
+class Platform:
+    """A collector's lookups as a test scripts them: ids gone, ids that fail, a refused token."""
+
+    def __init__(self, gone: frozenset[str] = frozenset(), failing: frozenset[str] = frozenset(),
+                 token_ok: bool = True, listed: dict[str, bool] | None = None) -> None:
+        self.gone, self.failing, self.token_ok = gone, failing, token_ok
+        self.listed = listed or {}
+        self.calls: list[str] = []
+
+    def check_token(self) -> None:
+        self.calls.append("token")
+        if not self.token_ok:
+            raise CollectorError("Graph 190: token expired")
+
+    def lookup_comment(self, comment_id: str) -> LookupResult:
+        self.calls.append(comment_id)
+        if comment_id in self.failing:
+            raise CollectorError("HTTP 500")
+        if comment_id in self.gone:
+            return LookupResult("gone", answer={"error": {"code": 100, "error_subcode": 33}})
+        return LookupResult("present", is_hidden=False, answer={"id": comment_id})
+
+    def is_listed(self, list_name: str, user_id: str) -> bool | None:
+        self.calls.append(f"{list_name}:{user_id}")
+        return self.listed.get(user_id)
+
+
+def clock_from(start: datetime) -> Callable[[], datetime]:
+    """A clock that moves a second per reading, so every answer has its own time."""
+    ticks = iter(range(10_000))
+    return lambda: start + timedelta(seconds=next(ticks))
+
+
+def test_the_token_is_checked_once_before_the_first_lookup_and_the_budget_holds() -> None:
+    platform = Platform(gone=frozenset({"c2"}))
+    plan = LookupPlan(unhides=["c1"], candidates=["c2", "c3"], unlisted=[("blocked", "u1")])
+    answers = ask_platform(platform, plan, budget=2, clock=clock_from(at(48)))
+    assert platform.calls == ["token", "c1", "c2"]  # unhides first; c3 and u1 over the budget
+    assert answers.token_ok is True and answers.lookups["c2"].result.status == "gone"
+    assert answers.lookups["c1"].at < answers.lookups["c2"].at
+    confirmer = Confirmer(answers, budget=2)
+    assert confirmer.lookup("c3") is None and confirmer.deferred == 1  # waits for the next run
+    confirmer.finish()
+    assert [w.code for w in confirmer.warnings] == ["lookups_deferred"]
+
+
+def test_a_refused_token_asks_nothing_about_comments_and_leaves_them_unconfirmed() -> None:
+    platform = Platform(token_ok=False, listed={"u1": False})
+    plan = LookupPlan(candidates=["c1", "c2"], unlisted=[("blocked", "u1")])
+    answers = ask_platform(platform, plan, budget=10, clock=clock_from(at(48)))
+    assert platform.calls == ["token", "blocked:u1"]  # the per-user check needs no token gate
+    confirmer = Confirmer(answers, budget=10)
+    assert confirmer.lookup("c1") is None and confirmer.lookup("c2") is None
+    assert (confirmer.unconfirmed, confirmer.deferred) == (2, 0)
+    assert [w.code for w in confirmer.warnings] == ["confirm_skipped"]
+    assert confirmer.is_listed("blocked", "u1") is False
+
+
+def test_a_failed_lookup_is_no_answer_never_a_gone() -> None:
+    answers = ask_platform(Platform(failing=frozenset({"c1"})), LookupPlan(candidates=["c1"]), budget=5,
+                           clock=clock_from(at(48)))
+    confirmer = Confirmer(answers, budget=5)
+    assert confirmer.lookup("c1") is None and confirmer.unconfirmed == 1
+    assert [w.code for w in confirmer.warnings] == ["lookup_failed"]
+
+
+def _night(session: Session, account: StoredAccount, night: datetime,
+           listings: dict[str, list[CommentRecord]], platform: Platform,
+           budget: int = 200) -> tuple[DetectionOutcome, list[Event], datetime]:
+    """One scan's three phases on the store: read, ask, write; its outcome, events and when ask began."""
+    stored_state = read_stored_state(session, account.id, night - timedelta(days=30))
+    snapshot = Snapshot(fetched_at=night, posts_complete=True, listings=[
+        CommentListing(post=PostRecord(post, POSTED, "post", {"id": post}), comments=comments,
+                       complete=True) for post, comments in listings.items()])
+    asked_from = night + timedelta(seconds=30)
+    answers = ask_platform(platform, lookups_needed(stored_state, snapshot), budget,
+                           clock_from(asked_from))
+    run_id = runs.start_run(session, account.id, "nightly", night)
+    runs.save_snapshot(session, account.id, run_id, snapshot)
+    outcome = detect(session, account_id=account.id, platform="facebook", run_id=run_id,
+                     snapshot=snapshot, answers=answers, clock=lambda: night + timedelta(hours=1),
+                     max_lookups=budget)
+    events = list(session.scalars(select(Event).where(Event.run_id == run_id)))
+    return outcome, events, asked_from
+
+
+def test_the_write_phase_records_the_deletion_ask_learnt_at_the_time_it_was_told(
+        migrated: str) -> None:
+    with open_session(migrated) as session:
+        account = StoredAccount(session)
+        account.run(at(0), {"p1": [comment("c1"), comment("c2")]})
+        platform = Platform(gone=frozenset({"c2"}))
+        outcome, events, asked_from = _night(session, account, at(24), {"p1": [comment("c1")]},
+                                             platform)
+        assert platform.calls == ["token", "c2"]
+        assert [(e.kind, e.subject_id, e.source) for e in events] == [
+            ("comment_deleted", "c2", "lookup")]
+        assert events[0].occurred_before == asked_from  # when the platform said so, not later
+        assert account.comment_row("c2").gone_at == asked_from
+        assert outcome.unconfirmed == 0 and outcome.warnings == []
+
+
+def test_a_candidate_ask_did_not_look_up_waits_and_is_found_the_next_night(migrated: str) -> None:
+    with open_session(migrated) as session:
+        account = StoredAccount(session)
+        account.run(at(0), {"p1": [comment("c1"), comment("c2")]})
+        outcome, events, _ = _night(session, account, at(24), {"p1": [comment("c1")]},
+                                    Platform(gone=frozenset({"c2"})), budget=0)
+        assert events == [] and [w.code for w in outcome.warnings] == ["lookups_deferred"]
+        assert account.comment_row("c2").missing_since == at(24)
+        platform = Platform(gone=frozenset({"c2"}))
+        _, events, _ = _night(session, account, at(48), {"p1": [comment("c1")]}, platform)
+        assert platform.calls == ["token", "c2"]  # still a candidate: asked the next night
+        assert [(e.kind, e.subject_id) for e in events] == [("comment_deleted", "c2")]
