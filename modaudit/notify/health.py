@@ -57,6 +57,7 @@ def _notify_once(session: Session, config: Config, account: str, period: str, su
     a delivered notice is recorded so that it is sent once. True if sent now."""
     if deliveries.report_sent_at(session, HEALTH, account, period) is not None:
         return False
+    session.commit()  # end the read: no transaction stays open while the mail server answers
     delivery = _mail_operator(config, subject, text, now)
     if not delivery.ok:
         log.error("could not tell the operator about %s: %s", account, delivery.failures)
