@@ -89,7 +89,7 @@ def init(config: Config) -> tuple[str | None, str, str | None]:
 
 def scan_account(config: Config, account_name: str, kind: str = "on_demand",
                  now: datetime | None = None, progress: Progress | None = None) -> RunResult:
-    """Collect one account, store the snapshot and detect moderation, in one transaction."""
+    """Collect one account and ask the platform, then store the snapshot and detect, in one write."""
     account = config.account(account_name)
     with _store(config) as engine:
         return run_scan(engine, config, account, kind, now, progress)
