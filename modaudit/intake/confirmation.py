@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from analysis.detect import deletion_event, unhide_event, unlist_event
 from analysis.diff import DeletionCandidate, ListChange, VisibilityChange, deletion_candidates
 from analysis.lookups import LookupPlan
-from collectors.records import CollectorError, LookupResult, NewEvent, RunWarning
+from collectors.records import CollectorError, Interrupted, LookupResult, NewEvent, RunWarning
 from modaudit.intake.collectors import Collector
 from modaudit.store import state
 
@@ -45,17 +45,25 @@ class PlatformAnswers:
 
 
 def ask_platform(collector: Collector, plan: LookupPlan, budget: int,
-                 clock: Callable[[], datetime]) -> PlatformAnswers:
+                 clock: Callable[[], datetime],
+                 should_stop: Callable[[], bool] | None = None) -> PlatformAnswers:
     """Ask the platform what `plan` needs, at most `budget` requests, with no transaction open.
 
     Comments are looked up only after the token read a known object ("gone" means nothing if
-    the token reads nothing); a request that fails is no answer, never a "gone".
+    the token reads nothing); a request that fails is no answer, never a "gone". `should_stop`
+    is polled before each request (Interrupted: a service shutting down waits for no lookup).
     """
     answers = PlatformAnswers()
     spent = 0
+
+    def stop_if_asked() -> None:
+        if should_stop is not None and should_stop():
+            raise Interrupted("the service is shutting down")
+
     for comment_id in plan.comments:
         if spent >= budget:
             break
+        stop_if_asked()
         if answers.token_ok is None:
             try:
                 collector.check_token()
@@ -75,6 +83,7 @@ def ask_platform(collector: Collector, plan: LookupPlan, budget: int,
     for list_name, user_id in plan.unlisted:
         if spent >= budget:
             break
+        stop_if_asked()
         spent += 1
         try:
             answers.listed[(list_name, user_id)] = collector.is_listed(list_name, user_id)

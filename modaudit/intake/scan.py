@@ -129,7 +129,7 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
         snapshot = collector.collect(now=fetched_at, since=since, progress=checked_progress,
                                      plan=plan)
         answers = ask_platform(collector, lookups_needed(stored_state, snapshot),
-                               config.collect.max_lookups_per_run, clock)
+                               config.collect.max_lookups_per_run, clock, should_stop)
     except Exception as exc:
         warning = failure_warning(exc, secrets, fix=fix_for(exc, config, account))
         return _failed(engine, result, warning, clock(), collector.api_calls if collector else 0,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from collectors.records import (
     CollectorError,
     CommentListing,
     CommentRecord,
+    Interrupted,
     LookupResult,
     PostRecord,
     Snapshot,
@@ -93,6 +95,15 @@ def test_a_failed_lookup_is_no_answer_never_a_gone() -> None:
     confirmer = Confirmer(answers, budget=5)
     assert confirmer.lookup("c1") is None and confirmer.unconfirmed == 1
     assert [w.code for w in confirmer.warnings] == ["lookup_failed"]
+
+
+def test_a_service_shutting_down_stops_asking_between_two_requests() -> None:
+    platform = Platform()
+    asked = iter([False, True])
+    with pytest.raises(Interrupted):
+        ask_platform(platform, LookupPlan(candidates=["c1", "c2"]), budget=5,
+                     clock=clock_from(at(48)), should_stop=lambda: next(asked))
+    assert platform.calls == ["token", "c1"]
 
 
 def _night(session: Session, account: StoredAccount, night: datetime,
