@@ -2,7 +2,8 @@
 
 For the tests and the demo. POST a DER TimeStampReq (application/timestamp-query), get the DER
 TimeStampResp (application/timestamp-reply) that openssl signed with the test TSA certificate
-(sandbox/tsa_ca.py). `down = True` makes it answer 503, as a TSA under maintenance does.
+(sandbox/tsa_ca.py). `down = True` makes it answer 503, as a TSA under maintenance does;
+`delay` (seconds) makes it slow to answer, as a TSA under load is.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -27,6 +29,7 @@ class LoopbackTsa:
     def __init__(self, directory: str | Path, authority: TestAuthority | None = None) -> None:
         self.authority = authority or make_authority(directory)
         self.down = False
+        self.delay = 0.0
         self.requests = 0
         self._lock = threading.Lock()  # openssl increments one serial file
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -59,6 +62,8 @@ class LoopbackTsa:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(min(length, MAX_REQUEST))
                 tsa.requests += 1
+                if tsa.delay:
+                    time.sleep(tsa.delay)
                 if tsa.down:
                     self._answer(503, b"down for maintenance", "text/plain")
                     return
