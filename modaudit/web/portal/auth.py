@@ -1,13 +1,15 @@
 """Signing in and out, one-time password links, and who the current user is and may see.
 
 Passwords are hashed with argon2 (argon2-cffi's defaults, RFC 9106's low-memory profile);
-sessions are Starlette's signed cookies (itsdangerous) holding the user id and a fingerprint of
-the password hash, so a new password or a disabled account ends every older session.
+sessions are Starlette's signed cookies (itsdangerous) holding the user id, the user's session
+generation and the CSRF token. Sign-out, a new password, a reset and disabling move the
+generation on in the database, so every older cookie ends on the server's side. Everything here
+that reads the database or runs argon2 is synchronous: handlers call it off the event loop.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -20,12 +22,21 @@ from starlette.responses import RedirectResponse, Response
 from modaudit.store import users as store_users
 from modaudit.store.engine import utcnow
 from modaudit.store.schema_users import User
+from modaudit.web.portal.csrf import new_token
 from modaudit.web.portal.queries import Scope
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 12
-# Verified against when the address is unknown, so both cases take an argon2 verification's time.
-_DUMMY_HASH = HASHER.hash("modaudit-no-such-user")
+MAX_PASSWORD = 1024  # the same limit where a password is set and where it is typed to sign in
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the address is unknown, so both cases take argon2's time.
+
+    Made on first use, not at import: every command imports the portal's modules.
+    """
+    return HASHER.hash("modaudit-no-such-user")
 
 
 @dataclass(frozen=True)
@@ -53,10 +64,6 @@ class Viewer:
         return self.role == "manager"
 
 
-def _fingerprint(user: User) -> str:
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
-
-
 def client_address(request: Request) -> str:
     """The client's address (uvicorn puts the proxy's X-Forwarded-For here when trusted)."""
     return request.client.host if request.client else "unknown"
@@ -70,7 +77,7 @@ def current_viewer(request: Request) -> Viewer | None:
     with Session(request.app.state.engine) as session:
         user = session.get(User, uid)
         if user is None or not user.enabled or not user.password_hash \
-                or request.session.get("v") != _fingerprint(user):
+                or request.session.get("g") != user.session_generation:
             request.session.clear()
             return None
         return Viewer(user.id, user.email, user.role, tuple(user.institutions or ()))
@@ -98,8 +105,9 @@ def check_login(session: Session, email: str, password: str, address: str) -> tu
     user = store_users.user_by_email(session, email)
     stored = user.password_hash if user is not None and user.enabled else None
     try:
-        HASHER.verify(stored or _DUMMY_HASH, password)
-        good = stored is not None
+        # Longer than any password that can be set: refused without hashing it.
+        good = len(password) <= MAX_PASSWORD and HASHER.verify(stored or _dummy_hash(), password) \
+            and stored is not None
     except (VerificationError, InvalidHashError):
         good = False
     store_users.record_attempt(session, email, address, good, now)
@@ -111,9 +119,21 @@ def check_login(session: Session, email: str, password: str, address: str) -> tu
 
 
 def start_session(request: Request, user: User) -> None:
-    """Sign `user` in on this request's session cookie."""
+    """Sign `user` in on a new session cookie, with a new CSRF token (the sign-in page's ends)."""
     request.session.clear()
-    request.session.update({"uid": user.id, "v": _fingerprint(user)})
+    request.session.update({"uid": user.id, "g": user.session_generation})
+    new_token(request.session)
+
+
+def end_session(request: Request) -> None:
+    """Sign out: the user's sessions end in the database, not only in this browser."""
+    uid = request.session.get("uid")
+    if isinstance(uid, int):
+        with Session(request.app.state.engine) as session, session.begin():
+            user = session.get(User, uid)
+            if user is not None and request.session.get("g") == user.session_generation:
+                store_users.end_sessions(user)
+    request.session.clear()
 
 
 def redirect(path: str) -> Response:
