@@ -157,7 +157,13 @@ def test_the_web_section_is_validated() -> None:
     for web, message in (({"base_url": "https://a.example/"}, "must not end with /"),
                          ({"session_hours": 0}, "web.session_hours: must be greater than 0"),
                          ({"max_attachment_mb": 51}, "web.max_attachment_mb"),
-                         ({"session_secret_env": "abc def"}, "must name an environment variable")):
+                         ({"session_secret_env": "abc def"}, "must name an environment variable"),
+                         ({"trusted_proxies": ["127.0.0.1", "nginx.local"]},
+                          r"web.trusted_proxies: expected IP addresses or networks .* 'nginx.local'"),
+                         ({"trusted_proxies": "127.0.0.1"}, "web.trusted_proxies: expected a list")):
         with pytest.raises(ConfigError, match=message):
             parse_config({"web": web})
     assert parse_config({}).web.session_hours == 8
+    assert parse_config({}).web.trusted_proxies == ["127.0.0.1"]
+    assert parse_config({"web": {"trusted_proxies": ["10.0.0.0/8", "::1"]}}).web.trusted_proxies \
+        == ["10.0.0.0/8", "::1"]

@@ -39,6 +39,10 @@ def test_users_add_list_reset_disable(tmp_path: Path, migrated: str) -> None:
     assert "mudur@valilik.example" in listed and "Örnek Valiliği" in listed and "(all)" in listed
     again = run("reset", "mudur@valilik.example")
     assert again.exit_code == 0 and LINK.search(again.output).group(0) != first
+    assert "the current password no longer works and every open session has ended" in again.output
+    kept = run("reset", "mudur@valilik.example", "--keep-password")
+    assert kept.exit_code == 0 and "the current password still works until this link is used" \
+        in kept.output and "earlier links no longer work" in kept.output
     assert run("disable", "mudur@valilik.example").exit_code == 0
     assert run("reset", "mudur@valilik.example").exit_code == 1  # disabled: no new link
     assert run("reset", "nobody@valilik.example").output.strip().endswith("no user nobody@valilik.example")
