@@ -10,10 +10,12 @@ that reads the database or runs argon2 is synchronous: handlers call it off the 
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -30,13 +32,19 @@ MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # the same limit where a password is set and where it is typed to sign in
 
 
+# One argon2 computation at a time per process: each spreads over several cores (argon2-cffi's
+# parallelism 4), so ten sign-ins at once would take every core from the pages being served.
+# Sign-ins wait their turn instead (tens of milliseconds each).
+_ARGON2_TURNS = threading.Lock()
+
+
 @functools.cache
 def _dummy_hash() -> str:
     """Verified against when the address is unknown, so both cases take argon2's time.
 
     Made on first use, not at import: every command imports the portal's modules.
     """
-    return HASHER.hash("modaudit-no-such-user")
+    return hash_password("modaudit-no-such-user")
 
 
 @dataclass(frozen=True)
@@ -93,29 +101,43 @@ def require(request: Request, *, comments: bool = False, operator: bool = False)
     return viewer
 
 
-def check_login(session: Session, email: str, password: str, address: str) -> tuple[User | None, str]:
+def _verify(stored: str | None, password: str) -> bool:
+    """Whether `password` matches `stored` (an unknown user costs the same time as a known one)."""
+    if len(password) > MAX_PASSWORD:  # longer than any password that can be set
+        return False
+    against = stored or _dummy_hash()  # before taking the turn: the first use hashes
+    try:
+        with _ARGON2_TURNS:
+            return HASHER.verify(against, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_login(engine: Engine, email: str, password: str, address: str) -> tuple[User | None, str]:
     """(the user, "") if the password is right; (None, "throttled" | "bad_login") otherwise.
 
-    A throttled sign-in is refused before the password is checked; each attempt is kept.
+    Read, check, then write: the throttle and the stored hash are read in one short transaction,
+    argon2 runs with none open (it takes the time of a query; a burst of sign-ins must not hold
+    connections or SQLite's write lock), and the attempt is written in another. A throttled
+    sign-in is refused before the password is checked; each attempt is kept.
     """
     now = utcnow()
-    if store_users.throttled(session, email, address, now):
-        store_users.record_attempt(session, email, address, False, now)
-        return None, "throttled"
-    user = store_users.user_by_email(session, email)
-    stored = user.password_hash if user is not None and user.enabled else None
-    try:
-        # Longer than any password that can be set: refused without hashing it.
-        good = len(password) <= MAX_PASSWORD and HASHER.verify(stored or _dummy_hash(), password) \
-            and stored is not None
-    except (VerificationError, InvalidHashError):
-        good = False
-    store_users.record_attempt(session, email, address, good, now)
-    if not good or user is None:
-        return None, "bad_login"
-    if HASHER.check_needs_rehash(user.password_hash or ""):
-        user.password_hash = HASHER.hash(password)
-    return user, ""
+    with Session(engine) as session:
+        throttled = store_users.throttled(session, email, address, now)
+        user = None if throttled else store_users.user_by_email(session, email)
+        stored = user.password_hash if user is not None and user.enabled else None
+    good = not throttled and _verify(stored, password)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        store_users.record_attempt(session, email, address, good, now)
+        if throttled:
+            return None, "throttled"
+        # The same user, still enabled and with the hash just checked (not changed meanwhile).
+        user = store_users.user_by_email(session, email) if good else None
+        if user is None or not user.enabled or user.password_hash != stored:
+            return None, "bad_login"
+        if HASHER.check_needs_rehash(stored or ""):
+            user.password_hash = hash_password(password)
+        return user, ""
 
 
 def start_session(request: Request, user: User) -> None:
@@ -143,4 +165,5 @@ def redirect(path: str) -> Response:
 
 def hash_password(password: str) -> str:
     """The argon2 hash of a new password."""
-    return HASHER.hash(password)
+    with _ARGON2_TURNS:
+        return HASHER.hash(password)

@@ -46,10 +46,10 @@ def _language(request: Request) -> str:
 
 def _sign_in(request: Request, email: str, password: str) -> str:
     """Check the password and start the session: "" if signed in, else the problem's word key."""
-    with Session(request.app.state.engine) as session, session.begin():
-        user, problem = check_login(session, email, password, client_address(request))
-        if user is not None:
-            start_session(request, user)
+    user, problem = check_login(request.app.state.engine, email, password,
+                                client_address(request))
+    if user is not None:
+        start_session(request, user)
     return problem
 
 
