@@ -53,7 +53,7 @@ WORDS: dict[str, dict[str, str]] = {
         "runs": "Denetim (7 gün)", "last_status": "Son denetim", "users_title": "Portal kullanıcıları",
         "role": "Rol", "institutions": "Kurumlar", "add_user": "Kullanıcı ekle",
         "disable": "Devre dışı bırak",
-        "reset": "Yeni bağlantı", "link_for": "{email} için tek kullanımlık bağlantı (48 saat):",
+        "reset": "Yeni bağlantı",
         "disabled": "devre dışı", "active": "etkin", "not_found": "Sayfa bulunamadı.",
         "forbidden": "Bu işlem için yetkiniz yok.", "csrf": "Form süresi dolmuş ya da geçersiz; sayfayı "
         "yenileyip yeniden deneyin.",
@@ -122,7 +122,7 @@ WORDS: dict[str, dict[str, str]] = {
         "unknown": "unknown", "platform": "Platform", "institution": "Institution",
         "runs": "Runs (7 days)", "last_status": "Last run", "users_title": "Portal users",
         "role": "Role", "institutions": "Institutions", "add_user": "Add user", "disable": "Disable",
-        "reset": "New link", "link_for": "One-time link for {email} (48 hours):",
+        "reset": "New link",
         "disabled": "disabled", "active": "active", "not_found": "Page not found.",
         "forbidden": "You may not do this.",
         "password_long": "The password may have at most 1024 characters.",
