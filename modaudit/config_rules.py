@@ -7,6 +7,7 @@ modaudit.config raises it as a ConfigError. No message ever repeats a secret.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import math
 import re
 from pathlib import Path
@@ -120,6 +121,15 @@ def env_name_problem(value: str) -> str | None:
             f"got {len(value)} characters")
 
 
+def network_problem(value: str) -> str | None:
+    """Why `value` is not an IP address or network (a trusted proxy), or None."""
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return f"expected IP addresses or networks (e.g. 127.0.0.1, 10.0.0.0/8), got {value!r}"
+    return None
+
+
 _TOKENISH = re.compile(r"[A-Za-z0-9._~+/=-]{24,}")
 
 
@@ -139,6 +149,8 @@ def value_problem(rule: str, key: str, value: object) -> str | None:
         if value.endswith("/"):
             return f"must not end with /, got {value!r}"
         return http_url_problem(value)
+    if rule == "web.trusted_proxies" and isinstance(value, list):
+        return next(filter(None, map(network_problem, value)), None)
     if rule in RANGES and isinstance(value, int | float):
         return number_problem(rule, value)
     if rule in URL_KEYS and isinstance(value, str) and (value or rule != "timestamp.url"):

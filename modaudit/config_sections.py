@@ -113,6 +113,8 @@ class WebConfig:
     session_hours: int = 8
     session_secret_env: str = "MODAUDIT_WEB_SESSION_SECRET"
     max_attachment_mb: int = 10
+    # Proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are believed.
+    trusted_proxies: list[str] = field(default_factory=lambda: ["127.0.0.1"])
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from modaudit.store import findings, retention, users
 from modaudit.store.engine import check_schema, engine_for, utcnow
 from modaudit.store.reads import reads_by_account
 from modaudit.store.retention import PurgeResult
+from modaudit.store.runs import sync_accounts
 from modaudit.store.schema import FindingReview
 from modaudit.store.schema_users import User
 from modaudit.store.timestamps import load_certificates
@@ -195,6 +196,10 @@ def review(config: Config, finding_id: int, status: str, note: str, reviewed_by:
         return record
 
 
+# Who a chained user change names when it was made at the server's command line.
+CLI_ACTOR = "command line"
+
+
 def password_link(config: Config, token: str) -> str:
     """The one-time link where a user sets their password."""
     return f"{config.web.base_url or 'http://127.0.0.1:8090'}/parola/{token}"
@@ -209,7 +214,8 @@ def add_user(config: Config, email: str, role: str, institutions: list[str],
         raise users.UserError(f"no configured account has institution {unknown[0]!r} "
                               f"(known: {', '.join(sorted(known)) or 'none'})")
     with _store(config) as engine, Session(engine) as session, session.begin():
-        user = users.add_user(session, email, role, institutions, _now(now))
+        sync_accounts(session, config.accounts, _now(now))  # the chains the change is written on
+        user = users.add_user(session, email, role, institutions, _now(now), by=CLI_ACTOR)
         token = users.issue_token(session, user, _now(now))
         session.expunge(user)
         return user, password_link(config, token)
@@ -223,18 +229,23 @@ def list_users(config: Config) -> list[User]:
         return rows
 
 
-def disable_user(config: Config, email: str) -> User:
+def disable_user(config: Config, email: str, now: datetime | None = None) -> User:
     """Disable a user: their sessions end at the next request, their links stop working."""
     with _store(config) as engine, Session(engine) as session, session.begin():
-        user = users.set_disabled(session, email)
+        sync_accounts(session, config.accounts, _now(now))
+        user = users.set_disabled(session, email, _now(now), by=CLI_ACTOR)
         session.expunge(user)
         return user
 
 
-def reset_user(config: Config, email: str, now: datetime | None = None) -> str:
-    """A new one-time password link for an existing user (48 hours)."""
+def reset_user(config: Config, email: str, now: datetime | None = None, *,
+               end_password: bool = True) -> str:
+    """A new one-time password link for an existing user (48 hours); older links stop working,
+    and unless `end_password` is False the current password and open sessions end too."""
     with _store(config) as engine, Session(engine) as session, session.begin():
-        token = users.issue_token(session, users.existing_user(session, email), _now(now))
+        sync_accounts(session, config.accounts, _now(now))
+        _, token = users.reset_user(session, email, _now(now), end_password=end_password,
+                                    by=CLI_ACTOR)
         return password_link(config, token)
 
 

@@ -47,16 +47,21 @@ def users_list(ctx: click.Context) -> None:
 @click.argument("email")
 @click.pass_context
 def users_disable(ctx: click.Context, email: str) -> None:
-    """Disable a user: open sessions end at their next request, links stop working."""
+    """Disable a user: open sessions end at once, links stop working."""
     user = jobs.disable_user(config_of(ctx), email)
     console.print(f"user {user.email} disabled", markup=False)
 
 
 @users.command(name="reset")
 @click.argument("email")
+@click.option("--keep-password", is_flag=True,
+              help="Keep the current password (and open sessions) working until the link is used.")
 @click.pass_context
-def users_reset(ctx: click.Context, email: str) -> None:
-    """Print a new one-time link where the user sets a new password."""
-    link = jobs.reset_user(config_of(ctx), email)
-    console.print(f"valid for {TOKEN_HOURS} hours and usable once:", markup=False)
+def users_reset(ctx: click.Context, email: str, keep_password: bool) -> None:
+    """Print a new one-time link where the user sets a new password; older links stop working."""
+    link = jobs.reset_user(config_of(ctx), email, end_password=not keep_password)
+    ended = ("the current password still works until this link is used" if keep_password else
+             "the current password no longer works and every open session has ended")
+    console.print(f"{ended}. Send the user this link, valid for {TOKEN_HOURS} hours and usable "
+                  "once (earlier links no longer work):", markup=False)
     click.echo(link)

@@ -1,4 +1,5 @@
-"""The per-account chain beyond events: reviews, finding changes, attachments, comment texts.
+"""The per-account chain beyond events: reviews, finding changes, attachments, comment texts,
+and changes to the portal users who may read an account's findings.
 
 One account's chain is its events and its chained records in one sequence (`seq`), each linked
 to the one before by SHA-256 (docs/architecture.md §3). Every hash is the SHA-256 of the
@@ -26,8 +27,9 @@ FINDING_REVIEWED = "finding_reviewed"
 SEVERITY_CHANGED = "severity_changed"
 ATTACHMENT = "attachment"
 COMMENT_TEXTS = "comment_texts"
+USER_CHANGED = "user_changed"
 RECORD_KINDS = (FINDING_OPENED, FINDING_CLOSED, FINDING_REVIEWED, SEVERITY_CHANGED, ATTACHMENT,
-                COMMENT_TEXTS)
+                COMMENT_TEXTS, USER_CHANGED)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -162,3 +164,25 @@ def chain_comment_texts(session: Session, account_id: int, run_id: int,
     if digests:
         payload = {"run_id": run_id, "texts": dict(sorted(digests.items()))}
         append_records(session, [(account_id, COMMENT_TEXTS, None, payload)], now)
+
+
+def user_payload(email: str, action: str, role: str, institutions: list[str], by: str,
+                 password_ended: bool = False) -> dict[str, Any]:
+    """A portal user added, given a new link (reset), disabled or enabled, and by whom."""
+    return {"user": email, "action": action, "role": role, "institutions": sorted(institutions),
+            "by": by, "password_ended": password_ended}
+
+
+def chain_user_change(session: Session, payload: dict[str, Any], institutions: list[str] | None,
+                      now: datetime) -> list[ChainRecord]:
+    """Chain a user change on every account whose findings that user may read.
+
+    A manager reads their institutions' accounts (`institutions`); None means every account
+    (auditors read all, operators manage all). Before the first audit there is no account, and
+    so no chain to write on.
+    """
+    query = select(Account.id).order_by(Account.id)
+    if institutions is not None:
+        query = query.where(Account.institution.in_(institutions))
+    return append_records(session, [(account_id, USER_CHANGED, None, payload)
+                                    for account_id in session.scalars(query)], now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from modaudit.store.schema import Base, BigId, UTCDateTime
@@ -23,6 +23,9 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2; None until set
     enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")  # `users disable`
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Signed session cookies carry the generation they were made in; sign-out, a new password,
+    # a reset and disabling add one, which ends every older session on the server's side.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class UserToken(Base):

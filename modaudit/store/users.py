@@ -1,7 +1,8 @@
 """The portal's users, their one-time password links and their sign-in attempts.
 
 Passwords arrive here already hashed (argon2, by web/portal/auth.py); a link's token is kept
-only as its SHA-256, so the database never holds anything that opens an account.
+only as its SHA-256, so the database never holds anything that opens an account. Adding a
+user, a reset, disabling and enabling are each chained (store/chain.py) with who did it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from modaudit.store import chain
 from modaudit.store.schema_users import LoginAttempt, User, UserToken
 
 ROLES = ("manager", "auditor", "operator")
@@ -34,8 +36,8 @@ def _token_digest(token: str) -> str:
 
 
 def add_user(session: Session, email: str, role: str, institutions: list[str],
-             now: datetime) -> User:
-    """A new user without a password (they set it through a one-time link)."""
+             now: datetime, by: str = "command line") -> User:
+    """A new user without a password (they set it through a one-time link), chained as added."""
     email = normal_email(email)
     if "@" not in email or any(c.isspace() for c in email):
         raise UserError(f"not an email address: {email!r}")
@@ -49,7 +51,21 @@ def add_user(session: Session, email: str, role: str, institutions: list[str],
                 else [], password_hash=None, enabled=True, created_at=now)
     session.add(user)
     session.flush()
+    _chain(session, user, "added", by, now)
     return user
+
+
+def _chain(session: Session, user: User, action: str, by: str, now: datetime,
+           password_ended: bool = False) -> None:
+    institutions = list(user.institutions or ())
+    chain.chain_user_change(session, chain.user_payload(user.email, action, user.role, institutions,
+                                                        by, password_ended),
+                            institutions if user.role == "manager" else None, now)
+
+
+def end_sessions(user: User) -> None:
+    """End every session `user` has open (the signed cookies carry an older generation)."""
+    user.session_generation = (user.session_generation or 0) + 1
 
 
 def user_by_email(session: Session, email: str) -> User | None:
@@ -70,22 +86,49 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
 
 
-def set_disabled(session: Session, email: str, disabled: bool = True) -> User:
-    """Disable (or re-enable) a user; a disabled user's open sessions stop at the next request."""
+def set_disabled(session: Session, email: str, now: datetime, *, disabled: bool = True,
+                 by: str = "command line") -> User:
+    """Disable (or re-enable) a user; a disabled user's open sessions end at once (chained)."""
     user = existing_user(session, email)
     user.enabled = not disabled
     if disabled:  # an unused link must not re-open the account
-        session.execute(update(UserToken).where(UserToken.user_id == user.id,
-                                                UserToken.used_at.is_(None))
-                        .values(expires_at=UserToken.created_at))
+        revoke_links(session, user)
+        end_sessions(user)
     session.flush()
+    _chain(session, user, "disabled" if disabled else "enabled", by, now)
     return user
 
 
+def revoke_links(session: Session, user: User) -> None:
+    """Make every unused link of `user` stop working."""
+    session.execute(update(UserToken).where(UserToken.user_id == user.id,
+                                            UserToken.used_at.is_(None))
+                    .values(expires_at=UserToken.created_at))
+
+
+def reset_user(session: Session, email: str, now: datetime, *, end_password: bool = True,
+               by: str = "command line") -> tuple[User, str]:
+    """A new one-time link for an existing user (chained); by default the current password and
+    every open session end with it, so whoever knew the old password is out until the link is used.
+    """
+    user = existing_user(session, email)
+    token = issue_token(session, user, now)
+    if end_password:
+        user.password_hash = None
+        end_sessions(user)
+    session.flush()
+    _chain(session, user, "reset", by, now, password_ended=end_password)
+    return user, token
+
+
 def issue_token(session: Session, user: User, now: datetime) -> str:
-    """A new one-time token for setting `user`'s password, valid 48 hours; only its hash is kept."""
+    """A new one-time token for setting `user`'s password, valid 48 hours; only its hash is kept.
+
+    The user's older unused links stop working: only the newest link sets a password.
+    """
     if not user.enabled:
         raise UserError(f"user {user.email} is disabled")
+    revoke_links(session, user)
     token = secrets.token_urlsafe(32)
     session.add(UserToken(user_id=user.id, token_sha256=_token_digest(token), created_at=now,
                           expires_at=now + timedelta(hours=TOKEN_HOURS)))
@@ -103,13 +146,17 @@ def token_user(session: Session, token: str, now: datetime) -> User | None:
 
 
 def redeem_token(session: Session, token: str, password_hash: str, now: datetime) -> User | None:
-    """Set the password of a valid token's user and use the token up; None if it is not valid."""
+    """Set the password of a valid token's user and use the token up; None if it is not valid.
+
+    Every session opened with the old password ends.
+    """
     user = token_user(session, token, now)
     if user is None:
         return None
     session.execute(update(UserToken).where(UserToken.token_sha256 == _token_digest(token))
                     .values(used_at=now))
     user.password_hash = password_hash
+    end_sessions(user)
     session.flush()
     return user
 

@@ -1,7 +1,8 @@
 """The portal's ASGI application: routes, signed-cookie sessions, CSRF, templates, `serve`.
 
 A process of its own (`modaudit web serve`), beside the webhook receiver: the receiver faces
-Meta on the internet, the portal faces staff (docs/architecture.md §6).
+Meta on the internet, the portal faces staff (docs/architecture.md §6). Handlers that read the
+database or run argon2 run in Starlette's thread pool, never on the event loop.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from modaudit.config import Config, secret
-from modaudit.web.portal import forms, pages
-from modaudit.web.portal.csrf import limit_body, protect
+from modaudit.web.portal import forms, pages, users_form
+from modaudit.web.portal.csrf import SessionCSRF, limit_body
 from modaudit.web.portal.templating import render
 from modaudit.web.portal.words import WORDS
 
@@ -34,6 +35,9 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"), (b"cache-control", b"no-store"),
 ]
+# Sent only on a request that arrived over https (directly, or from a trusted proxy saying
+# X-Forwarded-Proto: https), as RFC 6797 §7.2 asks: a year, this host only.
+HSTS = (b"strict-transport-security", b"max-age=31536000")
 
 
 def read_session_secret(config: Config) -> str:
@@ -52,9 +56,11 @@ async def _error(request: Request, exc: Exception) -> Response:
 
 def _with_headers(app: ASGI) -> ASGI:
     async def wrapped(scope: Scope, receive: Any, send: Any) -> None:
+        extra = [*SECURITY_HEADERS, HSTS] if scope.get("scheme") == "https" else SECURITY_HEADERS
+
         async def send_with(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
         await app(scope, receive, send_with if scope["type"] == "http" else send)
     return wrapped
@@ -74,17 +80,10 @@ def build_app(engine: Engine, config: Config, session_secret: str) -> ASGI:
         Route("/giris", forms.login, methods=["GET", "POST"]),
         Route("/cikis", forms.logout, methods=["POST"]),
         Route("/parola/{token}", forms.set_password, methods=["GET", "POST"]),
-        Route("/kullanicilar", forms.users_page, methods=["GET", "POST"]),
+        Route("/kullanicilar", users_form.users_page, methods=["GET", "POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _error},
-                    middleware=[Middleware(SessionMiddleware, secret_key=session_secret,
-                                           session_cookie="modaudit_session",
-                                           max_age=config.web.session_hours * 3600,
-                                           same_site="lax", https_only=https)])
-    app.state.engine = engine
-    app.state.config = config
 
-    async def csrf_failed(scope: Scope, send: Any, _reason: Any) -> None:
+    async def csrf_failed(scope: Scope, send: Any) -> None:
         language = config.report.language
         body = (f'<!DOCTYPE html><html lang="{language}"><meta charset="utf-8"><title>403</title>'
                 f"<p>{WORDS[language]['csrf']}</p></html>").encode()
@@ -92,18 +91,36 @@ def build_app(engine: Engine, config: Config, session_secret: str) -> ASGI:
                     "headers": [(b"content-type", b"text/html; charset=utf-8")]})
         await send({"type": "http.response.body", "body": body})
 
-    # The CSRF library checks every unsafe request's form field against its signed cookie,
-    # before any handler runs; the sign-in form is checked even without cookies.
-    protected = protect(app, session_secret + ":csrf", https=https, always={"/giris", "/cikis"},
-                        failed=csrf_failed)
+    # SameSite=Lax, not Strict: a manager opening a finding from an alert e-mail arrives by a
+    # cross-site navigation, on which a Strict cookie is withheld (they would seem signed out and
+    # sign in again over a live session). Lax still withholds the cookie from cross-site POSTs,
+    # and what stops a same-site page (another port of this host) is the session-bound token.
+    # Every unsafe request's token is checked against the session before any handler runs.
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _error},
+                    middleware=[Middleware(SessionMiddleware, secret_key=session_secret,
+                                           session_cookie="modaudit_session",
+                                           max_age=config.web.session_hours * 3600,
+                                           same_site="lax", https_only=https),
+                                Middleware(SessionCSRF, failed=csrf_failed)])
+    app.state.engine = engine
+    app.state.config = config
     # Bodies are capped before the CSRF check reads them: an attachment and its form, no more.
     cap = config.web.max_attachment_mb * 1024 * 1024 + forms.FORM_OVERHEAD
-    return _with_headers(limit_body(protected, cap))
+    return _with_headers(limit_body(app, cap))
+
+
+def server_config(app: ASGI, config: Config, host: str, port: int) -> uvicorn.Config:
+    """uvicorn's settings for the portal: forwarded headers believed from `[web] trusted_proxies`.
+
+    Only those proxies' X-Forwarded-For (throttling sees real addresses) and X-Forwarded-Proto
+    (https: Secure cookies' scheme and HSTS) are believed; anyone else's are ignored.
+    """
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=True,
+                          forwarded_allow_ips=list(config.web.trusted_proxies),
+                          log_level="warning", server_header=False)
 
 
 def serve(engine: Engine, config: Config, host: str, port: int) -> None:
     """Run the portal until interrupted (uvicorn; behind a TLS proxy, see the README)."""
     app = build_app(engine, config, read_session_secret(config))
-    # X-Forwarded-For is trusted from the local proxy only, so throttling sees real addresses.
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
-                log_level="warning", server_header=False)
+    uvicorn.Server(server_config(app, config, host, port)).run()

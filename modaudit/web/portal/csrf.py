@@ -1,46 +1,83 @@
-"""CSRF protection by asgi-csrf (Datasette's), and a cap on request bodies in front of it.
+"""CSRF tokens bound to the signed session, and a cap on request bodies in front of the check.
 
-asgi-csrf 0.11 calls python-multipart's `FormParser(..., FileClass=...)`, an argument
-python-multipart 0.0.26 removed (simonw/asgi-csrf#38; fix proposed in PR #39). Older
-python-multipart has CVE-2026-40347, so instead of pinning it, the parser asgi-csrf uses is
-given back the argument: a file part before the token still refuses the form, now at the end of
-that part instead of its first byte (asgi-csrf holds the body in memory either way, which is
-why the body cap below runs first). Remove `_FormParser` once asgi-csrf ships the fix.
+The token is a random value kept inside the signed session cookie: minted by the first page that
+shows a form (the sign-in page too, before anyone has signed in) and replaced at sign-in. An
+unsafe request is refused unless its `csrftoken` field is its own session's token. A double-
+submit cookie (what asgi-csrf did) is not enough: a page on another port of the same host is the
+same site, can set that cookie in the manager's browser with a token it fetched anonymously, and
+auto-post a form that carries it. It cannot forge or read the signed, HttpOnly session cookie.
 """
 
 from __future__ import annotations
 
-import inspect
+import hmac
+import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-import asgi_csrf
-from python_multipart import FormParser
+from python_multipart.exceptions import MultipartParseError
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
 
 Scope = MutableMapping[str, Any]
 ASGI = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
-Failure = Callable[[Scope, Any, Any], Awaitable[None]]
+Failure = Callable[[Scope, Any], Awaitable[None]]
+FIELD = "csrftoken"  # the forms' hidden field
+_KEY = "csrf"  # where the session keeps the token
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The largest form: the users page (an address, a role, institutions, the action, the token).
+MAX_FIELDS = 20
 
 
-class _FormParser(FormParser):
-    """python-multipart's parser, accepting asgi-csrf's `FileClass` (a file part refuses)."""
-
-    def __init__(self, content_type: str, on_field: Any, on_end: Any, *, boundary: Any = None,
-                 FileClass: Any = None) -> None:
-        def on_file(_file: Any) -> None:
-            raise asgi_csrf.FileBeforeToken
-
-        super().__init__(content_type, on_field, on_file, on_end, boundary=boundary)
+def token(session: dict[str, Any]) -> str:
+    """This session's CSRF token, minted (and kept in the session) on first use."""
+    value = session.get(_KEY)
+    if not isinstance(value, str):
+        value = new_token(session)
+    return value
 
 
-if "FileClass" not in inspect.signature(FormParser.__init__).parameters:
-    asgi_csrf.FormParser = _FormParser
+def new_token(session: dict[str, Any]) -> str:
+    """Replace the session's CSRF token (at sign-in: the sign-in page's token ends there)."""
+    session[_KEY] = secrets.token_urlsafe(32)
+    return str(session[_KEY])
 
 
-def protect(app: ASGI, secret: str, *, https: bool, always: set[str], failed: Failure) -> ASGI:
-    """`app` behind asgi-csrf: every unsafe request needs the form field matching its cookie."""
-    return asgi_csrf.asgi_csrf(app, signing_secret=secret, cookie_secure=https,
-                               always_protect=always, send_csrf_failed=failed)
+class SessionCSRF:
+    """Refuse every unsafe request whose form token is not its session's (inside the sessions)."""
+
+    def __init__(self, app: ASGI, failed: Failure) -> None:
+        self.app, self.failed = app, failed
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        """Check the form of an unsafe request, then hand the body on to the app unchanged."""
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        body = await request.body()  # capped by `limit_body` before it gets here
+        try:
+            form = await request.form(max_files=1, max_fields=MAX_FIELDS)
+            given = form.get(FIELD)
+            await form.close()
+        except (HTTPException, MultiPartException, MultipartParseError, ValueError):
+            given = None
+        expected = scope.get("session", {}).get(_KEY)
+        if not (isinstance(given, str) and isinstance(expected, str)
+                and hmac.compare_digest(given.encode(), expected.encode())):
+            await self.failed(scope, send)
+            return
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # a disconnect, if the client goes
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
 
 def limit_body(app: ASGI, max_bytes: int) -> ASGI:

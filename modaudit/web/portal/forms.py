@@ -1,15 +1,16 @@
-"""The portal's forms (POST): sign in and out, set a password, review a finding, manage users.
+"""The portal's forms (POST): sign in and out, set a password, review a finding.
 
-Every form carries the CSRF token (checked by asgi-csrf before these run); every change goes
-through the store's one writer for it.
+Every form carries its session's CSRF token (checked in csrf.py before these run); every change
+goes through the store's one writer for it. A handler awaits only the form; what reads the
+database or runs argon2 goes to Starlette's thread pool, so the event loop serves other pages
+meanwhile.
 """
 
 from __future__ import annotations
 
-import filetype
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,20 +22,21 @@ from modaudit.store.findings import ReviewError, review_finding
 from modaudit.store.schema import Account, Finding
 from modaudit.web.portal import templating as portal
 from modaudit.web.portal.auth import (
+    MAX_PASSWORD,
     MIN_PASSWORD,
+    Viewer,
     check_login,
     client_address,
     current_viewer,
+    end_session,
     hash_password,
     redirect,
     require,
     start_session,
 )
-from modaudit.web.portal.queries import Scope, accounts_in
+from modaudit.web.portal.uploads import read_attachment
 from modaudit.web.portal.words import DECISIONS, word
 
-# What a court order or a screenshot is, judged from the bytes, never from the name or header.
-ATTACHMENT_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
 FORM_OVERHEAD = 64 * 1024  # the note and the fields around an attachment
 
 
@@ -42,72 +44,77 @@ def _language(request: Request) -> str:
     return request.app.state.config.report.language
 
 
+def _sign_in(request: Request, email: str, password: str) -> str:
+    """Check the password and start the session: "" if signed in, else the problem's word key."""
+    user, problem = check_login(request.app.state.engine, email, password,
+                                client_address(request))
+    if user is not None:
+        start_session(request, user)
+    return problem
+
+
 async def login(request: Request) -> Response:
     """The sign-in form; throttled per address typed and per client, attempts kept."""
     if request.method == "GET":
-        if current_viewer(request):
+        if await run_in_threadpool(current_viewer, request):
             return redirect("/")
         return portal.render(request, "login.html", error="")
     form = await request.form(max_files=0, max_fields=5)
-    email, password = str(form.get("email", ""))[:320], str(form.get("password", ""))[:1024]
-    with Session(request.app.state.engine) as session, session.begin():
-        user, problem = check_login(session, email, password, client_address(request))
-        if user is not None:
-            start_session(request, user)
+    email, password = str(form.get("email", ""))[:320], str(form.get("password", ""))
+    problem = await run_in_threadpool(_sign_in, request, email, password)
     if problem:
         return portal.render(request, "login.html", status=429 if problem == "throttled" else 401,
                              error=word(problem, _language(request)), email=email)
     return redirect("/")
 
 
-async def logout(request: Request) -> Response:
-    """End the session."""
-    request.session.clear()
+def logout(request: Request) -> Response:
+    """End the session, on the server too: the cookie stops working even if a copy was kept."""
+    end_session(request)
     return redirect("/giris")
+
+
+def password_problem(password: str, again: str) -> str:
+    """The word key of what is wrong with a new password, or ""."""
+    return ("password_short" if len(password) < MIN_PASSWORD
+            else "password_long" if len(password) > MAX_PASSWORD
+            else "password_mismatch" if password != again else "")
+
+
+def _link_valid(request: Request, token: str) -> bool:
+    with Session(request.app.state.engine) as session:
+        return store_users.token_user(session, token, utcnow()) is not None
+
+
+def _redeem(request: Request, token: str, password: str) -> bool:
+    with Session(request.app.state.engine) as session, session.begin():
+        return store_users.redeem_token(session, token, hash_password(password), utcnow()) is not None
 
 
 async def set_password(request: Request) -> Response:
     """A one-time link's form: the user chooses their password (argon2-hashed, never kept clear)."""
     token, language = request.path_params["token"], _language(request)
-    with Session(request.app.state.engine) as session, session.begin():
-        if store_users.token_user(session, token, utcnow()) is None:
-            return portal.render(request, "message.html", status=404,
-                                 message=word("link_invalid", language))
-        if request.method == "GET":
-            return portal.render(request, "password.html", error="")
-        form = await request.form(max_files=0, max_fields=5)
-        password, again = str(form.get("password", "")), str(form.get("again", ""))
-        error = ("password_short" if len(password) < MIN_PASSWORD
-                 else "password_mismatch" if password != again else "")
-        if error:
-            return portal.render(request, "password.html", status=400, error=word(error, language))
-        store_users.redeem_token(session, token, hash_password(password), utcnow())
+    invalid = portal.render(request, "message.html", status=404,
+                            message=word("link_invalid", language))
+    if not await run_in_threadpool(_link_valid, request, token):
+        return invalid
+    if request.method == "GET":
+        return portal.render(request, "password.html", error="")
+    form = await request.form(max_files=0, max_fields=5)
+    password, again = str(form.get("password", "")), str(form.get("again", ""))
+    error = password_problem(password, again)
+    if error:
+        return portal.render(request, "password.html", status=400, error=word(error, language))
+    if not await run_in_threadpool(_redeem, request, token, password):
+        return invalid  # used or replaced by a newer link meanwhile
     request.session.clear()
     return portal.render(request, "message.html", message=word("password_set", language),
                          links=[("/giris", "login")])
 
 
-async def _attachment(upload: object, limit: int) -> NewAttachment | str | None:
-    """The uploaded file as an attachment, None if none was given, or the problem's word key."""
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return None
-    content = await upload.read(limit + 1)
-    if not content:
-        return None
-    if len(content) > limit:
-        return "too_big"
-    kind = filetype.guess(content)
-    if kind is None or kind.mime not in ATTACHMENT_TYPES:
-        return "bad_attachment"
-    return NewAttachment(filename=upload.filename.replace("/", "_").replace("\\", "_"),
-                         content_type=kind.mime, content=content)
-
-
-async def review(request: Request) -> Response:
-    """Record a manager's review of a finding in their institutions, with an optional attachment."""
+def _reviewer(request: Request, fid: int) -> Viewer:
+    """The signed-in manager who may review finding `fid`; 404 if they may not see it."""
     viewer = require(request, comments=True)
-    fid = request.path_params["fid"]
-    config = request.app.state.config
     with Session(request.app.state.engine) as session:
         visible = session.scalar(viewer.scope.where(
             select(Finding.id).join(Account, Account.id == Finding.account_id)
@@ -116,7 +123,25 @@ async def review(request: Request) -> Response:
         raise HTTPException(404)
     if not viewer.reviews:
         raise HTTPException(403)
-    limit = config.web.max_attachment_mb * 1024 * 1024
+    return viewer
+
+
+def _record_review(request: Request, fid: int, status: str, note: str, by: str,
+                   attached: NewAttachment | None) -> bool:
+    with Session(request.app.state.engine) as session, session.begin():
+        try:
+            review_finding(session, fid, status, note, by, utcnow(),
+                           attachments=[attached] if attached else [])
+        except ReviewError:
+            return False
+    return True
+
+
+async def review(request: Request) -> Response:
+    """Record a manager's review of a finding in their institutions, with an optional attachment."""
+    fid = request.path_params["fid"]
+    viewer = await run_in_threadpool(_reviewer, request, fid)
+    limit = request.app.state.config.web.max_attachment_mb * 1024 * 1024
     back = f"/bulgu/{fid}"
     declared = request.headers.get("content-length", "")
     if not declared.isdigit() or int(declared) > limit + FORM_OVERHEAD:
@@ -127,58 +152,10 @@ async def review(request: Request) -> Response:
         return redirect(f"{back}?hata=bad_decision")
     if not note.strip():
         return redirect(f"{back}?hata=note_required")
-    attached = await _attachment(form.get("attachment"), limit)
+    attached = await read_attachment(form.get("attachment"), limit)
     if isinstance(attached, str):
         return redirect(f"{back}?hata={attached}")
-    with Session(request.app.state.engine) as session, session.begin():
-        try:
-            review_finding(session, fid, status, note, viewer.email, utcnow(),
-                           attachments=[attached] if attached else [])
-        except ReviewError:
-            return redirect(f"{back}?hata=bad_decision")
+    if not await run_in_threadpool(_record_review, request, fid, status, note, viewer.email,
+                                   attached):
+        return redirect(f"{back}?hata=bad_decision")
     return redirect(f"{back}?kaydedildi=1")
-
-
-def _institutions(request: Request) -> set[str]:
-    """Institutions a manager may be given: the configured accounts' and the stored ones'."""
-    with Session(request.app.state.engine) as session:
-        stored = {account.institution for account in accounts_in(session, Scope(None))}
-    return stored | {account.institution for account in request.app.state.config.accounts}
-
-
-async def users_page(request: Request) -> Response:
-    """Operators list users, add one, disable one or give one a new link."""
-    viewer = require(request, operator=True)
-    config = request.app.state.config
-    link, error = "", ""
-    if request.method == "POST":
-        form = await request.form(max_files=0, max_fields=20)
-        action, email = str(form.get("action", "")), str(form.get("email", ""))[:320]
-        institutions = [str(v) for v in form.getlist("institution") if str(v).strip()]
-        known = _institutions(request)
-        with Session(request.app.state.engine) as session, session.begin():
-            try:
-                if action == "add":
-                    unknown = sorted(set(institutions) - known)
-                    if unknown:
-                        raise store_users.UserError(f"no configured account has institution "
-                                                    f"{unknown[0]!r}")
-                    user = store_users.add_user(session, email, str(form.get("role", "")),
-                                                institutions, utcnow())
-                    link = store_users.issue_token(session, user, utcnow())
-                elif action == "reset":
-                    link = store_users.issue_token(session, store_users.existing_user(session, email),
-                                                   utcnow())
-                elif action == "disable":
-                    store_users.set_disabled(session, email)
-            except store_users.UserError as exc:
-                error = str(exc)
-        if link:
-            link = f"{config.web.base_url or str(request.base_url).rstrip('/')}/parola/{link}"
-    with Session(request.app.state.engine) as session:
-        rows = store_users.list_users(session)
-        session.expunge_all()
-    institutions = sorted(_institutions(request))
-    return portal.render(request, "users.html", viewer=viewer, rows=rows, link=link, error=error,
-                         link_email=str(form.get("email", "")) if link else "",
-                         institutions=institutions, roles=store_users.ROLES)

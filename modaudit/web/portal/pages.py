@@ -1,11 +1,14 @@
-"""The portal's pages (GET): overview, findings, a finding, blocked users, health, selective."""
+"""The portal's pages (GET): overview, findings, a finding, blocked users, health, selective.
+
+Every handler is a plain `def`: each reads the database, so Starlette runs it in its thread pool
+and a slow query never holds up another user's page.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
@@ -27,6 +30,7 @@ from modaudit.web.portal import queries, spreadsheet
 from modaudit.web.portal import templating as portal
 from modaudit.web.portal.auth import Viewer, require
 from modaudit.web.portal.detail import FindingDetail, finding_detail
+from modaudit.web.portal.uploads import REVIEW_PROBLEMS, attachment_name
 from modaudit.web.portal.words import DECISIONS, word
 
 WEEKS = 12
@@ -42,7 +46,7 @@ def _session(request: Request) -> Session:
     return Session(request.app.state.engine)
 
 
-async def overview(request: Request) -> Response:
+def overview(request: Request) -> Response:
     """The first page: what waits for review, by account, kind and age, and the trend."""
     viewer = require(request)
     if not viewer.reads_comments:
@@ -88,7 +92,7 @@ def _filters(request: Request) -> queries.Filters:
         q=params.get("q", "")[:200], page=page)
 
 
-async def findings_list(request: Request) -> Response:
+def findings_list(request: Request) -> Response:
     """Findings, filtered and searched, one page at a time."""
     viewer = require(request, comments=True)
     filters = _filters(request)
@@ -100,7 +104,7 @@ async def findings_list(request: Request) -> Response:
                          severities=SEVERITIES)
 
 
-async def findings_csv(request: Request) -> Response:
+def findings_csv(request: Request) -> Response:
     """The filtered findings as a CSV file for Turkish-locale Excel."""
     viewer = require(request, comments=True)
     config = _config(request)
@@ -124,7 +128,7 @@ def sentence(detail: FindingDetail, language: str, tz: Any) -> str:
                 kind=i18n.term(detail.finding.kind, language))
 
 
-async def finding_page(request: Request) -> Response:
+def finding_page(request: Request) -> Response:
     """One finding: sentence, comment and author, bracket, link, timeline, chain, reviews."""
     viewer = require(request, comments=True)
     config = _config(request)
@@ -141,9 +145,15 @@ async def finding_page(request: Request) -> Response:
         request, "finding.html", viewer=viewer, d=detail, link=link,
         sentence=sentence(detail, language, config.tz), decisions=DECISIONS,
         max_mb=config.web.max_attachment_mb, saved=request.query_params.get("kaydedildi") == "1",
-        error=request.query_params.get("hata", ""), technical=_technical(detail),
+        error=_error_key(request), technical=_technical(detail),
         timeline=[(item.at, word(item.what, language, detail=i18n.term(item.detail, language))
                    if item.detail else word(item.what, language)) for item in detail.timeline])
+
+
+def _error_key(request: Request) -> str:
+    """The review form's problem named in `?hata=`, if it is one the form can have; else ""."""
+    value = request.query_params.get("hata", "")
+    return value if value in REVIEW_PROBLEMS else ""
 
 
 def _technical(detail: FindingDetail) -> str:
@@ -159,18 +169,21 @@ def _technical(detail: FindingDetail) -> str:
     return visible(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
 
 
-async def attachment_download(request: Request) -> Response:
+def attachment_download(request: Request) -> Response:
     """An attachment's bytes, as a download (never rendered inline)."""
     viewer = require(request, comments=True)
     with _session(request) as session:
         item = attachment(session, request.path_params["aid"])
         if item is None or finding_detail(session, viewer.scope, item.finding_id) is None:
             raise HTTPException(404)
+        # Named by the server from the type its bytes were checked to be, never the uploader's
+        # name: a PNG uploaded as "x.hta" downloads as "ek-<digest>.png".
+        name = attachment_name(item.sha256, item.content_type)
         return Response(item.content, media_type=item.content_type, headers={
-            "content-disposition": f"attachment; filename*=UTF-8''{quote(item.filename)}"})
+            "content-disposition": f'attachment; filename="{name}"'})
 
 
-async def blocked(request: Request) -> Response:
+def blocked(request: Request) -> Response:
     """Users blocked now, since when as far as the audits know."""
     viewer = require(request, comments=True)
     with _session(request) as session:
@@ -178,7 +191,7 @@ async def blocked(request: Request) -> Response:
     return portal.render(request, "blocked.html", viewer=viewer, rows=rows)
 
 
-async def blocked_csv(request: Request) -> Response:
+def blocked_csv(request: Request) -> Response:
     """The blocked users as CSV."""
     viewer = require(request, comments=True)
     with _session(request) as session:
@@ -191,20 +204,20 @@ def _health_rows(request: Request, viewer: Viewer) -> list[queries.HealthRow]:
         return queries.health(session, viewer.scope, utcnow() - timedelta(days=7))
 
 
-async def health(request: Request) -> Response:
+def health(request: Request) -> Response:
     """Collection health per account over the last week."""
     viewer = require(request)
     return portal.render(request, "health.html", viewer=viewer, rows=_health_rows(request, viewer))
 
 
-async def health_csv(request: Request) -> Response:
+def health_csv(request: Request) -> Response:
     """Collection health as CSV."""
     viewer = require(request)
     rows = _health_rows(request, viewer)
     return spreadsheet.response("veri-toplama.csv", spreadsheet.health(rows, _config(request)))
 
 
-async def selective(request: Request) -> Response:
+def selective(request: Request) -> Response:
     """The weekly report's selective-moderation section, for the last complete week."""
     viewer = require(request, comments=True)
     config = _config(request)

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 from analysis import i18n
 from analysis.render import _SEVERITY_COLOURS, bdi  # the weekly email's colours and safe text
 from modaudit.config import Config
+from modaudit.web.portal import csrf
 from modaudit.web.portal.words import WORDS
 
 
@@ -43,6 +44,6 @@ def render(request: Request, name: str, status: int = 200, **values: Any) -> HTM
     config: Config = request.app.state.config
     language = config.report.language
     context = {"W": WORDS[language], "lang": language, "tz": config.tz, "zone": config.tz.key,
-               "csrftoken": request.scope["csrftoken"](), "viewer": values.pop("viewer", None),
+               "csrftoken": csrf.token(request.session), "viewer": values.pop("viewer", None),
                "path": request.url.path, "links": values.pop("links", []), **values}
     return HTMLResponse(_environment().get_template(name).render(context), status_code=status)

@@ -53,7 +53,7 @@ WORDS: dict[str, dict[str, str]] = {
         "runs": "Denetim (7 gün)", "last_status": "Son denetim", "users_title": "Portal kullanıcıları",
         "role": "Rol", "institutions": "Kurumlar", "add_user": "Kullanıcı ekle",
         "disable": "Devre dışı bırak",
-        "reset": "Yeni bağlantı", "link_for": "{email} için tek kullanımlık bağlantı (48 saat):",
+        "reset": "Yeni bağlantı",
         "disabled": "devre dışı", "active": "etkin", "not_found": "Sayfa bulunamadı.",
         "forbidden": "Bu işlem için yetkiniz yok.", "csrf": "Form süresi dolmuş ya da geçersiz; sayfayı "
         "yenileyip yeniden deneyin.",
@@ -66,6 +66,16 @@ WORDS: dict[str, dict[str, str]] = {
         "sentence_other": "{account} hesabında {when}: {kind}.",
         "actor_note": "İşlemi yapan: {actor}.", "manager": "yönetici", "auditor": "denetçi",
         "operator": "operatör",
+        "password_long": "Parola en çok 1024 karakter olabilir.",
+        "link_sent": "{email} adresine tek kullanımlık bağlantı e-postayla gönderildi (48 saat "
+                     "geçerli; önceki bağlantılar artık çalışmaz).",
+        "link_not_sent": "Bağlantı {email} adresine gönderilemedi ({reason}) ve iptal edildi. "
+                         "Sunucuda `modaudit users reset {email}` ile yeni bağlantı oluşturun.",
+        "link_mail_subject": "modaudit portalı: parolanızı belirleyin",
+        "link_mail_body": "Merhaba,\n\nmodaudit portalında parolanızı belirlemek için aşağıdaki "
+                          "bağlantıyı açın. Bağlantı 48 saat geçerlidir ve bir kez kullanılabilir; "
+                          "daha önce gönderilen bağlantılar artık çalışmaz.\n\n{link}\n\nBunu siz "
+                          "beklemiyorsanız kurumunuzun bilgi işlem birimine haber verin.\n",
     },
     "en": {
         "app": "modaudit", "overview": "Overview", "findings": "Findings", "blocked": "Blocked",
@@ -112,9 +122,19 @@ WORDS: dict[str, dict[str, str]] = {
         "unknown": "unknown", "platform": "Platform", "institution": "Institution",
         "runs": "Runs (7 days)", "last_status": "Last run", "users_title": "Portal users",
         "role": "Role", "institutions": "Institutions", "add_user": "Add user", "disable": "Disable",
-        "reset": "New link", "link_for": "One-time link for {email} (48 hours):",
+        "reset": "New link",
         "disabled": "disabled", "active": "active", "not_found": "Page not found.",
         "forbidden": "You may not do this.",
+        "password_long": "The password may have at most 1024 characters.",
+        "link_sent": "A one-time link was e-mailed to {email} (valid 48 hours; earlier links no "
+                     "longer work).",
+        "link_not_sent": "The link could not be e-mailed to {email} ({reason}) and was cancelled. "
+                         "Make a new one on the server with `modaudit users reset {email}`.",
+        "link_mail_subject": "modaudit portal: set your password",
+        "link_mail_body": "Hello,\n\nopen the link below to set your password for the modaudit "
+                          "portal. It is valid for 48 hours and works once; links sent earlier no "
+                          "longer work.\n\n{link}\n\nIf you did not expect this, tell your "
+                          "institution's IT department.\n",
         "csrf": "The form expired or is invalid; reload the page and try again.",
         "times_in": "Times are in the {zone} time zone.", "detected": "Detected",
         "sentence_comment_deleted": "On {account}, a comment by {who} was deleted {when}.",

@@ -48,7 +48,7 @@ def test_a_one_time_link_works_once_within_48_hours(db_url_migrated: str) -> Non
         assert users.redeem_token(session, token, "other", T0 + timedelta(hours=2)) is None
         assert users.existing_user(session, "MUDUR@valilik.example").password_hash == "argon2-hash"
         second = users.issue_token(session, user, T0)
-        users.set_disabled(session, user.email)
+        users.set_disabled(session, user.email, T0)
         assert users.token_user(session, second, T0) is None  # a disabled user's links stop
         with pytest.raises(users.UserError, match="already exists"):
             users.add_user(session, "mudur@valilik.example", "auditor", [], T0)

@@ -12,20 +12,19 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from analysis.queries import list_findings
 from analysis.render import render_alert
-from analysis.rules import apply_rules
 from modaudit.config import ConfigError, parse_config
 from modaudit.store import users
 from modaudit.store.engine import make_engine
-from modaudit.store.schema import Finding, FindingReview
+from modaudit.store.schema import FindingReview
 from modaudit.web.portal.app import build_app
-from modaudit.web.portal.auth import hash_password
-from tests.support.stored_runs import StoredAccount, at, comment, new_event
+from tests.support.portal import fill_small_store
+from tests.support.stored_runs import at
 
 PASSWORD = "doğru-parola-2026"
 
@@ -33,26 +32,7 @@ PASSWORD = "doğru-parola-2026"
 @pytest.fixture
 def store(migrated: str) -> Iterator[tuple[str, dict[str, int]]]:
     """Two institutions' findings and one user per role, committed."""
-    engine = make_engine(migrated)
-    with Session(engine) as session, session.begin():
-        a, b = StoredAccount(session, "valilik"), StoredAccount(session, "belediye")
-        session.execute(text("UPDATE accounts SET institution = 'Örnek Belediyesi' "
-                             "WHERE name = 'belediye'"))
-        a.run(at(0), {"p1": [comment("c1", text="=HYPERLINK(\"http://x\")"), comment("c2")]})
-        b.run(at(0), {"p1": [comment("c9")]})
-        events = a.record([new_event("comment_hidden", "c1", at(24), after=at(0)),
-                           new_event("comment_hidden", "c2", at(24), after=at(0))], at(24))
-        events += b.record([new_event("comment_hidden", "c9", at(24), after=at(0))], at(24))
-        apply_rules(session, events, at(24))
-        for email, role, institutions in (("m@a.example", "manager", ["Test Valiliği"]),
-                                          ("d@a.example", "auditor", []),
-                                          ("o@a.example", "operator", [])):
-            user = users.add_user(session, email, role, institutions, at(0))
-            users.redeem_token(session, users.issue_token(session, user, at(0)),
-                               hash_password(PASSWORD), at(0))
-        ids = {f.subject_id: f.id for f in session.scalars(select(Finding))}
-    engine.dispose()
-    yield migrated, ids
+    yield migrated, fill_small_store(migrated, PASSWORD)
 
 
 def _client(db_url: str, base_url: str = "") -> TestClient:
@@ -132,24 +112,6 @@ def test_every_page_answers_on_both_databases_and_in_english(store) -> None:
     assert "Record a review" in page and "comment hidden" in page and "İnceleme" not in page
 
 
-def test_an_operator_adds_a_user_and_gets_the_one_time_link(store) -> None:
-    db_url, _ = store
-    operator = _client(db_url)
-    _sign_in(operator, "o@a.example")
-    token = _token(operator.get("/kullanicilar").text)
-    page = operator.post("/kullanicilar", data={"csrftoken": token, "action": "add",
-                                                "email": "yeni@a.example", "role": "manager",
-                                                "institution": "Test Valiliği"}).text
-    link = re.search(r"<code>(http://testserver/parola/[\w-]+)</code>", page)
-    assert link and "yeni@a.example" in page, page[page.find("<main>"):][:800]
-    refused = operator.post("/kullanicilar", data={"csrftoken": token, "action": "add",
-                                                   "email": "x@a.example", "role": "manager",
-                                                   "institution": "Başka Kurum"}).text
-    assert "no configured account has institution" in refused
-    fresh = _client(db_url)
-    assert fresh.get(link.group(1).removeprefix("http://testserver")).status_code == 200
-
-
 def test_a_disabled_user_is_signed_out_at_the_next_request(store) -> None:
     db_url, _ = store
     client = _client(db_url)
@@ -157,7 +119,7 @@ def test_a_disabled_user_is_signed_out_at_the_next_request(store) -> None:
     assert client.get("/bulgular").status_code == 200
     engine = make_engine(db_url)
     with Session(engine) as session, session.begin():
-        users.set_disabled(session, "m@a.example")
+        users.set_disabled(session, "m@a.example", at(24))
     engine.dispose()
     assert client.get("/bulgular", follow_redirects=False).status_code == 303
 
@@ -195,7 +157,13 @@ def test_the_web_section_is_validated() -> None:
     for web, message in (({"base_url": "https://a.example/"}, "must not end with /"),
                          ({"session_hours": 0}, "web.session_hours: must be greater than 0"),
                          ({"max_attachment_mb": 51}, "web.max_attachment_mb"),
-                         ({"session_secret_env": "abc def"}, "must name an environment variable")):
+                         ({"session_secret_env": "abc def"}, "must name an environment variable"),
+                         ({"trusted_proxies": ["127.0.0.1", "nginx.local"]},
+                          r"web.trusted_proxies: expected IP addresses or networks .* 'nginx.local'"),
+                         ({"trusted_proxies": "127.0.0.1"}, "web.trusted_proxies: expected a list")):
         with pytest.raises(ConfigError, match=message):
             parse_config({"web": web})
     assert parse_config({}).web.session_hours == 8
+    assert parse_config({}).web.trusted_proxies == ["127.0.0.1"]
+    assert parse_config({"web": {"trusted_proxies": ["10.0.0.0/8", "::1"]}}).web.trusted_proxies \
+        == ["10.0.0.0/8", "::1"]
