@@ -71,8 +71,6 @@ fail() {{ printf 'HATA   %s\n' "$*"; failed=1; }}
 info() {{ printf 'BİLGİ  %s\n' "$*"; }}
 digest() {{ sha256sum < "$1" | cut -c1-64; }}
 token_time() {{ openssl ts -reply -in "$1" -text 2>/dev/null | sed -n 's/^Time stamp: //p'; }}
-field() {{ sed -n "s/.*[{{,]\"$2\":\"\([^\"]*\)\".*/\1/p" "$1"; }}
-record() {{ sed -n 's/.*"record":"\([a-z_]*\)".*/\1/p' "$1"; }}
 status_word() {{
     case $1 in
         open) echo "açık" ;; justified) echo "gerekçeli" ;; confirmed) echo "ihlal teyit edildi" ;;
@@ -86,7 +84,7 @@ if [ ! -f {manifest} ]; then
     exit 2
 fi
 
-# 1. Her dosya listedeki özetiyle aynı; eksik dosya da hatadır (--ignore-missing yok).
+# 1. Her dosya listedeki özetiyle aynı; eksik dosya da hatadır.
 #    Every file hashes to its line in {manifest}; a missing file fails too.
 if out=$(sha256sum -c {manifest} 2>&1); then
     pass "1. $(wc -l < {manifest} | tr -d ' ') dosyanın SHA-256 özeti {manifest} ile aynı"
@@ -99,7 +97,7 @@ fi
 #    No file in the folder that the list does not name.
 extra=$(find . -type f | sed 's|^\./||' | awk -v list={manifest} -v token={token} \
     'NR == FNR {{ listed[substr($0, 67)] = 1; next }}
-     !($0 in listed) && $0 != list && $0 != token' {manifest} -)
+     !($0 in listed) && $0 != list && $0 != token && $0 != token ".sha256"' {manifest} -)
 if [ -z "$extra" ]; then
     pass "2. klasördeki her dosya {manifest} listesinde"
 else
@@ -117,8 +115,12 @@ if [ -f {ca} ]; then
 fi
 """
 
+# The token cannot be listed in the list it covers: {token}.sha256 holds its digest, so that a
+# change in its unsigned bytes (which openssl does not check) is named too.
 _TOKEN_CHECK = """if [ ! -f {token} ]; then
     fail "3. {token} yok: dışa aktarmada alınan zaman damgası silinmiş / the token is missing"
+elif ! sha256sum -c {token}.sha256 > /dev/null 2>&1; then
+    fail "3. {token} ya da {token}.sha256 değişmiş ya da eksik / the token's bytes changed"
 elif out=$(openssl ts -verify -data {manifest} -in {token} -CAfile {ca} 2>&1); then
     pass "3. {manifest} zaman damgalı ({token}); damganın zamanı: $(token_time {token})"
 else
@@ -146,36 +148,49 @@ fi
 """
 
 _TAIL = r"""
-# 6. Zincirin bağları: her kayıt bir öncekinin özetini taşır.
+# 6. Zincirin bağları: her kayıt bir öncekinin özetini taşır (tek geçişte: binlerce kayıt olabilir).
 #    Each chain file names the previous one's hash.
-prev={first_prev}
-broken=0
-for f in zincir/[0-9]*.json; do
-    if [ -n "$prev" ] && [ "$(field "$f" prev)" != "$prev" ]; then
-        fail "6. $f: bağ kopuk, önceki kaydın özetini taşımıyor / link broken"
-        broken=1
-    fi
-    prev=$(digest "$f")
-done
-[ "$broken" -eq 1 ] || pass "6. zincir/ içindeki {count} kaydın bağları sağlam"
+broken=$( {{ sha256sum zincir/[0-9]*.json; echo --
+           awk '{{ s = $0; v = "-"
+                  while (match(s, /[{{,]"prev":"[0-9a-f]*"/)) {{
+                      v = substr(s, RSTART + 9, RLENGTH - 10); s = substr(s, RSTART + RLENGTH) }}
+                  print v }}' zincir/[0-9]*.json; }} |
+    awk -v first="{first_prev}" '$0 == "--" {{ part = 2; next }}
+        part != 2 {{ hash[++n] = $1; name[n] = $2; next }}
+        {{ i++; want = (i == 1) ? first : hash[i - 1]
+          if (want != "" && $0 != want) print name[i] }}')
+if [ -z "$broken" ]; then
+    pass "6. zincir/ içindeki {count} kaydın bağları sağlam"
+else
+    fail "6. bağı kopuk kayıtlar (önceki kaydın özetini taşımıyor) / links broken:"
+    printf '%s\n' "$broken" | sed 's/^/         /'
+fi
 
 # 7. Bulgular, zincir kayıtlarından yeniden çıkarılmış hâlleriyle (bulgular.json'a güvenmeden).
 #    Each finding as the chain records say it, not as bulgular.json does.
+#    Dizin / index: dosya, kayıt türü, bulgu, durum, inceleme, not özeti, ek özeti, olay, önceki durum
+index=$(awk 'function text(key) {{
+        if (!match($0, "[{{,]\"" key "\":\"[^\"]*\"")) return "-"
+        return substr($0, RSTART + length(key) + 5, RLENGTH - length(key) - 6) }}
+    function number(key,   m) {{
+        if (!match($0, "[{{,]\"" key "\":[0-9]+")) return "-"
+        return substr($0, RSTART + length(key) + 4, RLENGTH - length(key) - 4) }}
+    {{ kind = text("record"); if (kind == "-") next
+      print FILENAME, kind, number("finding"), text("status"), number("review"),
+          text("note_digest"), text("sha256"), text("event"), text("old_status") }}' \
+    zincir/[0-9]*.json)
+records() {{ printf '%s\n' "$index" | awk -v id="$1" '$3 == id'; }}
 finding() {{  # id, event file, kind, status the package states, comment file or -, reviews
-    opened="" status="" reviews=0
-    for f in zincir/[0-9]*.json; do
-        grep -q "\"finding\":$1[,}}]" "$f" || continue
-        case $(record "$f") in
-            finding_opened) opened=$f; status=$(field "$f" status) ;;
-            finding_reviewed) reviews=$((reviews + 1)); status=$(field "$f" status) ;;
-            finding_closed) status=$(field "$f" status) ;;
-        esac
-    done
+    rows=$(records "$1")
+    opened=$(printf '%s\n' "$rows" | awk '$2 == "finding_opened" {{ print $1, $8; exit }}')
+    status=$(printf '%s\n' "$rows" | awk '$2 ~ /^finding_(opened|reviewed|closed)$/ {{ s = $4 }}
+        END {{ print s }}')
+    reviews=$(printf '%s\n' "$rows" | awk '$2 == "finding_reviewed" {{ n++ }} END {{ print n + 0 }}')
     if [ -z "$opened" ]; then
         fail "7. bulgu $1: zincirde açılış kaydı yok / not opened in the chain"
         return
     fi
-    if [ "$(field "$opened" event)" != "$(digest "zincir/$2")" ]; then
+    if [ "${{opened#* }}" != "$(digest "zincir/$2")" ]; then
         fail "7. bulgu $1: açılış kaydı zincir/$2 olayını göstermiyor / cites another event"
     elif ! grep -q "\"kind\":\"$3\"" "zincir/$2"; then
         fail "7. bulgu $1: zincir/$2 bir $3 olayı değil / the event is of another kind"
@@ -187,7 +202,7 @@ finding() {{  # id, event file, kind, status the package states, comment file or
         fail "7. bulgu $1: zincire göre durum $(status_word "$status") ve $reviews inceleme; \
 paket $(status_word "$4") ve $6 diyor / the package states another status"
     fi
-    text=$(field "zincir/$2" text_digest)
+    text=$(sed -n 's/.*[{{,]"text_digest":"\([0-9a-f]*\)".*/\1/p' "zincir/$2")
     if [ "$5" != "-" ]; then
         if [ "$(digest "$5")" = "$text" ]; then
             pass "7. bulgu $1: $5 zincirdeki metin özetiyle aynı ($text)"
@@ -199,29 +214,26 @@ paket $(status_word "$4") ve $6 diyor / the package states another status"
     fi
 }}
 review() {{  # finding id, review id: the note's file against the chained note digest
-    for f in zincir/[0-9]*.json; do
-        [ "$(record "$f")" = finding_reviewed ] || continue
-        grep -q "\"review\":$2[,}}]" "$f" && grep -q "\"finding\":$1[,}}]" "$f" || continue
-        if [ "$(digest "incelemeler/$2.txt")" = "$(field "$f" note_digest)" ]; then
-            pass "7. bulgu $1, inceleme $2 ($(status_word "$(field "$f" old_status)") → \
-$(status_word "$(field "$f" status)")): incelemeler/$2.txt zincirdeki not özetiyle aynı"
-        else
-            fail "7. bulgu $1: incelemeler/$2.txt zincirdeki not özetiyle aynı değil / note differs"
-        fi
-        return
-    done
-    fail "7. bulgu $1: inceleme $2 zincirde yok / the review is not in the chain"
+    chained=$(records "$1" | awk -v r="$2" '$2 == "finding_reviewed" && $5 == r {{
+        print $6, $9, $4; exit }}')
+    if [ -z "$chained" ]; then
+        fail "7. bulgu $1: inceleme $2 zincirde yok / the review is not in the chain"
+    elif [ "$(digest "incelemeler/$2.txt")" = "${{chained%% *}}" ]; then
+        set -- "$1" "$2" $chained
+        pass "7. bulgu $1, inceleme $2 ($(status_word "$4") → $(status_word "$5")): \
+incelemeler/$2.txt zincirdeki not özetiyle aynı"
+    else
+        fail "7. bulgu $1: incelemeler/$2.txt zincirdeki not özetiyle aynı değil / note differs"
+    fi
 }}
 attachment() {{  # finding id, file: a chained attachment record must carry its SHA-256
     sum=$(digest "$2")
-    for f in zincir/[0-9]*.json; do
-        [ "$(record "$f")" = attachment ] && grep -q "\"finding\":$1[,}}]" "$f" || continue
-        if [ "$(field "$f" sha256)" = "$sum" ]; then
-            pass "7. bulgu $1: $2 zincirdeki ek kaydıyla aynı (SHA-256 $sum)"
-            return
-        fi
-    done
-    fail "7. bulgu $1: $2 zincirdeki hiçbir ek kaydıyla aynı değil / no chained attachment"
+    if records "$1" | awk -v h="$sum" '$2 == "attachment" && $7 == h {{ found = 1 }}
+            END {{ exit !found }}'; then
+        pass "7. bulgu $1: $2 zincirdeki ek kaydıyla aynı (SHA-256 $sum)"
+    else
+        fail "7. bulgu $1: $2 zincirdeki hiçbir ek kaydıyla aynı değil / no chained attachment"
+    fi
 }}
 {calls}
 if [ "$failed" -eq 0 ]; then

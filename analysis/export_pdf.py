@@ -61,8 +61,11 @@ def _font() -> str:
 
 @functools.cache
 def _glyphs() -> frozenset[int]:
-    """The code points DejaVu Sans can draw (what it cannot becomes "[emoji]" or "[?]")."""
-    return frozenset(pdfmetrics.getFont(_font()).face.charToGlyph)  # type: ignore[attr-defined]
+    """The code points DejaVu Sans can draw and a reader can copy (the rest becomes "[emoji]" or
+    "[?]"). Beyond U+FFFF reportlab's ToUnicode map keeps 16 bits, so a drawn 😡 would copy as
+    U+1F62: those are named too."""
+    face = pdfmetrics.getFont(_font()).face  # type: ignore[attr-defined]
+    return frozenset(code for code in face.charToGlyph if code <= 0xFFFF)
 
 
 def _styles() -> dict[str, ParagraphStyle]:

@@ -123,7 +123,10 @@ def seal(files: dict[str, bytes], package: ExportPackage,
         except (anchoring.TsaError, ConfigError) as exc:
             warning = str(exc)
         else:
-            return {**sealed, MANIFEST: listing, MANIFEST_TOKEN: token}, gen_time, None
+            # The token's digest beside it: the list it covers cannot name it.
+            digest = f"{hashlib.sha256(token).hexdigest()}  {MANIFEST_TOKEN}\n".encode()
+            return ({**sealed, MANIFEST: listing, MANIFEST_TOKEN: token,
+                     f"{MANIFEST_TOKEN}.sha256": digest}, gen_time, None)
     # No token: the script must not look for one, so it (and the list) are written again.
     sealed[GUIDE_NAME] = render_guide(package, stamped=False).encode("utf-8")
     return {**sealed, MANIFEST: manifest_of(sealed)}, None, warning
