@@ -106,6 +106,8 @@ def printable(text: str, has_glyph: Callable[[int], bool]) -> str:
             continue
         regional = 1 if 0x1F1E6 <= code <= 0x1F1FF else 0
         after_joiner = False
+        if code in _JOINERS and not has_glyph(code):
+            continue  # invisible anyway: a variation selector or joiner the font lacks
         if has_glyph(code):
             out.append(char)
             in_emoji = False
