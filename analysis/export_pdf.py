@@ -220,8 +220,8 @@ def _user_texts(package: ExportPackage) -> list[str]:
     texts = []
     for finding in package.findings:
         row = finding.row
-        texts += [row.text or "", row.subject_name or "", finding.post.message or ""
-                  if finding.post else ""]
+        post_text = finding.post.message if finding.post else None
+        texts += [row.text or "", row.subject_name or "", post_text or ""]
         texts += [part for r in finding.reviews for part in (r.note, r.reviewed_by,
                                                                r.on_behalf_of or "")]
         texts += [item.filename for item in finding.attachments]
