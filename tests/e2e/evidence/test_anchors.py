@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select
 from modaudit import jobs
 from modaudit.cli import cli
 from modaudit.config import load_config
+from modaudit.store import anchors
 from modaudit.store.schema import ChainAnchor, ChainRecord, Event
 from tests.support.evidence_world import (
     EvidenceWorld,
@@ -86,6 +87,8 @@ def test_a_backdated_stamped_at_fails_naming_the_token_time(world: EvidenceWorld
     assert f"{stamped - timedelta(days=60):%Y-%m-%d %H:%M:%S} UTC" in output  # what the DB says
     assert f"genTime) is {stamped:%Y-%m-%d %H:%M:%S} UTC" in output  # what the token says
     assert "beyond the TSA's stated accuracy (1 s)" in output  # sandbox/tsa_ca.py: secs:1
+    with world.session() as session:  # what reports print is the token's time, not the copy
+        assert [head.stamped_at for head in anchors.heads(session)] == [stamped]
 
 
 def test_a_forged_token_is_refused(world: EvidenceWorld) -> None:
