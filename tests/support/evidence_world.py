@@ -128,6 +128,14 @@ def add_restricted_post(engine: Engine) -> int:
         return session.scalars(select(Finding.id).where(Finding.kind == "replies_restricted")).one()
 
 
+def add_muted_user(engine: Engine) -> None:
+    """A user u2 muted (an X-like list event; the account's platform does not matter here)."""
+    with Session(engine) as session, session.begin():
+        account_id = session.scalars(select(Account.id).where(Account.name == ACCOUNT)).one()
+        record(session, account_id, None, [new_event("user_muted", "u2", at(32), post=None)],
+               at(32))
+
+
 def review_with_court_order(engine: Engine, finding_id: int) -> None:
     """A manager's review of a finding, with a court order attached (as the portal stores it)."""
     with Session(engine) as session, session.begin():

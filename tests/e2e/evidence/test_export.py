@@ -29,6 +29,7 @@ from tests.support.evidence_world import (
     POST_TEXT,
     REVIEW_NOTE,
     EvidenceWorld,
+    add_muted_user,
     add_restricted_post,
     evidence_world,
     review_with_court_order,
@@ -39,19 +40,22 @@ REQUIRE_TOOLS = bool(os.environ.get("MODAUDIT_REQUIRE_BROWSER"))
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None and not REQUIRE_TOOLS,
                                      reason="pdftotext (Debian poppler-utils) is not installed")
 
-# Each kind's own words in the PDF; a finding of one kind shows none of the others'.
-OWN_WORDS = {
-    "comment_deleted": ("bir yorum silindi", "Yorumu yazan:", "Yorum metni:",
-                        "Su kesintisi ne zaman bitecek?", "(yorumlar/c2.txt)"),
-    "user_blocked": ("bir kullanıcı engellendi", "Kullanıcı: adı bilinmiyor (kimlik u1)"),
-    "replies_restricted": ("bir gönderiye yanıt verilmesi kısıtlandı", "Gönderi: p2",
-                           "Gönderi metni:",
+# What each subject shows (a kind shows its own subject's words and no other subject's), and
+# each kind's own sentence and facts.
+SUBJECT_WORDS = {"comment": ("Yorumu yazan:", "Yorum metni:"), "user": ("Kullanıcı:",),
+                 "post": ("Gönderi metni:", "Yayımlandığı zaman:", "Yanıt ayarı:")}
+KIND_WORDS = {
+    "comment_hidden": ("comment", "bir yorum gizlendi", "Valilik yolu kapattı, ayıp!"),
+    "comment_deleted": ("comment", "bir yorum silindi", "Su kesintisi ne zaman bitecek?",
+                        "(yorumlar/c2.txt)"),
+    "user_blocked": ("user", "bir kullanıcı engellendi", "Kullanıcı: adı bilinmiyor (kimlik u1)"),
+    "user_muted": ("user", "bir kullanıcı sessize alındı",
+                   "Kullanıcı: adı bilinmiyor (kimlik u2)"),
+    "replies_restricted": ("post", "bir gönderiye yanıt verilmesi kısıtlandı", "Gönderi: p2",
                            "Köprü açılışı yarın [emoji] saat 10'da ❤ herkesi bekleriz [emoji]”",
                            "Yanıt ayarı: yalnızca hesabın takip ettikleri yanıtlayabilir",
                            "Yayımlandığı zaman: 1 Mart 2026 05:30 (Türkiye saati)"),
 }
-SUBJECT_TYPES = {"comment_deleted": "comment", "user_blocked": "user",
-                 "replies_restricted": "post"}
 # What a printed code or a false statement would look like.
 NEVER = ("(silinmiş)", "saklama süresi dolduğu", "UTC", "facebook hesabında", "event ",
          "record ", "user_blocked", "finding_opened", "doğrulandı", "gerekçeli bulundu",
@@ -83,27 +87,28 @@ def pdf_text(pdf: Path) -> str:
 
 
 @needs_pdftotext
-@pytest.mark.parametrize("kind", sorted(OWN_WORDS))
+@pytest.mark.parametrize("kind", sorted(KIND_WORDS))
 def test_each_kind_says_what_happened_to_what_and_nothing_else(world: EvidenceWorld,
                                                                tmp_path: Path, kind: str) -> None:
     add_restricted_post(world.engine)
+    add_muted_user(world.engine)
     package = tmp_path / "paket"
     export(world, package, "--finding", str(finding_id(world, kind)))
     flat = pdf_text(package / "rapor.pdf")
-    for words in OWN_WORDS[kind]:
+    subject, sentence, *facts = KIND_WORDS[kind]
+    for words in [*SUBJECT_WORDS[subject], sentence, *facts]:
         assert words in flat, words
-    others = [w for other, own in OWN_WORDS.items() if other != kind for w in own]
-    # A user's or a post's finding quotes no comment; a comment's names no user or post text.
-    others += {"comment_deleted": ["Kullanıcı:", "Gönderi metni:"],
-               "user_blocked": ["Yorumu yazan:", "Yorum metni:", "Gönderi"],
-               "replies_restricted": ["Yorumu yazan:", "Yorum metni:", "Kullanıcı:"]}[kind]
+    others = [w for other, own in SUBJECT_WORDS.items() if other != subject for w in own]
+    others += [words[1] for other, words in KIND_WORDS.items() if other != kind]
+    if subject == "user":  # a list entry is about no post
+        others.append("Gönderi")
     for words in [*others, *NEVER]:
         assert words not in flat, words
     assert "Test Valiliği kurumunun Facebook hesabında (valilik)" in flat
     exported = json.loads((package / "bulgular.json").read_text(encoding="utf-8"))
     [finding] = exported["findings"]
-    assert finding["subject"]["type"] == SUBJECT_TYPES[kind]
-    assert finding["what"].endswith(OWN_WORDS[kind][0] + ".")
+    assert finding["subject"]["type"] == subject
+    assert finding["what"].endswith(sentence + ".")
     if kind == "replies_restricted":  # the post's exact text, emoji and all
         assert finding["subject"]["text"] == POST_TEXT and "author" not in finding["subject"]
 
