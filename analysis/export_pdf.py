@@ -44,8 +44,9 @@ PRIVACY = ("Kişisel veri uyarısı: bu paket, yorum yazan kişilerin adlarını
            "Kanunu). Yalnızca şikâyet, başvuru veya inceleme amacıyla ve ilgili makamlarla "
            "paylaşın; amacı sona erince silin. Saklama süresi dolduğu için silinmiş metinler "
            "pakette yer almaz; yalnızca SHA-256 özetleri vardır.")
-FONT_NOTE = ("[emoji]: yazı tipinin çizemediği bir emoji; metnin tam hâli paketteki metin "
-             "dosyasındadır.")
+FONT_NOTE = ("[emoji]: yazı tipinin çizemediği bir emoji; metnin tam hâli bulgular.json "
+             "dosyasında (yorumlar ve notlar için ayrıca yorumlar/ ve incelemeler/ klasörlerinde) "
+             "yer alır.")
 _SIZE = "{:,}".format
 
 
