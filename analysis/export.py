@@ -8,20 +8,37 @@ tokens. docs/architecture.md §3.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from analysis import export_words as words
+from analysis.i18n import term
+from analysis.links import platform_url
 from analysis.queries import FindingRow, list_findings
 from modaudit.store import chain
 from modaudit.store.anchors import anchors_covering
 from modaudit.store.chain import heads_of
 from modaudit.store.evidence import event_fields
+from modaudit.store.exported import AttachmentBytes, PostSeen, attachment_files, posts_seen
 from modaudit.store.schema import Account, ChainRecord, Event, Finding, FindingReview
-from modaudit.store.timestamps import element_file
+from modaudit.store.timestamps import TokenError, TokenTime, element_file, token_time
+
+# The package's layout: what a reader opens, and what proves it.
+PDF_NAME, JSON_NAME, GUIDE_NAME = "rapor.pdf", "bulgular.json", "DOGRULAMA.txt"
+MANIFEST, MANIFEST_TOKEN = "PAKET.sha256", "PAKET.tsr"  # every file's SHA-256; its token
+CA, TSA = "tsa/ca.pem", "tsa/tsa.pem"
+# Attachments are packed under a name the export chooses, by their checked type, never the
+# uploader's name (which may be anything: "../x", "karar.hta").
+_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg",
+               "image/gif": ".gif", "image/webp": ".webp"}
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 class ExportError(Exception):
@@ -51,8 +68,9 @@ class AnchorFile:
     head_hash: str
     manifest: str
     token: bytes
-    stamped_at: datetime | None
+    stamped_at: datetime | None  # as stored; the token's own time is `token_time`
     tsa_url: str
+    token_time: TokenTime | None = None
 
     @property
     def stem(self) -> str:
@@ -69,6 +87,13 @@ class ReviewEntry:
     note: str
     reviewed_by: str
     reviewed_at: datetime
+    review_id: int = 0
+    on_behalf_of: str | None = None
+
+    @property
+    def note_file(self) -> str:
+        """Where the package keeps the note's exact text (its SHA-256 is chained)."""
+        return f"incelemeler/{self.review_id}.txt"
 
 
 @dataclass
@@ -81,6 +106,14 @@ class ExportFinding:
     text_digest: str | None
     reviews: list[ReviewEntry] = field(default_factory=list)
     record_positions: list[int] = field(default_factory=list)
+    attachments: list[AttachmentBytes] = field(default_factory=list)
+    post: PostSeen | None = None  # the post a restriction of replies is about, if stored
+    link: str | None = None  # where it is on the platform (a convenience, never evidence)
+
+    @property
+    def subject(self) -> str:
+        """What it is about: words.COMMENT, USER or POST."""
+        return words.subject_of(self.row.kind)
 
 
 @dataclass
@@ -96,6 +129,7 @@ class ExportPackage:
     files: list[ChainFile]
     anchors: list[AnchorFile]
     head_count: int
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
 
     @property
     def anchored_to(self) -> int:
@@ -112,7 +146,8 @@ def _canonical(account: str, element: Event | ChainRecord) -> bytes:
 
 def build_package(session: Session, *, now: datetime, finding_id: int | None = None,
                   account: str | None = None, since: datetime | None = None,
-                  until: datetime | None = None, scope: str = "") -> ExportPackage:
+                  until: datetime | None = None, scope: str = "", tz: ZoneInfo | None = None,
+                  handles: Mapping[str, str] | None = None) -> ExportPackage:
     """Gather one finding, or an account's findings detected in [since, until)."""
     if finding_id is not None:
         owner = session.scalar(select(Account.name).join(Finding, Finding.account_id == Account.id)
@@ -141,7 +176,17 @@ def build_package(session: Session, *, now: datetime, finding_id: int | None = N
             FindingReview.finding_id.in_(list(by_finding))).order_by(FindingReview.id)):
         by_finding[review.finding_id].reviews.append(ReviewEntry(
             review.old_status, review.new_status, review.note, review.reviewed_by,
-            review.reviewed_at))
+            review.reviewed_at, review.id, review.on_behalf_of))
+    for item in attachment_files(session, by_finding):
+        by_finding[item.finding_id].attachments.append(item)
+    posts = posts_seen(session, target.id, [f.row.subject_id for f in by_finding.values()
+                                            if f.subject == words.POST])
+    for found_finding in by_finding.values():
+        row = found_finding.row
+        found_finding.post = posts.get(row.subject_id) if found_finding.subject == words.POST else None
+        found_finding.link = platform_url(target.platform, row.kind, subject_id=row.subject_id,
+                                          post_id=row.post_id,
+                                          handle=(handles or {}).get(target.name, ""))
     found = list(by_finding.values())
     first = min(f.event_position for f in found)
     related = max(max([f.event_position, *f.record_positions]) for f in found)
@@ -158,35 +203,89 @@ def build_package(session: Session, *, now: datetime, finding_id: int | None = N
         key=lambda e: e.seq)
     files = [ChainFile(e.seq, _label(e), _canonical(target.name, e), e.hash) for e in elements]
     anchors = [AnchorFile(a.event_count, a.head_hash, a.manifest, a.token or b"", a.stamped_at,
-                          a.tsa_url) for a in stamped if a.event_count <= last]
+                          a.tsa_url, _token_time(a.token)) for a in stamped if a.event_count <= last]
     return ExportPackage(target.name, target.platform, target.institution, now, scope, found,
-                         files, anchors, head)
+                         files, anchors, head, tz or ZoneInfo("UTC"))
+
+
+def _token_time(token: bytes | None) -> TokenTime | None:
+    try:
+        return token_time(token) if token else None
+    except TokenError:
+        return None  # verify says why; the package prints no time it cannot read
+
+
+def comment_file(finding: ExportFinding) -> str | None:
+    """Where the package keeps the finding's comment text (None: no text, or it was purged)."""
+    row = finding.row
+    if finding.subject != words.COMMENT or row.text is None or not finding.text_digest:
+        return None
+    return f"yorumlar/{_UNSAFE.sub('_', row.subject_id)}.txt"
+
+
+def attachment_file(item: AttachmentBytes) -> str:
+    """Where the package keeps an attachment: a name the export chooses, by its checked type."""
+    return f"ekler/ek-{item.id}{_EXTENSIONS.get(item.content_type, '.bin')}"
 
 
 def _label(element: Event | ChainRecord) -> str:
     if isinstance(element, Event):
-        return f"event {element.id}: {element.kind} {element.subject_id}"
-    suffix = f" (finding {element.finding_id})" if element.finding_id else ""
-    return f"record {element.id}: {element.kind}{suffix}"
+        return f"olay {element.id}: {term(element.kind, 'tr')} ({element.subject_id})"
+    return words.record_label(element.kind, element.id, element.finding_id)
 
 
 def package_json(package: ExportPackage) -> dict[str, Any]:
-    """The package's content as JSON (what the PDF says, with the hashes)."""
+    """The package's content as JSON (what the PDF says, with the hashes; times in ISO 8601 UTC)."""
     return {
         "account": package.account, "platform": package.platform,
         "institution": package.institution, "generated_at": package.generated_at.isoformat(),
         "scope": package.scope, "chain_head_count": package.head_count,
-        "findings": [{**f.row.as_json(), "event_position": f.event_position,
-                      "event_hash": f.event_hash, "text_digest": f.text_digest,
-                      "record_positions": f.record_positions,
-                      "reviews": [{"old_status": r.old_status, "new_status": r.new_status,
-                                   "note": r.note, "reviewed_by": r.reviewed_by,
-                                   "reviewed_at": r.reviewed_at.isoformat()} for r in f.reviews]}
-                     for f in package.findings],
+        "findings": [_finding_json(package, f) for f in package.findings],
         "chain": [{"position": c.position, "file": f"zincir/{c.name}", "hash": c.hash,
                    "what": c.label} for c in package.files],
+        # A token's own time (genTime), not the database's copy of it.
         "anchors": [{"count": a.count, "head": a.head_hash, "manifest": f"zincir/{a.stem}.sha256",
                      "token": f"zincir/{a.stem}.tsr", "tsa": a.tsa_url,
-                     "stamped_at": a.stamped_at.isoformat() if a.stamped_at else None}
+                     "stamped_at": _iso(a.token_time.gen_time if a.token_time else None)}
                     for a in package.anchors],
     }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def _finding_json(package: ExportPackage, finding: ExportFinding) -> dict[str, Any]:
+    row = finding.row
+    return {
+        **row.as_json(),
+        "what": words.what_happened(package.institution, package.platform, package.account,
+                                    row.kind),
+        "status_words": term(row.status, "tr"), "subject": _subject_json(finding),
+        "event_position": finding.event_position, "event_hash": finding.event_hash,
+        "text_digest": finding.text_digest, "record_positions": finding.record_positions,
+        "reviews": [{"review_id": r.review_id, "old_status": r.old_status,
+                     "new_status": r.new_status, "note": r.note, "note_file": r.note_file,
+                     "reviewed_by": r.reviewed_by, "on_behalf_of": r.on_behalf_of,
+                     "reviewed_at": r.reviewed_at.isoformat()} for r in finding.reviews],
+        "attachments": [{"file": attachment_file(a), "uploaded_as": a.filename,
+                         "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
+                         "review_id": a.review_id} for a in finding.attachments],
+    }
+
+
+def _subject_json(finding: ExportFinding) -> dict[str, Any]:
+    """What the finding is about, with only the fields that kind has."""
+    row, subject = finding.row, finding.subject
+    if subject == words.USER:
+        return {"type": subject, "id": row.subject_id, "name": row.subject_name,
+                "link": finding.link}
+    if subject == words.POST:
+        post = finding.post
+        return {"type": subject, "id": row.subject_id, "text": post.message if post else None,
+                "published_at": _iso(post.created_at if post else None),
+                "reply_settings": row.evidence.get("reply_settings"),
+                "previously": row.evidence.get("previously"), "link": finding.link}
+    return {"type": subject, "id": row.subject_id, "author": row.subject_name,
+            "text": row.text, "text_digest": finding.text_digest,
+            "text_file": comment_file(finding), "post_id": row.post_id, "link": finding.link}

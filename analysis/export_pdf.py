@@ -11,6 +11,7 @@ import functools
 import io
 from pathlib import Path
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 import matplotlib
 from reportlab.lib.pagesizes import A4
@@ -20,9 +21,19 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from analysis.export import ExportFinding, ExportPackage
-from analysis.i18n import CLAUSE_2_TR, MANAGERS_DUTY_TR, format_datetime, term
+from analysis import export_words as words
+from analysis.export import (
+    GUIDE_NAME,
+    MANIFEST,
+    MANIFEST_TOKEN,
+    ExportFinding,
+    ExportPackage,
+    attachment_file,
+    comment_file,
+)
+from analysis.i18n import CLAUSE_2_TR, MANAGERS_DUTY_TR, term
 from analysis.text_safety import visible
+from modaudit.store.exported import AttachmentBytes
 from modaudit.store.timestamps import element_file
 
 RULE_SOURCE = ("Kamu Görevlileri Etik Kurulu, 20.09.2021 tarihli ve 2021/81 sayılı İlke Kararı, "
@@ -31,11 +42,12 @@ DUTY_SOURCE = "Aynı karar, \"Yöneticilerin Sorumluluğu\" (1)"
 PRIVACY = ("Kişisel veri uyarısı: bu paket, yorum yazan kişilerin adlarını, kullanıcı "
            "kimliklerini ve yorum metinlerini içerir (6698 sayılı Kişisel Verilerin Korunması "
            "Kanunu). Yalnızca şikâyet, başvuru veya inceleme amacıyla ve ilgili makamlarla "
-           "paylaşın; amacı sona erince silin. Saklama süresi ([retention]) dolduğu için silinmiş "
-           "metinler pakette yer almaz; yalnızca SHA-256 özetleri vardır.")
-_STATUS_TR = {"open": "açık", "justified": "gerekçeli bulundu", "confirmed": "doğrulandı",
-              "dismissed": "reddedildi", "closed": "kapandı (işlem geri alındı)"}
-_SEVERITY_TR = {"high": "yüksek", "medium": "orta", "low": "düşük", "review": "incelenmeli"}
+           "paylaşın; amacı sona erince silin. Saklama süresi dolduğu için silinmiş metinler "
+           "pakette yer almaz; yalnızca SHA-256 özetleri vardır.")
+FONT_NOTE = ("[emoji]: yazı tipinin çizemediği bir emoji; metnin tam hâli bulgular.json "
+             "dosyasında (yorumlar ve notlar için ayrıca yorumlar/ ve incelemeler/ klasörlerinde) "
+             "yer alır.")
+_SIZE = "{:,}".format
 
 
 @functools.cache
@@ -46,6 +58,15 @@ def _font() -> str:
     pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(fonts / "DejaVuSans-Bold.ttf")))
     pdfmetrics.registerFont(TTFont("DejaVuSansMono", str(fonts / "DejaVuSansMono.ttf")))
     return "DejaVuSans"
+
+
+@functools.cache
+def _glyphs() -> frozenset[int]:
+    """The code points DejaVu Sans can draw and a reader can copy (the rest becomes "[emoji]" or
+    "[?]"). Beyond U+FFFF reportlab's ToUnicode map keeps 16 bits, so a drawn 😡 would copy as
+    U+1F62: those are named too."""
+    face = pdfmetrics.getFont(_font()).face  # type: ignore[attr-defined]
+    return frozenset(code for code in face.charToGlyph if code <= 0xFFFF)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -65,61 +86,96 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _text(value: object) -> str:
-    """User or stored text, controls made visible, escaped for reportlab's markup."""
-    return escape(visible(str(value)))
+    """User or stored text: what the font cannot draw named, controls made visible, escaped."""
+    return escape(visible(words.printable(str(value), _glyphs().__contains__)))
 
 
-def _when(package: ExportPackage, finding: ExportFinding) -> str:
-    row, tz = finding.row, package.generated_at.tzinfo
-    assert tz is not None
-    before = format_datetime(row.occurred_before, "tr", tz)  # type: ignore[arg-type]
-    if row.occurred_after is None:
-        return f"en geç {before} (UTC)"
-    after = format_datetime(row.occurred_after, "tr", tz)  # type: ignore[arg-type]
-    return f"{after} ile {before} arasında (UTC)"
+def _subject_flow(finding: ExportFinding, tz: ZoneInfo, body: ParagraphStyle,
+                  mono: ParagraphStyle) -> list:
+    """The comment, the user or the post, each with only what that kind has."""
+    row, subject = finding.row, finding.subject
+    flow: list = []
+    if subject == words.USER:
+        name = _text(row.subject_name) if row.subject_name is not None else "adı bilinmiyor"
+        flow.append(Paragraph(f"<b>Kullanıcı:</b> {name} (kimlik {_text(row.subject_id)})", body))
+    elif subject == words.POST:
+        post = finding.post
+        flow.append(Paragraph(f"<b>Gönderi:</b> {_text(row.subject_id)}", body))
+        if post is not None and post.created_at is not None:
+            flow.append(Paragraph(f"<b>Yayımlandığı zaman:</b> {words.moment(post.created_at, tz)}",
+                                  body))
+        if post is not None and post.message:
+            flow.append(Paragraph(f"<b>Gönderi metni:</b> “{_text(post.message)}”", body))
+        else:
+            flow.append(Paragraph("<b>Gönderi metni:</b> denetimde kaydedilmedi", body))
+        setting = words.reply_setting(row.evidence.get("reply_settings"))
+        if setting:
+            flow.append(Paragraph(f"<b>Yanıt ayarı:</b> {setting}", body))
+    else:
+        author = _text(row.subject_name) if row.subject_name is not None else "adı kayıtlı değil"
+        flow.append(Paragraph(f"<b>Yorumu yazan:</b> {author}", body))
+        if row.text is not None:
+            path = comment_file(finding)
+            flow.append(Paragraph(f"<b>Yorum metni:</b> “{_text(row.text)}”"
+                                  + (f" ({path})" if path else ""), body))
+        elif finding.text_digest:
+            flow.append(Paragraph("<b>Yorum metni:</b> saklama süresi dolduğu için silindi; "
+                                  "SHA-256 özeti aşağıda", body))
+        else:
+            flow.append(Paragraph("<b>Yorum metni:</b> denetimde kaydedilmedi", body))
+        if finding.text_digest:
+            flow.append(Paragraph(f"Metnin SHA-256 özeti: {finding.text_digest}", mono))
+        if row.post_id:
+            flow.append(Paragraph(f"<b>Gönderi:</b> {_text(row.post_id)}", body))
+    if finding.link:
+        flow.append(Paragraph(f"<b>Platformdaki yeri:</b> {_text(finding.link)}", body))
+    return flow
 
 
-def _what(package: ExportPackage, finding: ExportFinding) -> str:
-    row = finding.row
-    subject = "kullanıcı" if row.kind.startswith("user") else (
-        "yorum" if row.kind.startswith(("comment", "reply")) else "gönderi")
-    return (f"{package.institution} kurumunun {package.platform} hesabında ({package.account}) "
-            f"{subject} {row.subject_id} için şu işlem kaydedildi: {term(row.kind, 'tr')}. "
-            f"İşlemi yapan: {term(row.actor, 'tr')}; kaynak: {term(row.source, 'tr')}.")
+def _review_flow(finding: ExportFinding, tz: ZoneInfo,
+                 styles: dict[str, ParagraphStyle]) -> list:
+    """Each review with its note's file, and each attachment packed with it, by file and digest."""
+    if not finding.reviews:
+        return [Paragraph("<b>İnceleme geçmişi:</b> henüz incelenmedi.", styles["body"])]
+    flow: list = [Paragraph("<b>İnceleme geçmişi:</b>", styles["body"])]
+    cited: set[int] = set()
+    for review in finding.reviews:
+        behalf = f" ({_text(review.on_behalf_of)} adına)" if review.on_behalf_of else ""
+        flow.append(Paragraph(
+            f"• {words.moment(review.reviewed_at, tz)} — {_text(review.reviewed_by)}{behalf}: "
+            f"{term(review.old_status, 'tr')} → {term(review.new_status, 'tr')}. Not: "
+            f"“{_text(review.note)}” ({review.note_file})", styles["quote"]))
+        for item in finding.attachments:
+            if item.review_id == review.review_id:
+                cited.add(item.id)
+                flow += _attachment_flow(item, styles)
+    for item in finding.attachments:  # an attachment of no listed review: still packed, named
+        if item.id not in cited:
+            flow += _attachment_flow(item, styles)
+    return flow
+
+
+def _attachment_flow(item: AttachmentBytes, styles: dict[str, ParagraphStyle]) -> list:
+    return [Paragraph(f"Ek: {attachment_file(item)} (yüklendiği adı “{_text(item.filename)}”, "
+                      f"{_SIZE(item.size).replace(',', '.')} bayt), SHA-256 özeti:",
+                      styles["quote"]),
+            Paragraph(item.sha256, styles["mono"])]
 
 
 def _finding_flow(package: ExportPackage, finding: ExportFinding,
                   styles: dict[str, ParagraphStyle]) -> list:
-    row, body = finding.row, styles["body"]
+    row, body, tz = finding.row, styles["body"], package.tz
+    what = words.what_happened(package.institution, package.platform, package.account, row.kind)
     flow: list = [Paragraph(f"Bulgu {row.id}: {_text(term(row.kind, 'tr'))}", styles["h2"]),
-                  Paragraph(f"<b>Ne oldu:</b> {_text(_what(package, finding))}", body),
-                  Paragraph(f"<b>Zaman aralığı:</b> {_text(_when(package, finding))}", body),
-                  Paragraph(f"<b>Önem:</b> {_SEVERITY_TR.get(row.severity, row.severity)}; "
-                            f"<b>durum:</b> {_STATUS_TR.get(row.status, row.status)}", body)]
-    if row.kind.startswith("user"):
-        name = row.subject_name if row.subject_name is not None else "(ad saklanmıyor)"
-        flow.append(Paragraph(f"<b>Kullanıcı:</b> {_text(name)} (kimlik {_text(row.subject_id)})",
-                              body))
-    else:
-        author = row.subject_name if row.subject_name is not None else "(silinmiş)"
-        flow.append(Paragraph(f"<b>Yorumu yazan:</b> {_text(author)}", body))
-        if row.text is not None:
-            flow.append(Paragraph(f"<b>Yorum metni:</b> “{_text(row.text)}”", body))
-        else:
-            flow.append(Paragraph("<b>Yorum metni:</b> saklama süresi dolduğu ya da yazarı "
-                                  "sildiği için silindi", body))
-        if finding.text_digest:
-            flow.append(Paragraph(f"Metnin SHA-256 özeti: {finding.text_digest}", styles["mono"]))
-    if finding.reviews:
-        flow.append(Paragraph("<b>İnceleme geçmişi:</b>", body))
-        for review in finding.reviews:
-            flow.append(Paragraph(
-                f"• {_text(format_datetime(review.reviewed_at, 'tr', package.generated_at.tzinfo))}"  # type: ignore[arg-type]
-                f" — {_text(review.reviewed_by)}: {_STATUS_TR.get(review.old_status, review.old_status)}"
-                f" → {_STATUS_TR.get(review.new_status, review.new_status)}. Not: "
-                f"{_text(review.note)}", styles["quote"]))
-    else:
-        flow.append(Paragraph("<b>İnceleme geçmişi:</b> henüz incelenmedi.", body))
+                  Paragraph(f"<b>Ne oldu:</b> {_text(what)} İşlemi yapan: "
+                            f"{_text(term(row.actor, 'tr'))}; nasıl tespit edildi: "
+                            f"{_text(term(row.source, 'tr'))}.", body),
+                  Paragraph(f"<b>Ne zaman:</b> "
+                            f"{words.bracket(row.occurred_after, row.occurred_before, tz)}", body),
+                  Paragraph(f"<b>Önem:</b> {term(row.severity, 'tr')}; "
+                            f"<b>durum:</b> {term(row.status, 'tr')}", body)]
+    flow += _subject_flow(finding, tz, body, styles["mono"])
+    flow += _review_flow(finding, tz, styles)
     flow.append(Paragraph(
         f"<b>Zincirdeki yeri:</b> {finding.event_position}. kayıt "
         f"(zincir/{element_file(finding.event_position)}), özeti:", body))
@@ -136,12 +192,13 @@ def _proof_flow(package: ExportPackage, styles: dict[str, ParagraphStyle]) -> li
         f"{package.head_count} kayıttan oluşuyor.", body)]
     if package.anchors:
         for anchor in package.anchors:
-            when = (format_datetime(anchor.stamped_at, "tr", package.generated_at.tzinfo)  # type: ignore[arg-type]
-                    if anchor.stamped_at else "?")
+            # The token's own time (genTime), read from the token in the package.
+            when = (words.moment(anchor.token_time.gen_time, package.tz) if anchor.token_time
+                    else "(damganın zamanı okunamadı)")
             flow.append(Paragraph(
-                f"Zaman damgası: {anchor.count}. kayda kadar olan zincir başı {when} (UTC) "
-                f"tarihinde {_text(anchor.tsa_url)} zaman damgası otoritesince (RFC 3161) "
-                f"damgalandı (zincir/{anchor.stem}.tsr).", body))
+                f"Zaman damgası: {anchor.count}. kayda kadar olan zincir başı {when} "
+                f"{_text(anchor.tsa_url)} zaman damgası otoritesince (RFC 3161) damgalandı "
+                f"(zincir/{anchor.stem}.tsr; zaman damganın kendi içindeki zamandır).", body))
             flow.append(Paragraph(anchor.head_hash, styles["mono"]))
     else:
         flow.append(Paragraph("Bu kayıtları kapsayan bir zaman damgası henüz yok.", body))
@@ -151,9 +208,25 @@ def _proof_flow(package: ExportPackage, styles: dict[str, ParagraphStyle]) -> li
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "DejaVuSansMono", 6.5),
                                ("GRID", (0, 0), (-1, -1), 0.25, "#d0d5dd")]))
     flow += [Spacer(1, 3 * mm), table, Paragraph(
-        "Adım adım doğrulama, modaudit gerekmeden: DOGRULAMA.txt (sha256sum ve openssl ts "
-        "-verify).", body)]
+        "Paketteki her dosya (bu PDF, bulgular.json, ekler, zincir kayıtları, zaman damgaları) "
+        f"SHA-256 özetiyle {MANIFEST} listesindedir; liste dışa aktarma sırasında zaman damgası "
+        f"otoritesine gönderilir ({MANIFEST_TOKEN}). Doğrulama, modaudit gerekmeden: paketin "
+        f"klasöründe <b>sh {GUIDE_NAME}</b> (sha256sum ve openssl ile her adımı yazar; bir dosya "
+        "değiştiyse ya da eksikse adını söyler ve başarısız biter).", body)]
     return flow
+
+
+def _user_texts(package: ExportPackage) -> list[str]:
+    """Every text from people outside the export that the PDF quotes."""
+    texts = []
+    for finding in package.findings:
+        row = finding.row
+        post_text = finding.post.message if finding.post else None
+        texts += [row.text or "", row.subject_name or "", post_text or ""]
+        texts += [part for r in finding.reviews for part in (r.note, r.reviewed_by,
+                                                               r.on_behalf_of or "")]
+        texts += [item.filename for item in finding.attachments]
+    return texts
 
 
 def render_pdf(package: ExportPackage) -> bytes:
@@ -167,10 +240,14 @@ def render_pdf(package: ExportPackage) -> bytes:
     flow: list = [
         Paragraph("Sosyal medya moderasyon kanıtı", styles["title"]),
         Paragraph(f"{_text(package.institution)} — {_text(package.account)} "
-                  f"({_text(package.platform)}); kapsam: {_text(package.scope)}; oluşturulma: "
-                  f"{package.generated_at:%d.%m.%Y %H:%M} UTC", styles["body"]),
+                  f"({words.platform_name(package.platform)}); kapsam: {_text(package.scope)}; "
+                  f"oluşturulma: {words.moment(package.generated_at, package.tz)}",
+                  styles["body"]),
         Paragraph(_text(PRIVACY), styles["notice"]),
+
     ]
+    if any(words.EMOJI in _text(t) for t in _user_texts(package)):
+        flow.append(Paragraph(_text(FONT_NOTE), styles["body"]))
     for finding in package.findings:
         flow += _finding_flow(package, finding, styles)
     flow += [Paragraph("Kural", styles["h2"]), Paragraph(_text(RULE_SOURCE) + ":", styles["body"]),

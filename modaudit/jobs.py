@@ -35,7 +35,7 @@ from modaudit.intake.scan import Progress, RunResult, run_scan
 from modaudit.intake.webhooks import ProcessOutcome, process_deliveries
 from modaudit.notify import alerts, health, weekly
 from modaudit.notify.anchoring import AnchorOutcome, anchor_heads
-from modaudit.notify.export import run_export
+from modaudit.notify.export import ExportResult, run_export
 from modaudit.notify.mail import smtp_problem
 from modaudit.store import engine as store_engine
 from modaudit.store import findings, retention, users
@@ -342,19 +342,18 @@ def anchor(config: Config, now: datetime | None = None,
 
 def export(config: Config, out: str | Path, *, finding_id: int | None = None,
            account: str | None = None, since: date | None = None, until: date | None = None,
-           now: datetime | None = None) -> Path:
+           now: datetime | None = None, replace: bool = False) -> ExportResult:
     """Write the evidence package of one finding, or of an account's findings detected from
-    `since` to `until` (both days included), to a folder or a .zip; returns where."""
+    `since` to `until` (both days included), to a new folder or .zip (`replace`: in place of an
+    earlier package); returns where, and the time-stamp of its list of files."""
     if account:
         config.account(account)
     start, end = local_bounds(config, since, until)
     scope = (f"bulgu {finding_id}" if finding_id is not None else
              f"{account}, {since or '…'} – {until or '…'}")
     with _store(config) as engine:
-        path, _package = run_export(engine, config, Path(out), now=_now(now),
-                                    finding_id=finding_id, account=account, since=start,
-                                    until=end, scope=scope)
-    return path
+        return run_export(engine, config, Path(out), now=_now(now), finding_id=finding_id,
+                          account=account, since=start, until=end, scope=scope, replace=replace)
 
 
 def cost(config: Config, now: datetime | None = None,

@@ -8,7 +8,7 @@ import click
 
 from analysis.export import ExportError
 from modaudit import jobs
-from modaudit.cli.common import config_of, console
+from modaudit.cli.common import config_of, console, err_console
 
 
 @click.command("export")
@@ -17,10 +17,12 @@ from modaudit.cli.common import config_of, console
 @click.option("--since", type=click.DateTime(("%Y-%m-%d",)), help="First day (YYYY-MM-DD).")
 @click.option("--until", type=click.DateTime(("%Y-%m-%d",)), help="Last day, included.")
 @click.option("--out", required=True, type=click.Path(), metavar="DIR|ZIP",
-              help="A folder, or a file ending in .zip.")
+              help="A new or empty folder, or a new file ending in .zip.")
+@click.option("--replace", is_flag=True,
+              help="Write a fresh package in place of an earlier one at --out.")
 @click.pass_context
 def export(ctx: click.Context, finding_id: int | None, account: str | None,
-           since: datetime | None, until: datetime | None, out: str) -> None:
+           since: datetime | None, until: datetime | None, out: str, replace: bool) -> None:
     """Write a package to hand over: a Turkish PDF, the same as JSON, the chain records with
     their hashes, time-stamp tokens with the TSA's certificates, and DOGRULAMA.txt."""
     if (finding_id is None) == (account is None):
@@ -28,9 +30,18 @@ def export(ctx: click.Context, finding_id: int | None, account: str | None,
     if account and (since is None or until is None):
         raise click.UsageError("--account needs --since and --until")
     try:
-        path = jobs.export(config_of(ctx), out, finding_id=finding_id, account=account,
-                           since=since.date() if since else None,
-                           until=until.date() if until else None)
+        result = jobs.export(config_of(ctx), out, finding_id=finding_id, account=account,
+                             since=since.date() if since else None,
+                             until=until.date() if until else None, replace=replace)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
-    console.print(f"wrote {path} (check it with DOGRULAMA.txt inside)", markup=False)
+    console.print(f"wrote {result.path}: {result.files} files listed with their SHA-256 in "
+                  "PAKET.sha256", markup=False)
+    if result.stamped_at is not None:
+        # The token's own time (genTime), as the TSA signed it.
+        console.print(f"PAKET.sha256 time-stamped {result.stamped_at:%Y-%m-%d %H:%M:%S} UTC "
+                      "(the token's own time, PAKET.tsr)", markup=False)
+    else:
+        err_console.print(f"PAKET.sha256 is not time-stamped: {result.warning}", style="yellow",
+                          markup=False)
+    console.print("check it: sh DOGRULAMA.txt in the package's folder", markup=False)

@@ -107,7 +107,9 @@ def _evidence_package(config: Config, out_dir: Path, findings: list[FindingRow],
     """Export the first high-severity finding's evidence package and verify the store."""
     high = [f for f in findings if f.severity == "high"]
     if high:
-        path = jobs.export(config, out_dir / "kanit-paketi", finding_id=high[0].id)
+        # The demo's own folder, rebuilt on every run.
+        path = jobs.export(config, out_dir / "kanit-paketi", finding_id=high[0].id,
+                           replace=True).path
         say(f"evidence package of finding {high[0].id}: {path} (check it with DOGRULAMA.txt)")
     result = jobs.verify(config, (out_dir / f"weekly-report-{DEMO_WEEK}.html",))
     say(f"verify: {result.checked} chained events and records, {result.anchors} time-stamp "

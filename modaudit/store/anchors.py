@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from modaudit.store.chain import hashes_between, heads_of
 from modaudit.store.schema import Account, ChainAnchor
-from modaudit.store.timestamps import manifest
+from modaudit.store.timestamps import TokenError, manifest, token_time
 
 STAMPED, FAILED = "stamped", "failed"
 
@@ -57,10 +57,19 @@ def heads(session: Session, names: list[str] | None = None) -> list[Head]:
             ChainAnchor.id > (stamped.id if stamped else 0))).one()
         error = (session.get(ChainAnchor, failures[1]).error if failures[1] else None)
         found.append(Head(name, account_id, count, head_hash,
-                          stamped.stamped_at if covered and stamped else None,
+                          stamped_time(stamped) if covered and stamped else None,
                           stamped.tsa_url if covered and stamped else None,
                           failures[0], error))
     return found
+
+
+def stamped_time(anchor: ChainAnchor) -> datetime | None:
+    """When an anchor was stamped, as its token says (what reports print); the stored copy only
+    if the token cannot be read (verify then says why)."""
+    try:
+        return token_time(anchor.token).gen_time if anchor.token else anchor.stamped_at
+    except TokenError:
+        return anchor.stamped_at
 
 
 def pending_manifest(session: Session, head: Head) -> str | None:

@@ -7,7 +7,8 @@ an anchor time-stamps. docs/architecture.md §3 (anchors).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -23,6 +24,9 @@ from rfc3161_client import (
 # One manifest line per chain element: "<sha256>  <position>.json", the format `sha256sum -c`
 # reads, so an exported package checks with standard tools.
 NAME_WIDTH = 8
+# How far a stored time may sit from a token's genTime when the TSA states no accuracy: the
+# store keeps the genTime itself, so anything beyond rounding means the stored time was changed.
+DEFAULT_ACCURACY = timedelta(seconds=1)
 
 
 class TokenError(Exception):
@@ -96,3 +100,30 @@ def embedded_certificates(token: bytes) -> list[x509.Certificate]:
     """The certificates a token carries (the TSA's own, as asked by the request)."""
     response = decode_timestamp_response(token)
     return [x509.load_der_x509_certificate(der) for der in response.signed_data.certificates]
+
+
+@dataclass(frozen=True)
+class TokenTime:
+    """The time a token itself states (genTime, UTC) and the accuracy its TSA claims for it."""
+
+    gen_time: datetime
+    accuracy: timedelta | None
+
+    @property
+    def tolerance(self) -> timedelta:
+        """How far another record of this time may differ: the stated accuracy, or a second."""
+        return self.accuracy if self.accuracy is not None else DEFAULT_ACCURACY
+
+
+def token_time(token: bytes) -> TokenTime:
+    """The genTime and accuracy inside a TimeStampResp (read, not verified: see verify_token)."""
+    try:
+        info = decode_timestamp_response(token).tst_info
+    except ValueError as exc:
+        raise TokenError(f"not a time-stamp response ({exc})") from None
+    gen_time = info.gen_time if info.gen_time.tzinfo else info.gen_time.replace(tzinfo=UTC)
+    stated = info.accuracy
+    accuracy = None if stated is None else timedelta(
+        seconds=stated.seconds or 0, milliseconds=stated.millis or 0,
+        microseconds=stated.micros or 0)
+    return TokenTime(gen_time, accuracy)

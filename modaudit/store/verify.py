@@ -13,6 +13,7 @@ import hashlib
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from cryptography import x509
@@ -31,7 +32,13 @@ from modaudit.store.schema import (
     FindingAttachment,
     FindingReview,
 )
-from modaudit.store.timestamps import TokenError, manifest_entries, verify_token
+from modaudit.store.timestamps import (
+    TokenError,
+    TokenTime,
+    manifest_entries,
+    token_time,
+    verify_token,
+)
 
 
 @dataclass(frozen=True)
@@ -248,21 +255,38 @@ def check_anchors(session: Session, account: Account, walked: AccountChain,
             .order_by(ChainAnchor.id)):
         checked += 1
         where = f"anchor {anchor.id}"
-        seen = (f"anchor {anchor.id} (time-stamped {anchor.stamped_at:%Y-%m-%d %H:%M:%S} UTC "
-                f"by {anchor.tsa_url})" if anchor.stamped_at else where)
         try:
             if roots is None:
                 raise TokenError("no [timestamp] ca_file configured to check its signature")
             verify_token(anchor.token or b"", anchor.manifest.encode("utf-8"), roots)
             entries = manifest_entries(anchor.manifest)
+            stated = token_time(anchor.token or b"")
         except TokenError as exc:
             problems.append(ChainProblem(account.name, where, str(exc)))
             continue
+        # The time printed is the token's own; the stored copy must agree with it.
+        seen = (f"anchor {anchor.id} (time-stamped {stated.gen_time:%Y-%m-%d %H:%M:%S} UTC "
+                f"by {anchor.tsa_url})")
+        drift = _stored_time_problem(anchor.stamped_at, stated)
+        if drift:
+            problems.append(ChainProblem(account.name, where, drift))
         if not entries or entries[-1] != (anchor.event_count, anchor.head_hash):
             problems.append(ChainProblem(account.name, where,
                                          "its head differs from the manifest its token covers"))
         compare_head(walked, entries, seen, problems)
     return checked
+
+
+def _stored_time_problem(stored: datetime | None, stated: TokenTime) -> str | None:
+    """Why the stored time-stamp time disagrees with the token's genTime, or None."""
+    token = f"the token's own time (genTime) is {stated.gen_time:%Y-%m-%d %H:%M:%S} UTC"
+    if stored is None:
+        return f"token time: the stored time-stamp time is missing; {token}"
+    if abs(stored - stated.gen_time) <= stated.tolerance:
+        return None
+    return (f"token time differs: the database says it was time-stamped "
+            f"{stored:%Y-%m-%d %H:%M:%S} UTC, {token}, beyond the TSA's stated accuracy "
+            f"({stated.tolerance.total_seconds():g} s): the stored time was changed")
 
 
 def compare_head(walked: AccountChain, entries: list[tuple[int, str]], source: str,

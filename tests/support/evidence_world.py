@@ -18,9 +18,10 @@ from modaudit.config import Config, load_config
 from modaudit.intake.tail import record
 from modaudit.sandbox.tsa import LoopbackTsa
 from modaudit.store import chain, findings
+from modaudit.store.attachments import NewAttachment
 from modaudit.store.engine import make_engine, upgrade
 from modaudit.store.evidence import event_fields
-from modaudit.store.schema import Account, ChainRecord, Event, Finding
+from modaudit.store.schema import Account, ChainRecord, Event, Finding, Post
 from tests.support.stored_runs import StoredAccount, at, comment, new_event
 
 ACCOUNT = "valilik"
@@ -106,6 +107,42 @@ def add_event(engine: Engine, subject: str, hours: float) -> None:
         account_id = session.scalars(select(Account.id).where(Account.name == ACCOUNT)).one()
         record(session, account_id, None, [new_event("comment_hidden", subject, at(hours))],
                at(hours))
+
+
+# A post's text with an emoji DejaVu Sans draws (❤), one it lacks (🌉) and one with a skin tone.
+POST_TEXT = "Köprü açılışı yarın 🌉 saat 10'da ❤ herkesi bekleriz 👍🏽"
+COURT_ORDER = b"%PDF-1.4\n% 2026/1234 D.Is sayili karar (test)\n%%EOF\n"
+REVIEW_NOTE = "2026/1234 D.İş sayılı karar uyarınca engellendi; karar ekte."
+
+
+def add_restricted_post(engine: Engine) -> int:
+    """A post p2 with its text, whose replies were restricted at one instant (at(30), as a
+    webhook would date it); returns the finding's id."""
+    with Session(engine) as session, session.begin():
+        page = StoredAccount(session, ACCOUNT)
+        run_id = page.run(at(30), {"p2": []}, reply_settings={"p2": "following"})
+        session.get(Post, page.post_pk("p2")).message = POST_TEXT  # type: ignore[union-attr]
+        event = replace(new_event("replies_restricted", "p2", at(30), after=at(30), post="p2"),
+                        evidence={"reply_settings": "following", "previously": "everyone"})
+        record(session, page.id, run_id, [event], at(30))
+        return session.scalars(select(Finding.id).where(Finding.kind == "replies_restricted")).one()
+
+
+def add_muted_user(engine: Engine) -> None:
+    """A user u2 muted (an X-like list event; the account's platform does not matter here)."""
+    with Session(engine) as session, session.begin():
+        account_id = session.scalars(select(Account.id).where(Account.name == ACCOUNT)).one()
+        record(session, account_id, None, [new_event("user_muted", "u2", at(32), post=None)],
+               at(32))
+
+
+def review_with_court_order(engine: Engine, finding_id: int) -> None:
+    """A manager's review of a finding, with a court order attached (as the portal stores it)."""
+    with Session(engine) as session, session.begin():
+        findings.review_finding(session, finding_id, "justified", REVIEW_NOTE, "Ayşe Yılmaz",
+                                at(31), on_behalf_of="Vali Yardımcısı",
+                                attachments=[NewAttachment("mahkeme-karari.pdf",
+                                                           "application/pdf", COURT_ORDER)])
 
 
 def rewrite_chain(engine: Engine, event_id: int, evidence: dict) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select
 from modaudit import jobs
 from modaudit.cli import cli
 from modaudit.config import load_config
+from modaudit.store import anchors
 from modaudit.store.schema import ChainAnchor, ChainRecord, Event
 from tests.support.evidence_world import (
     EvidenceWorld,
@@ -68,6 +69,26 @@ def test_deleting_the_newest_records_is_caught_by_the_anchor(world: EvidenceWorl
         session.execute(delete(ChainRecord).where(ChainRecord.seq == newest))  # the review's record
     code, output = verify(world)
     assert code == 1 and "its newest elements were deleted" in output
+
+
+def test_a_backdated_stamped_at_fails_naming_the_token_time(world: EvidenceWorld) -> None:
+    jobs.anchor(world.config, now=at(30))
+    with world.session() as session:
+        anchor = session.scalars(select(ChainAnchor)).one()
+        stamped = anchor.stamped_at
+    assert stamped is not None
+    code, output = verify(world)
+    assert code == 0 and f"time-stamped {stamped:%Y-%m-%d %H:%M:%S} UTC" not in output
+    with world.session() as session, session.begin():
+        session.get(ChainAnchor, anchor.id).stamped_at = stamped - timedelta(days=60)
+    code, output = verify(world)
+    assert code == 1
+    assert "anchor 1 (valilik): token time differs" in output
+    assert f"{stamped - timedelta(days=60):%Y-%m-%d %H:%M:%S} UTC" in output  # what the DB says
+    assert f"genTime) is {stamped:%Y-%m-%d %H:%M:%S} UTC" in output  # what the token says
+    assert "beyond the TSA's stated accuracy (1 s)" in output  # sandbox/tsa_ca.py: secs:1
+    with world.session() as session:  # what reports print is the token's time, not the copy
+        assert [head.stamped_at for head in anchors.heads(session)] == [stamped]
 
 
 def test_a_forged_token_is_refused(world: EvidenceWorld) -> None:

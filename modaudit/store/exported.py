@@ -1,0 +1,62 @@
+"""What an export package reads beyond the findings: review attachments with their bytes, and the
+posts that findings about a post (replies restricted or reopened) are about.
+
+Read-only; the package's builder (analysis/export.py) gets records, not rows. docs/architecture.md §3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from modaudit.store.schema import FindingAttachment, Post
+
+
+@dataclass(frozen=True)
+class AttachmentBytes:
+    """One review attachment as stored: its bytes, the digest recorded and chained, its name."""
+
+    id: int
+    finding_id: int
+    review_id: int
+    filename: str  # as uploaded: shown, never used as a path
+    content_type: str
+    size: int
+    sha256: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class PostSeen:
+    """A post as the audit last stored it: its text (None once purged or never given) and time."""
+
+    platform_id: str
+    message: str | None
+    created_at: datetime | None
+
+
+def attachment_files(session: Session, finding_ids: Iterable[int]) -> list[AttachmentBytes]:
+    """The attachments of these findings' reviews, with their bytes, oldest first."""
+    ids = sorted(set(finding_ids))
+    if not ids:
+        return []
+    rows = session.execute(select(
+        FindingAttachment.id, FindingAttachment.finding_id, FindingAttachment.review_id,
+        FindingAttachment.filename, FindingAttachment.content_type, FindingAttachment.size,
+        FindingAttachment.sha256, FindingAttachment.content)
+        .where(FindingAttachment.finding_id.in_(ids)).order_by(FindingAttachment.id)).all()
+    return [AttachmentBytes(*row) for row in rows]
+
+
+def posts_seen(session: Session, account_id: int, platform_ids: Iterable[str]) -> dict[str, PostSeen]:
+    """The stored posts of one account by platform id (those the store has)."""
+    wanted = sorted(set(platform_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Post.platform_id, Post.message, Post.created_at).where(
+        Post.account_id == account_id, Post.platform_id.in_(wanted))).all()
+    return {row.platform_id: PostSeen(row.platform_id, row.message, row.created_at) for row in rows}
