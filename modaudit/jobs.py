@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 
 def open_store(config: Config) -> Engine:
     """An engine on the configured database, refusing a missing, older or newer schema."""
+    missing = store_engine.missing_store_problem(config.database)
+    if missing:  # before connecting: SQLite would create an empty file and say "no schema"
+        raise store_engine.StoreUnavailable(missing)
     engine = engine_for(config.database)
     try:
         check_schema(engine)
