@@ -167,6 +167,36 @@ def shown_value(value: object) -> str:
     return repr(value)
 
 
+SESSION_SECRET_BITS = 256  # 32 random bytes: what HMAC-SHA256, the cookies' signature, can use
+MAKE_SESSION_SECRET = ('make one with: python -c "import secrets; print(secrets.token_urlsafe(48))" '
+                       "(or openssl rand -hex 32)")
+
+
+def secret_bits(value: str) -> float:
+    """About how many random bits `value` can hold: its length times the bits of the smallest
+    alphabet it is written in (hexadecimal, digits, letters of one case, base64, printable)."""
+    classes = [(str.isdigit, 10), (str.islower, 26), (str.isupper, 26)]
+    if value and all(c in "0123456789abcdef" for c in value.lower()):
+        alphabet = 16
+    else:
+        alphabet = sum(size for test, size in classes if any(test(c) for c in value))
+        alphabet += 32 if any(not (c.isascii() and c.isalnum()) for c in value) else 0
+    distinct = len(set(value))
+    if distinct < 10:  # "aaaa…" or "abab…" is long, not random (64 random hex digits show ~16)
+        alphabet = min(alphabet, distinct)
+    return len(value) * math.log2(max(2, alphabet))
+
+
+def session_secret_problem(value: str) -> str | None:
+    """Why `value` is too weak to sign the portal's sessions (never repeating it), or None."""
+    bits = secret_bits(value)
+    if bits >= SESSION_SECRET_BITS:
+        return None
+    return (f"holds about {int(bits)} random bits ({len(value)} characters); the portal signs "
+            f"sessions with it and needs at least 32 random bytes ({SESSION_SECRET_BITS} bits): "
+            f"{MAKE_SESSION_SECRET}")
+
+
 def value_problem(rule: str, key: str, value: object) -> str | None:
     """The problem of one scalar value under the rules for its key path, or None."""
     if rule == "web.base_url" and isinstance(value, str):

@@ -270,7 +270,8 @@ def selective(config: Config, account: str | None, since: date | None,
 
 
 def check(config: Config) -> list[Check]:
-    """`modaudit check`: secrets, database, SMTP (EHLO, no mail), every token, webhook secrets."""
+    """`modaudit check`: secrets, database, SMTP (EHLO, no mail), every token, webhook secrets,
+    the portal's session secret and the TSA."""
     where = str(config.path) if config.path else "the configuration"
     results = [Check("config", True, f"{where}: valid, {len(config.accounts)} accounts")]
     results += checks.secret_checks(config)
@@ -281,6 +282,7 @@ def check(config: Config) -> list[Check]:
                          smtp or f"{config.smtp.host}:{config.smtp.port} answers EHLO"))
     results += [checks.account_check(config, account) for account in config.accounts]
     results += checks.webhook_checks(config.meta_webhook)
+    results += [checks.portal_check(config.web), checks.timestamp_check(config.timestamp)]
     return results
 
 

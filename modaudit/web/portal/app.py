@@ -6,6 +6,7 @@ Meta on the internet, the portal faces staff (docs/architecture.md §6).
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -101,9 +102,10 @@ def build_app(engine: Engine, config: Config, session_secret: str) -> ASGI:
     return _with_headers(limit_body(protected, cap))
 
 
-def serve(engine: Engine, config: Config, host: str, port: int) -> None:
-    """Run the portal until interrupted (uvicorn; behind a TLS proxy, see the README)."""
+def serve(engine: Engine, config: Config, sock: socket.socket) -> None:
+    """Run the portal on the bound `sock` until interrupted (uvicorn; behind a TLS proxy, see the
+    README). The caller binds it, so a busy port is refused before the portal is announced."""
     app = build_app(engine, config, read_session_secret(config))
     # X-Forwarded-For is trusted from the local proxy only, so throttling sees real addresses.
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
-                log_level="warning", server_header=False)
+    uvicorn.Server(uvicorn.Config(app, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                                  log_level="warning", server_header=False)).run(sockets=[sock])
