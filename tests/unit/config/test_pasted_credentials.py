@@ -101,3 +101,14 @@ def test_the_example_configuration_names_only_variables() -> None:
     example = Path(__file__).resolve().parents[3] / "config.example.toml"
     config = load_config(example)  # every *_env value in it is a name, so this loads
     assert config.accounts and all(credential_shape(a.name) is None for a in config.accounts)
+
+
+def test_a_credential_typed_as_an_account_name_is_not_repeated(tmp_path: Path) -> None:
+    path = tmp_path / "modaudit.toml"
+    path.write_text(ACCOUNT.format(platform="facebook", key="page_token_env", value="PAGE_TOKEN"),
+                    encoding="utf-8")
+    config = load_config(path)
+    for value in (X_CONSUMER_KEY, GRAPH_SHORT):  # e.g. `modaudit scan <pasted by mistake>`
+        with pytest.raises(ConfigError) as caught:
+            config.account(value)
+        assert value not in str(caught.value) and "not shown" in str(caught.value)
