@@ -173,8 +173,9 @@ MAKE_SESSION_SECRET = ('make one with: python -c "import secrets; print(secrets.
 
 
 def secret_bits(value: str) -> float:
-    """About how many random bits `value` can hold: its length times the bits of the smallest
-    alphabet it is written in (hexadecimal, digits, letters of one case, base64, printable)."""
+    """About how many random bits `value` can hold: its length times log2 of the alphabet its
+    characters come from (hexadecimal 16; else digits 10, each case 26, other characters 32),
+    or of its distinct characters when it uses fewer than ten."""
     classes = [(str.isdigit, 10), (str.islower, 26), (str.isupper, 26)]
     if value and all(c in "0123456789abcdef" for c in value.lower()):
         alphabet = 16
