@@ -174,8 +174,8 @@ MAKE_SESSION_SECRET = ('make one with: python -c "import secrets; print(secrets.
 
 def secret_bits(value: str) -> float:
     """About how many random bits `value` can hold: its length times log2 of the alphabet its
-    characters come from (hexadecimal 16; else digits 10, each case 26, other characters 32),
-    or of its distinct characters when it uses fewer than ten."""
+    characters come from (hexadecimal 16; else digits 10, each case 26, other characters 32).
+    Fewer than ten distinct characters is a pattern, not randomness: a few bits at most."""
     classes = [(str.isdigit, 10), (str.islower, 26), (str.isupper, 26)]
     if value and all(c in "0123456789abcdef" for c in value.lower()):
         alphabet = 16
@@ -184,7 +184,7 @@ def secret_bits(value: str) -> float:
         alphabet += 32 if any(not (c.isascii() and c.isalnum()) for c in value) else 0
     distinct = len(set(value))
     if distinct < 10:  # "aaaa…" or "abab…" is long, not random (64 random hex digits show ~16)
-        alphabet = min(alphabet, distinct)
+        return distinct * math.log2(max(2, distinct))
     return len(value) * math.log2(max(2, alphabet))
 
 
