@@ -301,7 +301,8 @@ def load_config(path: str | Path) -> Config:
     try:
         text = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
+        raise ConfigError(f"{path}: configuration file not found; write one (config.example.toml "
+                          "documents every key) or name it with --config or MODAUDIT_CONFIG") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
     try:

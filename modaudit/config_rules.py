@@ -76,6 +76,22 @@ DATABASE_FORMS = "sqlite:///path or postgresql+psycopg://user@host/db"
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Real names here are under 40 characters; a pasted Page token is ~200, an X bearer token ~100.
 ENV_NAME_MAX = 64
+# What the platforms' credentials look like, so that one pasted into a `*_env` key is refused
+# even when its characters could spell a variable name (Graph tokens and X keys are alphanumeric).
+# Each shape is named in the refusal; the value itself never is.
+_CREDENTIAL_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"EAA[A-Za-z0-9]{4,}"), "a Graph access token (EAA…)"),
+    # X's app-only bearer tokens: a run of A's, then base64 with %-escapes ("AAAA…%2B…%3D…").
+    (re.compile(r"A{4,}(?=[A-Za-z0-9%]*[a-z%])[A-Za-z0-9%]{8,}"), "an X bearer token (AAAA…)"),
+    (re.compile(r"GOCSPX-.*", re.S), "an OAuth client secret (GOCSPX-…)"),
+    (re.compile(r"1//.*", re.S), "an OAuth refresh token (1//…)"),
+    (re.compile(r"ya29\..*", re.S), "an OAuth access token (ya29.…)"),
+    (re.compile(r"[0-9]{6,}-[A-Za-z0-9]{16,}"), "an X access token (user id-…)"),
+    (re.compile(r"[a-z0-9]{4}(?:-[a-z0-9]{4}){3}"), "an app password (xxxx-xxxx-xxxx-xxxx)"),
+)
+# X consumer keys (25), secrets (50), access token secrets (45) and Meta app secrets (32 hex) are
+# long runs of letters and digits; people write long variable names in capitals, words joined by _.
+_KEY_RUN = re.compile(r"[A-Za-z0-9]{16,}")
 
 
 def _shown(bound: float) -> str:
@@ -111,14 +127,33 @@ def http_url_problem(value: str) -> str | None:
     return f"must be an http:// or https:// URL with a host and no query or fragment, got {shown!r}"
 
 
+def credential_shape(value: str) -> str | None:
+    """What kind of credential `value` looks like (never repeating it), or None for a name."""
+    for pattern, kind in _CREDENTIAL_SHAPES:
+        if pattern.fullmatch(value):
+            return kind
+    if _KEY_RUN.fullmatch(value) and len(set(value)) >= 8:  # random keys use many characters
+        mixed = any(c.islower() for c in value) and any(c.isupper() for c in value)
+        digits = sum(c.isdigit() for c in value)
+        if (len(value) >= 20 and not value.isupper()) or (mixed and digits) or digits >= 4:
+            return "an API key or secret (a run of letters and digits)"
+    return None
+
+
 def env_name_problem(value: str) -> str | None:
-    """Why `value` cannot be the name of an environment variable (never repeating it), or None."""
-    if value == "" or (len(value) <= ENV_NAME_MAX and _ENV_NAME.fullmatch(value)):
+    """Why `value` cannot be the name of an environment variable (never repeating it), or None.
+
+    Refused: what cannot be a name, and a name-like value shaped like a platform's credential.
+    """
+    if value == "":
         return None  # "" is "not configured", as before
+    shape = credential_shape(value)
+    if shape is None and len(value) <= ENV_NAME_MAX and _ENV_NAME.fullmatch(value):
+        return None
     return (f"is not a variable name: it must name an environment variable (letters, digits and "
             f"_, not starting with a digit, at most {ENV_NAME_MAX} characters) that holds the "
             f"secret, not the secret itself; "
-            f"got {len(value)} characters")
+            f"got {len(value)} characters" + (f" shaped like {shape}" if shape else ""))
 
 
 def network_problem(value: str) -> str | None:
@@ -135,9 +170,42 @@ _TOKENISH = re.compile(r"[A-Za-z0-9._~+/=-]{24,}")
 
 def shown_value(value: object) -> str:
     """`value` as an error message may repeat it: a token-looking string only by its length."""
-    if isinstance(value, str) and _TOKENISH.fullmatch(value) and any(c.isdigit() for c in value):
+    if isinstance(value, str) and (
+            (_TOKENISH.fullmatch(value) and any(c.isdigit() for c in value))
+            or credential_shape(value)):
         return f"a value of {len(value)} characters (not shown: it looks like a secret)"
     return repr(value)
+
+
+SESSION_SECRET_BITS = 256  # 32 random bytes: what HMAC-SHA256, the cookies' signature, can use
+MAKE_SESSION_SECRET = ('make one with: python -c "import secrets; print(secrets.token_urlsafe(48))" '
+                       "(or openssl rand -hex 32)")
+
+
+def secret_bits(value: str) -> float:
+    """About how many random bits `value` can hold: its length times log2 of the alphabet its
+    characters come from (hexadecimal 16; else digits 10, each case 26, other characters 32).
+    Fewer than ten distinct characters is a pattern, not randomness: a few bits at most."""
+    classes = [(str.isdigit, 10), (str.islower, 26), (str.isupper, 26)]
+    if value and all(c in "0123456789abcdef" for c in value.lower()):
+        alphabet = 16
+    else:
+        alphabet = sum(size for test, size in classes if any(test(c) for c in value))
+        alphabet += 32 if any(not (c.isascii() and c.isalnum()) for c in value) else 0
+    distinct = len(set(value))
+    if distinct < 10:  # "aaaa…" or "abab…" is long, not random (64 random hex digits show ~16)
+        return distinct * math.log2(max(2, distinct))
+    return len(value) * math.log2(max(2, alphabet))
+
+
+def session_secret_problem(value: str) -> str | None:
+    """Why `value` is too weak to sign the portal's sessions (never repeating it), or None."""
+    bits = secret_bits(value)
+    if bits >= SESSION_SECRET_BITS:
+        return None
+    return (f"holds about {int(bits)} random bits ({len(value)} characters); the portal signs "
+            f"sessions with it and needs at least 32 random bytes ({SESSION_SECRET_BITS} bits): "
+            f"{MAKE_SESSION_SECRET}")
 
 
 def value_problem(rule: str, key: str, value: object) -> str | None:

@@ -53,6 +53,9 @@ log = logging.getLogger(__name__)
 
 def open_store(config: Config) -> Engine:
     """An engine on the configured database, refusing a missing, older or newer schema."""
+    missing = store_engine.missing_store_problem(config.database)
+    if missing:  # before connecting: SQLite would create an empty file and say "no schema"
+        raise store_engine.StoreUnavailable(missing)
     engine = engine_for(config.database)
     try:
         check_schema(engine)
@@ -276,7 +279,8 @@ def selective(config: Config, account: str | None, since: date | None,
 
 
 def check(config: Config) -> list[Check]:
-    """`modaudit check`: secrets, database, SMTP (EHLO, no mail), every token, webhook secrets."""
+    """`modaudit check`: secrets, database, SMTP (EHLO, no mail), every token, webhook secrets,
+    the portal's session secret and the TSA."""
     where = str(config.path) if config.path else "the configuration"
     results = [Check("config", True, f"{where}: valid, {len(config.accounts)} accounts")]
     results += checks.secret_checks(config)
@@ -287,6 +291,7 @@ def check(config: Config) -> list[Check]:
                          smtp or f"{config.smtp.host}:{config.smtp.port} answers EHLO"))
     results += [checks.account_check(config, account) for account in config.accounts]
     results += checks.webhook_checks(config.meta_webhook)
+    results += [checks.portal_check(config.web), checks.timestamp_check(config.timestamp)]
     return results
 
 

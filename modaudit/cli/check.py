@@ -16,7 +16,8 @@ from modaudit.config import ConfigError
 @click.command()
 @click.pass_context
 def check(ctx: click.Context) -> None:
-    """Check the configuration, secrets, database, SMTP and every account's token, then exit."""
+    """Check the configuration, secrets, database, SMTP, the TSA, the portal's secret and every
+    account's token, then exit."""
     try:
         config = config_of(ctx)
     except ConfigError as exc:

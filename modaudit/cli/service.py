@@ -37,7 +37,8 @@ def init(ctx: click.Context) -> None:
 @click.command()
 @click.pass_context
 def serve(ctx: click.Context) -> None:
-    """Run the scheduler in the foreground: nightly audits, weekly reports, retention."""
+    """Run the scheduler in the foreground: nightly audits, weekly reports, retention (the portal
+    is `web serve`)."""
     logging.getLogger("modaudit").setLevel(logging.INFO)  # one line per job start and end
     try:
         sys.exit(scheduler.serve(ctx.find_root().obj["config_path"]))

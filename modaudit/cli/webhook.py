@@ -6,6 +6,7 @@ import click
 
 from modaudit import jobs
 from modaudit.cli.common import config_of, console
+from modaudit.cli.listen import bind
 from modaudit.web.receiver import read_secrets, serve
 
 
@@ -22,7 +23,8 @@ def webhook_serve(ctx: click.Context, host: str, port: int) -> None:
     """Receive Meta webhooks at /webhooks/meta (put a TLS-terminating proxy in front)."""
     config = config_of(ctx)
     read_secrets(config)  # a missing secret is one line naming its variable, before anything starts
-    serve(jobs.open_store(config), config, host, port)
+    engine = jobs.open_store(config)
+    serve(engine, config, bind(host, port))  # a busy port names --port before anything starts
 
 
 @webhook.command(name="process")

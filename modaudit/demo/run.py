@@ -123,7 +123,8 @@ def run_demo(out_dir: Path, say: Callable[[str], None],
     True if what was detected matches the scenario's ground truth, with no false finding.
     """
     out_dir = out_dir.resolve()  # the config written there names files by absolute path
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # Owner-only, as the database in it (commenters' personal data, if only simulated here).
+    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     database = _fresh_database(out_dir)
     scenario = demo_scenario()
     tsa = LoopbackTsa(out_dir / "tsa").start()  # the demo's Time-Stamp Authority, to the end

@@ -11,9 +11,23 @@ from collectors.facebook import FacebookPageCollector
 from collectors.instagram import InstagramCollector
 from collectors.records import CollectorError
 from collectors.x import XCollector
-from modaudit.config import AccountConfig, Config, ConfigError, MetaWebhookConfig, secret
+from modaudit.config import (
+    AccountConfig,
+    Config,
+    ConfigError,
+    MetaWebhookConfig,
+    TimestampConfig,
+    WebConfig,
+    secret,
+)
+from modaudit.config_rules import MAKE_SESSION_SECRET, session_secret_problem
 from modaudit.intake.advice import MODERATE_FIX, fix_for
 from modaudit.intake.collectors import SECRET_KEYS, build_collector
+from modaudit.notify.anchoring import TsaError, ask_tsa
+from modaudit.store.timestamps import load_certificates
+
+# Time-stamped by `check` to prove the TSA answers with tokens that verify; stored nowhere.
+TSA_PROBE = b"modaudit check: is the TSA reachable, and do its tokens verify against ca_file?"
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,49 @@ def webhook_checks(webhook: MetaWebhookConfig) -> list[Check]:
     return [_secret_check("meta_webhook app_secret_env", names[0], "meta_webhook.app_secret_env"),
             _secret_check("meta_webhook verify_token_env", names[1],
                           "meta_webhook.verify_token_env")]
+
+
+def portal_check(web: WebConfig) -> Check:
+    """The portal's session secret: set, and at least 32 random bytes (the portal is used when
+    `[web] base_url` is set or its variable is)."""
+    name, env_name = "web session_secret_env", web.session_secret_env
+    if not web.base_url and os.environ.get(env_name) is None \
+            and not os.environ.get(f"{env_name}_FILE"):
+        return Check("web", True, f"portal not used (no [web] base_url, ${env_name} is not set)",
+                     skipped=True)
+    try:
+        value = secret(env_name, named_by="web.session_secret_env")
+    except ConfigError as exc:
+        return Check(name, False, f"{exc}; {MAKE_SESSION_SECRET}, and export it or set "
+                                  f"{env_name}_FILE to an owner-only file (chmod 600)")
+    problem = session_secret_problem(value)
+    if problem:
+        return Check(name, False, f"${env_name} {problem}")
+    return Check(name, True, f"${env_name} is set, at least 32 random bytes")
+
+
+def timestamp_check(timestamp: TimestampConfig) -> Check:
+    """The `[timestamp]` TSA, when enabled: `ca_file` holds certificates, and the TSA answers a
+    request with a token that verifies against them (no chain head is sent)."""
+    if not timestamp.enabled:
+        return Check("timestamp", True, "not used ([timestamp] enabled = false): chain heads are "
+                                        "not time-stamped", skipped=True)
+    try:
+        roots = load_certificates(timestamp.ca_file)
+    except (OSError, ValueError):
+        roots = []
+    if not roots:
+        return Check("timestamp ca_file", False, f"{timestamp.ca_file} holds no PEM certificate; "
+                     "set timestamp.ca_file to the TSA's root certificate (PEM) its operator "
+                     "publishes")
+    try:
+        _, when = ask_tsa(timestamp, TSA_PROBE)
+    except (TsaError, ConfigError) as exc:
+        # The URL is not repeated: it may carry credentials (https://user:password@host).
+        return Check("timestamp", False, f"{exc} — check timestamp.url, the network and proxy, "
+                     "and that timestamp.ca_file is this TSA's root")
+    return Check("timestamp", True, f"the TSA at timestamp.url answers; its token verifies "
+                 f"against {timestamp.ca_file} (TSA time {when:%Y-%m-%d %H:%M:%S} UTC)")
 
 
 def account_check(config: Config, account: AccountConfig) -> Check:

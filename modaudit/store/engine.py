@@ -20,6 +20,39 @@ class SchemaError(Exception):
     """The database's schema does not match this version of modaudit."""
 
 
+class StoreUnavailable(SchemaError):
+    """The configured SQLite file cannot be used as it is: its folder or the file is missing."""
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names, or None (another database, or in memory)."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" \
+            or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def folder_problem(path: Path) -> str | None:
+    """Why SQLite cannot create or write `path` in its folder (naming both, with the fix), or None."""
+    if not path.parent.is_dir():
+        return (f"the folder {path.parent} of the database {path.name} does not exist; create it "
+                f"(mkdir -m 700 -p {path.parent}), or fix database.url")
+    if not os.access(path.parent, os.W_OK):
+        return f"the folder {path.parent} is not writable by this user; SQLite needs it"
+    return None
+
+
+def _create_owner_only(path: Path) -> None:
+    """Create the empty SQLite file readable by its owner only: it holds personal data, and SQLite
+    gives its -wal and -shm files the database file's permissions."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:  # created meanwhile by another process: its mode is its own
+        pass
+
+
 def make_engine(url: str, pool_size: int | None = None, *, lock_timeout: float | None = None,
                 statement_timeout: float | None = None) -> Engine:
     """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout.
@@ -29,6 +62,9 @@ def make_engine(url: str, pool_size: int | None = None, *, lock_timeout: float |
     lock held elsewhere fails one account's run instead of blocking the night.
     """
     is_sqlite = url.startswith("sqlite")
+    path = sqlite_file(url) if is_sqlite else None
+    if path is not None and not path.exists() and path.parent.is_dir():
+        _create_owner_only(path)
     connect_args = {"timeout": 30} if is_sqlite else {}
     pool: dict[str, Any] = {"pool_size": pool_size, "max_overflow": 0} if pool_size and not is_sqlite else {}
     engine = create_engine(url, connect_args=connect_args, future=True, **pool)
@@ -48,7 +84,12 @@ def make_engine(url: str, pool_size: int | None = None, *, lock_timeout: float |
 
 
 def engine_for(database: DatabaseConfig, pool_size: int | None = None) -> Engine:
-    """An engine on the configured database, with its timeouts."""
+    """An engine on the configured database, with its timeouts; a SQLite file whose folder is
+    missing is refused naming the folder (SQLite's own word is "unable to open database file")."""
+    path = sqlite_file(database.url)
+    problem = folder_problem(path) if path is not None else None
+    if problem:
+        raise StoreUnavailable(problem)
     return make_engine(database.url, pool_size, lock_timeout=database.lock_timeout_seconds,
                        statement_timeout=database.statement_timeout_seconds)
 
@@ -168,17 +209,23 @@ def check_schema(engine: Engine) -> None:
         )
 
 
+def missing_store_problem(database: DatabaseConfig) -> str | None:
+    """Why the configured SQLite file cannot be opened for use (its folder, or the file not made
+    yet), or None; nothing is created, so a command run before `init` leaves no empty file."""
+    path = sqlite_file(database.url)
+    if path is None:
+        return None
+    problem = folder_problem(path)
+    if problem is None and not path.exists():
+        problem = f"the database {path} does not exist yet; run `modaudit init` (database.url names it)"
+    return problem
+
+
 def database_problem(database: DatabaseConfig) -> str | None:
     """Why the configured database cannot be used as it is (folder, file, connection, schema)."""
-    url = make_url(database.url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        path = Path(url.database)
-        if not path.parent.is_dir():
-            return f"the folder {path.parent} does not exist; create it, or fix database.url"
-        if not os.access(path.parent, os.W_OK):
-            return f"the folder {path.parent} is not writable by this user; SQLite needs it"
-        if not path.exists():
-            return f"{path} does not exist yet; run `modaudit init` (database.url names it)"
+    problem = missing_store_problem(database)
+    if problem:
+        return problem
     engine = engine_for(database)
     try:
         check_schema(engine)

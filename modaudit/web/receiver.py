@@ -227,11 +227,13 @@ def _uvicorn_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
                           lifespan="on", proxy_headers=True, timeout_keep_alive=30)
 
 
-def serve(engine: Engine, config: Config, host: str = "127.0.0.1", port: int = 8080) -> None:
-    """Run the receiver in the foreground until interrupted."""
+def serve(engine: Engine, config: Config, sock: socket.socket) -> None:
+    """Run the receiver on the bound `sock` in the foreground until interrupted (the caller
+    binds it, so a busy port is refused before anything starts)."""
     app = build_app(engine, config)
+    host, port = sock.getsockname()[:2]
     log.info("webhook receiver on http://%s:%d%s", host, port, WEBHOOK_PATH)
-    uvicorn.Server(_uvicorn_config(app, host, port)).run()
+    uvicorn.Server(_uvicorn_config(app, host, port)).run(sockets=[sock])
 
 
 @contextmanager

@@ -115,3 +115,21 @@ def test_a_platform_that_refuses_connections_fails_the_run_not_the_command(tmp_p
         statuses = connection.exec_driver_sql("SELECT status FROM runs").scalars().all()
     engine.dispose()
     assert statuses == ["failed", "failed"]
+
+
+MISSING_FOLDER_COMMANDS = [a for a in COMMANDS if a[0] not in NO_DATABASE | {"import", "worker"}] + [
+    ["users", "list"], ["users", "add", "a@b.example", "--role", "manager"], ["web", "serve"]]
+
+
+@pytest.mark.parametrize("args", MISSING_FOLDER_COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_database_folder_that_is_not_there(tmp_path: Path, args: list[str], monkeypatch) -> None:
+    """A SQLite URL in a folder nobody made: the folder and how to make it, for every command."""
+    monkeypatch.setenv("MODAUDIT_WEB_SESSION_SECRET", "f" * 8 + "0123456789abcdef" * 4)
+    monkeypatch.setenv("BROKEN_WORLD_NO_SECRET", "app-secret")
+    monkeypatch.setenv("MODAUDIT_META_VERIFY_TOKEN", "verify-token")
+    folder = tmp_path / "var" / "lib" / "modaudit"
+    result = _run(_write(tmp_path, f"sqlite:///{folder / 'modaudit.db'}"), args)
+    _one_clear_line(result)
+    assert f"the folder {folder} of the database modaudit.db does not exist" in result.output
+    assert "mkdir -m 700 -p" in result.output and "portal on" not in result.output
+    assert not (tmp_path / "var").exists()

@@ -7,6 +7,7 @@ database or run argon2 run in Starlette's thread pool, never on the event loop.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -120,7 +121,9 @@ def server_config(app: ASGI, config: Config, host: str, port: int) -> uvicorn.Co
                           log_level="warning", server_header=False)
 
 
-def serve(engine: Engine, config: Config, host: str, port: int) -> None:
-    """Run the portal until interrupted (uvicorn; behind a TLS proxy, see the README)."""
+def serve(engine: Engine, config: Config, sock: socket.socket) -> None:
+    """Run the portal on the bound `sock` until interrupted (uvicorn; behind a TLS proxy, see the
+    README). The caller binds it, so a busy port is refused before the portal is announced."""
     app = build_app(engine, config, read_session_secret(config))
-    uvicorn.Server(server_config(app, config, host, port)).run()
+    host, port = sock.getsockname()[:2]
+    uvicorn.Server(server_config(app, config, host, port)).run(sockets=[sock])

@@ -35,3 +35,8 @@ def test_audit_scale_finds_every_change_on_a_small_night() -> None:
     out = _run("audit_scale.py", "--accounts", "20", "--posts", "10", "--comments", "5")
     changes = out.split("changes found ")[1].split()[0:3]  # "N of N"
     assert changes[0] == changes[2], out
+
+
+def test_startup_times_version_and_help() -> None:
+    out = _run("startup.py", "--rounds", "1", "--no-target")
+    assert all(f"{name} best" in out for name in ("click floor", "--version", "--help")), out

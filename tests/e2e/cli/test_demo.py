@@ -22,6 +22,9 @@ def test_demo_deliveries_are_received_in_the_simulated_week(tmp_path: Path,
     monkeypatch.chdir(tmp_path)  # as the README runs it: `modaudit demo` into ./modaudit-demo/
     assert run_demo(Path("modaudit-demo"), lines.append, lambda rows, config: None)
     tmp_path = tmp_path / "modaudit-demo"
+    # Commenters' personal data, even simulated: the folder and the database are the owner's only.
+    assert (tmp_path.stat().st_mode & 0o777, (tmp_path / "modaudit.db").stat().st_mode & 0o777) \
+        == (0o700, 0o600)
     engine = make_engine(f"sqlite:///{tmp_path / 'modaudit.db'}")
     with Session(engine) as session:
         received = list(session.scalars(select(WebhookDelivery.received_at)))
