@@ -218,3 +218,16 @@ class Delivery:
     object: str
     entry_ids: list[str]
     changes: list[FeedChange]
+
+
+@dataclass(frozen=True)
+class AccountReads:
+    """One account's reads over a period, by resource kind (`store/reads` sums them, `analysis/cost`
+    prices them)."""
+
+    account: str
+    platform: str
+    kind: str
+    requests: int
+    resources: int
+    runs: int

@@ -26,9 +26,9 @@ from analysis.diff import (
     reply_settings_changes,
     visibility_changes,
 )
-from analysis.features import compute_features
 from collectors.records import NewEvent, RunWarning, Snapshot
 from modaudit.intake import tail
+from modaudit.intake.classify import compute_features
 from modaudit.intake.collectors import Collector
 from modaudit.intake.confirmation import Confirmer, confirm_candidates, confirm_unhides, confirm_unlisted
 from modaudit.store import runs, state

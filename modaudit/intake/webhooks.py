@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from analysis.webhook_events import webhook_events
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from analysis.webhook_events import webhook_events
 from collectors.meta_webhook import MalformedDelivery, parse_delivery
 from modaudit.config import Config
 from modaudit.intake import tail

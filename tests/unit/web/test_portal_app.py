@@ -16,12 +16,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from analysis.queries import list_findings
-from analysis.render import render_alert
-from analysis.rules import apply_rules
 from modaudit.config import ConfigError, parse_config
+from modaudit.intake.tail import apply_rules
+from modaudit.report.render import render_alert
 from modaudit.store import users
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_findings
 from modaudit.store.schema import Finding, FindingReview
 from modaudit.web.portal.app import build_app
 from modaudit.web.portal.auth import hash_password

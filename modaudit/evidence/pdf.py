@@ -20,9 +20,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from analysis.export import ExportFinding, ExportPackage
-from analysis.i18n import CLAUSE_2_TR, MANAGERS_DUTY_TR, format_datetime, term
-from analysis.text_safety import visible
+from modaudit.evidence.package import ExportFinding, ExportPackage
+from modaudit.report.i18n import CLAUSE_2_TR, MANAGERS_DUTY_TR, format_datetime, term
+from modaudit.report.text_safety import visible
 from modaudit.store.timestamps import element_file
 
 RULE_SOURCE = ("Kamu Görevlileri Etik Kurulu, 20.09.2021 tarihli ve 2021/81 sayılı İlke Kararı, "

@@ -11,12 +11,12 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.cost_report import CostSection, CostSettings, build_cost_section
 from analysis.observability import unobservable
 from analysis.periods import IsoWeek
-from analysis.queries import FindingRow, list_findings
-from analysis.selective_report import SelectiveSection, build_section
-from analysis.witness import WitnessRow, witness_rows
+from modaudit.report.cost_section import CostSection, CostSettings, build_cost_section
+from modaudit.report.selective_section import SelectiveSection, build_section
+from modaudit.report.witness import WitnessRow, witness_rows
+from modaudit.store.finding_rows import FindingRow, list_findings
 from modaudit.store.schema import Account, Event, Finding, FindingReview, ListEntry, Run
 
 SEVERITIES = ("high", "medium", "review", "low")
@@ -105,7 +105,7 @@ class WeeklyReport:
     selective: SelectiveSection | None = None  # moderation by language and topic (last 4 weeks)
     witness: list[WitnessRow] = field(default_factory=list)  # each account's chain head (§3)
     handles: dict[str, str] = field(default_factory=dict)  # account name -> its platform handle
-    cost: CostSection | None = None  # reads, spend and detection latency (analysis/cost_report.py)
+    cost: CostSection | None = None  # reads, spend and detection latency (report/cost_section.py)
 
     @property
     def period(self) -> str:

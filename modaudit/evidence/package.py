@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.queries import FindingRow, list_findings
 from modaudit.store import chain
 from modaudit.store.anchors import anchors_covering
 from modaudit.store.chain import heads_of
 from modaudit.store.evidence import event_fields
+from modaudit.store.finding_rows import FindingRow, list_findings
 from modaudit.store.schema import Account, ChainRecord, Event, Finding, FindingReview
 from modaudit.store.timestamps import element_file
 

@@ -15,10 +15,10 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from analysis.export import ExportPackage, build_package, package_json
-from analysis.export_guide import CA, GUIDE_NAME, TSA, comment_file, render_guide
-from analysis.export_pdf import render_pdf
 from modaudit.config import Config
+from modaudit.evidence.guide import CA, GUIDE_NAME, TSA, comment_file, render_guide
+from modaudit.evidence.package import ExportPackage, build_package, package_json
+from modaudit.evidence.pdf import render_pdf
 from modaudit.notify import anchoring
 from modaudit.store.timestamps import embedded_certificates
 

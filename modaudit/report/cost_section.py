@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.cost import AccountCost, account_costs
-from analysis.i18n import COST_WORDS
 from analysis.recheck import worst_gap_days, young_days
+from modaudit.report.i18n import COST_WORDS
 from modaudit.store.reads import reads_by_account
 from modaudit.store.schema import Account, PostListing, Run
 

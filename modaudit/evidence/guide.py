@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from analysis.export import ExportFinding, ExportPackage
-from analysis.i18n import format_datetime, term
+from modaudit.evidence.package import ExportFinding, ExportPackage
+from modaudit.report.i18n import format_datetime, term
 from modaudit.store.timestamps import element_file
 
 GUIDE_NAME = "DOGRULAMA.txt"
