@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from analysis.webhook_events import webhook_events
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from collectors.meta_webhook import MalformedDelivery, parse_delivery
 from modaudit.config import Config
 from modaudit.intake import tail
+from modaudit.intake.webhook_events import webhook_events
 from modaudit.store import deliveries, recheck, runs
 from modaudit.store.deliveries import PROCESSED, UNKNOWN_PAGE, UNPARSEABLE
 from modaudit.store.engine import utcnow

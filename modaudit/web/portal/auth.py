@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from modaudit.store import users as store_users
 from modaudit.store.engine import utcnow
 from modaudit.store.schema_users import User
-from modaudit.web.portal.queries import Scope
+from modaudit.web.portal.scoped_queries import Scope
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 12

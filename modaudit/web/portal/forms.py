@@ -30,7 +30,7 @@ from modaudit.web.portal.auth import (
     require,
     start_session,
 )
-from modaudit.web.portal.queries import Scope, accounts_in
+from modaudit.web.portal.scoped_queries import Scope, accounts_in
 from modaudit.web.portal.words import DECISIONS, word
 
 # What a court order or a screenshot is, judged from the bytes, never from the name or header.
