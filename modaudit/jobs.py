@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from analysis.cost import PROJECTION_DAYS, AccountCost, account_costs, prices
 from analysis.lexicon import deployment_lexicon
-from analysis.periods import last_complete_week, parse_week
 from analysis.selective import GroupResult
 from modaudit.clock import utcnow
 from modaudit.config import Config, ConfigError
@@ -35,6 +34,7 @@ from modaudit.notify import alerts, health, weekly
 from modaudit.notify.anchoring import AnchorOutcome, anchor_heads
 from modaudit.notify.export_files import run_export
 from modaudit.notify.mail import smtp_problem
+from modaudit.report.periods import last_complete_week, parse_week
 from modaudit.report.selective_section import summarise
 from modaudit.report.witness import read_heads
 from modaudit.store import engine as store_engine

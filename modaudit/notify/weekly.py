@@ -16,11 +16,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from analysis.cost import prices
-from analysis.periods import IsoWeek
 from modaudit.config import AccountConfig, Config, ConfigError
 from modaudit.notify import anchoring, mail
 from modaudit.report.cost_section import CostSettings
 from modaudit.report.data import ReportScope, WeeklyReport, build_weekly_report
+from modaudit.report.periods import IsoWeek
 from modaudit.report.render import render_weekly, render_weekly_html
 from modaudit.store import deliveries
 

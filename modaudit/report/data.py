@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from analysis.observability import unobservable
-from analysis.periods import IsoWeek
 from modaudit.report.cost_section import CostSection, CostSettings, build_cost_section
+from modaudit.report.observability import unobservable
+from modaudit.report.periods import IsoWeek
 from modaudit.report.selective_section import SelectiveSection, build_section
 from modaudit.report.witness import WitnessRow, witness_rows
 from modaudit.store import report_queries

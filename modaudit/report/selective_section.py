@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from analysis.periods import IsoWeek
 from analysis.selective import (
     MODERATION_ACTORS,
     MODERATION_KINDS,
@@ -25,6 +24,7 @@ from analysis.selective import (
     summarise_accounts,
 )
 from modaudit.report import i18n
+from modaudit.report.periods import IsoWeek
 from modaudit.store.comment_features import account_platforms, classified_comments, unclassified_counts
 
 REPORT_WEEKS = 4

@@ -12,12 +12,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from analysis.periods import last_complete_week
 from analysis.rules import SEVERITY
 from modaudit.clock import utcnow
 from modaudit.report import i18n
 from modaudit.report.data import SEVERITIES
 from modaudit.report.links import platform_url
+from modaudit.report.periods import last_complete_week
 from modaudit.report.render import bracket
 from modaudit.report.selective_section import build_section, section_view
 from modaudit.report.text_safety import visible

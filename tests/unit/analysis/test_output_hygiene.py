@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 
-from analysis.periods import IsoWeek
 from modaudit.cli.output import print_findings_table
 from modaudit.cli.selective import print_table
 from modaudit.config import Config
@@ -28,6 +27,7 @@ from modaudit.report.data import (
     WeeklyReport,
     by_severity,
 )
+from modaudit.report.periods import IsoWeek
 from modaudit.report.render import render_alert, render_weekly
 from modaudit.report.text_safety import SHOWN, reveal, visible
 from modaudit.store.finding_rows import FindingRow
