@@ -2,7 +2,7 @@
 
 Each takes the configuration, loaded once by its caller (a command or a scheduled job), plus ids
 and primitives; each opens the store, does one thing through the layers below and returns a
-result the caller may print. `now` comes from one clock (store.engine.utcnow) unless given.
+result the caller may print. `now` comes from one clock (modaudit/clock.utcnow) unless given.
 """
 
 from __future__ import annotations
