@@ -29,9 +29,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from modaudit import jobs
+from modaudit.clock import utcnow
 from modaudit.config import Config, cron_trigger, load_config
 from modaudit.fleet import executor_for
-from modaudit.store.engine import engine_for, utcnow
+from modaudit.store.engine import engine_for
 from modaudit.store.locks import service_lock
 
 log = logging.getLogger("modaudit.serve")

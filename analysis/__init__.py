@@ -1,1 +1,4 @@
-"""Stored observations → events → findings → report data. Reads the store; never calls a platform."""
+"""The decisions: records of what was stored and observed in, changes, events and findings out.
+
+Pure: no query, no network, no clock read (docs/architecture.md §4).
+"""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from collectors.records import AccountReads
 from modaudit.config import XConfig
-from modaudit.store.reads import AccountReads
 
 PROJECTION_DAYS = 30
 

@@ -9,21 +9,13 @@ downloaded); text too short or too unlike any language is `und` (undetermined).
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
-from sqlalchemy.orm import Session
-
 from analysis.lexicon import Lexicon, load_lexicon
-from modaudit.store.engine import utcnow
-from modaudit.store.schema import Comment, CommentFeature
-
-log = logging.getLogger(__name__)
 
 UNDETERMINED = "und"
 MIN_LETTERS = 4  # fewer letters than this ("ok", "👍", "+1") say nothing about a language
@@ -31,7 +23,6 @@ MIN_CONFIDENCE = 0.4  # below this share of the probability, the language is und
 # Labels of the model that belong to one language as the clause means it (language, not dialect).
 _SAME_LANGUAGE = {"ary": "ar", "arz": "ar", "sdh": "ku", "zxx": UNDETERMINED}
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+", re.UNICODE)
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -46,6 +37,12 @@ class CommentFeatures:
     def groups(self) -> list[str]:
         """The comparison groups this comment belongs to, e.g. `language:ku`, `topic:criticism`."""
         return [f"language:{self.language}", *(f"topic:{topic}" for topic in self.topics)]
+
+    def row(self, comment_id: int, lexicon: str, computed_at: datetime) -> dict[str, Any]:
+        """The `comment_features` row that keeps these features for one comment."""
+        return {"comment_id": comment_id, "language": self.language,
+                "language_confidence": self.language_confidence, "topics": list(self.topics),
+                "lexicon": lexicon, "computed_at": computed_at}
 
 
 @functools.cache
@@ -88,46 +85,3 @@ def features_of(text: str | None, lexicon: Lexicon) -> CommentFeatures:
 def built_in_lexicon() -> Lexicon:
     """The lexicons shipped with modaudit (Turkish and English), loaded once."""
     return load_lexicon()
-
-
-def compute_features(session: Session, run_id: int, lexicon: Lexicon | None = None) -> int:
-    """Features for the comments first stored by run `run_id` that have none yet; returns how many.
-
-    Called by detection in the run's transaction, before retention can erase any of the text.
-    """
-    lexicon = lexicon or built_in_lexicon()
-    query = (select(Comment.id, Comment.message)
-             .outerjoin(CommentFeature, CommentFeature.comment_id == Comment.id)
-             .where(Comment.first_seen_run_id == run_id, Comment.message.is_not(None),
-                    CommentFeature.comment_id.is_(None)))
-    return _store(session, session.execute(query).all(), lexicon)
-
-
-def refresh_features(session: Session, lexicon: Lexicon) -> int:
-    """Compute features for every comment that still has text and none, or older-lexicon ones."""
-    query = (select(Comment.id, Comment.message)
-             .outerjoin(CommentFeature, CommentFeature.comment_id == Comment.id)
-             .where(Comment.message.is_not(None),
-                    or_(CommentFeature.comment_id.is_(None),
-                        CommentFeature.lexicon != lexicon.fingerprint)))
-    done = _store(session, session.execute(query).all(), lexicon)
-    if done:
-        log.info("features computed for %d comments (lexicon %s)", done, lexicon.fingerprint)
-    return done
-
-
-def _store(session: Session, rows: Sequence[Any], lexicon: Lexicon) -> int:
-    now = utcnow()
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start:start + _CHUNK]
-        ids = [comment_id for comment_id, _ in chunk]
-        session.execute(delete(CommentFeature).where(CommentFeature.comment_id.in_(ids)))
-        values = []
-        for comment_id, message in chunk:
-            found = features_of(message, lexicon)
-            values.append({"comment_id": comment_id, "language": found.language,
-                           "language_confidence": found.language_confidence,
-                           "topics": list(found.topics), "lexicon": lexicon.fingerprint,
-                           "computed_at": now})
-        session.execute(insert(CommentFeature), values)
-    return len(rows)

@@ -21,17 +21,12 @@ Only aggregates with their sample sizes leave this module; never an author's id 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session
-
-from modaudit.store.schema import Account, Comment, CommentFeature, Event
 
 
 def _stats() -> Any:
@@ -238,46 +233,23 @@ def _result(account: str, row: dict[str, Any]) -> GroupResult:
     return GroupResult(**fields)
 
 
-def load_comment_frame(session: Session, accounts: Sequence[str] | None, since: datetime | None,
-                       until: datetime | None) -> tuple[pd.DataFrame, dict[str, int]]:
-    """One row per classified comment created in [since, until), and unclassified counts by account.
+def comment_frame(rows: Iterable[Sequence[Any]]) -> pd.DataFrame:
+    """The frame `assess` reads, from classified comments as `store.comment_features` reads them.
 
+    Each row is (account, platform, language, topics, moderated, author_blocked, author_id).
     Rows carry the account, the comment's content groups, its outcomes and, for the permutation
     test, an anonymous code of its author valid only inside this frame: no id, no name.
     """
-    created = func.coalesce(Comment.created_at, Comment.first_seen_at)
-    conditions = []
-    if accounts is not None:
-        conditions.append(Account.name.in_(list(accounts)))
-    if since is not None:
-        conditions.append(created >= since)
-    if until is not None:
-        conditions.append(created < until)
-    moderated = exists().where(Event.account_id == Comment.account_id,
-                               Event.subject_id == Comment.platform_id,
-                               Event.kind.in_(MODERATION_KINDS), Event.actor.in_(MODERATION_ACTORS))
-    blocked = exists().where(Event.account_id == Comment.account_id, Event.kind == "user_blocked",
-                             Event.subject_id == Comment.author_id, Event.occurred_before > created)
-    query = (select(Account.name, Account.platform, CommentFeature.language, CommentFeature.topics,
-                    moderated.label("moderated"), blocked.label("author_blocked"), Comment.author_id)
-             .select_from(Comment).join(Account, Account.id == Comment.account_id)
-             .join(CommentFeature, CommentFeature.comment_id == Comment.id).where(*conditions))
     columns = ["account", "platform", "language", "topics", "moderated", "author_blocked",
                "author_id"]
-    frame = pd.DataFrame(session.execute(query).all(), columns=columns)
+    frame = pd.DataFrame(list(rows), columns=columns)
     frame["author"] = _anonymous_codes(frame.pop("author_id"))
     frame["groups"] = [[f"language:{language}", *(f"topic:{t}" for t in topics or [])]
                        for language, topics in zip(frame["language"], frame["topics"], strict=True)]
     frame["moderated"] = frame["moderated"].astype("boolean")
     frame.loc[~frame["platform"].isin(MODERATION_OBSERVABLE), "moderated"] = pd.NA
     frame["author_blocked"] = frame["author_blocked"].astype("boolean")
-    unclassified_query = (
-        select(Account.name, func.count()).select_from(Comment)
-        .join(Account, Account.id == Comment.account_id)
-        .where(*conditions, ~exists().where(CommentFeature.comment_id == Comment.id))
-        .group_by(Account.name))
-    unclassified = {name: int(count) for name, count in session.execute(unclassified_query)}
-    return frame, unclassified
+    return frame
 
 
 def _anonymous_codes(author_ids: pd.Series) -> np.ndarray:
@@ -288,16 +260,17 @@ def _anonymous_codes(author_ids: pd.Series) -> np.ndarray:
     return codes
 
 
-def summarise(session: Session, accounts: Sequence[str] | None, since: datetime | None,
-              until: datetime | None, *, min_group_size: int, alpha: float) -> list[AccountSummary]:
-    """Each account's results for comments created in [since, until) (read-only)."""
-    frame, unclassified = load_comment_frame(session, accounts, since, until)
+def summarise_accounts(frame: pd.DataFrame, unclassified: Mapping[str, int],
+                       platforms: Mapping[str, str], accounts: Sequence[str] | None, *,
+                       min_group_size: int, alpha: float) -> list[AccountSummary]:
+    """Each account's results from its comments' frame; `platforms` names every stored account.
+
+    `accounts` None means every account in `platforms`; names not stored are left out.
+    """
     results = assess(frame, min_group_size=min_group_size, alpha=alpha) if len(frame) else []
-    platforms = dict(session.execute(select(Account.name, Account.platform)).all())
     names = list(accounts) if accounts is not None else sorted(platforms)
     counts = frame.groupby("account").size().to_dict() if len(frame) else {}
     return [AccountSummary(account=name, platform=platforms.get(name, ""),
                            comments=int(counts.get(name, 0)), unclassified=unclassified.get(name, 0),
                            results=[r for r in results if r.account == name])
             for name in names if name in platforms]
-

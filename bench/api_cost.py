@@ -30,13 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.cost import prices  # noqa: E402
-from analysis.queries import list_events, list_findings  # noqa: E402
 from analysis.recheck import worst_gap_days  # noqa: E402
 from modaudit.config import Config, load_config  # noqa: E402
 from modaudit.intake.scan import run_scan  # noqa: E402
 from modaudit.sandbox import Simulator  # noqa: E402
 from modaudit.sandbox.scenarios.api_cost import PAGE, X_ACCOUNT, CostWorld, cost_scenario  # noqa: E402
 from modaudit.store.engine import engine_for, upgrade  # noqa: E402
+from modaudit.store.finding_rows import list_events, list_findings  # noqa: E402
 from modaudit.store.schema import Account, Run, RunRead  # noqa: E402
 
 START = datetime(2026, 10, 1, tzinfo=UTC)

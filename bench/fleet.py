@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from modaudit.config import load_config  # noqa: E402
-from modaudit.fleet import queue as scan_queue  # noqa: E402
+from modaudit.fleet import procrastinate_queue as scan_queue  # noqa: E402
 from modaudit.sandbox import PageSpec, Simulator  # noqa: E402
 from modaudit.sandbox.scenarios.fleet import fleet_scenario  # noqa: E402
 from modaudit.store.engine import make_engine, upgrade  # noqa: E402

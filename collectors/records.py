@@ -203,8 +203,8 @@ class NewEvent:
     text_digest: str | None = None
 
 
-# Page `feed` webhook changes (collectors/meta_webhook.py parses them; analysis turns them into
-# events). Every `verb` Meta documents; anything else is reported, never guessed.
+# Page `feed` webhook changes (collectors/meta_webhook.py parses them; intake/webhook_events.py
+# turns them into events). Every `verb` Meta documents; anything else is reported, never guessed.
 COMMENT_VERBS = ("hide", "unhide", "remove")  # the verbs that are moderation of a comment
 KNOWN_VERBS = frozenset({"add", "block", "edit", "edited", "delete", "follow", "hide", "mute",
                          "remove", "unblock", "unhide", "update"})
@@ -243,3 +243,16 @@ class Delivery:
     object: str
     entry_ids: list[str]
     changes: list[FeedChange]
+
+
+@dataclass(frozen=True)
+class AccountReads:
+    """One account's reads over a period, by resource kind (`store/reads` sums them, `analysis/cost`
+    prices them)."""
+
+    account: str
+    platform: str
+    kind: str
+    requests: int
+    resources: int
+    runs: int

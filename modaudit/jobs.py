@@ -2,7 +2,7 @@
 
 Each takes the configuration, loaded once by its caller (a command or a scheduled job), plus ids
 and primitives; each opens the store, does one thing through the layers below and returns a
-result the caller may print. `now` comes from one clock (store.engine.utcnow) unless given.
+result the caller may print. `now` comes from one clock (modaudit/clock.utcnow) unless given.
 """
 
 from __future__ import annotations
@@ -18,12 +18,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from analysis.cost import PROJECTION_DAYS, AccountCost, account_costs, prices
-from analysis.features import refresh_features
 from analysis.lexicon import deployment_lexicon
-from analysis.periods import last_complete_week, parse_week
-from analysis.queries import FindingRow, list_findings
-from analysis.selective import GroupResult, summarise
-from analysis.witness import read_heads
+from analysis.selective import GroupResult
+from modaudit.clock import utcnow
 from modaudit.config import Config, ConfigError
 from modaudit.fleet import executor_for
 from modaudit.fleet.base import QueueStatus
@@ -31,15 +28,20 @@ from modaudit.fleet.local import LocalExecutor
 from modaudit.intake import checks
 from modaudit.intake.archive import import_archive
 from modaudit.intake.checks import Check
+from modaudit.intake.classify import refresh_features
 from modaudit.intake.scan import Progress, RunResult, run_scan
 from modaudit.intake.webhooks import ProcessOutcome, process_deliveries
 from modaudit.notify import alerts, health, weekly
 from modaudit.notify.anchoring import AnchorOutcome, anchor_heads
-from modaudit.notify.export import ExportResult, run_export
+from modaudit.notify.export_files import ExportResult, run_export
 from modaudit.notify.mail import smtp_problem
+from modaudit.report.periods import last_complete_week, parse_week
+from modaudit.report.selective_section import summarise
+from modaudit.report.witness import read_heads
 from modaudit.store import engine as store_engine
 from modaudit.store import findings, retention, users
-from modaudit.store.engine import check_schema, engine_for, utcnow
+from modaudit.store.engine import check_schema, engine_for
+from modaudit.store.finding_rows import FindingRow, list_findings
 from modaudit.store.reads import reads_by_account
 from modaudit.store.retention import PurgeResult
 from modaudit.store.runs import sync_accounts

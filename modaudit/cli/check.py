@@ -7,10 +7,10 @@ import sys
 import click
 from rich.text import Text
 
-from analysis.text_safety import visible
 from modaudit import jobs
 from modaudit.cli.common import config_of, console
 from modaudit.config import ConfigError
+from modaudit.report.text_safety import visible
 
 
 @click.command()

@@ -12,9 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from analysis.text_safety import visible
 from modaudit.config import Config, load_config
 from modaudit.intake.scan import RunResult
+from modaudit.report.text_safety import visible
 
 # Piped output (files, mail, CI logs) gets a width that fits the findings table.
 console = Console(highlight=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)

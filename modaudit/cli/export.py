@@ -6,9 +6,9 @@ from datetime import datetime
 
 import click
 
-from analysis.export import ExportError
 from modaudit import jobs
 from modaudit.cli.common import config_of, console, err_console
+from modaudit.evidence.package import ExportError
 
 
 @click.command("export")

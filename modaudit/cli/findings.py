@@ -9,11 +9,11 @@ import sys
 
 import click
 
-from analysis.queries import FINDING_STATUSES
-from analysis.text_safety import visible
 from modaudit import jobs
 from modaudit.cli.common import config_of, console, err_console
 from modaudit.cli.output import print_findings_table, write_findings_csv
+from modaudit.report.text_safety import visible
+from modaudit.store.finding_rows import FINDING_STATUSES
 from modaudit.store.findings import REVIEW_STATUSES
 from modaudit.store.search import fold
 

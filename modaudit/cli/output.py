@@ -9,9 +9,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from analysis.render import neutralise
-from analysis.text_safety import visible
 from modaudit.config import Config
+from modaudit.report.render import neutralise
+from modaudit.report.text_safety import visible
 
 
 def write_findings_csv(rows: list[Any], stream: Any) -> None:

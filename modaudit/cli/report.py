@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from analysis.periods import parse_week
 from modaudit import jobs
 from modaudit.cli.common import config_of, console
+from modaudit.report.periods import parse_week
 
 
 @click.group()

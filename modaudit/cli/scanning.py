@@ -11,11 +11,11 @@ from rich import box
 from rich.table import Column, Table
 from rich.text import Text
 
-from analysis.text_safety import visible
 from collectors.records import CollectorError
 from modaudit import jobs
 from modaudit.cli.common import config_of, console, print_results, progress_bar
 from modaudit.intake.archive import ArchiveAlreadyImported, ArchiveRefused
+from modaudit.report.text_safety import visible
 
 
 @click.command()

@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
-from analysis.text_safety import visible
 from modaudit import jobs
 from modaudit.cli.common import config_of
+from modaudit.report.text_safety import visible
 
 if TYPE_CHECKING:
     from analysis.selective import GroupResult

@@ -11,13 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 import scheduler
-from analysis.queries import FindingRow
 from modaudit import jobs
 from modaudit.cli.common import config_of, console
 from modaudit.cli.fleet import print_scan_jobs
 from modaudit.cli.output import print_findings_table
 from modaudit.config import Config
 from modaudit.demo.run import run_demo
+from modaudit.store.finding_rows import FindingRow
 from modaudit.store.locks import LockHeld
 
 

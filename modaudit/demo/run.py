@@ -9,13 +9,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from analysis.queries import FindingRow, list_events, list_findings
 from modaudit import jobs
 from modaudit.config import Config, load_config
 from modaudit.demo import webhooks as webhook_demo
 from modaudit.sandbox import Simulator, demo_scenario
 from modaudit.sandbox.tsa import LoopbackTsa
 from modaudit.store.engine import engine_for, upgrade
+from modaudit.store.finding_rows import FindingRow, list_events, list_findings
 
 DEMO_DAYS = 9  # the audited week and one more night, which confirms its last un-events
 AUDIT_TIME = timedelta(hours=23, minutes=30)  # 02:30 in Istanbul, the nightly default

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from modaudit.config import Config
 from modaudit.fleet.base import STALLED_JOB, Periodic, QueueStatus
 from modaudit.fleet.night import NightScans, run_night
-from modaudit.fleet.queue import (
+from modaudit.fleet.procrastinate_queue import (
     apply_queue_schema,
     prune_finished_jobs,
     queue_schema_applied,

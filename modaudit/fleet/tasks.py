@@ -21,10 +21,10 @@ from procrastinate.jobs import Job
 from sqlalchemy import Engine, make_url, select
 from sqlalchemy.orm import Session
 
+from modaudit.clock import utcnow
 from modaudit.config import AccountConfig, Config, ConfigError, load_config
 from modaudit.fleet.base import SCAN_TASK
 from modaudit.intake.scan import run_scan
-from modaudit.store.engine import utcnow
 from modaudit.store.schema import Account
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from modaudit.config import ConfigError, ExecutorConfig, load_config
 from modaudit.fleet import QueuedExecutor, executor_for
-from modaudit.fleet.queue import load_taskqueue, queue_schema_applied
+from modaudit.fleet.procrastinate_queue import load_taskqueue, queue_schema_applied
 from modaudit.store.engine import SchemaError, check_schema, engine_for
 
 if TYPE_CHECKING:

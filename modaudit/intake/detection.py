@@ -28,9 +28,9 @@ from analysis.diff import (
     reply_settings_changes,
     visibility_changes,
 )
-from analysis.features import compute_features
 from collectors.records import NewEvent, RunWarning, Snapshot
 from modaudit.intake import tail
+from modaudit.intake.classify import compute_features
 from modaudit.intake.confirmation import (
     Confirmer,
     PlatformAnswers,

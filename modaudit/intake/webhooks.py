@@ -18,10 +18,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from analysis.webhook_events import webhook_events
 from collectors.meta_webhook import MalformedDelivery, parse_delivery
 from modaudit.config import Config
 from modaudit.intake import tail
+from modaudit.intake.webhook_events import webhook_events
 from modaudit.store import deliveries, recheck, runs
 from modaudit.store.deliveries import PROCESSED, UNKNOWN_PAGE, UNPARSEABLE
 from modaudit.store.engine import utcnow

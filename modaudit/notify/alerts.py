@@ -11,11 +11,11 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_findings
-from analysis.render import render_alert
 from modaudit.config import Config
 from modaudit.notify import mail
+from modaudit.report.render import render_alert
 from modaudit.store import findings
+from modaudit.store.finding_rows import list_findings
 from modaudit.store.schema import Account, Finding
 
 log = logging.getLogger(__name__)

@@ -16,12 +16,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from analysis.cost import prices
-from analysis.cost_report import CostSettings
-from analysis.periods import IsoWeek
-from analysis.render import render_weekly, render_weekly_html
-from analysis.report import ReportScope, WeeklyReport, build_weekly_report
 from modaudit.config import AccountConfig, Config, ConfigError
 from modaudit.notify import anchoring, mail
+from modaudit.report.cost_section import CostSettings
+from modaudit.report.data import ReportScope, WeeklyReport, build_weekly_report
+from modaudit.report.periods import IsoWeek
+from modaudit.report.render import render_weekly, render_weekly_html
 from modaudit.store import deliveries
 
 log = logging.getLogger(__name__)

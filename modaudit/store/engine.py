@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from modaudit.clock import utcnow as utcnow  # re-exported: the clock lives in modaudit/clock.py
 from modaudit.config import DatabaseConfig
 from modaudit.store.schema import Base
 
@@ -240,6 +240,3 @@ def database_problem(database: DatabaseConfig) -> str | None:
     return None
 
 
-def utcnow() -> datetime:
-    """The one clock of the application: timezone-aware UTC."""
-    return datetime.now(UTC)

@@ -1,7 +1,8 @@
 """What an export package reads beyond the findings: review attachments with their bytes, and the
 posts that findings about a post (replies restricted or reopened) are about.
 
-Read-only; the package's builder (analysis/export.py) gets records, not rows. docs/architecture.md §3.
+Read-only; the package's builder (modaudit/evidence/package.py) gets records, not rows.
+docs/architecture.md §3.
 """
 
 from __future__ import annotations

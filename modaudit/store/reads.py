@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from collectors.records import AccountReads
 from modaudit.store.schema import Account, Run, RunRead
 from modaudit.store.sql import dialect_insert
 
@@ -19,18 +19,6 @@ def save_reads(session: Session, run_id: int, rows: list[tuple[str, str, int, in
             {"run_id": run_id, "endpoint": endpoint[:200], "resource_kind": kind,
              "requests": requests, "resources": resources}
             for endpoint, kind, requests, resources in rows])
-
-
-@dataclass(frozen=True)
-class AccountReads:
-    """One account's reads over a period, by resource kind."""
-
-    account: str
-    platform: str
-    kind: str
-    requests: int
-    resources: int
-    runs: int
 
 
 def reads_by_account(session: Session, since: datetime, until: datetime,

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_events
 from modaudit import jobs
 from modaudit.config import load_config
 from modaudit.sandbox import Fault, PageSpec, Scenario, Simulator, User, XAccountSpec, XUser
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_events
 from tests.conftest import migrate_quickly
 from tests.support.scenarios import START, night
 

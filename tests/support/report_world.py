@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_findings
 from modaudit import jobs
 from modaudit.config import load_config
 from modaudit.sandbox import PageSpec, Scenario, Simulator
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_findings
 from modaudit.store.findings import review_finding
 from tests.conftest import migrate_quickly, scratch_database
 from tests.support.mailserver import free_port

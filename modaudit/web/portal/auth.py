@@ -25,7 +25,7 @@ from modaudit.store import users as store_users
 from modaudit.store.engine import utcnow
 from modaudit.store.schema_users import User
 from modaudit.web.portal.csrf import new_token
-from modaudit.web.portal.queries import Scope
+from modaudit.web.portal.scoped_queries import Scope
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 12

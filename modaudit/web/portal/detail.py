@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.merge import sightings_by_event
 from modaudit.store.attachments import attachments_of
 from modaudit.store.evidence import verify_event
 from modaudit.store.schema import (
@@ -24,7 +23,8 @@ from modaudit.store.schema import (
     ListObservation,
     Run,
 )
-from modaudit.web.portal.queries import Scope
+from modaudit.store.sightings import sightings_by_event
+from modaudit.web.portal.scoped_queries import Scope
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from analysis import i18n
-from analysis.links import platform_url
-from analysis.periods import last_complete_week
-from analysis.queries import FINDING_STATUSES
-from analysis.render import bracket
-from analysis.report import SEVERITIES
 from analysis.rules import SEVERITY
-from analysis.selective_report import build_section, section_view
-from analysis.text_safety import visible
+from modaudit.clock import utcnow
+from modaudit.report import i18n
+from modaudit.report.data import SEVERITIES
+from modaudit.report.links import platform_url
+from modaudit.report.periods import last_complete_week
+from modaudit.report.render import bracket
+from modaudit.report.selective_section import build_section, section_view
+from modaudit.report.text_safety import visible
 from modaudit.store.attachments import attachment
-from modaudit.store.engine import utcnow
-from modaudit.web.portal import queries, spreadsheet
+from modaudit.store.finding_rows import FINDING_STATUSES
+from modaudit.web.portal import scoped_queries, spreadsheet
 from modaudit.web.portal import templating as portal
 from modaudit.web.portal.auth import Viewer, require
 from modaudit.web.portal.detail import FindingDetail, finding_detail
@@ -58,7 +58,7 @@ def overview(request: Request) -> Response:
     starts = [datetime.combine(monday - timedelta(weeks=n), time(0), tzinfo=config.tz)
               for n in range(WEEKS - 1, -1, -1)]
     with _session(request) as session:
-        data = queries.overview(session, viewer.scope, now, starts)
+        data = scoped_queries.overview(session, viewer.scope, now, starts)
     age = (now - data.oldest_high).days if data.oldest_high else 0
     peak = max([count for _, count in data.weekly] + [1])
     return portal.render(request, "overview.html", viewer=viewer, o=data, oldest_days=age,
@@ -72,7 +72,7 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _filters(request: Request) -> queries.Filters:
+def _filters(request: Request) -> scoped_queries.Filters:
     params, tz = request.query_params, _config(request).tz
     since, until = _day(params.get("since")), _day(params.get("until"))
     try:
@@ -84,7 +84,7 @@ def _filters(request: Request) -> queries.Filters:
         value = params.get(name, "")
         return value if value in allowed else ""
 
-    return queries.Filters(
+    return scoped_queries.Filters(
         account=params.get("account", "")[:200], kind=choice("kind", FINDING_KINDS),
         status=choice("status", FINDING_STATUSES), severity=choice("severity", SEVERITIES),
         since=datetime.combine(since, time(0), tzinfo=tz) if since else None,
@@ -97,8 +97,8 @@ def findings_list(request: Request) -> Response:
     viewer = require(request, comments=True)
     filters = _filters(request)
     with _session(request) as session:
-        page = queries.findings_page(session, viewer.scope, filters)
-        accounts = [a.name for a in queries.accounts_in(session, viewer.scope)]
+        page = scoped_queries.findings_page(session, viewer.scope, filters)
+        accounts = [a.name for a in scoped_queries.accounts_in(session, viewer.scope)]
     return portal.render(request, "findings.html", viewer=viewer, page=page, f=filters,
                          accounts=accounts, kinds=FINDING_KINDS, statuses=FINDING_STATUSES,
                          severities=SEVERITIES)
@@ -109,7 +109,7 @@ def findings_csv(request: Request) -> Response:
     viewer = require(request, comments=True)
     config = _config(request)
     with _session(request) as session:
-        rows = queries.all_findings(session, viewer.scope, _filters(request))
+        rows = scoped_queries.all_findings(session, viewer.scope, _filters(request))
     return spreadsheet.response("bulgular.csv", spreadsheet.findings(rows, config))
 
 
@@ -187,7 +187,7 @@ def blocked(request: Request) -> Response:
     """Users blocked now, since when as far as the audits know."""
     viewer = require(request, comments=True)
     with _session(request) as session:
-        rows = queries.blocked_now(session, viewer.scope)
+        rows = scoped_queries.blocked_now(session, viewer.scope)
     return portal.render(request, "blocked.html", viewer=viewer, rows=rows)
 
 
@@ -195,13 +195,13 @@ def blocked_csv(request: Request) -> Response:
     """The blocked users as CSV."""
     viewer = require(request, comments=True)
     with _session(request) as session:
-        rows = queries.blocked_now(session, viewer.scope)
+        rows = scoped_queries.blocked_now(session, viewer.scope)
     return spreadsheet.response("engellenenler.csv", spreadsheet.blocked(rows, _config(request)))
 
 
-def _health_rows(request: Request, viewer: Viewer) -> list[queries.HealthRow]:
+def _health_rows(request: Request, viewer: Viewer) -> list[scoped_queries.HealthRow]:
     with _session(request) as session:
-        return queries.health(session, viewer.scope, utcnow() - timedelta(days=7))
+        return scoped_queries.health(session, viewer.scope, utcnow() - timedelta(days=7))
 
 
 def health(request: Request) -> Response:
@@ -222,7 +222,7 @@ def selective(request: Request) -> Response:
     viewer = require(request, comments=True)
     config = _config(request)
     with _session(request) as session:
-        names = [a.name for a in queries.accounts_in(session, viewer.scope)]
+        names = [a.name for a in scoped_queries.accounts_in(session, viewer.scope)]
         section = build_section(session, names, last_complete_week(utcnow(), config.tz), config.tz,
                                 min_group_size=config.selective.min_group_size,
                                 alpha=config.selective.alpha)

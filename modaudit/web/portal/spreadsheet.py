@@ -15,10 +15,10 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-from analysis import i18n
-from analysis.render import neutralise
 from modaudit.config import Config
-from modaudit.web.portal.queries import BlockedRow, HealthRow, ListRow
+from modaudit.report import i18n
+from modaudit.report.render import neutralise
+from modaudit.web.portal.scoped_queries import BlockedRow, HealthRow, ListRow
 
 
 def _cell(value: Any, config: Config) -> str:

@@ -10,9 +10,9 @@ from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from analysis import i18n
-from analysis.render import _SEVERITY_COLOURS, bdi  # the weekly email's colours and safe text
 from modaudit.config import Config
+from modaudit.report import i18n
+from modaudit.report.render import _SEVERITY_COLOURS, bdi  # the weekly email's colours and safe text
 from modaudit.web.portal import csrf
 from modaudit.web.portal.words import WORDS
 

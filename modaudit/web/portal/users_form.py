@@ -21,7 +21,7 @@ from modaudit.store.engine import utcnow
 from modaudit.store.runs import sync_accounts
 from modaudit.web.portal import templating as portal
 from modaudit.web.portal.auth import Viewer, require
-from modaudit.web.portal.queries import Scope, accounts_in
+from modaudit.web.portal.scoped_queries import Scope, accounts_in
 from modaudit.web.portal.words import word
 
 

@@ -1,8 +1,8 @@
-"""The portal's words in Turkish and English; the finding vocabulary comes from analysis/i18n."""
+"""The portal's words in Turkish and English; the finding vocabulary comes from modaudit/report/i18n."""
 
 from __future__ import annotations
 
-from analysis import i18n
+from modaudit.report import i18n
 
 WORDS: dict[str, dict[str, str]] = {
     "tr": {

@@ -11,12 +11,12 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.periods import parse_week
-from analysis.render import render_weekly
-from analysis.report import ReportScope, build_weekly_report
 from modaudit import jobs
 from modaudit.cli import cli
 from modaudit.config import load_config
+from modaudit.report.data import ReportScope, build_weekly_report
+from modaudit.report.periods import parse_week
+from modaudit.report.render import render_weekly
 from modaudit.sandbox import CommentAction, Simulator
 from modaudit.sandbox.scenarios.selective import biased_scenario, uniform_scenario
 from modaudit.store.engine import make_engine, upgrade

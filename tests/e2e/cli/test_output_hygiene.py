@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_findings
 from modaudit import jobs
 from modaudit.cli import cli
 from modaudit.config import load_config
 from modaudit.sandbox import Scenario, Simulator, User
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_findings
 from modaudit.store.findings import review_finding
 from tests.conftest import migrate_quickly
 from tests.support.scenarios import PAGE, START

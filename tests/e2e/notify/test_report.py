@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.observability import unobservable
-from analysis.periods import last_complete_week, parse_week
-from analysis.render import neutralise, render_weekly
-from analysis.report import ReportScope, WeeklyReport, build_weekly_report
 from modaudit.cli import cli
 from modaudit.config import load_config
+from modaudit.report.data import ReportScope, WeeklyReport, build_weekly_report
+from modaudit.report.observability import unobservable
+from modaudit.report.periods import last_complete_week, parse_week
+from modaudit.report.render import neutralise, render_weekly
 from modaudit.store.schema import Account, Finding
 from tests.support.mailserver import free_port
 from tests.support.report_world import (

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_findings
 from modaudit.sandbox import Fault, Scenario
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_findings
 from tests.support.heldout_world import run_week, score
 from tests.support.ig_scenarios import IG_ACCOUNT, MEDIA, comment_id, small_ig_scenario
 from tests.support.scenarios import (

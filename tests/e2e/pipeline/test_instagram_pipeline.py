@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.queries import FindingRow, list_events, list_findings
 from modaudit.cli import cli
 from modaudit.sandbox import Scenario, Simulator
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import FindingRow, list_events, list_findings
 from modaudit.store.schema import Event
 from tests.support.ig_scenarios import (
     IG_ACCOUNT,

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_events, list_findings
 from modaudit.cli import cli
 from modaudit.sandbox import Fault, Scenario, Simulator
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_events, list_findings
 from modaudit.store.schema import Run
 from tests.support.scenarios import AYSE, IBRAHIM, PAGE, TRICKY_TEXT, TROLL, audit_night, small_scenario
 

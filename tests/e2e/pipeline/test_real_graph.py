@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_events, list_findings
 from modaudit.sandbox import Fault, Scenario, Simulator
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_events, list_findings
 from tests.support.scenarios import PAGE, TROLL, audit_night, small_scenario
 
 

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_events
 from modaudit import jobs
 from modaudit.config import load_config
 from modaudit.sandbox import Scenario, Simulator
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_events
 from modaudit.store.schema import Comment, Post, PostListing, Run, RunRead
 from tests.support.scenarios import AYSE, IBRAHIM, PAGE, ROJDA, START, X_ACCOUNT, X_AYSE, X_IBRAHIM, night
 

@@ -9,11 +9,11 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_findings
 from modaudit import jobs
 from modaudit.config import load_config
 from modaudit.sandbox import Simulator
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_findings
 from modaudit.store.schema import Account, Event, Run
 from tests.support.scenarios import AYSE, audit_night, night, small_scenario
 

@@ -19,13 +19,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_events
 from modaudit import jobs
 from modaudit.config import load_config
 from modaudit.intake.scan import RunResult
 from modaudit.sandbox import Fault, Simulator
 from modaudit.sandbox.meta_webhooks import post_delivery, sign
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_events
 from modaudit.store.schema import Finding, FindingReview, WebhookDelivery
 from modaudit.web.receiver import build_app, serve_in_thread
 from tests.e2e.service.test_webhooks import APP_SECRET, VERIFY_TOKEN, WEBHOOK_KEYS, change

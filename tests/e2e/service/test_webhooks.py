@@ -18,16 +18,17 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_events, list_findings
 from collectors.records import NewEvent
 from modaudit.cli import cli
+from modaudit.clock import utcnow
 from modaudit.config import Config, load_config
 from modaudit.intake.webhooks import process_deliveries
 from modaudit.sandbox import Scenario, Simulator
 from modaudit.sandbox.meta_webhooks import post_delivery, send_feed_webhooks, sign
 from modaudit.store import runs as store
-from modaudit.store.engine import make_engine, utcnow
+from modaudit.store.engine import make_engine
 from modaudit.store.evidence import record_events
+from modaudit.store.finding_rows import list_events, list_findings
 from modaudit.store.schema import WebhookDelivery
 from modaudit.store.verify import verify_chain
 from modaudit.web.receiver import MAX_BODY_BYTES, build_app, serve_in_thread

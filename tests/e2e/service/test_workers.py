@@ -26,17 +26,18 @@ from sqlalchemy import Engine, text
 
 from modaudit import jobs
 from modaudit.cli import cli
+from modaudit.clock import utcnow
 from modaudit.config import ConfigError, load_config, parse_config
 from modaudit.sandbox import Fault, PageSpec, Scenario, Simulator
 from modaudit.sandbox.scenarios.fleet import fleet_scenario
-from modaudit.store.engine import make_engine, utcnow
+from modaudit.store.engine import make_engine
 from tests.conftest import REQUIRE_POSTGRES, scratch_database
 from tests.support.scenarios import START
 
 try:
     from procrastinate.jobs import Job
 
-    from modaudit.fleet import queue as scan_queue
+    from modaudit.fleet import procrastinate_queue as scan_queue
     from modaudit.fleet import tasks as taskqueue
 except ImportError as exc:  # the procrastinate extra is missing
     if REQUIRE_POSTGRES:

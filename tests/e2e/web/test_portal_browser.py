@@ -19,10 +19,10 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_findings
 from modaudit.cli import cli
 from modaudit.config import load_config
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_findings
 from modaudit.store.schema import FindingReview
 from modaudit.store.schema_users import LoginAttempt
 from tests.conftest import migrate_quickly, scratch_database

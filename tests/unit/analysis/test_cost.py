@@ -10,10 +10,9 @@ import pytest
 from analysis.cost import account_costs, prices, reply_allowance, resource_cost
 from collectors.paging import Page
 from collectors.reads import ReadMeter, endpoint_of
-from collectors.records import CommentListing, PostRecord, ReadPlan, UserListing
+from collectors.records import AccountReads, CommentListing, PostRecord, ReadPlan, UserListing
 from collectors.x_plan import planned_collect
 from modaudit.config import XConfig
-from modaudit.store.reads import AccountReads
 
 NOW = datetime(2026, 10, 20, 23, 30, tzinfo=UTC)
 

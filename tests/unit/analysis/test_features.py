@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,18 @@ def test_features_of_a_comment_give_its_groups() -> None:
     assert found.language == "tr"
     assert found.groups == ["language:tr", "topic:criticism", "topic:politics"]
     assert features_of("👍👍", built_in_lexicon()).groups == ["language:und"]
+
+
+def test_features_become_the_row_the_store_keeps() -> None:
+    """The decision is kept as one row per comment: language, confidence, topics and the lexicon
+    that found them (a new lexicon is noticed by its fingerprint and the text classified again)."""
+    lexicon = built_in_lexicon()
+    found = features_of("Valilik yorumları siliyor, bu sansür!", lexicon)
+    computed = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)
+    assert found.row(41, lexicon.fingerprint, computed) == {
+        "comment_id": 41, "language": "tr", "language_confidence": found.language_confidence,
+        "topics": list(found.topics), "lexicon": lexicon.fingerprint, "computed_at": computed}
+    assert "criticism" in found.topics and found.language_confidence >= 0.4
 
 
 def test_a_deployment_extends_the_lexicon_from_its_config(tmp_path: Path) -> None:

@@ -1,171 +1,125 @@
-"""analysis/merge.py: one action seen by a webhook and by polling is one event with two sightings."""
+"""analysis/merge.py on records alone: one action seen by a webhook and by polling is one event with
+two sightings. No database: the store's side is tests/unit/store/test_sightings.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from analysis.merge import absorb_corroborations, sightings_by_event
+from analysis.merge import merge_corroborations, mergeable_subjects, same_action
 from collectors.records import NewEvent
-from modaudit.store.schema import Event, EventSighting
-from modaudit.store.verify import verify_chain
-from tests.support.stored_runs import StoredAccount, at, new_event, open_session
+
+T0 = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)
 
 
-@pytest.fixture
-def session(migrated: str) -> Iterator[Session]:
-    with open_session(migrated) as session:
-        yield session
+def at(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
 
 
-@pytest.fixture
-def page(session: Session) -> StoredAccount:
-    return StoredAccount(session)
+@dataclass(frozen=True)
+class Action:
+    """A recorded event as the store reads it for merging."""
+
+    id: int
+    source: str
+    occurred_after: datetime | None
+    occurred_before: datetime
 
 
-def webhook(kind: str, subject: str, moment: datetime, actor: str = "account") -> NewEvent:
+def webhook(kind: str, subject: str, moment: datetime) -> NewEvent:
     """A webhook event: the change's exact time as both ends of its bracket."""
-    return new_event(kind, subject, moment, after=moment, source="webhook", actor=actor)
+    return NewEvent(kind=kind, subject_id=subject, actor="account", source="webhook",
+                    occurred_after=moment, occurred_before=moment, evidence={"delivery_id": 4})
 
 
 def polled(kind: str, subject: str, after: datetime | None, before: datetime,
            source: str = "snapshot_diff", actor: str = "account") -> NewEvent:
-    """A polling event: after the last sighting without the change, before the first with it."""
-    return new_event(kind, subject, before, after=after, source=source, actor=actor)
+    """A polling event: after the last observation without the change, before the first with it."""
+    return NewEvent(kind=kind, subject_id=subject, actor=actor, source=source, occurred_after=after,
+                    occurred_before=before, text_digest="d" * 64, evidence={"run": 2})
 
 
-def ingest(account: StoredAccount, events: list[NewEvent], now: datetime,
-           run_id: int | None = None) -> list[NewEvent]:
-    """What a scan or a webhook does: absorb corroborations, record the rest; returns what is kept."""
-    kept = absorb_corroborations(account.session, account.id, events, now, run_id)
-    account.record(kept, now, run_id)
-    return kept
+def test_polling_around_a_recorded_webhook_becomes_its_sighting() -> None:
+    """A webhook hide at 10:00 recorded; a scan sees it between 00:00 and 24:00: no second event,
+    a sighting of the recorded one with the poll's bracket, actor and evidence."""
+    recorded = {("comment_hidden", "c1"): [Action(7, "webhook", at(10), at(10))]}
+    merged = merge_corroborations([polled("comment_hidden", "c1", at(0), at(24))], recorded,
+                                  now=at(25), run_id=3)
+    assert merged.kept == []
+    assert merged.sightings == [{
+        "event_id": 7, "source": "snapshot_diff", "seen_at": at(24), "recorded_at": at(25),
+        "detail": {"run_id": 3, "actor": "account", "occurred_after": at(0).isoformat(),
+                   "occurred_before": at(24).isoformat(), "text_digest": "d" * 64,
+                   "evidence": {"run": 2}}}]
 
 
-def count(session: Session, model: type) -> int:
-    return session.scalar(select(func.count()).select_from(model)) or 0
+def test_a_late_webhook_inside_a_recorded_bracket_is_a_sighting() -> None:
+    """The scan recorded the hide first; the webhook's exact time falls inside its bracket."""
+    recorded = {("comment_hidden", "c1"): [Action(5, "snapshot_diff", at(0), at(24))]}
+    merged = merge_corroborations([webhook("comment_hidden", "c1", at(10))], recorded, at(30))
+    assert (merged.kept, [s["event_id"] for s in merged.sightings]) == ([], [5])
 
 
-def sightings(session: Session) -> list[EventSighting]:
-    return list(session.scalars(select(EventSighting).order_by(EventSighting.id)))
-
-
-def test_polling_inside_the_bracket_of_a_recorded_webhook_is_a_sighting(page: StoredAccount) -> None:
-    """A webhook hide at 10:00, then a scan seeing it hidden between 02:30 and 26:30: one event."""
-    ingest(page, [webhook("comment_hidden", "c1", at(10))], now=at(10))
-    run = page.run(at(24), {"p1": []})
-    kept = absorb_corroborations(page.session, page.id, [polled("comment_hidden", "c1", at(0), at(24))],
-                                 at(25), run_id=run)
-    assert kept == []
-    [event] = page.session.scalars(select(Event)).all()
-    [sighting] = sightings(page.session)
-    assert (sighting.event_id, sighting.source, sighting.seen_at, sighting.recorded_at) == (
-        event.id, "snapshot_diff", at(24), at(25))
-    assert (sighting.detail["run_id"], sighting.detail["occurred_after"]) == (run, at(0).isoformat())
-    [public] = sightings_by_event(page.session, [event.id])[event.id]
-    assert (public["source"], public["seen_at"]) == ("snapshot_diff", at(24).isoformat())
-    assert public["run_id"] == run
-    assert public["evidence"] == {"built_by": "tests/support/stored_runs.py"}
-
-
-def test_polling_outside_the_webhooks_time_is_a_second_event(page: StoredAccount) -> None:
-    """A scan's bracket that does not contain the webhook's time is another action."""
-    ingest(page, [webhook("comment_hidden", "c1", at(10))], now=at(10))
-    later = polled("comment_hidden", "c1", at(24), at(48))
-    assert ingest(page, [later], now=at(48)) == [later]
-    assert count(page.session, Event) == 2
-    assert count(page.session, EventSighting) == 0
-
-
-def test_a_late_webhook_inside_a_recorded_polling_bracket_is_a_sighting(page: StoredAccount) -> None:
-    """The scan recorded first, the webhook arrives later with a time inside the scan's bracket."""
-    [recorded] = page.record([polled("comment_hidden", "c1", at(0), at(24))], now=at(24))
-    assert absorb_corroborations(page.session, page.id, [webhook("comment_hidden", "c1", at(10))],
-                                 at(30)) == []
-    assert count(page.session, Event) == 1
-    [public] = sightings_by_event(page.session, [recorded.id])[recorded.id]
-    assert (public["source"], public["seen_at"], public["run_id"]) == ("webhook", at(10).isoformat(), None)
+def test_outside_the_bracket_is_a_second_action() -> None:
+    """A webhook at 30:00 after a bracket ending at 24:00 is another hide: kept as an event."""
+    recorded = {("comment_hidden", "c1"): [Action(5, "snapshot_diff", at(0), at(24))]}
+    event = webhook("comment_hidden", "c1", at(30))
+    assert merge_corroborations([event], recorded, at(31)).kept == [event]
 
 
 @pytest.mark.parametrize("moment", [0, 24])
-def test_the_bracket_includes_its_ends(page: StoredAccount, moment: float) -> None:
-    """A webhook time equal to either end of the polling bracket is inside it."""
-    page.record([polled("comment_hidden", "c1", at(0), at(24))], now=at(24))
-    assert absorb_corroborations(page.session, page.id, [webhook("comment_hidden", "c1", at(moment))],
-                                 at(30)) == []
+def test_the_bracket_includes_its_ends(moment: float) -> None:
+    """A webhook exactly at either end of a polling bracket is the same action."""
+    recorded = [Action(5, "snapshot_diff", at(0), at(24))]
+    assert same_action(webhook("comment_hidden", "c1", at(moment)), recorded) == recorded[0]
 
 
-def test_an_open_bracket_contains_everything_before_its_end(page: StoredAccount) -> None:
-    """A polling event with no start (hidden since before we knew) corroborates any earlier webhook."""
-    ingest(page, [webhook("comment_hidden", "c1", at(-100))], now=at(-100))
-    assert ingest(page, [polled("comment_hidden", "c1", None, at(24))], now=at(24)) == []
+def test_an_open_bracket_contains_everything_before_its_end() -> None:
+    """A poll with no earlier observation (`after` None) contains any earlier webhook time."""
+    recorded = [Action(5, "snapshot_diff", None, at(24))]
+    assert same_action(webhook("comment_deleted", "c1", at(-500)), recorded) == recorded[0]
 
 
-def test_a_lookup_deletion_corroborates_a_webhook_removal(page: StoredAccount) -> None:
-    """A webhook `remove`, then a lookup that says gone: one comment_deleted, seen twice."""
-    ingest(page, [webhook("comment_deleted", "c1", at(10), actor="unknown")], now=at(10))
-    lookup = polled("comment_deleted", "c1", at(0), at(25), source="lookup", actor="unknown")
-    assert ingest(page, [lookup], now=at(25)) == []
-    assert [s.source for s in sightings(page.session)] == ["lookup"]
+def test_the_same_kind_of_source_is_never_merged() -> None:
+    """Two webhooks (or two polls) are two actions, even at the same time."""
+    assert same_action(webhook("comment_hidden", "c1", at(10)),
+                       [Action(5, "webhook", at(10), at(10))]) is None
+    assert same_action(polled("comment_hidden", "c1", at(0), at(24), source="lookup"),
+                       [Action(6, "snapshot_diff", at(0), at(24))]) is None
 
 
-@pytest.mark.parametrize(("kind", "subject"), [("comment_deleted", "c1"), ("comment_hidden", "c2")])
-def test_another_kind_or_subject_is_not_merged(page: StoredAccount, kind: str, subject: str) -> None:
-    """Only the same kind of action on the same comment is the same action."""
-    ingest(page, [webhook("comment_hidden", "c1", at(10))], now=at(10))
-    other = polled(kind, subject, at(0), at(24))
-    assert ingest(page, [other], now=at(24)) == [other]
-    assert count(page.session, EventSighting) == 0
+def test_a_lookup_deletion_corroborates_a_webhook_removal() -> None:
+    """Polling sources are every source but `webhook`: a lookup's deletion merges too."""
+    recorded = {("comment_deleted", "c1"): [Action(9, "webhook", at(5), at(5))]}
+    merged = merge_corroborations([polled("comment_deleted", "c1", at(0), at(24), source="lookup",
+                                          actor="unknown")], recorded, at(25))
+    assert [(s["event_id"], s["source"], s["detail"]["actor"]) for s in merged.sightings] == [
+        (9, "lookup", "unknown")]
 
 
-def test_the_same_kind_of_source_is_not_merged(page: StoredAccount) -> None:
-    """Two webhook events are two actions (redeliveries are the chain's dedup, not a sighting)."""
-    page.record([webhook("comment_hidden", "c1", at(10))], now=at(10))
-    second = webhook("comment_hidden", "c1", at(11))
-    assert absorb_corroborations(page.session, page.id, [second], at(11)) == [second]
+@pytest.mark.parametrize(("kind", "subject"), [("comment_unhidden", "c1"), ("comment_hidden", "c2")])
+def test_another_kind_or_subject_is_not_merged(kind: str, subject: str) -> None:
+    """Only the recorded events of the same kind and subject are looked at."""
+    recorded = {("comment_hidden", "c1"): [Action(5, "webhook", at(10), at(10))]}
+    event = polled(kind, subject, at(0), at(24))
+    assert merge_corroborations([event], recorded, at(25)).kept == [event]
 
 
-def test_another_accounts_event_is_not_merged(session: Session) -> None:
-    """A comment id recorded for one account corroborates nothing of another account."""
-    valilik, belediye = StoredAccount(session, "valilik"), StoredAccount(session, "belediye")
-    ingest(valilik, [webhook("comment_hidden", "c1", at(10))], now=at(10))
-    event = polled("comment_hidden", "c1", at(0), at(24))
-    assert ingest(belediye, [event], now=at(24)) == [event]
+def test_the_newest_match_wins() -> None:
+    """Two recorded webhook hides inside the bracket (newest first): the sighting goes to the first."""
+    recorded = {("comment_hidden", "c1"): [Action(8, "webhook", at(20), at(20)),
+                                           Action(7, "webhook", at(10), at(10))]}
+    merged = merge_corroborations([polled("comment_hidden", "c1", at(0), at(24))], recorded, at(25))
+    assert [s["event_id"] for s in merged.sightings] == [8]
 
 
-def test_kinds_that_never_merge_pass_through(page: StoredAccount) -> None:
-    """Blocks and restrictions are seen by polling only: they are returned as they came."""
-    page.record([webhook("comment_hidden", "c1", at(10))], now=at(10))
-    events = [polled("user_blocked", "u1", at(0), at(24)), polled("replies_restricted", "p1", at(0), at(24)),
+def test_kinds_that_never_merge_pass_through_in_order() -> None:
+    """Blocks and mutes come from lists only: they are kept as they are, and their subjects are not
+    among those the store must read."""
+    events = [polled("user_blocked", "u1", at(0), at(24)), polled("user_muted", "u2", at(0), at(24)),
               polled("comment_hidden", "c1", at(0), at(24))]
-    assert absorb_corroborations(page.session, page.id, events, at(24)) == events[:2]
-
-
-def test_absorbing_the_same_sighting_twice_keeps_one(page: StoredAccount) -> None:
-    """A scan re-run over the same night adds its sighting once."""
-    ingest(page, [webhook("comment_hidden", "c1", at(10))], now=at(10))
-    for now in (at(25), at(26)):
-        absorb_corroborations(page.session, page.id, [polled("comment_hidden", "c1", at(0), at(24))], now)
-    assert count(page.session, EventSighting) == 1
-
-
-def test_recorded_events_are_never_edited(page: StoredAccount) -> None:
-    """Sightings leave the hash chain intact: every event still verifies."""
-    ingest(page, [webhook("comment_hidden", "c1", at(10)), webhook("comment_unhidden", "c1", at(12))],
-           now=at(12))
-    ingest(page, [polled("comment_hidden", "c1", at(0), at(24)),
-                  polled("comment_unhidden", "c1", at(24), at(48)),
-                  polled("comment_hidden", "c2", at(0), at(24))], now=at(48))
-    before = [(e.id, e.hash, e.occurred_after, e.occurred_before, e.evidence)
-              for e in page.session.scalars(select(Event).order_by(Event.id))]
-    ingest(page, [webhook("comment_hidden", "c2", at(20))], now=at(50))
-    page.session.expire_all()
-    after = [(e.id, e.hash, e.occurred_after, e.occurred_before, e.evidence)
-             for e in page.session.scalars(select(Event).order_by(Event.id))]
-    assert after == before and len(after) == 4
-    assert verify_chain(page.session) == (4, [])
-    assert [s.source for s in sightings(page.session)] == ["snapshot_diff", "webhook"]
+    recorded = {("comment_hidden", "c1"): [Action(5, "webhook", at(3), at(3))]}
+    assert merge_corroborations(events, recorded, at(25)).kept == events[:2]
+    assert mergeable_subjects(events) == {"c1"}

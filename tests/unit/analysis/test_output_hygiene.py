@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 
-from analysis.periods import IsoWeek
-from analysis.queries import FindingRow
-from analysis.render import render_alert, render_weekly
-from analysis.report import (
+from modaudit.cli.output import print_findings_table
+from modaudit.cli.selective import print_table
+from modaudit.config import Config
+from modaudit.notify.mail import compose
+from modaudit.report.data import (
     SEVERITIES,
     AccountHealth,
     BlockedUser,
@@ -26,11 +27,10 @@ from analysis.report import (
     WeeklyReport,
     by_severity,
 )
-from analysis.text_safety import SHOWN, reveal, visible
-from modaudit.cli.output import print_findings_table
-from modaudit.cli.selective import print_table
-from modaudit.config import Config
-from modaudit.notify.mail import compose
+from modaudit.report.periods import IsoWeek
+from modaudit.report.render import render_alert, render_weekly
+from modaudit.report.text_safety import SHOWN, reveal, visible
+from modaudit.store.finding_rows import FindingRow
 
 TZ = ZoneInfo("Europe/Istanbul")
 CLEAR = "Berbat\x1b[2J\x1b[H\x1b[31mSAHTE\x1b[0m"  # clears the screen, then writes in red

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from analysis.cost_report import CostSettings, latency_sentences
 from analysis.recheck import (
     COUNT_CHANGED,
     NEW,
@@ -16,6 +15,7 @@ from analysis.recheck import (
     worst_gap_days,
     young_days,
 )
+from modaudit.report.cost_section import CostSettings, latency_sentences
 
 DAYS = [1, 2, 3, 5, 8, 14, 21, 30]
 POSTED = datetime(2026, 10, 1, 10, tzinfo=UTC)

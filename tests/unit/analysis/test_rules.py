@@ -1,34 +1,34 @@
-"""analysis/rules.py: which events are findings, how severe, and which un-events close them."""
+"""analysis/rules.py on records alone: which events are findings, how severe, which un-events close
+them. No database: the store's side is tests/unit/store/test_finding_rules.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from analysis.rules import CLOSES, SEVERITY, apply_rules, severity
-from modaudit.store.findings import REVIEW_STATUSES, review_finding
-from modaudit.store.schema import Finding
-from tests.support.stored_runs import StoredAccount, at, new_event, open_session
+from analysis.rules import CLOSES, SEVERITY, FindingToOpen, decide_findings, severity
+
+T0 = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)
 
 
-@pytest.fixture
-def session(migrated: str) -> Iterator[Session]:
-    with open_session(migrated) as session:
-        yield session
+def at(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
 
 
-@pytest.fixture
-def page(session: Session) -> StoredAccount:
-    return StoredAccount(session)
+@dataclass(frozen=True)
+class Recorded:
+    """A recorded event as the store hands it over (the fields the rules read)."""
 
-
-def findings_of(session: Session, account: StoredAccount) -> list[Finding]:
-    """The account's findings, oldest first, read afresh."""
-    return list(session.scalars(select(Finding).where(Finding.account_id == account.id)
-                                .order_by(Finding.id).execution_options(populate_existing=True)))
+    id: int
+    kind: str
+    subject_id: str
+    occurred_before: datetime
+    actor: str = "account"
+    account_id: int = 1
+    post_id: str | None = "p1"
+    detected_at: datetime = T0
 
 
 # --- the severity table ----------------------------------------------------------------------
@@ -59,108 +59,69 @@ def test_every_un_event_undoes_a_kind_that_is_a_finding() -> None:
     assert set(CLOSES.values()) <= set(SEVERITY)
 
 
-# --- apply_rules on recorded events ----------------------------------------------------------
+# --- decisions on recorded events ------------------------------------------------------------
 
-def test_findings_are_opened_with_their_severity(page: StoredAccount) -> None:
-    """Recorded events that are findings open one finding each; the others open none."""
-    events = page.record([
-        new_event("user_blocked", "u1", at(24), after=at(0), post=None),
-        new_event("comment_hidden", "c1", at(24), after=at(0)),
-        new_event("comment_deleted", "c2", at(25), after=at(0), source="lookup", actor="unknown"),
-        new_event("reply_deleted_by_author", "c3", at(25), source="lookup", actor="author"),
-        new_event("comment_unhidden", "c4", at(24), after=at(0)),
-    ], now=at(26))
-    assert apply_rules(page.session, events, at(26)) == (3, 0)
-    by_event = {f.event_id: f for f in findings_of(page.session, page)}
-    assert [(by_event[e.id].kind, by_event[e.id].severity) for e in events[:3]] == [
-        ("user_blocked", "high"), ("comment_hidden", "medium"), ("comment_deleted", "review")]
-    finding = by_event[events[1].id]
-    assert (finding.status, finding.subject_id, finding.post_id) == ("open", "c1", "p1")
-    assert (finding.detected_at, finding.updated_at, finding.closed_by_event_id) == (at(26), at(26), None)
+def test_findings_to_open_carry_their_event_and_severity() -> None:
+    """Events that are findings open one each, with the event's subject, post and detection time;
+    the others open none."""
+    events = [Recorded(1, "user_blocked", "u1", at(24), post_id=None, detected_at=at(25)),
+              Recorded(2, "comment_hidden", "c1", at(24)),
+              Recorded(3, "comment_deleted", "c2", at(25), actor="unknown"),
+              Recorded(4, "reply_deleted_by_author", "c3", at(25), actor="author"),
+              Recorded(5, "comment_unhidden", "c4", at(24))]
+    decided = decide_findings(events)
+    assert decided.to_open == (
+        FindingToOpen(1, 1, "user_blocked", "u1", None, "high", at(25)),
+        FindingToOpen(2, 1, "comment_hidden", "c1", "p1", "medium", T0),
+        FindingToOpen(3, 1, "comment_deleted", "c2", "p1", "review", T0))
+    assert decided.undone_by == {(1, "comment_hidden", "c4"): (5, at(24))}
 
 
-@pytest.mark.parametrize(("kind", "undo"), sorted((kind, undo) for undo, kind in CLOSES.items()))
-def test_an_un_event_closes_the_open_finding_it_undoes(page: StoredAccount, kind: str, undo: str) -> None:
-    """An un-event closes the open finding of the same account, kind and subject, citing itself."""
-    [event] = page.record([new_event(kind, "s1", at(24), after=at(0))], now=at(24))
-    apply_rules(page.session, [event], at(24))
-    [undone] = page.record([new_event(undo, "s1", at(48), after=at(24))], now=at(49))
-    assert apply_rules(page.session, [undone], at(49)) == (0, 1)
-    [finding] = findings_of(page.session, page)
-    assert (finding.event_id, finding.status, finding.closed_by_event_id) == (event.id, "closed", undone.id)
-    assert finding.updated_at == at(49)
+def test_a_finding_row_is_open_and_updated_now() -> None:
+    """The row the store inserts is the decision, status open, updated at the night's time."""
+    row = FindingToOpen(7, 2, "user_muted", "u9", None, "low", at(1)).row(at(2))
+    assert row == {"event_id": 7, "account_id": 2, "kind": "user_muted", "subject_id": "u9",
+                   "post_id": None, "severity": "low", "status": "open", "detected_at": at(1),
+                   "updated_at": at(2)}
 
 
-def test_an_un_event_closes_only_its_own_subject(page: StoredAccount) -> None:
-    """Unhiding one comment leaves the findings of other comments open."""
-    events = page.record([new_event("comment_hidden", "c1", at(24), after=at(0)),
-                          new_event("comment_hidden", "c2", at(24), after=at(0))], now=at(24))
-    apply_rules(page.session, events, at(24))
-    undone = page.record([new_event("comment_unhidden", "c1", at(48), after=at(24))], now=at(48))
-    assert apply_rules(page.session, undone, at(48)) == (0, 1)
-    assert [(f.subject_id, f.status) for f in findings_of(page.session, page)] == [
-        ("c1", "closed"), ("c2", "open")]
+@pytest.mark.parametrize(("undo", "kind"), sorted(CLOSES.items()))
+def test_an_un_event_closes_the_kind_it_undoes_on_its_subject(undo: str, kind: str) -> None:
+    """An un-event names the account, the kind it undoes and its subject, with its id and time."""
+    decided = decide_findings([Recorded(9, undo, "s1", at(48), account_id=3)])
+    assert decided.to_open == ()
+    assert decided.undone_by == {(3, kind, "s1"): (9, at(48))}
 
 
-def test_an_un_event_does_not_close_another_kind(page: StoredAccount) -> None:
-    """An unmute does not close a block of the same user."""
-    events = page.record([new_event("user_blocked", "u1", at(24), after=at(0), post=None)], now=at(24))
-    apply_rules(page.session, events, at(24))
-    undone = page.record([new_event("user_unmuted", "u1", at(48), after=at(24), post=None)], now=at(48))
-    assert apply_rules(page.session, undone, at(48)) == (0, 0)
-    assert [f.status for f in findings_of(page.session, page)] == ["open"]
+def test_un_events_of_several_accounts_and_subjects_stay_apart() -> None:
+    """The same user unblocked by two accounts, and two comments unhidden: four keys."""
+    decided = decide_findings([Recorded(1, "user_unblocked", "u1", at(10), account_id=1),
+                               Recorded(2, "user_unblocked", "u1", at(10), account_id=2),
+                               Recorded(3, "comment_unhidden", "c1", at(11)),
+                               Recorded(4, "comment_unhidden", "c2", at(11))])
+    assert decided.undone_by == {(1, "user_blocked", "u1"): (1, at(10)),
+                                 (2, "user_blocked", "u1"): (2, at(10)),
+                                 (1, "comment_hidden", "c1"): (3, at(11)),
+                                 (1, "comment_hidden", "c2"): (4, at(11))}
 
 
-@pytest.mark.parametrize("status", REVIEW_STATUSES)
-def test_an_un_event_leaves_a_reviewed_finding_alone(page: StoredAccount, status: str) -> None:
-    """A finding a manager reviewed keeps the manager's status when the action is undone."""
-    events = page.record([new_event("user_blocked", "u1", at(24), after=at(0), post=None)], now=at(24))
-    apply_rules(page.session, events, at(24))
-    [finding] = findings_of(page.session, page)
-    review_finding(page.session, finding.id, status, "looked at the thread", "ayse", at(30))
-    undone = page.record([new_event("user_unblocked", "u1", at(48), after=at(24), post=None)], now=at(48))
-    assert apply_rules(page.session, undone, at(48)) == (0, 0)
-    [after] = findings_of(page.session, page)
-    assert (after.status, after.closed_by_event_id) == (status, None)
+def test_the_latest_un_event_of_a_subject_speaks_for_it() -> None:
+    """Two unhides of one comment in a batch, given out of order: the later one closes."""
+    decided = decide_findings([Recorded(8, "comment_unhidden", "c1", at(30)),
+                               Recorded(6, "comment_unhidden", "c1", at(20))])
+    assert decided.undone_by == {(1, "comment_hidden", "c1"): (8, at(30))}
 
 
-def test_an_un_event_does_not_close_another_accounts_finding(session: Session) -> None:
-    """The same user unblocked by one institution stays a finding of the other that blocked them."""
-    valilik, belediye = StoredAccount(session, "valilik"), StoredAccount(session, "belediye")
-    for account in (valilik, belediye):
-        blocked = account.record([new_event("user_blocked", "u1", at(24), after=at(0), post=None)],
-                                 now=at(24))
-        apply_rules(session, blocked, at(24))
-    undone = belediye.record([new_event("user_unblocked", "u1", at(48), after=at(24), post=None)],
-                             now=at(48))
-    assert apply_rules(session, undone, at(48)) == (0, 1)
-    assert [f.status for f in findings_of(session, valilik)] == ["open"]
-    assert [f.status for f in findings_of(session, belediye)] == ["closed"]
+def test_a_hide_after_an_unhide_in_one_batch_opens_and_closes_only_before_it() -> None:
+    """Unhidden at 10:00, hidden again at 11:00: the new hide opens a finding, and the unhide's
+    time (10:00) keeps the store from closing anything that happened after it."""
+    decided = decide_findings([Recorded(1, "comment_unhidden", "c1", at(10)),
+                               Recorded(2, "comment_hidden", "c1", at(11))])
+    assert [f.event_id for f in decided.to_open] == [2]
+    assert decided.undone_by == {(1, "comment_hidden", "c1"): (1, at(10))}
 
 
-def test_events_of_several_accounts_in_one_call(session: Session) -> None:
-    """One call opens and closes findings of many accounts, each on its own."""
-    valilik, belediye = StoredAccount(session, "valilik"), StoredAccount(session, "belediye")
-    first = valilik.record([new_event("comment_hidden", "c1", at(24), after=at(0))], now=at(24))
-    apply_rules(session, first, at(24))
-    batch = valilik.record([new_event("comment_unhidden", "c1", at(48), after=at(24))], now=at(48))
-    batch += belediye.record([new_event("comment_hidden", "c1", at(48), after=at(24))], now=at(48))
-    assert apply_rules(session, batch, at(48)) == (1, 1)
-    assert [f.status for f in findings_of(session, valilik)] == ["closed"]
-    assert [f.status for f in findings_of(session, belediye)] == ["open"]
-
-
-def test_an_un_event_with_nothing_open_closes_nothing(page: StoredAccount) -> None:
-    """An unhide of a comment never found hidden (hidden before the audit, say) closes nothing."""
-    undone = page.record([new_event("comment_unhidden", "c1", at(48), after=at(24))], now=at(48))
-    assert apply_rules(page.session, undone, at(48)) == (0, 0)
-    assert findings_of(page.session, page) == []
-
-
-def test_an_un_event_does_not_close_a_later_action(page: StoredAccount) -> None:
-    """Unhidden at 10:00 and hidden again at 11:00: the comment is hidden, the finding stays open."""
-    events = page.record([new_event("comment_unhidden", "c1", at(10), after=at(10), source="webhook"),
-                          new_event("comment_hidden", "c1", at(11), after=at(11), source="webhook")],
-                         now=at(12))
-    apply_rules(page.session, events, at(12))
-    assert [f.status for f in findings_of(page.session, page)] == ["open"]
+def test_nothing_in_nothing_out() -> None:
+    """An empty batch decides nothing."""
+    decided = decide_findings([])
+    assert (decided.to_open, decided.undone_by) == ((), {})

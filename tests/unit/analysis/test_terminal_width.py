@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 
-from analysis.queries import FindingRow
 from collectors.records import RunWarning
 from modaudit.cli import common
 from modaudit.cli.output import print_findings_table
 from modaudit.config import Config
 from modaudit.intake.scan import RunResult
+from modaudit.store.finding_rows import FindingRow
 
 AT = datetime(2026, 11, 18, 23, 30, tzinfo=UTC)
 

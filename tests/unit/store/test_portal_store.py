@@ -13,17 +13,17 @@ from alembic import command
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from analysis.queries import list_findings
-from analysis.rules import apply_rules
+from modaudit.intake.tail import apply_rules
 from modaudit.store import users
 from modaudit.store.attachments import NewAttachment, attachments_of
 from modaudit.store.engine import _alembic_config, make_engine
+from modaudit.store.finding_rows import list_findings
 from modaudit.store.findings import ReviewError, forget_erased_text, review_finding
 from modaudit.store.retention import purge
 from modaudit.store.schema import Finding
 from modaudit.store.schema_users import LoginAttempt, UserToken
 from modaudit.store.search import fold
-from modaudit.web.portal.queries import Filters, Scope, findings_page
+from modaudit.web.portal.scoped_queries import Filters, Scope, findings_page
 from tests.support.stored_runs import T0, StoredAccount, at, comment, new_event, open_session
 
 

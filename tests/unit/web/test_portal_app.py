@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from analysis.queries import list_findings
-from analysis.render import render_alert
 from modaudit.config import ConfigError, parse_config
+from modaudit.report.render import render_alert
 from modaudit.store import users
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_findings
 from modaudit.store.schema import FindingReview
 from modaudit.web.portal.app import build_app
 from tests.support.portal import fill_small_store

@@ -7,14 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.cost import AccountCost, account_costs
-from analysis.i18n import COST_WORDS
 from analysis.recheck import worst_gap_days, young_days
+from modaudit.report.i18n import COST_WORDS
 from modaudit.store.reads import reads_by_account
-from modaudit.store.schema import Account, PostListing, Run
+from modaudit.store.report_queries import budget_skipped
 
 
 @dataclass(frozen=True)
@@ -54,18 +53,6 @@ def latency_sentences(platforms: Sequence[str], settings: CostSettings, language
     return sentences
 
 
-def _budget_skipped(session: Session, names: list[str], start: datetime,
-                    end: datetime) -> dict[str, int]:
-    """Distinct posts per account whose replies the budget left unread in [start, end)."""
-    rows = session.execute(
-        select(Account.name, func.count(func.distinct(PostListing.post_id)))
-        .join(Run, Run.account_id == Account.id).join(PostListing, PostListing.run_id == Run.id)
-        .where(Account.name.in_(names), Run.started_at >= start, Run.started_at < end,
-               PostListing.skipped == "budget")
-        .group_by(Account.name))
-    return {name: int(n) for name, n in rows}
-
-
 def build_cost_section(session: Session, accounts: Sequence[tuple[str, str, str]],
                        start: datetime, end: datetime, settings: CostSettings,
                        language: str) -> CostSection:
@@ -74,7 +61,7 @@ def build_cost_section(session: Session, accounts: Sequence[tuple[str, str, str]
     words = COST_WORDS[language]
     days = (end - start).total_seconds() / 86400
     costs = account_costs(reads_by_account(session, start, end, names), settings.prices, days)
-    skipped = _budget_skipped(session, names, start, end)
+    skipped = budget_skipped(session, names, start, end)
     notes = [words["budget_skipped"].format(account=name, n=n) for name, n in sorted(skipped.items())]
     table = {k: f"{v:g}" for k, v in settings.prices.items()}
     prices_note = (words["prices"].format(as_of=settings.prices_as_of, **table)

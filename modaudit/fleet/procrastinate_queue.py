@@ -18,10 +18,11 @@ from types import ModuleType
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session
 
+from modaudit.clock import utcnow
 from modaudit.config import Config, ConfigError, load_config
 from modaudit.fleet.base import SCAN_TASK
 from modaudit.store import runs
-from modaudit.store.engine import engine_for, utcnow
+from modaudit.store.engine import engine_for
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 post), times in the configured zone with the zone named, and text made printable in the PDF's font.
 
 One place for the PDF and the JSON, so both say the same and only what happened
-(docs/architecture.md §3). Statuses and kinds are the portal's and the report's (analysis/i18n).
+(docs/architecture.md §3). Statuses and kinds are the portal's and the report's (modaudit/report/i18n.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from analysis.i18n import format_datetime
+from modaudit.report.i18n import format_datetime
 
 COMMENT, USER, POST = "comment", "user", "post"
 PLATFORMS = {"facebook": "Facebook", "x": "X", "instagram": "Instagram"}

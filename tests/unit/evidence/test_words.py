@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from analysis import export_words as words
+from modaudit.evidence import words
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 T = datetime(2026, 11, 19, 12, 0, tzinfo=UTC)  # 15:00 in Istanbul

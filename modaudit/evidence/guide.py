@@ -12,8 +12,8 @@ except in comments where a line break is made visible.
 
 from __future__ import annotations
 
-from analysis import export_words as words
-from analysis.export import (
+from modaudit.evidence import words
+from modaudit.evidence.package import (
     CA,
     GUIDE_NAME,
     MANIFEST,
@@ -22,8 +22,8 @@ from analysis.export import (
     attachment_file,
     comment_file,
 )
-from analysis.i18n import term
-from analysis.text_safety import visible
+from modaudit.report.i18n import term
+from modaudit.report.text_safety import visible
 from modaudit.store.chain import GENESIS
 from modaudit.store.timestamps import element_file
 

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from analysis.merge import sightings_by_event
 from modaudit.store.schema import (
     Account,
     Comment,
@@ -19,6 +18,7 @@ from modaudit.store.schema import (
     FindingReview,
     ListEntry,
 )
+from modaudit.store.sightings import sightings_by_event
 
 FINDING_STATUSES = ("open", "justified", "confirmed", "dismissed", "closed")
 

@@ -8,16 +8,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.cost_report import CostSection, CostSettings, build_cost_section
-from analysis.observability import unobservable
-from analysis.periods import IsoWeek
-from analysis.queries import FindingRow, list_findings
-from analysis.selective_report import SelectiveSection, build_section
-from analysis.witness import WitnessRow, witness_rows
-from modaudit.store.schema import Account, Event, Finding, FindingReview, ListEntry, Run
+from modaudit.report.cost_section import CostSection, CostSettings, build_cost_section
+from modaudit.report.observability import unobservable
+from modaudit.report.periods import IsoWeek
+from modaudit.report.selective_section import SelectiveSection, build_section
+from modaudit.report.witness import WitnessRow, witness_rows
+from modaudit.store import report_queries
+from modaudit.store.finding_rows import FindingRow, list_findings
 
 SEVERITIES = ("high", "medium", "review", "low")
 RUN_STATUSES = ("ok", "partial", "failed")
@@ -105,7 +104,7 @@ class WeeklyReport:
     selective: SelectiveSection | None = None  # moderation by language and topic (last 4 weeks)
     witness: list[WitnessRow] = field(default_factory=list)  # each account's chain head (§3)
     handles: dict[str, str] = field(default_factory=dict)  # account name -> its platform handle
-    cost: CostSection | None = None  # reads, spend and detection latency (analysis/cost_report.py)
+    cost: CostSection | None = None  # reads, spend and detection latency (report/cost_section.py)
 
     @property
     def period(self) -> str:
@@ -197,30 +196,14 @@ def _per_day(new: list[FindingRow], week: IsoWeek, tz: ZoneInfo) -> list[DayCoun
             for day in week.days()]
 
 
-def _account_ids(session: Session, names: list[str]) -> dict[int, str]:
-    query = select(Account.id, Account.name).where(Account.name.in_(names))
-    return {account_id: name for account_id, name in session.execute(query)}
-
-
 def _blocked_users(session: Session, names: list[str]) -> list[BlockedUser]:
-    accounts = _account_ids(session, names)
+    accounts = report_queries.account_ids(session, names)
     if not accounts:
         return []
-    entries = session.execute(
-        select(ListEntry.account_id, ListEntry.user_id, ListEntry.user_name)
-        .where(ListEntry.account_id.in_(accounts), ListEntry.list_name == "blocked",
-               ListEntry.listed.is_(True))
-        .order_by(ListEntry.account_id, ListEntry.first_seen_at, ListEntry.user_id)
-    ).all()
     # The latest block event per user says since when it has lasted.
-    latest: dict[tuple[int, str], tuple[Event, Finding | None]] = {}
-    for event, finding in session.execute(
-        select(Event, Finding).outerjoin(Finding, Finding.event_id == Event.id)
-        .where(Event.account_id.in_(accounts), Event.kind == "user_blocked").order_by(Event.id)
-    ):
-        latest[(event.account_id, event.subject_id)] = (event, finding)
+    latest = report_queries.latest_blocks(session, list(accounts))
     users = []
-    for account_id, user_id, user_name in entries:
+    for account_id, user_id, user_name in report_queries.blocked_entries(session, list(accounts)):
         pair = latest.get((account_id, user_id))
         if pair is None:
             continue  # listed, but no event recorded yet (cannot happen after a complete fetch)
@@ -236,46 +219,27 @@ def _blocked_users(session: Session, names: list[str]) -> list[BlockedUser]:
 
 
 def _reviews(session: Session, names: list[str], start: datetime, end: datetime) -> list[ReviewRow]:
-    query = (
-        select(FindingReview, Finding.kind, Account.name)
-        .join(Finding, Finding.id == FindingReview.finding_id)
-        .join(Account, Account.id == Finding.account_id)
-        .where(Account.name.in_(names), FindingReview.reviewed_at >= start,
-               FindingReview.reviewed_at < end)
-        .order_by(FindingReview.reviewed_at, FindingReview.id)
-    )
     return [ReviewRow(finding_id=review.finding_id, account=account, kind=kind,
                       old_status=review.old_status, new_status=review.new_status, note=review.note,
                       # "decided by (recorded by)" when the CLI recorded it for someone
                       reviewed_by=f"{review.on_behalf_of} ({review.reviewed_by})"
                       if review.on_behalf_of else review.reviewed_by,
                       reviewed_at=review.reviewed_at)
-            for review, kind, account in session.execute(query)]
+            for review, kind, account in report_queries.reviews_between(session, names, start, end)]
 
 
 def _health(session: Session, scope: ReportScope, start: datetime,
             end: datetime) -> list[AccountHealth]:
     names = [name for name, _, _ in scope.accounts]
-    runs = pd.DataFrame(
-        session.execute(
-            select(Account.name, Run.status, Run.api_calls, Run.warnings)
-            .join(Account, Account.id == Run.account_id)
-            .where(Account.name.in_(names), Run.started_at >= start, Run.started_at < end)
-        ).all(),
-        columns=["account", "status", "api_calls", "warnings"],
-    )
+    runs = pd.DataFrame(report_queries.runs_between(session, names, start, end),
+                        columns=["account", "status", "api_calls", "warnings"])
     status_counts = (pd.crosstab(runs["account"], runs["status"]) if len(runs)
                      else pd.DataFrame(dtype=int))
     calls = runs.groupby("account")["api_calls"].sum()
     codes = runs[["account", "warnings"]].explode("warnings").dropna()
     codes["code"] = [warning.get("code", "?") for warning in codes["warnings"]]
     warning_counts: dict[Any, int] = codes.groupby(["account", "code"]).size().to_dict()
-    last_success = dict(session.execute(
-        select(Account.name, Run.finished_at)
-        .join(Account, Account.id == Run.account_id)
-        .where(Account.name.in_(names), Run.status == "ok", Run.started_at < end)
-        .order_by(Run.finished_at)
-    ).all())
+    last_success = report_queries.last_success(session, names, end)
     health = []
     for name, platform, handle in scope.accounts:
         counts = {status: int(status_counts.at[name, status])

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from analysis import i18n
-from analysis.queries import FindingRow
-from analysis.report_words import EVIDENCE_LABELS, VALUE_WORDS
+from modaudit.report import i18n
+from modaudit.report.phrases import EVIDENCE_LABELS, VALUE_WORDS
+from modaudit.store.finding_rows import FindingRow
 
 _WORD_KEYS = frozenset({"confirmed_by", "verb", "reply_settings"})
 

@@ -3,7 +3,7 @@ their fix, evidence labels, and the CSV's column headers, in Turkish and English
 
 from __future__ import annotations
 
-# One visible order everywhere (analysis/report.SEVERITIES), each with what it means.
+# One visible order everywhere (report/data.SEVERITIES), each with what it means.
 SEVERITY_LEGEND: dict[str, dict[str, str]] = {
     "tr": {
         "high": "Bir kullanıcı engellendi ya da hesap bir yorumu sildi: önce bunları inceleyin.",

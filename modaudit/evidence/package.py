@@ -18,15 +18,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis import export_words as words
-from analysis.i18n import term
-from analysis.links import platform_url
-from analysis.queries import FindingRow, list_findings
+from modaudit.evidence import words
+from modaudit.report.i18n import term
+from modaudit.report.links import platform_url
 from modaudit.store import chain
 from modaudit.store.anchors import anchors_covering
 from modaudit.store.chain import heads_of
 from modaudit.store.evidence import event_fields
 from modaudit.store.exported import AttachmentBytes, PostSeen, attachment_files, posts_seen
+from modaudit.store.finding_rows import FindingRow, list_findings
 from modaudit.store.schema import Account, ChainRecord, Event, Finding, FindingReview
 from modaudit.store.timestamps import TokenError, TokenTime, element_file, token_time
 

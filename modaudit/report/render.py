@@ -15,15 +15,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from analysis import i18n
-from analysis.evidence_view import evidence_lines
-from analysis.links import platform_url
-from analysis.queries import FindingRow
-from analysis.report import SEVERITIES, BlockedUser, WeeklyReport, by_severity
-from analysis.report_words import CSV_HEADERS, SEVERITY_LEGEND, warning_sentence
-from analysis.selective_report import section_view
-from analysis.text_safety import visible
-from analysis.witness import WitnessRow, csv_rows
+from modaudit.report import i18n
+from modaudit.report.data import SEVERITIES, BlockedUser, WeeklyReport, by_severity
+from modaudit.report.evidence_view import evidence_lines
+from modaudit.report.links import platform_url
+from modaudit.report.phrases import CSV_HEADERS, SEVERITY_LEGEND, warning_sentence
+from modaudit.report.selective_section import section_view
+from modaudit.report.text_safety import visible
+from modaudit.report.witness import WitnessRow, csv_rows
+from modaudit.store.finding_rows import FindingRow
 
 __all__ = ["RenderedReport", "bdi", "bracket", "evidence_lines", "findings_csv", "neutralise",
            "render_alert", "render_weekly", "render_weekly_html", "shown"]
@@ -50,7 +50,7 @@ class RenderedReport:
 @functools.cache
 def _environment() -> Environment:
     """The templates, compiled once; everything language-specific comes with each render."""
-    env = Environment(loader=PackageLoader("analysis", "templates"),
+    env = Environment(loader=PackageLoader("modaudit.report", "templates"),
                       autoescape=select_autoescape(enabled_extensions=("html",),
                                                    default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -113,7 +113,7 @@ def _helpers(language: str, tz: ZoneInfo, handles: dict[str, str] | None = None,
 
 
 def finding_link(row: FindingRow, handles: dict[str, str]) -> str | None:
-    """The platform page of the post or comment a finding is about (analysis/links.py)."""
+    """The platform page of the post or comment a finding is about (report/links.py)."""
     return platform_url(row.platform, row.kind, subject_id=row.subject_id, post_id=row.post_id,
                         handle=handles.get(row.account, ""))
 

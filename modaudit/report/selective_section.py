@@ -7,15 +7,25 @@ often than the rest, the groups too small to judge, and says what a disparity is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from analysis import i18n
-from analysis.periods import IsoWeek
-from analysis.selective import MODERATION_OBSERVABLE, AccountSummary, GroupResult, summarise
+from analysis.selective import (
+    MODERATION_ACTORS,
+    MODERATION_KINDS,
+    MODERATION_OBSERVABLE,
+    AccountSummary,
+    GroupResult,
+    comment_frame,
+    summarise_accounts,
+)
+from modaudit.report import i18n
+from modaudit.report.periods import IsoWeek
+from modaudit.store.comment_features import account_platforms, classified_comments, unclassified_counts
 
 REPORT_WEEKS = 4
 
@@ -157,6 +167,16 @@ class SectionView:
     intro: str
     accounts: list[AccountView]
     caveats: list[str]
+
+
+def summarise(session: Session, accounts: Sequence[str] | None, since: datetime | None,
+              until: datetime | None, *, min_group_size: int, alpha: float) -> list[AccountSummary]:
+    """Each account's results for comments created in [since, until) (read-only)."""
+    rows = classified_comments(session, accounts, since, until, moderation_kinds=MODERATION_KINDS,
+                               moderation_actors=MODERATION_ACTORS)
+    return summarise_accounts(comment_frame(rows), unclassified_counts(session, accounts, since, until),
+                              account_platforms(session), accounts, min_group_size=min_group_size,
+                              alpha=alpha)
 
 
 def build_section(session: Session, names: list[str], week: IsoWeek, tz: ZoneInfo, *,

@@ -6,8 +6,8 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from analysis.render import witness_csv
-from analysis.witness import WitnessRow, read_heads
+from modaudit.report.render import witness_csv
+from modaudit.report.witness import WitnessRow, read_heads
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 ROWS = [WitnessRow("valilik-facebook", 32, "a" * 64, NOW, NOW, "https://freetsa.org/tsr", None),

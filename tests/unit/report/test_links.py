@@ -1,6 +1,6 @@
 """Links from a finding to the platform page it is about."""
 
-from analysis.links import platform_url
+from modaudit.report.links import platform_url
 
 
 def test_facebook_comment_opens_on_its_post() -> None:

@@ -21,8 +21,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from analysis import export_words as words
-from analysis.export import (
+from modaudit.evidence import words
+from modaudit.evidence.package import (
     GUIDE_NAME,
     MANIFEST,
     MANIFEST_TOKEN,
@@ -31,8 +31,8 @@ from analysis.export import (
     attachment_file,
     comment_file,
 )
-from analysis.i18n import CLAUSE_2_TR, MANAGERS_DUTY_TR, term
-from analysis.text_safety import visible
+from modaudit.report.i18n import CLAUSE_2_TR, MANAGERS_DUTY_TR, term
+from modaudit.report.text_safety import visible
 from modaudit.store.exported import AttachmentBytes
 from modaudit.store.timestamps import element_file
 

@@ -8,12 +8,12 @@ import io
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from analysis import i18n
-from analysis.evidence_view import evidence_lines
-from analysis.queries import FindingRow
-from analysis.render import bracket, findings_csv
-from analysis.report import by_severity
-from analysis.report_words import warning_sentence
+from modaudit.report import i18n
+from modaudit.report.data import by_severity
+from modaudit.report.evidence_view import evidence_lines
+from modaudit.report.phrases import warning_sentence
+from modaudit.report.render import bracket, findings_csv
+from modaudit.store.finding_rows import FindingRow
 
 IST = ZoneInfo("Europe/Istanbul")
 AT = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)  # 13:00 in Istanbul
@@ -95,7 +95,7 @@ def test_csv_opens_as_columns_in_turkish_excel() -> None:
 
 
 def test_a_missing_name_is_said_in_words_and_the_finding_links_to_its_comment() -> None:
-    from analysis.render import render_alert
+    from modaudit.report.render import render_alert
 
     _, text, html = render_alert([_row(subject_name=None)], "valilik-facebook", "Valilik", "tr", IST)
     assert "adı bilinmiyor (900_1_5)" in text and "<i>adı bilinmiyor</i>" in html

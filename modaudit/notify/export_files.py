@@ -22,7 +22,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from analysis.export import (
+from modaudit.config import Config, ConfigError
+from modaudit.evidence.guide import render_guide
+from modaudit.evidence.package import (
     CA,
     GUIDE_NAME,
     JSON_NAME,
@@ -37,9 +39,7 @@ from analysis.export import (
     comment_file,
     package_json,
 )
-from analysis.export_guide import render_guide
-from analysis.export_pdf import render_pdf
-from modaudit.config import Config, ConfigError
+from modaudit.evidence.pdf import render_pdf
 from modaudit.notify import anchoring
 from modaudit.store.timestamps import embedded_certificates
 

@@ -216,7 +216,7 @@ def short_day(day: date, language: str) -> str:
     return f"{_SHORT_DAYS[language][day.weekday()]} {day.day}"
 
 
-# Reads, cost and detection latency (analysis/cost_report.py; templates weekly_cost.*).
+# Reads, cost and detection latency (report/cost_section.py; templates weekly_cost.*).
 COST_WORDS: dict[str, dict[str, str]] = {
     "tr": {
         "heading": "Okumalar ve tahmini maliyet (bu hafta)",

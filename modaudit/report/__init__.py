@@ -1,0 +1,1 @@
+"""The weekly report and every text a manager reads: its data, rendering, templates and words."""
