@@ -14,10 +14,10 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from modaudit.clock import utcnow
 from modaudit.config import Config
 from modaudit.intake.scan import RunResult
 from modaudit.notify.alerts import alert_quietly
-from modaudit.store.engine import utcnow
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from analysis.lookups import lookups_needed
 from collectors.records import Interrupted, RunWarning
+from modaudit.clock import utcnow
 from modaudit.config import AccountConfig, Config
 from modaudit.intake.advice import fix_for
 from modaudit.intake.collectors import Collector, build_collector, secret_values
@@ -29,7 +30,6 @@ from modaudit.intake.detection import detect
 from modaudit.intake.failures import failure_warning
 from modaudit.intake.plan import build_plan
 from modaudit.store import reads, recheck, runs
-from modaudit.store.engine import utcnow
 from modaudit.store.locks import LockHeld, account_lock
 from modaudit.store.scan_state import read_stored_state
 from modaudit.store.schema import Run

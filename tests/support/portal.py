@@ -17,8 +17,8 @@ import uvicorn
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from analysis.rules import apply_rules
 from modaudit.config import Config
+from modaudit.intake.tail import apply_rules
 from modaudit.store import users
 from modaudit.store.engine import make_engine
 from modaudit.store.schema import Finding

@@ -21,8 +21,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from modaudit.clock import utcnow
 from modaudit.store import users as store_users
-from modaudit.store.engine import utcnow
 from modaudit.store.schema_users import User
 from modaudit.web.portal.csrf import new_token
 from modaudit.web.portal.scoped_queries import Scope

@@ -15,9 +15,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from modaudit.clock import utcnow
 from modaudit.store import users as store_users
 from modaudit.store.attachments import NewAttachment
-from modaudit.store.engine import utcnow
 from modaudit.store.findings import ReviewError, review_finding
 from modaudit.store.schema import Account, Finding
 from modaudit.web.portal import templating as portal

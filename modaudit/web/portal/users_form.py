@@ -14,10 +14,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from modaudit.clock import utcnow
 from modaudit.config import Config
 from modaudit.notify.mail import compose, send
 from modaudit.store import users as store_users
-from modaudit.store.engine import utcnow
 from modaudit.store.runs import sync_accounts
 from modaudit.web.portal import templating as portal
 from modaudit.web.portal.auth import Viewer, require
