@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 OBJECT_PLATFORMS = {"page": "facebook", "instagram": "instagram"}  # webhook object -> account platform
 BATCH = 500  # deliveries per transaction: a burst's backlog drains in few, short transactions
+# While deliveries keep arriving, a step shares the receiver's writer thread with them: a batch
+# this small keeps the acknowledgements waiting behind it to a few milliseconds.
+BUSY_BATCH = 25
 MAX_TRIES = 3  # times a delivery the database refuses is tried alone before it is set aside
 # The database itself failing (down, locked past its timeout): no delivery is to blame, and the
 # whole batch waits for the next pass rather than being split.
@@ -182,10 +185,10 @@ class DeliveryProcessor:
         self._accounts: dict[tuple[str, str], int] | None = None
         self._refused: dict[int, tuple[int, str]] = {}  # delivery -> (tries, last reason)
 
-    def step(self, limit: int | None = None) -> bool:
-        """Process one batch of up to `limit` pending deliveries; True if more may be waiting."""
+    def step(self, busy: bool = False) -> bool:
+        """Process one batch of pending deliveries (a small one if `busy`); True if more may wait."""
         try:
-            return self._step(limit or self.batch)
+            return self._step(min(BUSY_BATCH, self.batch) if busy else self.batch)
         except DATABASE_UNAVAILABLE as exc:
             log.warning("webhook processing waits for the database: %s", _refusal(exc))
         except Exception:  # never let the receiver die with its processing

@@ -1,7 +1,8 @@
 """Group commit for the webhook receiver: deliveries are committed in batches before each 200.
 
 One writer thread per receiver commits what concurrent requests hand over, then answers them;
-when no delivery waits, the same thread does the processing, a small step at a time.
+when no delivery waits, the same thread does the processing, a batch at a time (a small one while
+deliveries keep arriving, so that acknowledgements never wait long behind it).
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ class DeliverySpool:
 
     A caller's `store` returns only after its delivery is committed, so a 200 is never sent for
     something a crash could lose; batching amortises the commit over concurrent requests. When no
-    delivery is waiting, the same thread does `idle_work` (processing), one small step at a time.
+    delivery is waiting, the same thread does `idle_work(busy)` (processing), one step at a time:
+    `busy` says deliveries are still arriving and the step should be short.
     """
 
-    def __init__(self, engine: Engine, idle_work: Callable[[], bool] | None = None, *,
+    def __init__(self, engine: Engine, idle_work: Callable[[bool], bool] | None = None, *,
                  idle_interval: float = 5.0, quiet: float = 0.05, max_defer: float = 1.0,
                  max_batch: int = MAX_BATCH) -> None:
         self.engine = engine
@@ -85,9 +87,9 @@ class DeliverySpool:
         except queue.Empty:
             return False
 
-    def _work(self) -> bool:
+    def _work(self, busy: bool = False) -> bool:
         self._last_work = time.monotonic()
-        return self.idle_work is not None and self.idle_work()
+        return self.idle_work is not None and self.idle_work(busy)
 
     def _run(self) -> None:
         more_work = self.idle_work is not None  # first, whatever an earlier run left pending
@@ -106,7 +108,7 @@ class DeliverySpool:
             if stopping:
                 break
             if time.monotonic() - self._last_work > self.max_defer:
-                more_work = self._work()  # sustained load: still make progress, a step at a time
+                more_work = self._work(busy=True)  # sustained load: still make progress, briefly
 
     def _fill(self, batch: list[_Waiting]) -> bool:
         """Add what else is queued (up to max_batch); True if the stop marker was among it."""
