@@ -172,7 +172,7 @@ class DeliveryProcessor:
 
     The receiver runs `step` on the spool's writer thread when it is idle (one writer per
     process: on SQLite, storing never waits for processing to release the database lock);
-    `process_deliveries` runs it until nothing is left.
+    `process_deliveries` runs `process_batch` until nothing is left.
     """
 
     def __init__(self, engine: Engine, config: Config, *, batch: int = BATCH,
@@ -188,14 +188,18 @@ class DeliveryProcessor:
     def step(self, busy: bool = False) -> bool:
         """Process one batch of pending deliveries (a small one if `busy`); True if more may wait."""
         try:
-            return self._step(min(BUSY_BATCH, self.batch) if busy else self.batch)
+            return self.process_batch(min(BUSY_BATCH, self.batch) if busy else self.batch)
         except DATABASE_UNAVAILABLE as exc:
             log.warning("webhook processing waits for the database: %s", _refusal(exc))
         except Exception:  # never let the receiver die with its processing
             log.exception("webhook processing failed; will retry")
         return False
 
-    def _step(self, limit: int) -> bool:
+    def process_batch(self, limit: int) -> bool:
+        """Read, decide and write up to `limit` pending deliveries; True if more may be waiting.
+
+        Raises if the database fails as a whole; a delivery it refuses is the processor's to count.
+        """
         stored = deliveries.pending(self.engine, limit)  # read
         if not stored:
             return False
@@ -203,12 +207,12 @@ class DeliveryProcessor:
         if self._accounts is None:
             self._accounts = _account_ids(self.engine, self.config, now)
         decisions = [decide(delivery, self._accounts) for delivery in stored]  # decide
+        refused_before = [d for d in decisions if d.delivery_id in self._refused]
         fresh = [d for d in decisions if d.delivery_id not in self._refused]
         if fresh:
             self._write_isolating(fresh, now)  # write
-        for decision in decisions:
-            if decision.delivery_id in self._refused:  # refused before: alone, a bounded number of times
-                self._write_isolating([decision], now)
+        for decision in refused_before:  # alone, so that it holds up no other
+            self._write_isolating([decision], now)
         return len(stored) == limit or bool(self._refused)
 
     def _write_isolating(self, decisions: list[Decision], now: datetime) -> None:
@@ -231,15 +235,16 @@ class DeliveryProcessor:
             self._refused.pop(decision.delivery_id, None)
 
     def _tried(self, delivery_id: int, exc: Exception) -> None:
-        """Count one more refusal of a delivery tried alone; set it aside after MAX_TRIES."""
+        """Count one more failure of a delivery written alone; set it aside after MAX_TRIES."""
         tries = self._refused.get(delivery_id, (0, ""))[0] + 1
         reason = _refusal(exc)
-        log.warning("webhook delivery %d refused by the database (try %d of %d): %s",
+        log.warning("webhook delivery %d could not be written (try %d of %d): %s",
                     delivery_id, tries, MAX_TRIES, reason)
         self._refused[delivery_id] = (tries, reason)
         if tries < MAX_TRIES:
             return
-        why = f"the database refused it {tries} times: {reason}"
+        who = "the database refused it" if isinstance(exc, DBAPIError) else "writing it failed"
+        why = f"{who} {tries} times: {reason}"
         if deliveries.set_aside(self.engine, delivery_id, why):
             self.outcome.unparseable += 1
             log.warning("webhook delivery %d set aside: %s", delivery_id, why)
@@ -250,6 +255,6 @@ def process_deliveries(engine: Engine, config: Config, now: datetime | None = No
                        batch: int = BATCH) -> ProcessOutcome:
     """Turn pending deliveries into events, a batch per transaction; safe to run again or concurrently."""
     processor = DeliveryProcessor(engine, config, batch=batch, now=now)
-    while processor.step():
+    while processor.process_batch(batch):
         pass
     return processor.outcome
