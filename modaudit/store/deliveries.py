@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from collectors.meta_webhook import body_digest
 from modaudit.store.schema import Event, ReportDelivery, WebhookDelivery
 
 PENDING, PROCESSED, UNPARSEABLE, UNKNOWN_PAGE = "pending", "processed", "unparseable", "unknown_page"
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
 CHUNK = 500  # ids per IN (...): well inside SQLite's limit on bound parameters
 # Events' subject and post ids and a delivery's page ids are columns of this length.
 ID_LENGTH = min(Event.__table__.c.subject_id.type.length, Event.__table__.c.post_id.type.length)
@@ -92,7 +94,7 @@ def id_problem(name: str, value: str | None) -> str | None:
     """
     if value is None:
         return None
-    if any(ord(char) < 32 for char in value):
+    if CONTROL_CHARACTER.search(value):
         return f"{name} holds a NUL or another control character"
     if len(value) > ID_LENGTH:
         return f"{name} is {len(value)} characters long; the store keeps ids of at most {ID_LENGTH}"
