@@ -184,8 +184,11 @@ def main() -> None:
         if drained_in is None:
             print(f"webhook_drain: {backlog} pending when the load stopped, "
                   f"{by_status.get('pending', 0)} still pending after {args.drain_timeout:.0f} s")
+        elif not backlog:
+            print(f"webhook_drain: 0 pending when the load stopped ({processed_during} processed "
+                  "during the load)")
         else:
-            rate = backlog / drained_in if drained_in else float("inf")
+            rate = backlog / drained_in
             print(f"webhook_drain: {backlog} pending when the load stopped "
                   f"({processed_during} processed during the load), drained at {rate:.0f} deliveries/s; "
                   f"the last acknowledged delivery was processed {drained_in:.1f} s after the load stopped")

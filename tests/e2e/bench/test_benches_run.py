@@ -35,3 +35,9 @@ def test_audit_scale_finds_every_change_on_a_small_night() -> None:
     out = _run("audit_scale.py", "--accounts", "20", "--posts", "10", "--comments", "5")
     changes = out.split("changes found ")[1].split()[0:3]  # "N of N"
     assert changes[0] == changes[2], out
+
+
+def test_webhook_load_records_each_acknowledged_delivery_once() -> None:
+    # The bench exits 1 unless every acknowledged delivery is stored, processed and one event.
+    out = _run("webhook_load.py", "--seconds", "1", "--connections", "4", "--target", "0")
+    assert "webhook_load: " in out and "webhook_drain: " in out, out
