@@ -37,21 +37,26 @@ class DeliverySpool:
     A caller's `store` returns only after its delivery is committed, so a 200 is never sent for
     something a crash could lose; batching amortises the commit over concurrent requests. When no
     delivery is waiting, the same thread does `idle_work(busy)` (processing), one step at a time:
-    `busy` says deliveries are still arriving and the step should be short.
+    `busy` says deliveries arrived in the last `busy_window` seconds and the step should be short,
+    since whatever arrives meanwhile waits for it.
     """
 
     def __init__(self, engine: Engine, idle_work: Callable[[bool], bool] | None = None, *,
                  idle_interval: float = 5.0, quiet: float = 0.05, max_defer: float = 1.0,
-                 max_batch: int = MAX_BATCH) -> None:
+                 busy_window: float = 0.5, max_batch: int = MAX_BATCH) -> None:
         self.engine = engine
         self.idle_work = idle_work
         self.idle_interval = idle_interval  # look for pending work this often when all is quiet
         self.quiet = quiet  # idle work waits until no delivery arrived for this long...
         self.max_defer = max_defer  # ...but never longer than this under sustained load
+        # A pause of `quiet` inside a burst (a loaded client, a slow network) is not its end: until
+        # this long has passed without a delivery, idle work takes short steps.
+        self.busy_window = busy_window
         self.max_batch = max_batch
         self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._last_arrival = self._last_work = time.monotonic()
+        self._last_work = time.monotonic()
+        self._last_arrival = self._last_work - busy_window
 
     def start(self) -> None:
         """Start the writer thread."""
@@ -96,7 +101,7 @@ class DeliverySpool:
         while True:
             first = self._next(more_work)
             if first is False:
-                more_work = self._work()
+                more_work = self._work(busy=time.monotonic() - self._last_arrival < self.busy_window)
                 continue
             if first is None:
                 break
