@@ -213,7 +213,8 @@ class DeliveryProcessor:
             self._write_isolating(fresh, now)  # write
         for decision in refused_before:  # alone, so that it holds up no other
             self._write_isolating([decision], now)
-        return len(stored) == limit or bool(self._refused)
+        # Each pass settles its deliveries or counts a try against them: the next one ends.
+        return True
 
     def _write_isolating(self, decisions: list[Decision], now: datetime) -> None:
         """Write `decisions`; if the database refuses them, halve until the refused one is alone."""

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,8 @@ from modaudit.store.schema import Event, ReportDelivery, WebhookDelivery
 PENDING, PROCESSED, UNPARSEABLE, UNKNOWN_PAGE = "pending", "processed", "unparseable", "unknown_page"
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
 CHUNK = 500  # ids per IN (...): well inside SQLite's limit on bound parameters
+# Bodies read for one batch: Meta's are a few kilobytes, but each may be up to the receiver's 1 MiB.
+PENDING_BYTES = 16 * 1024 * 1024
 # Events' subject and post ids and a delivery's page ids are columns of this length.
 ID_LENGTH = min(Event.__table__.c.subject_id.type.length, Event.__table__.c.post_id.type.length)
 
@@ -34,13 +36,25 @@ def delivery_row(body: bytes, signature: str, received_at: datetime) -> dict[str
             "signature": signature[:100], "status": PENDING}
 
 
-def pending(engine: Engine, limit: int) -> list[Any]:
-    """The oldest deliveries still waiting (id, body, digest, receipt time), read outside any write."""
+def pending(engine: Engine, limit: int, max_bytes: int = PENDING_BYTES) -> list[Any]:
+    """The oldest deliveries still waiting (id, body, digest, receipt time), read outside any write.
+
+    At most `limit` of them, and no more bodies than fit in `max_bytes` (but always one).
+    """
     with Session(engine) as session:
-        return list(session.execute(
+        sizes = session.execute(
+            select(WebhookDelivery.id, func.length(WebhookDelivery.body))
+            .where(WebhookDelivery.status == PENDING).order_by(WebhookDelivery.id).limit(limit)).all()
+        chosen, total = [], 0
+        for delivery_id, size in sizes:
+            total += size or 0
+            if chosen and total > max_bytes:
+                break
+            chosen.append(delivery_id)
+        return [row for start in range(0, len(chosen), CHUNK) for row in session.execute(
             select(WebhookDelivery.id, WebhookDelivery.body, WebhookDelivery.body_sha256,
                    WebhookDelivery.received_at)
-            .where(WebhookDelivery.status == PENDING).order_by(WebhookDelivery.id).limit(limit)))
+            .where(WebhookDelivery.id.in_(chosen[start:start + CHUNK])).order_by(WebhookDelivery.id))]
 
 
 def claim(session: Session, delivery_ids: list[int], now: datetime) -> set[int]:

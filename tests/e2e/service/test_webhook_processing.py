@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from modaudit.intake.webhooks import MAX_TRIES, process_deliveries
 from modaudit.sandbox.meta_webhooks import post_delivery, sign
-from modaudit.store.deliveries import delivery_row, insert_deliveries
+from modaudit.store.deliveries import delivery_row, insert_deliveries, pending
 from modaudit.store.schema import Event, Finding
 from modaudit.store.verify import verify_chain
 from modaudit.web.receiver import build_app, serve_in_thread
@@ -138,6 +138,17 @@ def test_a_burst_in_one_pass_is_one_event_per_delivery_in_order(world: World) ->
                                                              Finding.kind == "comment_hidden"))
         assert closed == "closed"
         assert verify_chain(session) == (122, [])
+
+
+def test_a_batch_reads_no_more_bodies_than_its_byte_budget(world: World) -> None:
+    bodies = [change(f"40{n}") for n in range(3)]
+    insert_deliveries(world.engine, [delivery_row(body, sign(body, APP_SECRET), utc(1_795_000_000))
+                                     for body in bodies])
+    assert [row.body for row in pending(world.engine, 10)] == bodies
+    assert [row.body for row in pending(world.engine, 10, max_bytes=len(bodies[0]) * 2)] == bodies[:2]
+    assert [row.body for row in pending(world.engine, 10, max_bytes=1)] == bodies[:1]  # one at least
+    assert process_deliveries(world.engine, world.config).processed == 3
+    assert pending(world.engine, 10) == []
 
 
 def test_two_processors_at_once_record_each_delivery_once(world: World) -> None:
