@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,12 +58,41 @@ def _text(value: Any) -> str | None:
     return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
 
 
+# A lone surrogate can only arrive as a \u escape (raw surrogate bytes are not UTF-8 at all).
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _well_formed(value: Any) -> Any:
+    """`value` with each lone surrogate in its strings (valid JSON, not valid UTF-8) as U+FFFD.
+
+    A `message` stays as received: only its digest is stored, and it covers what Meta sent.
+    """
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, dict):
+        return {_well_formed(key): item if key == "message" else _well_formed(item)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [_well_formed(item) for item in value]
+    return value
+
+
 def parse_delivery(body: bytes) -> Delivery:
-    """The delivery's entries and feed changes; MalformedDelivery if it is not Meta's shape."""
+    """The delivery's entries and feed changes; MalformedDelivery if it is not Meta's shape.
+
+    Strings with half a surrogate pair (half an emoji: valid JSON, not valid UTF-8) are kept with
+    U+FFFD in its place, except a change's `message` (see `_well_formed`).
+    """
     try:
         document = json.loads(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedDelivery(f"not JSON: {exc}") from None
+    if SURROGATE_ESCAPE.search(body):
+        document = _well_formed(document)
     if not isinstance(document, dict) or not isinstance(document.get("entry"), list):
         raise MalformedDelivery("not a webhook delivery: no `entry` array")
     entry_ids: list[str] = []

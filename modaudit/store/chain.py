@@ -38,8 +38,13 @@ def iso(value: datetime | None) -> str | None:
 
 
 def text_digest(text: str | None) -> str | None:
-    """SHA-256 of a text, so the chain can cover it after retention erases the text."""
-    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of a text, so the chain can cover it after retention erases the text.
+
+    The text's code points as received: a lone surrogate (valid JSON, not valid UTF-8) is
+    encoded as is ("surrogatepass"), so half an emoji never stops a record; valid text hashes
+    as plain UTF-8.
+    """
+    return None if text is None else hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def canonical(prev_hash: str, account_name: str, fields: dict[str, Any]) -> bytes:

@@ -1,7 +1,8 @@
 """Group commit for the webhook receiver: deliveries are committed in batches before each 200.
 
 One writer thread per receiver commits what concurrent requests hand over, then answers them;
-when no delivery waits, the same thread does the processing, a small step at a time.
+when no delivery waits, the same thread does the processing, a batch at a time (a small one while
+deliveries keep arriving, so that acknowledgements never wait long behind it).
 """
 
 from __future__ import annotations
@@ -35,21 +36,27 @@ class DeliverySpool:
 
     A caller's `store` returns only after its delivery is committed, so a 200 is never sent for
     something a crash could lose; batching amortises the commit over concurrent requests. When no
-    delivery is waiting, the same thread does `idle_work` (processing), one small step at a time.
+    delivery is waiting, the same thread does `idle_work(busy)` (processing), one step at a time:
+    `busy` says deliveries arrived in the last `busy_window` seconds and the step should be short,
+    since whatever arrives meanwhile waits for it.
     """
 
-    def __init__(self, engine: Engine, idle_work: Callable[[], bool] | None = None, *,
+    def __init__(self, engine: Engine, idle_work: Callable[[bool], bool] | None = None, *,
                  idle_interval: float = 5.0, quiet: float = 0.05, max_defer: float = 1.0,
-                 max_batch: int = MAX_BATCH) -> None:
+                 busy_window: float = 0.5, max_batch: int = MAX_BATCH) -> None:
         self.engine = engine
         self.idle_work = idle_work
         self.idle_interval = idle_interval  # look for pending work this often when all is quiet
         self.quiet = quiet  # idle work waits until no delivery arrived for this long...
         self.max_defer = max_defer  # ...but never longer than this under sustained load
+        # A pause of `quiet` inside a burst (a loaded client, a slow network) is not its end: until
+        # this long has passed without a delivery, idle work takes short steps.
+        self.busy_window = busy_window
         self.max_batch = max_batch
         self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._last_arrival = self._last_work = time.monotonic()
+        self._last_work = time.monotonic()
+        self._last_arrival = self._last_work - busy_window
 
     def start(self) -> None:
         """Start the writer thread."""
@@ -85,16 +92,16 @@ class DeliverySpool:
         except queue.Empty:
             return False
 
-    def _work(self) -> bool:
+    def _work(self, busy: bool = False) -> bool:
         self._last_work = time.monotonic()
-        return self.idle_work is not None and self.idle_work()
+        return self.idle_work is not None and self.idle_work(busy)
 
     def _run(self) -> None:
         more_work = self.idle_work is not None  # first, whatever an earlier run left pending
         while True:
             first = self._next(more_work)
             if first is False:
-                more_work = self._work()
+                more_work = self._work(busy=time.monotonic() - self._last_arrival < self.busy_window)
                 continue
             if first is None:
                 break
@@ -106,7 +113,7 @@ class DeliverySpool:
             if stopping:
                 break
             if time.monotonic() - self._last_work > self.max_defer:
-                more_work = self._work()  # sustained load: still make progress, a step at a time
+                more_work = self._work(busy=True)  # sustained load: still make progress, briefly
 
     def _fill(self, batch: list[_Waiting]) -> bool:
         """Add what else is queued (up to max_batch); True if the stop marker was among it."""

@@ -40,3 +40,9 @@ def test_audit_scale_finds_every_change_on_a_small_night() -> None:
 def test_startup_times_version_and_help() -> None:
     out = _run("startup.py", "--rounds", "1", "--no-target")
     assert all(f"{name} best" in out for name in ("click floor", "--version", "--help")), out
+
+
+def test_webhook_load_records_each_acknowledged_delivery_once() -> None:
+    # The bench exits 1 unless every acknowledged delivery is stored, processed and one event.
+    out = _run("webhook_load.py", "--seconds", "1", "--connections", "4", "--target", "0")
+    assert "webhook_load: " in out and "webhook_drain: " in out, out

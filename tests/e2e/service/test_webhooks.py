@@ -8,86 +8,32 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from collectors.records import NewEvent
 from modaudit.cli import cli
 from modaudit.clock import utcnow
-from modaudit.config import Config, load_config
 from modaudit.intake.webhooks import process_deliveries
-from modaudit.sandbox import Scenario, Simulator
 from modaudit.sandbox.meta_webhooks import post_delivery, send_feed_webhooks, sign
 from modaudit.store import runs as store
-from modaudit.store.engine import make_engine
 from modaudit.store.evidence import record_events
-from modaudit.store.finding_rows import list_events, list_findings
-from modaudit.store.schema import WebhookDelivery
+from modaudit.store.finding_rows import list_findings
 from modaudit.store.verify import verify_chain
 from modaudit.web.receiver import MAX_BODY_BYTES, build_app, serve_in_thread
-from tests.support.scenarios import PAGE, audit_night, night, small_scenario
-
-APP_SECRET = "app-secret-CANARY-5e1f"
-VERIFY_TOKEN = "verify-token-CANARY-77aa"
-WEBHOOK_KEYS = ('[meta_webhook]\napp_secret_env = "TEST_META_APP_SECRET"\n'
-                'verify_token_env = "TEST_META_VERIFY_TOKEN"')
-
-
-@dataclass
-class World:
-    scenario: Scenario
-    simulator: Simulator
-    config_path: Path
-    config: Config
-    engine: Engine
-    url: str  # the receiver's /webhooks/meta
-
-
-@pytest.fixture
-def world(migrated: str, write_config, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    """The small scenario's simulator, and a receiver (processing left to the test) on the database."""
-    monkeypatch.setenv("TEST_META_APP_SECRET", APP_SECRET)
-    monkeypatch.setenv("TEST_META_VERIFY_TOKEN", VERIFY_TOKEN)
-    scenario = small_scenario()
-    with Simulator(scenario) as simulator:
-        config_path = write_config(migrated, simulator.base_url, scenario.pages, extra=WEBHOOK_KEYS)
-        config = load_config(config_path)
-        engine = make_engine(migrated)
-        with serve_in_thread(build_app(engine, config, process=False)) as base_url:
-            yield World(scenario, simulator, config_path, config, engine, f"{base_url}/webhooks/meta")
-        engine.dispose()
-
-
-def change(comment_id: str, verb: str = "hide", at: int = 1_795_000_000,
-           page_id: str = PAGE.page_id) -> bytes:
-    """A delivery of one Page feed change to a comment, as Meta sends it."""
-    value = {"from": {"id": "5002", "name": "İbrahim Işık"}, "post_id": "900100_1",
-             "comment_id": comment_id, "parent_id": "900100_1", "message": "Ne zaman bitecek?",
-             "created_time": at, "item": "comment", "verb": verb}
-    return json.dumps({"object": "page", "entry": [
-        {"id": page_id, "time": at, "changes": [{"field": "feed", "value": value}]}]}).encode()
-
-
-def post(world: World, body: bytes, signature: str | None = "valid") -> int:
-    return post_delivery(world.url, body, sign(body, APP_SECRET) if signature == "valid" else signature)
-
-
-def deliveries(world: World) -> list[tuple[str, str | None]]:
-    with Session(world.engine) as session:
-        return [(d.status, d.error) for d in
-                session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))]
-
-
-def events(world: World) -> list[tuple[str, str, str]]:
-    with Session(world.engine) as session:
-        return [(e.kind, e.subject_id, e.source) for e in list_events(session)]
+from tests.support.scenarios import audit_night, night
+from tests.support.webhook_world import (
+    APP_SECRET,
+    VERIFY_TOKEN,
+    World,
+    change,
+    deliveries,
+    events,
+    post,
+)
 
 
 def findings(world: World):
