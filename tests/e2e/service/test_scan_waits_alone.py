@@ -28,9 +28,9 @@ from modaudit.store.engine import make_engine
 from modaudit.store.finding_rows import list_events
 from modaudit.store.schema import Finding, FindingReview, WebhookDelivery
 from modaudit.web.receiver import build_app, serve_in_thread
-from tests.e2e.service.test_webhooks import APP_SECRET, VERIFY_TOKEN, WEBHOOK_KEYS, change
 from tests.support.portal import PASSWORD, add_user, portal_server
 from tests.support.scenarios import audit_night, night, small_scenario
+from tests.support.webhook_world import APP_SECRET, VERIFY_TOKEN, WEBHOOK_KEYS, change
 
 SLOW_LOOKUP_SECONDS = 8.0  # the platform's answer to one lookup; the timeout is 30 s
 WITHIN = 2.0  # what a person waiting on a review, or Meta on its delivery, may be kept waiting
