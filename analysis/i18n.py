@@ -108,14 +108,20 @@ LABELS: dict[str, dict[str, str]] = {
         "how_to_review_portal": "Bir bulguyu incelemek için numarasına tıklayın (portal) ya da:",
         "review_command": 'modaudit review NO --status gerekçeli|"ihlal teyit edildi"|yersiz '
                           '--note "…" --by "…"',
-        "generated": "Rapor oluşturma zamanı", "times_in": "Saatler {zone} saat dilimindedir.",
+        "generated": "Rapor oluşturma zamanı",
         "csv_note": "Bu haftanın bulguları ekteki CSV dosyasındadır.",
         "alert_intro": "Son denetimde yüksek önem derecesinde yeni bulgular var:",
         "not_proof": "Bulgu olmaması, kuralın çiğnenmediğinin kanıtı değildir; aşağıdaki "
                      "sınırlamalara bakınız.",
         "todo": "Yapılacaklar", "todo_none": "İnceleme bekleyen bulgu yok.",
+        "todo_none_seen": "Denetlenebilen hesaplarda inceleme bekleyen bulgu yok; denetlenemeyen "
+                          "hesaplar için yukarıdaki uyarıya bakın.",
+        "todo_unknown": "Hesaplar denetlenemediği için inceleme bekleyen bulgu olup olmadığı "
+                        "bilinmiyor.",
         "todo_how": "Her bulguyu inceleyip gerekçeli, ihlal teyit edildi ya da yersiz olarak "
                     "işaretleyin (komut raporun sonunda).",
+        "todo_how_portal": "Her bulgunun numarasına tıklayıp portalda gerekçeli, ihlal teyit "
+                           "edildi ya da yersiz olarak işaretleyin.",
         "legend": "Önem dereceleri", "details": "Teknik ayrıntılar", "open_link": "Platformda aç",
         "no_name": "adı bilinmiyor", "health_ok": "Sorun kaydedilmedi.",
         "detected": "Tespit edildi", "findings_by_severity": "önem derecesine göre",
@@ -151,13 +157,19 @@ LABELS: dict[str, dict[str, str]] = {
         "how_to_review_portal": "To review a finding, click its number (the portal), or:",
         "review_command": 'modaudit review ID --status justified|confirmed|dismissed --note "…" '
                           '--by "…"',
-        "generated": "Report generated", "times_in": "Times are in the {zone} time zone.",
+        "generated": "Report generated",
         "csv_note": "This week's findings are in the attached CSV file.",
         "alert_intro": "The last audit found new high-severity findings:",
         "not_proof": "No finding is not proof that the rule was kept; see the limits below.",
         "todo": "To do", "todo_none": "No finding awaits review.",
+        "todo_none_seen": "No finding awaits review on the accounts that could be audited; see "
+                          "the warning above for the others.",
+        "todo_unknown": "The accounts could not be audited, so whether any finding awaits review "
+                        "is unknown.",
         "todo_how": "Review each finding and mark it justified, confirmed breach or dismissed "
                     "(the command is at the end of the report).",
+        "todo_how_portal": "Click each finding's number and mark it justified, confirmed breach "
+                           "or dismissed in the portal.",
         "legend": "Severities", "details": "Technical details", "open_link": "Open on the platform",
         "no_name": "name unknown", "health_ok": "No problem recorded.",
         "detected": "Detected", "findings_by_severity": "by severity",
@@ -170,15 +182,21 @@ _PHRASES: dict[str, dict[str, str]] = {
            "waiting": "{n} bulgu incelemenizi bekliyor",
            "oldest_days": "En eskisi {days} gündür bekliyor: #{id}, {kind} ({account}).",
            "oldest_today": "En eskisi bugün tespit edildi: #{id}, {kind} ({account}).",
-           "days_min": "en az {low} gün", "subject_weekly": "modaudit haftalık raporu — {inst} — {week}",
-           "subject_alert": "modaudit uyarı — {inst} — {account}: {n} yeni yüksek önemde bulgu"},
+           "days_min": "en az {low} gün",
+           "subject_weekly": "{inst}: {dates} sosyal medya denetimi — {what}",
+           "blind_count": "{n} hesap denetlenemedi",
+           "subject_alert": "{inst}: {account} hesabında önemi yüksek {n} yeni bulgu",
+           "subject_blind": "{inst}: {n} hesap denetlenemiyor"},
     "en": {"between": "between {after} and {before}", "before": "before {before}",
            "first_audit": " (before the first audit)", "days_range": "{low}–{high} days",
            "waiting": "{n} findings await your review",
            "oldest_days": "The oldest has waited {days} days: #{id}, {kind} ({account}).",
            "oldest_today": "The oldest was detected today: #{id}, {kind} ({account}).",
-           "days_min": "at least {low} days", "subject_weekly": "modaudit weekly report — {inst} — {week}",
-           "subject_alert": "modaudit alert — {inst} — {account}: {n} new high-severity findings"},
+           "days_min": "at least {low} days",
+           "subject_weekly": "{inst}: social media audit, {dates} — {what}",
+           "blind_count": "{n} account(s) could not be audited",
+           "subject_alert": "{inst}: {n} new high-severity finding(s) on {account}",
+           "subject_blind": "{inst}: {n} account(s) cannot be audited"},
 }
 
 def term(value: str | None, language: str) -> str:
@@ -209,6 +227,30 @@ def format_date(day: date, language: str, weekday: bool = True) -> str:
         return f"{text} {_DAYS['tr'][day.weekday()]}" if weekday else text
     text = f"{day.day} {month} {day.year}"
     return f"{_SHORT_DAYS['en'][day.weekday()]} {text}" if weekday else text
+
+
+def format_day_range(first: date, last: date, language: str) -> str:
+    """Two days as one range, the shared month and year written once: "16–22 Kasım 2026"."""
+    months = _MONTHS[language]
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {months[last.month - 1]} {last.year}"
+    if first.year == last.year:
+        return f"{first.day} {months[first.month - 1]} – {last.day} {months[last.month - 1]} {last.year}"
+    return f"{format_date(first, language, weekday=False)} – {format_date(last, language, weekday=False)}"
+
+
+# Zones a Turkish reader knows as "Türkiye saati" (UTC+3 all year since 2016).
+_TURKEY_ZONES = frozenset({"Europe/Istanbul", "Asia/Istanbul", "Turkey"})
+_ZONE_NOTES = {
+    "tr": ("Saatler Türkiye saatiyle verilmiştir.", "Saatler {zone} saat dilimine göredir."),
+    "en": ("Times are Turkey time (UTC+3).", "Times are in the {zone} time zone."),
+}
+
+
+def zone_note(tz: ZoneInfo, language: str) -> str:
+    """Which clock the times on a page read: "Türkiye saati", or the zone's name."""
+    turkey, other = _ZONE_NOTES[language]
+    return turkey if tz.key in _TURKEY_ZONES else other.format(zone=tz.key)
 
 
 def short_day(day: date, language: str) -> str:

@@ -16,6 +16,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from analysis import i18n
+from analysis.coverage import Blind, act_label, blind_lines, blind_title
 from analysis.evidence_view import evidence_lines
 from analysis.links import platform_url
 from analysis.queries import FindingRow
@@ -142,9 +143,17 @@ def blocked_duration(user: BlockedUser, now: datetime, language: str) -> str:
 
 
 def weekly_subject(report: WeeklyReport) -> str:
-    """The email subject, e.g. "modaudit haftalık rapor — Örnek Valiliği — 2026-W47"."""
-    return i18n.phrase("subject_weekly", report.language, inst=report.institution,
-                       week=report.period)
+    """The email subject: institution, the week's dates, how many findings wait, and how many
+    accounts could not be audited (never "nothing waits" about accounts it could not see)."""
+    language, days = report.language, report.week.days()
+    parts = []
+    if report.open_findings or not report.blind:
+        parts.append(todo_lines(report)[0].rstrip("."))
+    if report.blind:
+        parts.append(i18n.phrase("blind_count", language, n=len(report.blind)))
+    return i18n.phrase("subject_weekly", language, inst=report.institution,
+                       dates=i18n.format_day_range(days[0], days[-1], language),
+                       what=", ".join(parts))
 
 
 def render_weekly(report: WeeklyReport, chart_src: str, attached_csv: bool = True,
@@ -174,16 +183,28 @@ def render_weekly_html(report: WeeklyReport, chart_src: str, attached_csv: bool 
 
 
 def todo_lines(report: WeeklyReport) -> list[str]:
-    """What needs doing, first: how many findings await review and how long the oldest has."""
+    """What needs doing, first: how many findings await review and how long the oldest has.
+
+    Never "nothing awaits review" about an account the audit could not see."""
     language = report.language
     oldest = report.oldest_open
     if oldest is None:
-        return [i18n.LABELS[language]["todo_none"]]
+        if not report.blind:
+            return [i18n.LABELS[language]["todo_none"]]
+        if len(report.blind) >= len(report.accounts):
+            return [i18n.LABELS[language]["todo_unknown"]]
+        return [i18n.LABELS[language]["todo_none_seen"]]
     days = max(0, (report.generated_at - oldest.detected_at).days)
     values = {"id": oldest.id, "kind": i18n.term(oldest.kind, language), "account": oldest.account,
               "days": days}
     return [i18n.phrase("waiting", language, n=len(report.open_findings)),
             i18n.phrase("oldest_days" if days else "oldest_today", language, **values)]
+
+
+def blind_context(blind: list[Blind], accounts: int, language: str, tz: ZoneInfo) -> dict[str, Any]:
+    """The collection warning's words for a template: title, one line per account, the label."""
+    return {"blind_title": blind_title(blind, accounts, language) if blind else "",
+            "blind_lines": blind_lines(blind, language, tz), "blind_act": act_label(language)}
 
 
 def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
@@ -192,6 +213,7 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
     days = report.week.days()
     return {
         **_helpers(language, tz, report.handles, base_url),
+        **blind_context(report.blind, len(report.accounts), language, tz),
         "r": report, "subject": weekly_subject(report), "chart_src": chart_src,
         "todo": todo_lines(report), "severities": SEVERITIES,
         "legend": [(severity, SEVERITY_LEGEND[language][severity]) for severity in SEVERITIES],
@@ -200,7 +222,7 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
         "attached_csv": attached_csv,
         "sel": section_view(report.selective, language, tz) if report.selective else None,
         "week_range": f"{i18n.format_date(days[0], language)} – {i18n.format_date(days[-1], language)}",
-        "zone": tz.key,
+        "zone_note": i18n.zone_note(tz, language),
         "rule": i18n.CLAUSE_2_TR if language == "tr" else i18n.CLAUSE_2_EN,
         "duty": i18n.MANAGERS_DUTY_TR if language == "tr" else i18n.MANAGERS_DUTY_EN,
         "original": (i18n.CLAUSE_2_TR, i18n.MANAGERS_DUTY_TR) if language != "tr" else None,
@@ -208,11 +230,19 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
 
 
 def render_alert(rows: list[FindingRow], account: str, institution: str, language: str,
-                 tz: ZoneInfo, handle: str = "", base_url: str = "") -> tuple[str, str, str]:
-    """Subject, text and HTML of a nightly alert listing new high-severity findings."""
+                 tz: ZoneInfo, handle: str = "", base_url: str = "", blind: list[Blind] | None = None,
+                 accounts: int = 1) -> tuple[str, str, str]:
+    """Subject, text and HTML of a nightly alert: the institution's accounts the audit could not
+    see (`blind`, of its `accounts`), first, then new high-severity findings of `account`."""
     env = _environment()
-    subject = i18n.phrase("subject_alert", language, inst=institution, account=account, n=len(rows))
-    context = {**_helpers(language, tz, {account: handle}, base_url), "rows": by_severity(rows),
+    blind = blind or []
+    if rows:
+        subject = i18n.phrase("subject_alert", language, inst=institution, account=account,
+                              n=len(rows))
+    else:
+        subject = i18n.phrase("subject_blind", language, inst=institution, n=len(blind))
+    context = {**_helpers(language, tz, {account: handle}, base_url),
+               **blind_context(blind, accounts, language, tz), "rows": by_severity(rows),
                "account": account,
                "institution": institution, "subject": subject}
     return (subject, env.get_template("alert.txt").render(context),

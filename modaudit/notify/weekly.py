@@ -108,6 +108,7 @@ def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list
                             unfinished=unfinished & {a.name for a in accounts},
                             min_group_size=config.selective.min_group_size,
                             alpha=config.selective.alpha,
+                            nightly_audit=config.schedule.nightly_audit,
                             cost_settings=CostSettings(config.collect.recheck_days,
                                                        config.collect.lists_every_days,
                                                        prices(config.x), config.x.prices_as_of))

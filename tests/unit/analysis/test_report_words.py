@@ -71,7 +71,11 @@ def test_turkish_words_for_managers() -> None:
     labels = i18n.LABELS["tr"]
     assert labels["blocked_now"] == "Engellenmiş kullanıcı" and "engelli" not in labels["blocked"]
     assert labels["title"] == "modaudit haftalık raporu"
-    assert i18n.phrase("subject_weekly", "tr", inst="V", week="W") == "modaudit haftalık raporu — V — W"
+    assert i18n.format_day_range(datetime(2026, 11, 16).date(), datetime(2026, 11, 22).date(),
+                                 "tr") == "16–22 Kasım 2026"
+    assert i18n.format_day_range(datetime(2026, 11, 30).date(), datetime(2026, 12, 6).date(),
+                                 "tr") == "30 Kasım – 6 Aralık 2026"
+    assert i18n.zone_note(IST, "tr") == "Saatler Türkiye saatiyle verilmiştir."
 
 
 def test_one_severity_order() -> None:
