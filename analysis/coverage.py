@@ -4,8 +4,10 @@ page a manager reads announces these first, in words (docs/architecture.md §6).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from analysis import i18n
@@ -67,6 +69,34 @@ def blind_accounts(collections: list[Collection], limit: datetime | None) -> lis
             or (limit is not None and c.last_success < limit)]
 
 
+class CollectionLike(Protocol):
+    """What the store says of an account's collection (store/collection.CollectionState)."""
+
+    @property
+    def account(self) -> str: ...
+    @property
+    def platform(self) -> str: ...
+    @property
+    def last_success(self) -> datetime | None: ...
+    @property
+    def successes_since(self) -> int: ...
+    @property
+    def last_status(self) -> str | None: ...
+    @property
+    def last_codes(self) -> tuple[str, ...]: ...
+
+
+def blind_now(states: Iterable[CollectionLike], nightly_audit: str, tz: ZoneInfo,
+              now: datetime) -> list[Blind]:
+    """The accounts not seen now: no success among `states`' recent runs, or none since two
+    scheduled nights; what to fix is read from the latest run's warnings."""
+    return blind_accounts([
+        Collection(state.account, state.platform, state.last_success, state.successes_since,
+                   state.last_codes[0] if state.last_codes and state.last_status != SUCCESS
+                   else None)
+        for state in states], stale_before(nightly_audit, tz, now))
+
+
 PLATFORM_NAMES = {"facebook": "Facebook", "x": "X", "instagram": "Instagram"}
 
 _WORDS: dict[str, dict[str, str]] = {
@@ -79,7 +109,7 @@ _WORDS: dict[str, dict[str, str]] = {
                  "yapıldığını bilmiyoruz.",
         "since": "{account} ({platform}) hesabı {since} tarihinden beri başarıyla "
                  "denetlenemedi; o zamandan sonraki silme, gizleme ve engellemeler görülmedi.",
-        "no_runs": "Hiç denetim kaydı yok; bilgi işlem modaudit hizmetinin (modaudit serve) "
+        "no_runs": "Yeni denetim yapılmıyor; bilgi işlem modaudit hizmetinin (modaudit serve) "
                    "çalıştığını denetlemeli.",
         "act": "Yapılması gereken:",
     },
@@ -92,7 +122,7 @@ _WORDS: dict[str, dict[str, str]] = {
                  "it is unknown.",
         "since": "{account} ({platform}) has not been audited successfully since {since}; "
                  "deletions, hides and blocks since then were not seen.",
-        "no_runs": "No audit was recorded; IT should check that the modaudit service "
+        "no_runs": "No audit is running; IT should check that the modaudit service "
                    "(modaudit serve) is running.",
         "act": "To do:",
     },
