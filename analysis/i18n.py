@@ -50,14 +50,18 @@ _TERMS: dict[str, dict[str, str]] = {
         "user_muted": "kullanıcı sessize alındı", "user_unmuted": "sessize alma kaldırıldı",
         "replies_restricted": "yanıtlar kısıtlandı", "replies_reopened": "yanıtlar yeniden açıldı",
         # severities
-        "high": "yüksek", "medium": "orta", "low": "düşük", "review": "incelenmeli",
+        "high": "yüksek", "medium": "orta", "low": "düşük", "review": "belirsiz",
         # statuses
         "open": "açık", "justified": "gerekçeli", "confirmed": "ihlal teyit edildi",
         "dismissed": "yersiz", "closed": "kapandı",
         # actors and sources
-        "account": "hesap", "author": "yazar", "platform": "platform", "unknown": "bilinmiyor",
-        "snapshot_diff": "iki denetimin karşılaştırması", "lookup": "kimlikle sorgu",
-        "webhook": "webhook bildirimi", "archive": "arşiv", "hidden": "gizli", "visible": "görünür",
+        "account": "kurumun hesabı", "author": "yorumun yazarı", "platform": "platform",
+        "unknown": "bilinmiyor",
+        "snapshot_diff": "iki denetimin karşılaştırması", "lookup": "platforma yapılan sorgu",
+        "webhook": "platformun anlık bildirimi", "archive": "arşiv", "hidden": "gizli",
+        "visible": "görünür",
+        # lists (the portal's timeline)
+        "blocked": "engellenenler listesinde", "muted": "sessize alınanlar listesinde",
     },
     "en": {
         "comment_hidden": "comment hidden", "comment_unhidden": "comment unhidden",
@@ -72,7 +76,7 @@ _TERMS: dict[str, dict[str, str]] = {
         "unknown": "unknown",
         "snapshot_diff": "comparison of two audits", "lookup": "lookup by id",
         "webhook": "webhook notification", "archive": "archive", "hidden": "hidden",
-        "visible": "visible",
+        "visible": "visible", "blocked": "on the block list", "muted": "on the mute list",
     },
 }
 
@@ -110,7 +114,7 @@ LABELS: dict[str, dict[str, str]] = {
                           '--note "…" --by "…"',
         "generated": "Rapor oluşturma zamanı",
         "csv_note": "Bu haftanın bulguları ekteki CSV dosyasındadır.",
-        "alert_intro": "Son denetimde yüksek önem derecesinde yeni bulgular var:",
+        "alert_intro": "Son denetimde önemi yüksek yeni bulgular var:",
         "not_proof": "Bulgu olmaması, kuralın çiğnenmediğinin kanıtı değildir; aşağıdaki "
                      "sınırlamalara bakınız.",
         "todo": "Yapılacaklar", "todo_none": "İnceleme bekleyen bulgu yok.",
@@ -253,6 +257,36 @@ def zone_note(tz: ZoneInfo, language: str) -> str:
     return turkey if tz.key in _TURKEY_ZONES else other.format(zone=tz.key)
 
 
+# The locative suffix after a time read aloud: by its last spoken number ("15:00" on beş → 'te,
+# "02:30" otuz → 'da), vowel harmony and consonant hardening applied.
+_UNITS = {1: "de", 2: "de", 3: "te", 4: "te", 5: "te", 6: "da", 7: "de", 8: "de", 9: "da"}
+_TENS = {0: "da", 1: "da", 2: "de", 3: "da", 4: "ta", 5: "de"}
+
+
+def at_time(moment: datetime, language: str, tz: ZoneInfo) -> str:
+    """An instant for a sentence: "19 Kasım 2026 15:00'te" (Turkish needs the suffix), or as is."""
+    text = format_datetime(moment, language, tz)
+    if language != "tr":
+        return f"at {text}" if language == "en" else text
+    local = moment.astimezone(tz)
+    spoken = local.minute or local.hour  # "15:00" is read "on beş", "02:30" "iki otuz"
+    suffix = _UNITS[spoken % 10] if spoken % 10 else _TENS[spoken // 10]
+    return f"{text}'{suffix}"
+
+
+def money(amount: float, language: str, digits: int = 2) -> str:
+    """US dollars as the reader writes them: "0,35 $" (decimal comma) or "$0.35"."""
+    if language == "tr":
+        return f"{amount:.{digits}f}".replace(".", ",") + " $"
+    return f"${amount:.{digits}f}"
+
+
+def number(value: float, language: str) -> str:
+    """A short decimal as the reader writes it: "0,005" or "0.005"."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if language == "tr" else text
+
+
 def short_day(day: date, language: str) -> str:
     """A chart label: "Pzt 16" / "Mon 16"."""
     return f"{_SHORT_DAYS[language][day.weekday()]} {day.day}"
@@ -265,8 +299,8 @@ COST_WORDS: dict[str, dict[str, str]] = {
         "account": "Hesap", "requests": "İstek", "posts": "Okunan gönderi",
         "users": "Okunan kullanıcı", "owned": "Kendi hesabı", "cost": "Tahmini maliyet",
         "not_billed": "faturalanmaz",
-        "prices": "X fiyatları: gönderi ${post}, kullanıcı ${user}, kendi hesap okuması ${owned} "
-                  "(X'in kullandıkça öde tablosu, {as_of} tarihli).",
+        "prices": "X fiyatları (ABD doları): gönderi {post}, kullanıcı {user}, kendi hesap "
+                  "okuması {owned} (X'in kullandıkça öde tablosu, {as_of} tarihli).",
         "budget_skipped": "{account}: bütçe nedeniyle {n} gönderinin yanıtları okunmadı; bu "
                           "gönderiler hakkında hiçbir sonuç çıkarılmadı.",
         "latency_graph": "Facebook ve Instagram: {young} günden eski gönderilerde bir silme "

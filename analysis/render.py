@@ -57,6 +57,7 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["dt"] = _format_datetime
     env.filters["term"] = _term
+    env.filters["money"] = _money
     env.filters["shown"] = shown  # every user field of the .txt templates
     env.filters["bdi"] = bdi  # every user field of the .html templates
     env.globals["colour"] = _SEVERITY_COLOURS.get
@@ -71,6 +72,11 @@ def _format_datetime(context: Context, moment: datetime | None) -> str:
 @pass_context
 def _term(context: Context, value: str | None) -> str:
     return i18n.term(value, context["lang"])
+
+
+@pass_context
+def _money(context: Context, amount: float) -> str:
+    return i18n.money(amount, context["lang"])
 
 
 def shown(value: object) -> str:
@@ -204,7 +210,8 @@ def todo_lines(report: WeeklyReport) -> list[str]:
 def blind_context(blind: list[Blind], accounts: int, language: str, tz: ZoneInfo) -> dict[str, Any]:
     """The collection warning's words for a template: title, one line per account, the label."""
     return {"blind_title": blind_title(blind, accounts, language) if blind else "",
-            "blind_lines": blind_lines(blind, language, tz), "blind_act": act_label(language)}
+            "blind_lines": blind_lines(blind, language, tz), "blind_act": act_label(language),
+            "blind_all": bool(blind) and len(blind) >= accounts}
 
 
 def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,

@@ -28,8 +28,10 @@ from modaudit.web.portal.auth import (
     hash_password,
     redirect,
     require,
+    safe_next,
     start_session,
 )
+from modaudit.web.portal.pages import ReviewDraft, finding_response
 from modaudit.web.portal.queries import Scope, accounts_in
 from modaudit.web.portal.words import DECISIONS, word
 
@@ -45,19 +47,21 @@ def _language(request: Request) -> str:
 async def login(request: Request) -> Response:
     """The sign-in form; throttled per address typed and per client, attempts kept."""
     if request.method == "GET":
+        back = safe_next(request.query_params.get("next"))
         if current_viewer(request):
-            return redirect("/")
-        return portal.render(request, "login.html", error="")
+            return redirect(back)
+        return portal.render(request, "login.html", error="", back=back)
     form = await request.form(max_files=0, max_fields=5)
     email, password = str(form.get("email", ""))[:320], str(form.get("password", ""))[:1024]
+    back = safe_next(str(form.get("next", "")))
     with Session(request.app.state.engine) as session, session.begin():
         user, problem = check_login(session, email, password, client_address(request))
         if user is not None:
             start_session(request, user)
     if problem:
         return portal.render(request, "login.html", status=429 if problem == "throttled" else 401,
-                             error=word(problem, _language(request)), email=email)
-    return redirect("/")
+                             error=word(problem, _language(request)), email=email, back=back)
+    return redirect(back)
 
 
 async def logout(request: Request) -> Response:
@@ -120,23 +124,29 @@ async def review(request: Request) -> Response:
     back = f"/bulgu/{fid}"
     declared = request.headers.get("content-length", "")
     if not declared.isdigit() or int(declared) > limit + FORM_OVERHEAD:
-        return redirect(f"{back}?hata=too_big")
+        return redirect(f"{back}?hata=too_big#inceleme")
     form = await request.form(max_files=1, max_fields=5)
     status, note = str(form.get("status", "")), str(form.get("note", ""))[:5000]
+    upload = form.get("attachment")
+    # A refused review is answered with the page itself, her choice and note in place and the
+    # reason beside its field (a redirect would lose what she typed).
+    draft = ReviewDraft(status if status in DECISIONS else "", note,
+                        upload.filename or "" if isinstance(upload, UploadFile) else "")
     if status not in DECISIONS:
-        return redirect(f"{back}?hata=bad_decision")
+        return finding_response(request, viewer, fid, error="bad_decision", draft=draft, status=400)
     if not note.strip():
-        return redirect(f"{back}?hata=note_required")
-    attached = await _attachment(form.get("attachment"), limit)
+        return finding_response(request, viewer, fid, error="note_required", draft=draft, status=400)
+    attached = await _attachment(upload, limit)
     if isinstance(attached, str):
-        return redirect(f"{back}?hata={attached}")
+        return finding_response(request, viewer, fid, error=attached, draft=draft, status=400)
     with Session(request.app.state.engine) as session, session.begin():
         try:
             review_finding(session, fid, status, note, viewer.email, utcnow(),
                            attachments=[attached] if attached else [])
         except ReviewError:
-            return redirect(f"{back}?hata=bad_decision")
-    return redirect(f"{back}?kaydedildi=1")
+            return finding_response(request, viewer, fid, error="bad_decision", draft=draft,
+                                    status=400)
+    return redirect(f"{back}?kaydedildi=1#history")
 
 
 def _institutions(request: Request) -> set[str]:
