@@ -148,7 +148,8 @@ def test_a_refused_review_keeps_her_choice_and_note_and_says_why_beside_the_fiel
     assert refused.status_code == 400 and refused.url.path == f"{finding}/inceleme"
     page = refused.text
     assert 'value="justified" required checked' in page
-    assert ">Hakaret içerdiği için gizlendi; ekran görüntüsü ekte &lt;b&gt;2026/12&lt;/b&gt;</textarea>" in page
+    assert (">Hakaret içerdiği için gizlendi; ekran görüntüsü ekte &lt;b&gt;2026/12&lt;/b&gt;"
+            "</textarea>") in page
     error = re.search(r'id="attachment-error" role="alert">([^<]+)<', page)
     assert error and "içeriğine bakılır" in error.group(1)
     assert page.index('id="attachment"') < page.index('id="attachment-error"')  # beside its field
@@ -218,7 +219,9 @@ def test_the_overview_counts_and_words_what_waits_as_the_email_does(seen) -> Non
     page = client.get("/").text
     assert 'role="alert"' not in page  # both accounts audited an hour ago
     assert "2 bulgu incelemenizi bekliyor" in page  # every open finding, as the e-mail's to-do
-    assert f'<a href="/bulgu/{ids["c1"]}">En eskisi 19 gündür bekliyor: #{ids["c1"]}, yorum gizlendi (valilik).</a>' in page
+    oldest = ids["c1"]
+    assert (f'<a href="/bulgu/{oldest}">En eskisi 19 gündür bekliyor: #{oldest}, yorum gizlendi '
+            f'(valilik).</a>') in page
     assert "yüksek önemli" not in page and "Süz" not in page
     assert "Saatler Türkiye saatiyle verilmiştir." in page
     listed = client.get("/bulgular").text
