@@ -101,7 +101,7 @@ PLATFORM_NAMES = {"facebook": "Facebook", "x": "X", "instagram": "Instagram"}
 
 _WORDS: dict[str, dict[str, str]] = {
     "tr": {
-        "title_all": "Dikkat: hiçbir hesap denetlenemedi. Bu sayfadaki sıfırlar \"sorun yok\" "
+        "title_all": "Dikkat: hiçbir hesap denetlenemedi. Aşağıdaki sıfırlar \"sorun yok\" "
                      "anlamına gelmez.",
         "title_some": "Dikkat: {n} hesap denetlenemedi. Bu hesaplar için aşağıdaki sonuçlar "
                       "eksik.",
@@ -114,7 +114,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "act": "Yapılması gereken:",
     },
     "en": {
-        "title_all": "Warning: no account could be audited. The zeros on this page do not mean "
+        "title_all": "Warning: no account could be audited. The zeros below do not mean "
                      "\"no problem\".",
         "title_some": "Warning: {n} account(s) could not be audited. The results below are "
                       "incomplete for them.",

@@ -143,7 +143,7 @@ def test_user_text_is_escaped_in_html_and_verbatim_in_csv(world: World) -> None:
         assert texts[comment_id] == "'" + formula
     assert {row["Kullanıcı"] for row in rows} >= {"Ayşe Yılmaz", "İbrahim Işık", "Rojda <b>Demir</b>"}
     assert {row["Tür"] for row in rows} >= {"yorum gizlendi", "kullanıcı engellendi"}
-    assert {row["Önem"] for row in rows} <= {"yüksek", "orta", "incelenmeli", "düşük"}
+    assert {row["Önem"] for row in rows} <= {"yüksek", "orta", "belirsiz", "düşük"}
     assert rows[0]["Tespit zamanı"].count(".") == 2 and "T" not in rows[0]["Tespit zamanı"]
     assert any(row["Bağlantı"].startswith("https://www.facebook.com/") for row in rows)
 

@@ -45,7 +45,7 @@ def test_webhook_evidence_reads_in_words_without_ids_digests_or_unix_times() -> 
     assert lines["Bildirimdeki işlem zamanı"] == "18 Kasım 2026 13:00"
     assert lines["Bildirilen işlem"] == "gizleme"
     assert lines["Başka kaynaklardan doğrulama"] == "iki denetimin karşılaştırması, 18 Kasım 2026 13:00"
-    assert lines["İşlemi yapan"] == "hesap" and lines["Kaynak"] == "webhook bildirimi"
+    assert lines["İşlemi yapan"] == "kurumun hesabı" and lines["Kaynak"] == "platformun anlık bildirimi"
     for code in ("4242", "abab", str(int(AT.timestamp())), "5001", "{", "T10:00", "delivery"):
         assert code not in shown
 
