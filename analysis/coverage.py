@@ -111,7 +111,7 @@ _WORDS: dict[str, dict[str, str]] = {
                  "denetlenemedi; o zamandan sonraki silme, gizleme ve engellemeler görülmedi.",
         "no_runs": "Yeni denetim yapılmıyor; bilgi işlem modaudit hizmetinin (modaudit serve) "
                    "çalıştığını denetlemeli.",
-        "act": "Yapılması gereken:",
+        "act": "Neden ve çözüm:",
     },
     "en": {
         "title_all": "Warning: no account could be audited. The zeros below do not mean "
@@ -124,7 +124,7 @@ _WORDS: dict[str, dict[str, str]] = {
                  "deletions, hides and blocks since then were not seen.",
         "no_runs": "No audit is running; IT should check that the modaudit service "
                    "(modaudit serve) is running.",
-        "act": "To do:",
+        "act": "Cause and fix:",
     },
 }
 

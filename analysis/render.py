@@ -35,6 +35,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SEVERITY_COLOURS = {"high": "#d92d20", "medium": "#f79009", "review": "#2e90fa", "low": "#98a2b3"}
 # Continuation lines of user text in plain text: indented, so they cannot pose as report lines.
 _CONTINUATION = "    "
+# Posts' addresses on the platform by (account, post id), where the ids cannot make one.
+Permalinks = dict[tuple[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def portal_link(base_url: str, finding_id: int) -> str:
 
 
 def _helpers(language: str, tz: ZoneInfo, handles: dict[str, str] | None = None,
-             base_url: str = "") -> dict[str, Any]:
+             base_url: str = "", permalinks: Permalinks | None = None) -> dict[str, Any]:
     def ref(finding_id: int) -> Markup:
         link = portal_link(base_url, finding_id)
         if not link:
@@ -115,14 +117,17 @@ def _helpers(language: str, tz: ZoneInfo, handles: dict[str, str] | None = None,
         "bracket": lambda after, before, first=False: bracket(after, before, first, language, tz),
         "evidence": lambda row: evidence_lines(row, language, tz),
         "duration": lambda user, now: blocked_duration(user, now, language),
-        "link": lambda row: finding_link(row, handles or {}),
+        "link": lambda row: finding_link(row, handles or {}, permalinks),
     }
 
 
-def finding_link(row: FindingRow, handles: dict[str, str]) -> str | None:
-    """The platform page of the post or comment a finding is about (analysis/links.py)."""
+def finding_link(row: FindingRow, handles: dict[str, str],
+                 permalinks: Permalinks | None = None) -> str | None:
+    """The platform page of the post or comment a finding is about (analysis/links.py);
+    `permalinks`: posts' addresses by (account, post id), where ids cannot make one."""
     return platform_url(row.platform, row.kind, subject_id=row.subject_id, post_id=row.post_id,
-                        handle=handles.get(row.account, ""))
+                        handle=handles.get(row.account, ""),
+                        permalink=(permalinks or {}).get((row.account, row.post_id or "")))
 
 
 def bracket(after: datetime | None, before: datetime, before_first_audit: bool, language: str,
@@ -163,29 +168,29 @@ def weekly_subject(report: WeeklyReport) -> str:
 
 
 def render_weekly(report: WeeklyReport, chart_src: str, attached_csv: bool = True,
-                  base_url: str = "") -> RenderedReport:
+                  base_url: str = "", permalinks: Permalinks | None = None) -> RenderedReport:
     """Subject, HTML (chart at `chart_src`, e.g. a `cid:` URL), text, CSV and chart of one report.
 
     With `base_url` (`[web] base_url`), every finding links to its portal page.
     """
     env = _environment()
-    context = _weekly_context(report, chart_src, attached_csv, base_url)
+    context = _weekly_context(report, chart_src, attached_csv, base_url, permalinks)
     return RenderedReport(
         subject=context["subject"],
         html=env.get_template("weekly.html").render(context),
         text=env.get_template("weekly.txt").render(context),
         csv=findings_csv(by_severity(report.new_findings), report.tz, report.language,
-                         report.handles) + witness_csv(report.witness),
+                         report.handles, permalinks) + witness_csv(report.witness),
         chart_png=render_chart(report),
     )
 
 
 def render_weekly_html(report: WeeklyReport, chart_src: str, attached_csv: bool = True,
-                       base_url: str = "") -> str:
+                       base_url: str = "", permalinks: Permalinks | None = None) -> str:
     """Only the HTML of a report (e.g. for a file beside its chart and CSV)."""
     env = _environment()
     return env.get_template("weekly.html").render(_weekly_context(report, chart_src, attached_csv,
-                                                                  base_url))
+                                                                  base_url, permalinks))
 
 
 def todo_lines(report: WeeklyReport) -> list[str]:
@@ -215,11 +220,11 @@ def blind_context(blind: list[Blind], accounts: int, language: str, tz: ZoneInfo
 
 
 def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
-                    base_url: str = "") -> dict[str, Any]:
+                    base_url: str = "", permalinks: Permalinks | None = None) -> dict[str, Any]:
     language, tz = report.language, report.tz
     days = report.week.days()
     return {
-        **_helpers(language, tz, report.handles, base_url),
+        **_helpers(language, tz, report.handles, base_url, permalinks),
         **blind_context(report.blind, len(report.accounts), language, tz),
         "r": report, "subject": weekly_subject(report), "chart_src": chart_src,
         "todo": todo_lines(report), "severities": SEVERITIES,
@@ -238,7 +243,7 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
 
 def render_alert(rows: list[FindingRow], account: str, institution: str, language: str,
                  tz: ZoneInfo, handle: str = "", base_url: str = "", blind: list[Blind] | None = None,
-                 accounts: int = 1) -> tuple[str, str, str]:
+                 accounts: int = 1, permalinks: Permalinks | None = None) -> tuple[str, str, str]:
     """Subject, text and HTML of a nightly alert: the institution's accounts the audit could not
     see (`blind`, of its `accounts`), first, then new high-severity findings of `account`."""
     env = _environment()
@@ -248,7 +253,7 @@ def render_alert(rows: list[FindingRow], account: str, institution: str, languag
                               n=len(rows))
     else:
         subject = i18n.phrase("subject_blind", language, inst=institution, n=len(blind))
-    context = {**_helpers(language, tz, {account: handle}, base_url),
+    context = {**_helpers(language, tz, {account: handle}, base_url, permalinks),
                **blind_context(blind, accounts, language, tz), "rows": by_severity(rows),
                "account": account,
                "institution": institution, "subject": subject}
@@ -262,7 +267,8 @@ def neutralise(cell: str) -> str:
 
 
 def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo, language: str = "tr",
-                 handles: dict[str, str] | None = None) -> bytes:
+                 handles: dict[str, str] | None = None,
+                 permalinks: Permalinks | None = None) -> bytes:
     """The findings for a spreadsheet in the reader's locale: `;`-separated UTF-8 with a BOM.
 
     Turkish-locale Excel splits on `;` (its list separator; `,` is the decimal comma) and reads
@@ -279,7 +285,7 @@ def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo, language: str = "tr",
                 value: object = bracket(row.occurred_after, row.occurred_before,
                                         bool(row.evidence.get("before_first_seen")), language, tz)
             elif column == "link":
-                value = finding_link(row, handles or {})
+                value = finding_link(row, handles or {}, permalinks)
             elif column == "subject_name":
                 value = row.subject_name or i18n.LABELS[language]["no_name"]
             else:

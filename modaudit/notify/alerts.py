@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from analysis.coverage import Blind, blind_now
 from analysis.queries import FindingRow, list_findings
-from analysis.render import render_alert
+from analysis.render import Permalinks, render_alert
 from modaudit.config import AccountConfig, Config
 from modaudit.notify import mail
 from modaudit.store import deliveries, findings
 from modaudit.store.collection import collection_states
+from modaudit.store.permalinks import instagram_permalinks
 from modaudit.store.schema import Account, Finding
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ def run_nightly_alerts(engine: Engine, config: Config, now: datetime,
             rows = [row for row in list_findings(session, account.name, "open")
                     if row.id in (ids or ())]
             work.append((account, rows))
+        permalinks = instagram_permalinks(session, [(row.account, row.post_id)
+                                                    for _, rows in work for row in rows])
     outcomes = []
     for account, rows in work:
         if not rows and _announced(engine, blind[account.name]):
@@ -72,7 +75,8 @@ def run_nightly_alerts(engine: Engine, config: Config, now: datetime,
         peers = [a for a in config.accounts if a.institution == account.institution]
         unseen = [blind[a.name] for a in peers if a.name in blind]
         managed = {a.name: set(a.managers) for a in peers}
-        outcomes.append(_send(engine, config, account, rows, unseen, managed, now, ssl_context))
+        outcomes.append(_send(engine, config, account, rows, unseen, managed, now, ssl_context,
+                              permalinks))
     return outcomes
 
 
@@ -88,13 +92,13 @@ def _episode(item: Blind) -> str:
 
 def _send(engine: Engine, config: Config, account: AccountConfig, rows: list[FindingRow],
           unseen: list[Blind], managed: dict[str, set[str]], now: datetime,
-          ssl_context: ssl.SSLContext | None) -> AlertOutcome:
+          ssl_context: ssl.SSLContext | None, permalinks: Permalinks) -> AlertOutcome:
     """One alert to `account`'s managers; an unseen account counts as announced once every
     manager of it (`managed`: the institution's accounts' managers) has received this mail."""
     subject, text, html = render_alert(rows, account.name, account.institution,
                                        config.report.language, config.tz, handle=account.handle,
                                        base_url=config.web.base_url, blind=unseen,
-                                       accounts=len(managed))
+                                       accounts=len(managed), permalinks=permalinks)
     message = mail.compose(subject=subject, sender=config.smtp.from_,
                            recipients=account.managers, text=text, html=html, now=now)
     delivery = mail.send(config.smtp, message, account.managers, ssl_context=ssl_context)

@@ -26,6 +26,7 @@ from analysis.text_safety import visible
 from modaudit.store.attachments import attachment
 from modaudit.store.collection import collection_states
 from modaudit.store.engine import utcnow
+from modaudit.store.permalinks import instagram_permalinks
 from modaudit.web.portal import queries, spreadsheet
 from modaudit.web.portal import templating as portal
 from modaudit.web.portal.auth import Viewer, require
@@ -183,10 +184,12 @@ def finding_response(request: Request, viewer: Viewer, fid: int, *, error: str =
         if detail is None:
             raise HTTPException(404)
         blind = unseen(session, request, viewer, {detail.account.name})
+        where = (detail.account.name, detail.finding.post_id or "")
+        permalink = instagram_permalinks(session, [where]).get(where)
         session.expunge_all()
     link = platform_url(detail.account.platform, detail.finding.kind,
                         subject_id=detail.finding.subject_id, post_id=detail.finding.post_id,
-                        handle=detail.account.handle)
+                        handle=detail.account.handle, permalink=permalink)
     language = config.report.language
     return portal.render(
         request, "finding.html", status=status, viewer=viewer, d=detail, link=link,
