@@ -102,7 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
         "duration": "Süre", "finding": "Bulgu",
         "reviews": "Bu hafta yapılan incelemeler", "change": "Değişiklik", "reviewed_at": "Tarih",
         "health": "Veri toplama durumu", "runs": "Denetimler", "ok": "tam", "partial": "eksik",
-        "failed": "başarısız", "api_calls": "API çağrısı", "last_success": "Son başarılı denetim",
+        "failed": "başarısız", "api_calls": "platforma istek", "last_success": "Son başarılı denetim",
         "warnings": "Uyarılar", "never": "hiç", "no_runs": "Bu hafta hiç denetim yapılmadı.",
         "scan_unfinished": "Son denetimi bu rapor hazırlanırken henüz bitmemişti; en son verileri "
                            "bu rapora girmedi.",
