@@ -225,6 +225,13 @@ def test_an_attachment_that_is_not_a_pdf_or_image_is_refused(browser: Browser, p
     page.click("form[enctype] button[type=submit]")
     expect(page.get_by_text("içeriğine bakılır")).to_be_visible()
     assert portal.count(FindingReview) == before
+    # Her choice and note are kept, the reason stands beside the file field, and the page opens
+    # at the form, not at its top.
+    expect(page.get_by_label("gerekçeli")).to_be_checked()
+    expect(page.locator("textarea[name=note]")).to_have_value("Ek sahte")
+    expect(page.locator("#attachment-error")).to_contain_text("Ek yalnızca PDF")
+    expect(page.get_by_text("(karar.pdf) tarayıcı güvenlik gereği yeniden seçmeniz")).to_be_visible()
+    assert page.url.endswith("#inceleme") and page.evaluate("window.scrollY") > 0
 
 
 def test_a_form_posted_without_the_csrf_token_is_refused_and_stores_nothing(
