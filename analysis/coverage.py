@@ -1,6 +1,7 @@
 """Which accounts the audit could not see: no successful audit in the period, or none since two
 scheduled nights. A verdict ("nothing to review") is only true of the accounts it saw, so every
-page a manager reads announces these first, in words (docs/architecture.md §6)."""
+page a manager reads announces these first (the words: coverage_words.py; docs/architecture.md
+§6). Decisions only: records in, accounts out, no query and no words."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from analysis import i18n
-from analysis.report_words import warning_sentence
 from modaudit.config import cron_trigger
 
 # A run counts as a successful audit only when everything it listed was complete (status ok),
@@ -95,70 +94,3 @@ def blind_now(states: Iterable[CollectionLike], nightly_audit: str, tz: ZoneInfo
                    state.last_codes[0] if state.last_codes and state.last_status != SUCCESS
                    else None)
         for state in states], stale_before(nightly_audit, tz, now))
-
-
-PLATFORM_NAMES = {"facebook": "Facebook", "x": "X", "instagram": "Instagram"}
-
-_WORDS: dict[str, dict[str, str]] = {
-    "tr": {
-        "title_all": "Dikkat: hiçbir hesap denetlenemedi. Aşağıdaki sıfırlar \"sorun yok\" "
-                     "anlamına gelmez.",
-        "title_some": "Dikkat: {n} hesap denetlenemedi. Bu hesaplar için aşağıdaki sonuçlar "
-                      "eksik.",
-        "never": "{account} ({platform}) hesabı hiç başarıyla denetlenemedi; bu hesapta ne "
-                 "yapıldığını bilmiyoruz.",
-        "since": "{account} ({platform}) hesabı {since} tarihinden beri başarıyla "
-                 "denetlenemedi; o zamandan sonraki silme, gizleme ve engellemeler görülmedi.",
-        "no_runs": "Yeni denetim yapılmıyor; bilgi işlem modaudit hizmetinin (modaudit serve) "
-                   "çalıştığını denetlemeli.",
-        "act": "Neden ve çözüm:",
-    },
-    "en": {
-        "title_all": "Warning: no account could be audited. The zeros below do not mean "
-                     "\"no problem\".",
-        "title_some": "Warning: {n} account(s) could not be audited. The results below are "
-                      "incomplete for them.",
-        "never": "{account} ({platform}) has never been audited successfully; what was done on "
-                 "it is unknown.",
-        "since": "{account} ({platform}) has not been audited successfully since {since}; "
-                 "deletions, hides and blocks since then were not seen.",
-        "no_runs": "No audit is running; IT should check that the modaudit service "
-                   "(modaudit serve) is running.",
-        "act": "Cause and fix:",
-    },
-}
-
-
-@dataclass(frozen=True)
-class BlindLine:
-    """One blind account in words: what is not known, and who must act."""
-
-    account: str
-    what: str
-    act: str
-
-
-def blind_title(blind: list[Blind], accounts: int, language: str) -> str:
-    """The warning's first line: all accounts, or how many, could not be audited."""
-    if len(blind) >= accounts:
-        return _WORDS[language]["title_all"]
-    return _WORDS[language]["title_some"].format(n=len(blind))
-
-
-def blind_lines(blind: list[Blind], language: str, tz: ZoneInfo) -> list[BlindLine]:
-    """Each blind account: which, since when, and what must be done (by whom)."""
-    words = _WORDS[language]
-    lines = []
-    for item in blind:
-        values = {"account": item.account,
-                  "platform": PLATFORM_NAMES.get(item.platform, item.platform),
-                  "since": i18n.format_datetime(item.last_success, language, tz)}
-        what = words["since" if item.last_success else "never"].format(**values)
-        act = warning_sentence(item.problem, 1, language) if item.problem else words["no_runs"]
-        lines.append(BlindLine(item.account, what, act))
-    return lines
-
-
-def act_label(language: str) -> str:
-    """The label before what must be done."""
-    return _WORDS[language]["act"]

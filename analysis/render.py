@@ -16,7 +16,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from analysis import i18n
-from analysis.coverage import Blind, act_label, blind_lines, blind_title
+from analysis.coverage import Blind
+from analysis.coverage_words import act_label, blind_lines, blind_title
 from analysis.evidence_view import evidence_lines
 from analysis.links import platform_url
 from analysis.queries import FindingRow

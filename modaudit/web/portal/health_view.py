@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from analysis.coverage import PLATFORM_NAMES
+from analysis.coverage_words import PLATFORM_NAMES
 from analysis.report_words import warning_sentence
 from modaudit.web.portal.queries import HealthRow
 
