@@ -14,8 +14,8 @@ PLATFORM_NAMES = {"facebook": "Facebook", "x": "X", "instagram": "Instagram"}
 
 _WORDS: dict[str, dict[str, str]] = {
     "tr": {
-        "title_all": "Dikkat: hiçbir hesap denetlenemedi. Aşağıdaki sıfırlar \"sorun yok\" "
-                     "anlamına gelmez.",
+        "title_all": "Dikkat: hiçbir hesap denetlenemedi; aşağıdaki sonuçlar eksik, sıfırlar "
+                     "\"sorun yok\" anlamına gelmez.",
         "title_some": "Dikkat: {n} hesap denetlenemedi. Bu hesaplar için aşağıdaki sonuçlar "
                       "eksik.",
         "never": "{account} ({platform}) hesabı hiç başarıyla denetlenemedi; bu hesapta ne "
@@ -27,8 +27,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "act": "Neden ve çözüm:",
     },
     "en": {
-        "title_all": "Warning: no account could be audited. The zeros below do not mean "
-                     "\"no problem\".",
+        "title_all": "Warning: no account could be audited; the results below are incomplete, "
+                     "and a zero does not mean \"no problem\".",
         "title_some": "Warning: {n} account(s) could not be audited. The results below are "
                       "incomplete for them.",
         "never": "{account} ({platform}) has never been audited successfully; what was done on "

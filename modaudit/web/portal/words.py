@@ -64,7 +64,7 @@ WORDS: dict[str, dict[str, str]] = {
         "since_when": "Ne zamandan beri", "first_seen": "ilk görüldü",
         "observed": "denetimde görüldü: {detail}",
         "missing": "eksiksiz alınan yorum listesinde yoktu",
-        "lookup": "platforma soruldu (toplam {detail} kez)",
+        "lookup": "yorum platforma soruldu (toplam {detail} kez)",
         "lookup_present": "platformun yanıtı: yorum hâlâ var",
         "gone": "platformun yanıtı: yorum artık yok", "event": "kaydedildi: {detail}",
         "sighting": "başka bir kaynak da bildirdi: {detail}", "on_list": "{detail} görüldü",
