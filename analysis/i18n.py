@@ -82,7 +82,7 @@ _TERMS: dict[str, dict[str, str]] = {
 
 LABELS: dict[str, dict[str, str]] = {
     "tr": {
-        "title": "modaudit haftalık raporu", "alert_title": "modaudit uyarı",
+        "title": "modaudit haftalık raporu", "alert_title": "modaudit uyarısı",
         "week": "Hafta", "institution": "Kurum", "accounts": "Hesaplar",
         "rule": "Denetlenen kural",
         "rule_source": "Kamu Görevlileri Etik Kurulu, İlke Kararı 2021/81 (20.09.2021), "
@@ -95,7 +95,8 @@ LABELS: dict[str, dict[str, str]] = {
         "by_kind": "Türe göre yeni bulgular", "by_account": "Hesaba göre yeni bulgular",
         "kind": "Tür", "account": "Hesap", "this_week": "Bu hafta", "count": "Sayı",
         "new_findings": "Bu haftanın bulguları", "open_findings": "Açık bulgular ve kanıtları",
-        "open_note": "Rapor anında açık olan bulgular, hangi hafta tespit edilmiş olurlarsa olsunlar.",
+        "open_note": "Rapor hazırlandığında açık olan bulgular (hangi hafta tespit edilmiş olursa "
+                     "olsun).",
         "subject": "Kullanıcı / yorum", "when": "Ne zaman", "severity": "Önem",
         "status": "Durum", "reviewed_by": "İnceleyen", "note": "Not", "none": "Yok.",
         "blocked": "Şu an engellenmiş kullanıcılar", "blocked_since": "Engellendiği zaman",
@@ -108,8 +109,9 @@ LABELS: dict[str, dict[str, str]] = {
                            "bu rapora girmedi.",
         "unobservable": "Gözlemlenemeyenler",
         "actor": "İşlemi yapan", "source": "Kaynak", "evidence": "Kanıt",
-        "how_to_review": "Bir bulguyu incelemek için:",
-        "how_to_review_portal": "Bir bulguyu incelemek için numarasına tıklayın (portal) ya da:",
+        "how_to_review": "Bir bulguyu incelemek için sunucuda şu komutu kullanın:",
+        "how_to_review_portal": "Bir bulguyu incelemek için numarasına tıklayıp portalda açın ya "
+                                "da sunucuda şu komutu kullanın:",
         "review_command": 'modaudit review NO --status gerekçeli|"ihlal teyit edildi"|yersiz '
                           '--note "…" --by "…"',
         "generated": "Rapor oluşturma zamanı",
