@@ -21,8 +21,9 @@ from modaudit.notify import anchoring, mail
 from modaudit.report.cost_section import CostSettings
 from modaudit.report.data import ReportScope, WeeklyReport, build_weekly_report
 from modaudit.report.periods import IsoWeek
-from modaudit.report.render import render_weekly, render_weekly_html
+from modaudit.report.render import Permalinks, render_weekly, render_weekly_html
 from modaudit.store import deliveries
+from modaudit.store.permalinks import instagram_permalinks
 
 log = logging.getLogger(__name__)
 WEEKLY = "weekly"
@@ -108,16 +109,20 @@ def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list
                             unfinished=unfinished & {a.name for a in accounts},
                             min_group_size=config.selective.min_group_size,
                             alpha=config.selective.alpha,
+                            nightly_audit=config.schedule.nightly_audit,
                             cost_settings=CostSettings(config.collect.recheck_days,
                                                        config.collect.lists_every_days,
                                                        prices(config.x), config.x.prices_as_of))
         report = build_weekly_report(session, scope, week, now)
+        permalinks = instagram_permalinks(session, [
+            (row.account, row.post_id) for row in (*report.open_findings, *report.new_findings)])
     chart_cid = mail.new_content_id("chart")
-    rendered = render_weekly(report, chart_src=f"cid:{chart_cid}", base_url=config.web.base_url)
+    rendered = render_weekly(report, chart_src=f"cid:{chart_cid}", base_url=config.web.base_url,
+                             permalinks=permalinks)
     outcome.new_findings, outcome.text = len(report.new_findings), rendered.text
     if out is not None:
         outcome.files = write_files(report, rendered.csv, rendered.chart_png, out,
-                                    base_url=config.web.base_url)
+                                    base_url=config.web.base_url, permalinks=permalinks)
     if not send:
         return outcome
     recipients = managers(accounts)
@@ -145,7 +150,7 @@ def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list
 
 
 def write_files(report: WeeklyReport, csv: bytes, chart_png: bytes, out: Path,
-                base_url: str = "") -> list[Path]:
+                base_url: str = "", permalinks: Permalinks | None = None) -> list[Path]:
     """Write the HTML at `out`, with its chart (PNG) and the findings (CSV) beside it."""
     html_path = out if out.suffix else out.with_suffix(".html")
     html_path.parent.mkdir(parents=True, exist_ok=True)
@@ -153,7 +158,7 @@ def write_files(report: WeeklyReport, csv: bytes, chart_png: bytes, out: Path,
     chart_path.write_bytes(chart_png)
     csv_path.write_bytes(csv)
     html = render_weekly_html(report, chart_src=chart_path.name, attached_csv=False,
-                              base_url=base_url)
+                              base_url=base_url, permalinks=permalinks)
     html_path.write_text(html, encoding="utf-8")
     return [html_path, csv_path, chart_path]
 

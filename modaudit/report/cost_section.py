@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from analysis.cost import AccountCost, account_costs
 from analysis.recheck import worst_gap_days, young_days
+from modaudit.report import i18n
 from modaudit.report.i18n import COST_WORDS
 from modaudit.store.reads import reads_by_account
 from modaudit.store.report_queries import budget_skipped
@@ -63,7 +64,7 @@ def build_cost_section(session: Session, accounts: Sequence[tuple[str, str, str]
     costs = account_costs(reads_by_account(session, start, end, names), settings.prices, days)
     skipped = budget_skipped(session, names, start, end)
     notes = [words["budget_skipped"].format(account=name, n=n) for name, n in sorted(skipped.items())]
-    table = {k: f"{v:g}" for k, v in settings.prices.items()}
+    table = {k: i18n.number(v, language) for k, v in settings.prices.items()}
     prices_note = (words["prices"].format(as_of=settings.prices_as_of, **table)
                    if any(platform == "x" for _, platform, _ in accounts) else "")
     return CostSection(words=words, costs=costs,

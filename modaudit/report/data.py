@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from analysis.coverage import SUCCESS, Blind, Collection, blind_accounts, stale_before
 from modaudit.report.cost_section import CostSection, CostSettings, build_cost_section
 from modaudit.report.observability import unobservable
 from modaudit.report.periods import IsoWeek
@@ -105,6 +106,7 @@ class WeeklyReport:
     witness: list[WitnessRow] = field(default_factory=list)  # each account's chain head (§3)
     handles: dict[str, str] = field(default_factory=dict)  # account name -> its platform handle
     cost: CostSection | None = None  # reads, spend and detection latency (report/cost_section.py)
+    blind: list[Blind] = field(default_factory=list)  # accounts it could not see (coverage.py)
 
     @property
     def period(self) -> str:
@@ -135,6 +137,7 @@ class ReportScope:
     min_group_size: int = 20  # [selective]: smaller groups are "too few to judge"
     alpha: float = 0.05  # [selective]: flag below this adjusted p
     cost_settings: CostSettings | None = None  # [collect] schedule and [x] prices
+    nightly_audit: str | None = None  # [schedule] nightly_audit: two missed nights make it stale
 
 
 def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
@@ -146,13 +149,14 @@ def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
     new = _of_accounts(list_findings(session, since=start, until=end), names)
     previous = _of_accounts(list_findings(session, since=prev_start, until=prev_end), names)
     open_rows = _of_accounts(list_findings(session, status="open"), names)
+    health = _health(session, scope, start, end)
     return WeeklyReport(
         institution=scope.institution, week=week, language=scope.language, tz=scope.tz,
         generated_at=now, accounts=names, new_findings=new, previous_week_total=len(previous),
         by_kind=_compare(new, previous, "kind"), by_account=_compare(new, previous, "account"),
         per_day=_per_day(new, week, scope.tz), open_findings=open_rows,
         blocked=_blocked_users(session, names), reviews=_reviews(session, names, start, end),
-        health=_health(session, scope, start, end),
+        health=health, blind=_blind(health, scope, min(now, end)),
         selective=build_section(session, names, week, scope.tz, min_group_size=scope.min_group_size,
                                 alpha=scope.alpha),
         witness=witness_rows(session, names, now),
@@ -226,6 +230,18 @@ def _reviews(session: Session, names: list[str], start: datetime, end: datetime)
                       if review.on_behalf_of else review.reviewed_by,
                       reviewed_at=review.reviewed_at)
             for review, kind, account in report_queries.reviews_between(session, names, start, end)]
+
+
+def _blind(health: list[AccountHealth], scope: ReportScope, reference: datetime) -> list[Blind]:
+    """The accounts not audited successfully this week, or not since two scheduled nights
+    before the week's end (or now, for the current week)."""
+    limit = (stale_before(scope.nightly_audit, scope.tz, reference) if scope.nightly_audit
+             else None)
+    return blind_accounts([
+        Collection(row.account, row.platform, row.last_success, row.runs[SUCCESS],
+                   # the most frequent warning says what to fix
+                   max(row.warnings, key=lambda code: (row.warnings[code], code), default=None))
+        for row in health], limit)
 
 
 def _health(session: Session, scope: ReportScope, start: datetime,

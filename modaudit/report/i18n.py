@@ -50,14 +50,18 @@ _TERMS: dict[str, dict[str, str]] = {
         "user_muted": "kullanıcı sessize alındı", "user_unmuted": "sessize alma kaldırıldı",
         "replies_restricted": "yanıtlar kısıtlandı", "replies_reopened": "yanıtlar yeniden açıldı",
         # severities
-        "high": "yüksek", "medium": "orta", "low": "düşük", "review": "incelenmeli",
+        "high": "yüksek", "medium": "orta", "low": "düşük", "review": "belirsiz",
         # statuses
         "open": "açık", "justified": "gerekçeli", "confirmed": "ihlal teyit edildi",
         "dismissed": "yersiz", "closed": "kapandı",
         # actors and sources
-        "account": "hesap", "author": "yazar", "platform": "platform", "unknown": "bilinmiyor",
-        "snapshot_diff": "iki denetimin karşılaştırması", "lookup": "kimlikle sorgu",
-        "webhook": "webhook bildirimi", "archive": "arşiv", "hidden": "gizli", "visible": "görünür",
+        "account": "kurumun hesabı", "author": "yorumun yazarı", "platform": "platform",
+        "unknown": "bilinmiyor",
+        "snapshot_diff": "iki denetimin karşılaştırması", "lookup": "platforma yapılan sorgu",
+        "webhook": "platformun anlık bildirimi", "archive": "arşiv", "hidden": "gizli",
+        "visible": "görünür",
+        # lists (the portal's timeline)
+        "blocked": "engellenenler listesinde", "muted": "sessize alınanlar listesinde",
     },
     "en": {
         "comment_hidden": "comment hidden", "comment_unhidden": "comment unhidden",
@@ -72,13 +76,13 @@ _TERMS: dict[str, dict[str, str]] = {
         "unknown": "unknown",
         "snapshot_diff": "comparison of two audits", "lookup": "lookup by id",
         "webhook": "webhook notification", "archive": "archive", "hidden": "hidden",
-        "visible": "visible",
+        "visible": "visible", "blocked": "on the block list", "muted": "on the mute list",
     },
 }
 
 LABELS: dict[str, dict[str, str]] = {
     "tr": {
-        "title": "modaudit haftalık raporu", "alert_title": "modaudit uyarı",
+        "title": "modaudit haftalık raporu", "alert_title": "modaudit uyarısı",
         "week": "Hafta", "institution": "Kurum", "accounts": "Hesaplar",
         "rule": "Denetlenen kural",
         "rule_source": "Kamu Görevlileri Etik Kurulu, İlke Kararı 2021/81 (20.09.2021), "
@@ -91,31 +95,39 @@ LABELS: dict[str, dict[str, str]] = {
         "by_kind": "Türe göre yeni bulgular", "by_account": "Hesaba göre yeni bulgular",
         "kind": "Tür", "account": "Hesap", "this_week": "Bu hafta", "count": "Sayı",
         "new_findings": "Bu haftanın bulguları", "open_findings": "Açık bulgular ve kanıtları",
-        "open_note": "Rapor anında açık olan bulgular, hangi hafta tespit edilmiş olurlarsa olsunlar.",
+        "open_note": "Rapor hazırlandığında açık olan bulgular (hangi hafta tespit edilmiş olursa "
+                     "olsun).",
         "subject": "Kullanıcı / yorum", "when": "Ne zaman", "severity": "Önem",
         "status": "Durum", "reviewed_by": "İnceleyen", "note": "Not", "none": "Yok.",
         "blocked": "Şu an engellenmiş kullanıcılar", "blocked_since": "Engellendiği zaman",
         "duration": "Süre", "finding": "Bulgu",
         "reviews": "Bu hafta yapılan incelemeler", "change": "Değişiklik", "reviewed_at": "Tarih",
         "health": "Veri toplama durumu", "runs": "Denetimler", "ok": "tam", "partial": "eksik",
-        "failed": "başarısız", "api_calls": "API çağrısı", "last_success": "Son başarılı denetim",
+        "failed": "başarısız", "api_calls": "platforma istek", "last_success": "Son başarılı denetim",
         "warnings": "Uyarılar", "never": "hiç", "no_runs": "Bu hafta hiç denetim yapılmadı.",
         "scan_unfinished": "Son denetimi bu rapor hazırlanırken henüz bitmemişti; en son verileri "
                            "bu rapora girmedi.",
         "unobservable": "Gözlemlenemeyenler",
         "actor": "İşlemi yapan", "source": "Kaynak", "evidence": "Kanıt",
-        "how_to_review": "Bir bulguyu incelemek için:",
-        "how_to_review_portal": "Bir bulguyu incelemek için numarasına tıklayın (portal) ya da:",
+        "how_to_review": "Bir bulguyu incelemek için sunucuda şu komutu kullanın:",
+        "how_to_review_portal": "Bir bulguyu incelemek için numarasına tıklayıp portalda açın ya "
+                                "da sunucuda şu komutu kullanın:",
         "review_command": 'modaudit review NO --status gerekçeli|"ihlal teyit edildi"|yersiz '
                           '--note "…" --by "…"',
-        "generated": "Rapor oluşturma zamanı", "times_in": "Saatler {zone} saat dilimindedir.",
+        "generated": "Rapor oluşturma zamanı",
         "csv_note": "Bu haftanın bulguları ekteki CSV dosyasındadır.",
-        "alert_intro": "Son denetimde yüksek önem derecesinde yeni bulgular var:",
+        "alert_intro": "Son denetimde önemi yüksek yeni bulgular var:",
         "not_proof": "Bulgu olmaması, kuralın çiğnenmediğinin kanıtı değildir; aşağıdaki "
                      "sınırlamalara bakınız.",
         "todo": "Yapılacaklar", "todo_none": "İnceleme bekleyen bulgu yok.",
+        "todo_none_seen": "Denetlenebilen hesaplarda inceleme bekleyen bulgu yok; denetlenemeyen "
+                          "hesaplar için yukarıdaki uyarıya bakın.",
+        "todo_unknown": "Hesaplar denetlenemediği için inceleme bekleyen bulgu olup olmadığı "
+                        "bilinmiyor.",
         "todo_how": "Her bulguyu inceleyip gerekçeli, ihlal teyit edildi ya da yersiz olarak "
                     "işaretleyin (komut raporun sonunda).",
+        "todo_how_portal": "Her bulgunun numarasına tıklayıp portalda gerekçeli, ihlal teyit "
+                           "edildi ya da yersiz olarak işaretleyin.",
         "legend": "Önem dereceleri", "details": "Teknik ayrıntılar", "open_link": "Platformda aç",
         "no_name": "adı bilinmiyor", "health_ok": "Sorun kaydedilmedi.",
         "detected": "Tespit edildi", "findings_by_severity": "önem derecesine göre",
@@ -151,13 +163,19 @@ LABELS: dict[str, dict[str, str]] = {
         "how_to_review_portal": "To review a finding, click its number (the portal), or:",
         "review_command": 'modaudit review ID --status justified|confirmed|dismissed --note "…" '
                           '--by "…"',
-        "generated": "Report generated", "times_in": "Times are in the {zone} time zone.",
+        "generated": "Report generated",
         "csv_note": "This week's findings are in the attached CSV file.",
         "alert_intro": "The last audit found new high-severity findings:",
         "not_proof": "No finding is not proof that the rule was kept; see the limits below.",
         "todo": "To do", "todo_none": "No finding awaits review.",
+        "todo_none_seen": "No finding awaits review on the accounts that could be audited; see "
+                          "the warning above for the others.",
+        "todo_unknown": "The accounts could not be audited, so whether any finding awaits review "
+                        "is unknown.",
         "todo_how": "Review each finding and mark it justified, confirmed breach or dismissed "
                     "(the command is at the end of the report).",
+        "todo_how_portal": "Click each finding's number and mark it justified, confirmed breach "
+                           "or dismissed in the portal.",
         "legend": "Severities", "details": "Technical details", "open_link": "Open on the platform",
         "no_name": "name unknown", "health_ok": "No problem recorded.",
         "detected": "Detected", "findings_by_severity": "by severity",
@@ -170,15 +188,21 @@ _PHRASES: dict[str, dict[str, str]] = {
            "waiting": "{n} bulgu incelemenizi bekliyor",
            "oldest_days": "En eskisi {days} gündür bekliyor: #{id}, {kind} ({account}).",
            "oldest_today": "En eskisi bugün tespit edildi: #{id}, {kind} ({account}).",
-           "days_min": "en az {low} gün", "subject_weekly": "modaudit haftalık raporu — {inst} — {week}",
-           "subject_alert": "modaudit uyarı — {inst} — {account}: {n} yeni yüksek önemde bulgu"},
+           "days_min": "en az {low} gün",
+           "subject_weekly": "{inst}: {dates} sosyal medya denetimi — {what}",
+           "blind_count": "{n} hesap denetlenemedi",
+           "subject_alert": "{inst}: {account} hesabında önemi yüksek {n} yeni bulgu",
+           "subject_blind": "{inst}: {n} hesap denetlenemiyor"},
     "en": {"between": "between {after} and {before}", "before": "before {before}",
            "first_audit": " (before the first audit)", "days_range": "{low}–{high} days",
            "waiting": "{n} findings await your review",
            "oldest_days": "The oldest has waited {days} days: #{id}, {kind} ({account}).",
            "oldest_today": "The oldest was detected today: #{id}, {kind} ({account}).",
-           "days_min": "at least {low} days", "subject_weekly": "modaudit weekly report — {inst} — {week}",
-           "subject_alert": "modaudit alert — {inst} — {account}: {n} new high-severity findings"},
+           "days_min": "at least {low} days",
+           "subject_weekly": "{inst}: social media audit, {dates} — {what}",
+           "blind_count": "{n} account(s) could not be audited",
+           "subject_alert": "{inst}: {n} new high-severity finding(s) on {account}",
+           "subject_blind": "{inst}: {n} account(s) cannot be audited"},
 }
 
 def term(value: str | None, language: str) -> str:
@@ -211,6 +235,60 @@ def format_date(day: date, language: str, weekday: bool = True) -> str:
     return f"{_SHORT_DAYS['en'][day.weekday()]} {text}" if weekday else text
 
 
+def format_day_range(first: date, last: date, language: str) -> str:
+    """Two days as one range, the shared month and year written once: "16–22 Kasım 2026"."""
+    months = _MONTHS[language]
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {months[last.month - 1]} {last.year}"
+    if first.year == last.year:
+        return f"{first.day} {months[first.month - 1]} – {last.day} {months[last.month - 1]} {last.year}"
+    return f"{format_date(first, language, weekday=False)} – {format_date(last, language, weekday=False)}"
+
+
+# Zones a Turkish reader knows as "Türkiye saati" (UTC+3 all year since 2016).
+_TURKEY_ZONES = frozenset({"Europe/Istanbul", "Asia/Istanbul", "Turkey"})
+_ZONE_NOTES = {
+    "tr": ("Saatler Türkiye saatiyle verilmiştir.", "Saatler {zone} saat dilimine göredir."),
+    "en": ("Times are Turkey time (UTC+3).", "Times are in the {zone} time zone."),
+}
+
+
+def zone_note(tz: ZoneInfo, language: str) -> str:
+    """Which clock the times on a page read: "Türkiye saati", or the zone's name."""
+    turkey, other = _ZONE_NOTES[language]
+    return turkey if tz.key in _TURKEY_ZONES else other.format(zone=tz.key)
+
+
+# The locative suffix after a time read aloud: by its last spoken number ("15:00" on beş → 'te,
+# "02:30" otuz → 'da), vowel harmony and consonant hardening applied.
+_UNITS = {1: "de", 2: "de", 3: "te", 4: "te", 5: "te", 6: "da", 7: "de", 8: "de", 9: "da"}
+_TENS = {0: "da", 1: "da", 2: "de", 3: "da", 4: "ta", 5: "de"}
+
+
+def at_time(moment: datetime, language: str, tz: ZoneInfo) -> str:
+    """An instant for a sentence: "19 Kasım 2026 15:00'te" (Turkish needs the suffix), or as is."""
+    text = format_datetime(moment, language, tz)
+    if language != "tr":
+        return f"at {text}" if language == "en" else text
+    local = moment.astimezone(tz)
+    spoken = local.minute or local.hour  # "15:00" is read "on beş", "02:30" "iki otuz"
+    suffix = _UNITS[spoken % 10] if spoken % 10 else _TENS[spoken // 10]
+    return f"{text}'{suffix}"
+
+
+def money(amount: float, language: str, digits: int = 2) -> str:
+    """US dollars as the reader writes them: "0,35 $" (decimal comma) or "$0.35"."""
+    if language == "tr":
+        return f"{amount:.{digits}f}".replace(".", ",") + " $"
+    return f"${amount:.{digits}f}"
+
+
+def number(value: float, language: str) -> str:
+    """A short decimal as the reader writes it: "0,005" or "0.005"."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if language == "tr" else text
+
+
 def short_day(day: date, language: str) -> str:
     """A chart label: "Pzt 16" / "Mon 16"."""
     return f"{_SHORT_DAYS[language][day.weekday()]} {day.day}"
@@ -223,8 +301,8 @@ COST_WORDS: dict[str, dict[str, str]] = {
         "account": "Hesap", "requests": "İstek", "posts": "Okunan gönderi",
         "users": "Okunan kullanıcı", "owned": "Kendi hesabı", "cost": "Tahmini maliyet",
         "not_billed": "faturalanmaz",
-        "prices": "X fiyatları: gönderi ${post}, kullanıcı ${user}, kendi hesap okuması ${owned} "
-                  "(X'in kullandıkça öde tablosu, {as_of} tarihli).",
+        "prices": "X fiyatları (ABD doları): gönderi {post}, kullanıcı {user}, kendi hesap "
+                  "okuması {owned} (X'in kullandıkça öde tablosu, {as_of} tarihli).",
         "budget_skipped": "{account}: bütçe nedeniyle {n} gönderinin yanıtları okunmadı; bu "
                           "gönderiler hakkında hiçbir sonuç çıkarılmadı.",
         "latency_graph": "Facebook ve Instagram: {young} günden eski gönderilerde bir silme "

@@ -14,14 +14,20 @@ INSTAGRAM = "https://www.instagram.com"
 
 
 def platform_url(platform: str, kind: str, *, subject_id: str, post_id: str | None,
-                 handle: str = "") -> str | None:
-    """The platform page a finding of `kind` is about, or None when the ids cannot make one."""
+                 handle: str = "", permalink: str | None = None) -> str | None:
+    """The platform page a finding of `kind` is about, or None when the ids cannot make one.
+
+    `permalink`: the post's address as the platform gave it (Instagram's, store/permalinks.py).
+    """
     if platform == "facebook":
         return _facebook(kind, subject_id, post_id)
     if platform == "x":
         return _x(kind, subject_id, post_id, handle)
     if platform == "instagram":
-        # Media URLs use a shortcode the Graph id does not give; the profile is the nearest page.
+        # Media URLs use a shortcode the Graph id does not give: the post's stored permalink
+        # opens the post (and its comments); without one, the profile is the nearest page.
+        if permalink and permalink.startswith(f"{INSTAGRAM}/"):
+            return permalink
         return f"{INSTAGRAM}/{quote(handle)}/" if handle else None
     return None
 

@@ -29,7 +29,8 @@ _LIMITS: dict[str, dict[str, tuple[str, ...]]] = {
             "sayılmaz.",
             "Engelleme ve sessize alma listeleri tarih içermez: zaman, iki denetim arasındaki bir "
             "aralık olarak bilinir.",
-            "Son aramalar yalnızca son 7 günü kapsar: daha eski yanıtlar yeniden listelenemez.",
+            "X'in son 7 günlük araması daha eski yanıtları bulmaz: 7 günden eski yanıtlar "
+            "yeniden listelenemez.",
         ),
         "en": (
             "Hidden replies cannot be read through the X API.",

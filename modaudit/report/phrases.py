@@ -137,9 +137,10 @@ EVIDENCE_LABELS: dict[str, dict[str, str]] = {
 VALUE_WORDS: dict[str, dict[str, str]] = {
     "tr": {"gone": "yorum artık yok (platform \"bulunamadı\" dedi)", "present": "yorum hâlâ var",
            "hide": "gizleme", "unhide": "yeniden gösterme", "remove": "kaldırma",
-           "lookup": "kimlikle sorgu", "second_observation": "ikinci gözlem",
+           "lookup": "platforma yapılan sorgu", "second_observation": "ikinci gözlem",
            "everyone": "herkes", "following": "takip edilenler", "mentionedUsers": "anılanlar",
-           "subscribers": "aboneler", "verified": "onaylı hesaplar", "webhook": "webhook bildirimi",
+           "subscribers": "aboneler", "verified": "onaylı hesaplar",
+           "webhook": "platformun anlık bildirimi",
            "snapshot_diff": "iki denetimin karşılaştırması"},
     "en": {"gone": "the comment no longer exists (the platform said \"not found\")",
            "present": "the comment is still there", "hide": "hide", "unhide": "unhide",

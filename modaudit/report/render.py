@@ -15,7 +15,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from analysis.coverage import Blind
 from modaudit.report import i18n
+from modaudit.report.coverage_words import act_label, blind_lines, blind_title
 from modaudit.report.data import SEVERITIES, BlockedUser, WeeklyReport, by_severity
 from modaudit.report.evidence_view import evidence_lines
 from modaudit.report.links import platform_url
@@ -34,6 +36,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SEVERITY_COLOURS = {"high": "#d92d20", "medium": "#f79009", "review": "#2e90fa", "low": "#98a2b3"}
 # Continuation lines of user text in plain text: indented, so they cannot pose as report lines.
 _CONTINUATION = "    "
+# Posts' addresses on the platform by (account, post id), where the ids cannot make one.
+Permalinks = dict[tuple[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["dt"] = _format_datetime
     env.filters["term"] = _term
+    env.filters["money"] = _money
     env.filters["shown"] = shown  # every user field of the .txt templates
     env.filters["bdi"] = bdi  # every user field of the .html templates
     env.globals["colour"] = _SEVERITY_COLOURS.get
@@ -70,6 +75,11 @@ def _format_datetime(context: Context, moment: datetime | None) -> str:
 @pass_context
 def _term(context: Context, value: str | None) -> str:
     return i18n.term(value, context["lang"])
+
+
+@pass_context
+def _money(context: Context, amount: float) -> str:
+    return i18n.money(amount, context["lang"])
 
 
 def shown(value: object) -> str:
@@ -93,7 +103,7 @@ def portal_link(base_url: str, finding_id: int) -> str:
 
 
 def _helpers(language: str, tz: ZoneInfo, handles: dict[str, str] | None = None,
-             base_url: str = "") -> dict[str, Any]:
+             base_url: str = "", permalinks: Permalinks | None = None) -> dict[str, Any]:
     def ref(finding_id: int) -> Markup:
         link = portal_link(base_url, finding_id)
         if not link:
@@ -108,14 +118,17 @@ def _helpers(language: str, tz: ZoneInfo, handles: dict[str, str] | None = None,
         "bracket": lambda after, before, first=False: bracket(after, before, first, language, tz),
         "evidence": lambda row: evidence_lines(row, language, tz),
         "duration": lambda user, now: blocked_duration(user, now, language),
-        "link": lambda row: finding_link(row, handles or {}),
+        "link": lambda row: finding_link(row, handles or {}, permalinks),
     }
 
 
-def finding_link(row: FindingRow, handles: dict[str, str]) -> str | None:
-    """The platform page of the post or comment a finding is about (report/links.py)."""
+def finding_link(row: FindingRow, handles: dict[str, str],
+                 permalinks: Permalinks | None = None) -> str | None:
+    """The platform page of the post or comment a finding is about (report/links.py);
+    `permalinks`: posts' addresses by (account, post id), where ids cannot make one."""
     return platform_url(row.platform, row.kind, subject_id=row.subject_id, post_id=row.post_id,
-                        handle=handles.get(row.account, ""))
+                        handle=handles.get(row.account, ""),
+                        permalink=(permalinks or {}).get((row.account, row.post_id or "")))
 
 
 def bracket(after: datetime | None, before: datetime, before_first_audit: bool, language: str,
@@ -142,43 +155,57 @@ def blocked_duration(user: BlockedUser, now: datetime, language: str) -> str:
 
 
 def weekly_subject(report: WeeklyReport) -> str:
-    """The email subject, e.g. "modaudit haftalık rapor — Örnek Valiliği — 2026-W47"."""
-    return i18n.phrase("subject_weekly", report.language, inst=report.institution,
-                       week=report.period)
+    """The email subject: institution, the week's dates, how many findings wait, and how many
+    accounts could not be audited (never "nothing waits" about accounts it could not see)."""
+    language, days = report.language, report.week.days()
+    parts = []
+    if report.open_findings or not report.blind:
+        parts.append(todo_lines(report)[0].rstrip("."))
+    if report.blind:
+        parts.append(i18n.phrase("blind_count", language, n=len(report.blind)))
+    return i18n.phrase("subject_weekly", language, inst=report.institution,
+                       dates=i18n.format_day_range(days[0], days[-1], language),
+                       what=", ".join(parts))
 
 
 def render_weekly(report: WeeklyReport, chart_src: str, attached_csv: bool = True,
-                  base_url: str = "") -> RenderedReport:
+                  base_url: str = "", permalinks: Permalinks | None = None) -> RenderedReport:
     """Subject, HTML (chart at `chart_src`, e.g. a `cid:` URL), text, CSV and chart of one report.
 
     With `base_url` (`[web] base_url`), every finding links to its portal page.
     """
     env = _environment()
-    context = _weekly_context(report, chart_src, attached_csv, base_url)
+    context = _weekly_context(report, chart_src, attached_csv, base_url, permalinks)
     return RenderedReport(
         subject=context["subject"],
         html=env.get_template("weekly.html").render(context),
         text=env.get_template("weekly.txt").render(context),
         csv=findings_csv(by_severity(report.new_findings), report.tz, report.language,
-                         report.handles) + witness_csv(report.witness),
+                         report.handles, permalinks) + witness_csv(report.witness),
         chart_png=render_chart(report),
     )
 
 
 def render_weekly_html(report: WeeklyReport, chart_src: str, attached_csv: bool = True,
-                       base_url: str = "") -> str:
+                       base_url: str = "", permalinks: Permalinks | None = None) -> str:
     """Only the HTML of a report (e.g. for a file beside its chart and CSV)."""
     env = _environment()
     return env.get_template("weekly.html").render(_weekly_context(report, chart_src, attached_csv,
-                                                                  base_url))
+                                                                  base_url, permalinks))
 
 
 def todo_lines(report: WeeklyReport) -> list[str]:
-    """What needs doing, first: how many findings await review and how long the oldest has."""
+    """What needs doing, first: how many findings await review and how long the oldest has.
+
+    Never "nothing awaits review" about an account the audit could not see."""
     language = report.language
     oldest = report.oldest_open
     if oldest is None:
-        return [i18n.LABELS[language]["todo_none"]]
+        if not report.blind:
+            return [i18n.LABELS[language]["todo_none"]]
+        if len(report.blind) >= len(report.accounts):
+            return [i18n.LABELS[language]["todo_unknown"]]
+        return [i18n.LABELS[language]["todo_none_seen"]]
     days = max(0, (report.generated_at - oldest.detected_at).days)
     values = {"id": oldest.id, "kind": i18n.term(oldest.kind, language), "account": oldest.account,
               "days": days}
@@ -186,12 +213,20 @@ def todo_lines(report: WeeklyReport) -> list[str]:
             i18n.phrase("oldest_days" if days else "oldest_today", language, **values)]
 
 
+def blind_context(blind: list[Blind], accounts: int, language: str, tz: ZoneInfo) -> dict[str, Any]:
+    """The collection warning's words for a template: title, one line per account, the label."""
+    return {"blind_title": blind_title(blind, accounts, language) if blind else "",
+            "blind_lines": blind_lines(blind, language, tz), "blind_act": act_label(language),
+            "blind_all": bool(blind) and len(blind) >= accounts}
+
+
 def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
-                    base_url: str = "") -> dict[str, Any]:
+                    base_url: str = "", permalinks: Permalinks | None = None) -> dict[str, Any]:
     language, tz = report.language, report.tz
     days = report.week.days()
     return {
-        **_helpers(language, tz, report.handles, base_url),
+        **_helpers(language, tz, report.handles, base_url, permalinks),
+        **blind_context(report.blind, len(report.accounts), language, tz),
         "r": report, "subject": weekly_subject(report), "chart_src": chart_src,
         "todo": todo_lines(report), "severities": SEVERITIES,
         "legend": [(severity, SEVERITY_LEGEND[language][severity]) for severity in SEVERITIES],
@@ -200,7 +235,7 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
         "attached_csv": attached_csv,
         "sel": section_view(report.selective, language, tz) if report.selective else None,
         "week_range": f"{i18n.format_date(days[0], language)} – {i18n.format_date(days[-1], language)}",
-        "zone": tz.key,
+        "zone_note": i18n.zone_note(tz, language),
         "rule": i18n.CLAUSE_2_TR if language == "tr" else i18n.CLAUSE_2_EN,
         "duty": i18n.MANAGERS_DUTY_TR if language == "tr" else i18n.MANAGERS_DUTY_EN,
         "original": (i18n.CLAUSE_2_TR, i18n.MANAGERS_DUTY_TR) if language != "tr" else None,
@@ -208,11 +243,19 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
 
 
 def render_alert(rows: list[FindingRow], account: str, institution: str, language: str,
-                 tz: ZoneInfo, handle: str = "", base_url: str = "") -> tuple[str, str, str]:
-    """Subject, text and HTML of a nightly alert listing new high-severity findings."""
+                 tz: ZoneInfo, handle: str = "", base_url: str = "", blind: list[Blind] | None = None,
+                 accounts: int = 1, permalinks: Permalinks | None = None) -> tuple[str, str, str]:
+    """Subject, text and HTML of a nightly alert: the institution's accounts the audit could not
+    see (`blind`, of its `accounts`), first, then new high-severity findings of `account`."""
     env = _environment()
-    subject = i18n.phrase("subject_alert", language, inst=institution, account=account, n=len(rows))
-    context = {**_helpers(language, tz, {account: handle}, base_url), "rows": by_severity(rows),
+    blind = blind or []
+    if rows:
+        subject = i18n.phrase("subject_alert", language, inst=institution, account=account,
+                              n=len(rows))
+    else:
+        subject = i18n.phrase("subject_blind", language, inst=institution, n=len(blind))
+    context = {**_helpers(language, tz, {account: handle}, base_url, permalinks),
+               **blind_context(blind, accounts, language, tz), "rows": by_severity(rows),
                "account": account,
                "institution": institution, "subject": subject}
     return (subject, env.get_template("alert.txt").render(context),
@@ -225,7 +268,8 @@ def neutralise(cell: str) -> str:
 
 
 def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo, language: str = "tr",
-                 handles: dict[str, str] | None = None) -> bytes:
+                 handles: dict[str, str] | None = None,
+                 permalinks: Permalinks | None = None) -> bytes:
     """The findings for a spreadsheet in the reader's locale: `;`-separated UTF-8 with a BOM.
 
     Turkish-locale Excel splits on `;` (its list separator; `,` is the decimal comma) and reads
@@ -242,7 +286,7 @@ def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo, language: str = "tr",
                 value: object = bracket(row.occurred_after, row.occurred_before,
                                         bool(row.evidence.get("before_first_seen")), language, tz)
             elif column == "link":
-                value = finding_link(row, handles or {})
+                value = finding_link(row, handles or {}, permalinks)
             elif column == "subject_name":
                 value = row.subject_name or i18n.LABELS[language]["no_name"]
             else:

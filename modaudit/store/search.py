@@ -1,8 +1,10 @@
 """The Turkish-aware fold behind the portal's search, kept in `search_fold` columns by the store.
 
-İ, I, ı and i are one letter (a Turkish reader types either case, an English keyboard no ı), and
-everything else is casefolded: `İSTİFA`, `istifa` and `ISTIFA` fold alike. The query gets the
-same fold, so a plain LIKE finds it on SQLite and PostgreSQL, whatever the database's locale.
+Every Turkish letter folds to the one a phone without a Turkish keyboard types: İ, I, ı and i
+are one letter, and so are ç c, ğ g, ö o, ş s, ü u (and â a, î i, û u); everything is
+casefolded. `köprü`, `KOPRU` and `Köprü` fold alike, as do `Çağlar` and `caglar`. The query gets
+the same fold, so a plain LIKE finds it on SQLite and PostgreSQL, whatever the database's locale.
+Migration 0012 refolded what 0009 stored with the İ/I/ı/i fold alone.
 """
 
 from __future__ import annotations
@@ -18,5 +20,7 @@ def fold(*parts: str | None) -> str | None:
     text = unicodedata.normalize("NFC", text)
     for letter in ("İ", "I", "ı"):
         text = text.replace(letter, "i")
-    # casefold() turns a stray decomposed İ into i + U+0307; the dot is not a letter to match.
-    return unicodedata.normalize("NFC", text.casefold()).replace("\u0307", "")
+    # Decomposed, a letter's cedilla, breve, diaeresis, circumflex (and İ's dot after casefold)
+    # are combining marks of their own: dropping them leaves the letter without them.
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import threading
 from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -95,10 +96,31 @@ def require(request: Request, *, comments: bool = False, operator: bool = False)
     """The signed-in viewer, or a redirect to the sign-in page; 404 for what their role hides."""
     viewer = current_viewer(request)
     if viewer is None:
-        raise HTTPException(303, headers={"Location": "/giris"})
+        raise HTTPException(303, headers={"Location": sign_in_path(request)})
     if (comments and not viewer.reads_comments) or (operator and viewer.role != "operator"):
         raise HTTPException(404)
     return viewer
+
+
+def sign_in_path(request: Request) -> str:
+    """The sign-in page, naming this page as `next` so that signing in leads back to it (a link
+    from the weekly e-mail lands on its finding); a form's POST is not replayed."""
+    if request.method != "GET" or request.url.path == "/":
+        return "/giris"
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return "/giris?" + urlencode({"next": target})
+
+
+def safe_next(value: str | None) -> str:
+    """`value` if it is a page of this portal (a path, no host, no scheme), else the overview:
+    an off-site `next` (`//evil.example`, `https://…`, `/\\evil`) is never followed."""
+    if (not value or not value.startswith("/") or value.startswith("//") or "\\" in value
+            or any(ord(char) < 32 or ord(char) == 127 for char in value)):
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or parts.path in ("/giris", "/cikis"):
+        return "/"
+    return value
 
 
 def _verify(stored: str | None, password: str) -> bool:

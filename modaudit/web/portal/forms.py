@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -32,8 +33,10 @@ from modaudit.web.portal.auth import (
     hash_password,
     redirect,
     require,
+    safe_next,
     start_session,
 )
+from modaudit.web.portal.pages import ReviewDraft, finding_response
 from modaudit.web.portal.uploads import read_attachment
 from modaudit.web.portal.words import DECISIONS, word
 
@@ -56,16 +59,18 @@ def _sign_in(request: Request, email: str, password: str) -> str:
 async def login(request: Request) -> Response:
     """The sign-in form; throttled per address typed and per client, attempts kept."""
     if request.method == "GET":
+        back = safe_next(request.query_params.get("next"))
         if await run_in_threadpool(current_viewer, request):
-            return redirect("/")
-        return portal.render(request, "login.html", error="")
+            return redirect(back)
+        return portal.render(request, "login.html", error="", back=back)
     form = await request.form(max_files=0, max_fields=5)
     email, password = str(form.get("email", ""))[:320], str(form.get("password", ""))
+    back = safe_next(str(form.get("next", "")))
     problem = await run_in_threadpool(_sign_in, request, email, password)
     if problem:
         return portal.render(request, "login.html", status=429 if problem == "throttled" else 401,
-                             error=word(problem, _language(request)), email=email)
-    return redirect("/")
+                             error=word(problem, _language(request)), email=email, back=back)
+    return redirect(back)
 
 
 def logout(request: Request) -> Response:
@@ -145,17 +150,29 @@ async def review(request: Request) -> Response:
     back = f"/bulgu/{fid}"
     declared = request.headers.get("content-length", "")
     if not declared.isdigit() or int(declared) > limit + FORM_OVERHEAD:
-        return redirect(f"{back}?hata=too_big")
+        return redirect(f"{back}?hata=too_big#inceleme")
     form = await request.form(max_files=1, max_fields=5)
     status, note = str(form.get("status", "")), str(form.get("note", ""))[:5000]
+    upload = form.get("attachment")
+    # A refused review is answered with the page itself, her choice and note in place and the
+    # reason beside its field (a redirect would lose what she typed).
+    draft = ReviewDraft(status if status in DECISIONS else "", note,
+                        upload.filename or "" if isinstance(upload, UploadFile) else "")
     if status not in DECISIONS:
-        return redirect(f"{back}?hata=bad_decision")
+        return await _refused(request, viewer, fid, "bad_decision", draft)
     if not note.strip():
-        return redirect(f"{back}?hata=note_required")
-    attached = await read_attachment(form.get("attachment"), limit)
+        return await _refused(request, viewer, fid, "note_required", draft)
+    attached = await read_attachment(upload, limit)
     if isinstance(attached, str):
-        return redirect(f"{back}?hata={attached}")
+        return await _refused(request, viewer, fid, attached, draft)
     if not await run_in_threadpool(_record_review, request, fid, status, note, viewer.email,
                                    attached):
-        return redirect(f"{back}?hata=bad_decision")
-    return redirect(f"{back}?kaydedildi=1")
+        return await _refused(request, viewer, fid, "bad_decision", draft)
+    return redirect(f"{back}?kaydedildi=1#history")
+
+
+async def _refused(request: Request, viewer: Viewer, fid: int, error: str,
+                   draft: ReviewDraft) -> Response:
+    """The finding's page again (off the event loop), her draft kept and the reason shown."""
+    return await run_in_threadpool(finding_response, request, viewer, fid, error=error,
+                                   draft=draft, status=400)

@@ -7,6 +7,7 @@ and a slow query never holds up another user's page.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -15,21 +16,25 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from analysis.coverage import blind_now
 from analysis.rules import SEVERITY
 from modaudit.clock import utcnow
 from modaudit.report import i18n
 from modaudit.report.data import SEVERITIES
 from modaudit.report.links import platform_url
 from modaudit.report.periods import last_complete_week
-from modaudit.report.render import bracket
+from modaudit.report.render import blind_context, bracket
 from modaudit.report.selective_section import build_section, section_view
 from modaudit.report.text_safety import visible
 from modaudit.store.attachments import attachment
+from modaudit.store.collection import collection_states
 from modaudit.store.finding_rows import FINDING_STATUSES
+from modaudit.store.permalinks import instagram_permalinks
 from modaudit.web.portal import scoped_queries, spreadsheet
 from modaudit.web.portal import templating as portal
 from modaudit.web.portal.auth import Viewer, require
 from modaudit.web.portal.detail import FindingDetail, finding_detail
+from modaudit.web.portal.health_view import HealthLine, health_lines
 from modaudit.web.portal.uploads import REVIEW_PROBLEMS, attachment_name
 from modaudit.web.portal.words import DECISIONS, word
 
@@ -46,6 +51,18 @@ def _session(request: Request) -> Session:
     return Session(request.app.state.engine)
 
 
+def unseen(session: Session, request: Request, viewer: Viewer,
+           accounts: set[str] | None = None) -> dict[str, Any]:
+    """The collection warning every page shows first (templates/blind.html): the viewer's
+    accounts (or only `accounts`) not audited in 7 days or for two scheduled nights."""
+    config, now = _config(request), utcnow()
+    states = collection_states(session, now - timedelta(days=7), viewer.scope.institutions)
+    shown = [state for state in states if accounts is None or state.account in accounts]
+    blind = blind_now(shown, config.schedule.nightly_audit, config.tz, now)
+    return {**blind_context(blind, len(states), config.report.language, config.tz),
+            "blind_accounts": {item.account for item in blind}}
+
+
 def overview(request: Request) -> Response:
     """The first page: what waits for review, by account, kind and age, and the trend."""
     viewer = require(request)
@@ -59,10 +76,25 @@ def overview(request: Request) -> Response:
               for n in range(WEEKS - 1, -1, -1)]
     with _session(request) as session:
         data = scoped_queries.overview(session, viewer.scope, now, starts)
-    age = (now - data.oldest_high).days if data.oldest_high else 0
+        blind = unseen(session, request, viewer)
     peak = max([count for _, count in data.weekly] + [1])
-    return portal.render(request, "overview.html", viewer=viewer, o=data, oldest_days=age,
-                         peak=peak)
+    return portal.render(request, "overview.html", viewer=viewer, o=data, peak=peak,
+                         severities=SEVERITIES,
+                         todo=_todo(data, blind, config.report.language, now), **blind)
+
+
+def _todo(data: scoped_queries.Overview, blind: dict[str, Any], language: str, now: datetime) -> list[str]:
+    """The weekly e-mail's to-do lines, counted the same way (every open finding), and never
+    "nothing waits" about accounts the audit could not see."""
+    oldest = data.oldest
+    if oldest is None:
+        key = ("todo_none" if not blind["blind_lines"] else "todo_unknown" if blind["blind_all"]
+               else "todo_none_seen")
+        return [i18n.LABELS[language][key]]
+    days = max(0, (now - oldest.detected_at).days)
+    return [i18n.phrase("waiting", language, n=data.open_total),
+            i18n.phrase("oldest_days" if days else "oldest_today", language, id=oldest.id,
+                        kind=i18n.term(oldest.kind, language), account=oldest.account, days=days)]
 
 
 def _day(value: str | None) -> date | None:
@@ -99,9 +131,10 @@ def findings_list(request: Request) -> Response:
     with _session(request) as session:
         page = scoped_queries.findings_page(session, viewer.scope, filters)
         accounts = [a.name for a in scoped_queries.accounts_in(session, viewer.scope)]
+        blind = unseen(session, request, viewer, {filters.account} if filters.account else None)
     return portal.render(request, "findings.html", viewer=viewer, page=page, f=filters,
                          accounts=accounts, kinds=FINDING_KINDS, statuses=FINDING_STATUSES,
-                         severities=SEVERITIES)
+                         severities=SEVERITIES, **blind)
 
 
 def findings_csv(request: Request) -> Response:
@@ -118,6 +151,8 @@ def sentence(detail: FindingDetail, language: str, tz: Any) -> str:
     event = detail.event
     when = bracket(event.occurred_after, event.occurred_before,
                    bool(event.evidence.get("before_first_seen", False)), language, tz)
+    if when == i18n.format_datetime(event.occurred_before, language, tz):
+        when = i18n.at_time(event.occurred_before, language, tz)  # one instant: "…15:00'te"
     who = (detail.comment.author_name if detail.comment and detail.comment.author_name
            else detail.entry.user_name if detail.entry and detail.entry.user_name
            else detail.finding.subject_id)
@@ -128,26 +163,46 @@ def sentence(detail: FindingDetail, language: str, tz: Any) -> str:
                 kind=i18n.term(detail.finding.kind, language))
 
 
+@dataclass(frozen=True)
+class ReviewDraft:
+    """What a manager typed into a review the portal refused: shown again, never lost."""
+
+    decision: str = ""
+    note: str = ""
+    filename: str = ""  # a browser never refills a file input: she is told to choose it again
+
+
 def finding_page(request: Request) -> Response:
     """One finding: sentence, comment and author, bracket, link, timeline, chain, reviews."""
     viewer = require(request, comments=True)
+    return finding_response(request, viewer, request.path_params["fid"],
+                            error=_error_key(request))
+
+
+def finding_response(request: Request, viewer: Viewer, fid: int, *, error: str = "",
+                     draft: ReviewDraft | None = None, status: int = 200) -> Response:
+    """The finding's page; after a refused review, with `error` beside its field and `draft`."""
     config = _config(request)
     with _session(request) as session:
-        detail = finding_detail(session, viewer.scope, request.path_params["fid"])
+        detail = finding_detail(session, viewer.scope, fid)
         if detail is None:
             raise HTTPException(404)
+        blind = unseen(session, request, viewer, {detail.account.name})
+        where = (detail.account.name, detail.finding.post_id or "")
+        permalink = instagram_permalinks(session, [where]).get(where)
         session.expunge_all()
     link = platform_url(detail.account.platform, detail.finding.kind,
                         subject_id=detail.finding.subject_id, post_id=detail.finding.post_id,
-                        handle=detail.account.handle)
+                        handle=detail.account.handle, permalink=permalink)
     language = config.report.language
     return portal.render(
-        request, "finding.html", viewer=viewer, d=detail, link=link,
+        request, "finding.html", status=status, viewer=viewer, d=detail, link=link,
         sentence=sentence(detail, language, config.tz), decisions=DECISIONS,
         max_mb=config.web.max_attachment_mb, saved=request.query_params.get("kaydedildi") == "1",
-        error=_error_key(request), technical=_technical(detail),
+        error=error, draft=draft or ReviewDraft(), technical=_technical(detail),
         timeline=[(item.at, word(item.what, language, detail=i18n.term(item.detail, language))
-                   if item.detail else word(item.what, language)) for item in detail.timeline])
+                   if item.detail else word(item.what, language)) for item in detail.timeline],
+        **blind)
 
 
 def _error_key(request: Request) -> str:
@@ -188,7 +243,8 @@ def blocked(request: Request) -> Response:
     viewer = require(request, comments=True)
     with _session(request) as session:
         rows = scoped_queries.blocked_now(session, viewer.scope)
-    return portal.render(request, "blocked.html", viewer=viewer, rows=rows)
+        blind = unseen(session, request, viewer)
+    return portal.render(request, "blocked.html", viewer=viewer, rows=rows, **blind)
 
 
 def blocked_csv(request: Request) -> Response:
@@ -199,21 +255,25 @@ def blocked_csv(request: Request) -> Response:
     return spreadsheet.response("engellenenler.csv", spreadsheet.blocked(rows, _config(request)))
 
 
-def _health_rows(request: Request, viewer: Viewer) -> list[scoped_queries.HealthRow]:
+def _health_lines(request: Request, viewer: Viewer) -> tuple[list[HealthLine], dict[str, Any]]:
+    """The health rows in words, and the collection warning the page opens with."""
     with _session(request) as session:
-        return scoped_queries.health(session, viewer.scope, utcnow() - timedelta(days=7))
+        rows = scoped_queries.health(session, viewer.scope, utcnow() - timedelta(days=7))
+        blind = unseen(session, request, viewer)
+    return health_lines(rows, blind["blind_accounts"], _config(request).report.language), blind
 
 
 def health(request: Request) -> Response:
-    """Collection health per account over the last week."""
+    """Collection health per account over the last week, in the report's sentences."""
     viewer = require(request)
-    return portal.render(request, "health.html", viewer=viewer, rows=_health_rows(request, viewer))
+    rows, blind = _health_lines(request, viewer)
+    return portal.render(request, "health.html", viewer=viewer, rows=rows, **blind)
 
 
 def health_csv(request: Request) -> Response:
     """Collection health as CSV."""
     viewer = require(request)
-    rows = _health_rows(request, viewer)
+    rows, _ = _health_lines(request, viewer)
     return spreadsheet.response("veri-toplama.csv", spreadsheet.health(rows, _config(request)))
 
 

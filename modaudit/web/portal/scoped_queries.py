@@ -161,12 +161,24 @@ def accounts_in(session: Session, scope: Scope) -> list[Account]:
     return list(session.scalars(scope.where(select(Account).order_by(Account.name))))
 
 
+@dataclass(frozen=True)
+class Oldest:
+    """The open finding that has waited longest."""
+
+    id: int
+    kind: str
+    account: str
+    detected_at: datetime
+
+
 @dataclass
 class Overview:
-    """The first page: what waits for review, where, how old, and the last weeks' trend."""
+    """The first page: what waits for review (as the weekly e-mail counts it: every open
+    finding), where, how old, and the last weeks' trend."""
 
-    high_open: int = 0
-    oldest_high: datetime | None = None
+    open_total: int = 0
+    by_severity: dict[str, int] = field(default_factory=dict)
+    oldest: Oldest | None = None
     by_account: list[tuple[str, int]] = field(default_factory=list)
     by_kind: list[tuple[str, int]] = field(default_factory=list)
     by_age: list[int] = field(default_factory=list)  # per AGE_BUCKETS slot, then older
@@ -174,13 +186,18 @@ class Overview:
 
 
 def overview(session: Session, scope: Scope, now: datetime, week_starts: list[datetime]) -> Overview:
-    """Open findings by account, kind and age; new findings per week from `week_starts` on."""
+    """Open findings by severity, account, kind and age; new findings per week from `week_starts` on."""
     base = select(Finding).join(Account, Account.id == Finding.account_id)
     opened = scope.where(base).where(Finding.status == "open").subquery()
     result = Overview()
-    high = session.execute(select(func.count(), func.min(opened.c.detected_at))
-                           .where(opened.c.severity == "high")).one()
-    result.high_open, result.oldest_high = high[0], high[1]
+    result.by_severity = {severity: count for severity, count in session.execute(
+        select(opened.c.severity, func.count()).group_by(opened.c.severity))}
+    result.open_total = sum(result.by_severity.values())
+    oldest = session.execute(scope.where(
+        select(Finding.id, Finding.kind, Account.name, Finding.detected_at)
+        .join(Account, Account.id == Finding.account_id))
+        .where(Finding.status == "open").order_by(Finding.detected_at, Finding.id).limit(1)).first()
+    result.oldest = Oldest(*oldest) if oldest else None
     result.by_account = [tuple(r) for r in session.execute(
         scope.where(select(Account.name, func.count()).join(Finding, Finding.account_id == Account.id))
         .where(Finding.status == "open").group_by(Account.name).order_by(func.count().desc()))]

@@ -18,7 +18,8 @@ from starlette.responses import Response
 from modaudit.config import Config
 from modaudit.report import i18n
 from modaudit.report.render import neutralise
-from modaudit.web.portal.scoped_queries import BlockedRow, HealthRow, ListRow
+from modaudit.web.portal.health_view import HealthLine, never, yes_no
+from modaudit.web.portal.scoped_queries import BlockedRow, ListRow
 
 
 def _cell(value: Any, config: Config) -> str:
@@ -68,14 +69,17 @@ def blocked(rows: list[BlockedRow], config: Config) -> bytes:
                          for r in rows), config)
 
 
-def health(rows: list[HealthRow], config: Config) -> bytes:
-    """Collection health per account."""
-    heads = _heads(("Hesap", "Platform", "Kurum", "Denetim", "Tam", "Eksik", "Başarısız",
-                    "API çağrısı", "Son başarılı", "Son durum", "Uyarılar"),
-                   ("Account", "Platform", "Institution", "Runs", "OK", "Partial", "Failed",
-                    "API calls", "Last success", "Last status", "Warnings"), config)
-    return table(heads, ((r.account, r.platform, r.institution, r.runs, r.ok, r.partial, r.failed,
-                          r.api_calls, r.last_success, r.last_status, ", ".join(r.last_warnings))
+def health(rows: list[HealthLine], config: Config) -> bytes:
+    """Collection health per account, in the page's words."""
+    lang = config.report.language
+    heads = _heads(("Hesap", "Platform", "Kurum", "Son 7 gün", "Platforma istek", "Son denetim",
+                    "Sorunlar ve yapılması gereken", "Son başarılı denetim", "Veriler güncel"),
+                   ("Account", "Platform", "Institution", "Last 7 days", "Requests",
+                    "Last run", "Problems and what to do", "Last successful run", "Up to date"),
+                   config)
+    return table(heads, ((r.account, r.platform, r.institution, r.runs, r.calls, r.last_status,
+                          " ".join(r.problems), r.last_success or never(lang),
+                          yes_no(not r.stale, lang))
                          for r in rows), config)
 
 

@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse
 
 from modaudit.config import Config
 from modaudit.report import i18n
-from modaudit.report.render import _SEVERITY_COLOURS, bdi  # the weekly email's colours and safe text
+from modaudit.report.render import _SEVERITY_COLOURS, bdi, bracket  # the email's colours, words
 from modaudit.web.portal import csrf
 from modaudit.web.portal.words import WORDS
 
@@ -25,6 +25,7 @@ def _environment() -> Environment:
     env.filters["bdi"] = bdi
     env.filters["dt"] = _dt
     env.filters["term"] = _term
+    env.globals["when"] = _when
     env.globals["colour"] = lambda severity: _SEVERITY_COLOURS.get(severity, "#98a2b3")
     return env
 
@@ -32,6 +33,12 @@ def _environment() -> Environment:
 @pass_context
 def _dt(context: Context, moment: Any) -> str:
     return i18n.format_datetime(moment, context["lang"], context["tz"])
+
+
+@pass_context
+def _when(context: Context, after: Any, before: Any) -> str:
+    """An action's time as the report writes it: one instant once, a bracket as a range."""
+    return bracket(after, before, False, context["lang"], context["tz"])
 
 
 @pass_context
@@ -43,7 +50,8 @@ def render(request: Request, name: str, status: int = 200, **values: Any) -> HTM
     """A page from the portal's templates, in the configured language, with the CSRF token."""
     config: Config = request.app.state.config
     language = config.report.language
-    context = {"W": WORDS[language], "lang": language, "tz": config.tz, "zone": config.tz.key,
+    context = {"W": WORDS[language], "lang": language, "tz": config.tz,
+               "zone_note": i18n.zone_note(config.tz, language),
                "csrftoken": csrf.token(request.session), "viewer": values.pop("viewer", None),
                "path": request.url.path, "links": values.pop("links", []), **values}
     return HTMLResponse(_environment().get_template(name).render(context), status_code=status)

@@ -19,15 +19,18 @@ WORDS: dict[str, dict[str, str]] = {
         "link_invalid": "Bu bağlantı geçersiz, kullanılmış ya da süresi dolmuş. Yöneticinizden yeni "
                         "bir bağlantı isteyin.",
         "password_set": "Parolanız kaydedildi. Giriş yapabilirsiniz.",
-        "waiting": "{n} yüksek önemli bulgu incelemenizi bekliyor",
-        "oldest": "en eskisi {days} gündür bekliyor", "none_waiting": "İncelemenizi bekleyen yüksek "
-        "önemli bulgu yok.",
+        "todo": "Yapılacaklar",
+        "todo_how": "Bir bulguyu açıp gerekçeli, ihlal teyit edildi ya da yersiz olarak "
+                    "işaretleyin.",
+        "health_link": "Veri toplama durumunu göster",
+        "account": "Hesap", "last_success": "Son başarılı denetim", "never": "hiç",
+        "portal": "Sosyal medya denetimi",
         "open_by_account": "Hesaba göre açık bulgular", "open_by_kind": "Türe göre açık bulgular",
         "open_by_age": "Bekleme süresine göre açık bulgular",
         "age_0": "7 günden az", "age_1": "7–30 gün", "age_2": "30 günden fazla",
         "trend": "Son 12 haftada yeni bulgular", "week_of": "Hafta",
-        "all": "Tümü", "search": "Ara", "search_hint": "yorum metni ya da yazar adı",
-        "filter": "Süz", "since": "Başlangıç", "until": "Bitiş", "csv": "CSV indir",
+        "all": "Tümü", "search": "Ara", "search_hint": "yorum metni ya da kişi adı",
+        "filter": "Filtrele", "since": "Başlangıç", "until": "Bitiş", "csv": "CSV indir",
         "results": "{n} bulgu", "page": "Sayfa {page} / {pages}", "prev": "Önceki", "next": "Sonraki",
         "no_results": "Bu ölçütlere uyan bulgu yok.",
         "what": "Ne oldu", "comment": "Yorum", "author": "Yazar", "user": "Kullanıcı",
@@ -36,6 +39,20 @@ WORDS: dict[str, dict[str, str]] = {
         "chain_bad": "Bu olayın kanıt zinciri DOĞRULANMIYOR: {problem}",
         "history": "İnceleme geçmişi", "no_reviews": "Henüz inceleme yok.",
         "review": "İnceleme kaydet", "decision": "Karar", "note": "Not (zorunlu)",
+        "decision_help": "Kurumun bu işlemi neden yaptığına bakarak birini seçin; nedenini nota "
+                         "yazın.",
+        "explain_justified": " — İşlemin geçerli bir nedeni var, kurala aykırı değil. Örnek: "
+                             "hakaret, tehdit ya da reklam (spam) içerdiği için gizlenen yorum; "
+                             "mahkeme kararıyla kaldırılan içerik.",
+        "explain_confirmed": " — İşlem kurala aykırı: yorum ya da kullanıcı geçerli bir neden "
+                             "olmadan silindi, gizlendi ya da engellendi. Örnek: yalnızca hizmeti "
+                             "eleştirdiği için gizlenen yorum.",
+        "explain_dismissed": " — Bulgu yanlış: böyle bir işlem olmadı ya da işlemi kurum yapmadı. "
+                             "Örnek: yazarının kendisinin sildiği yorum.",
+        "review_refused": "İnceleme kaydedilmedi: aşağıda belirtilen alanı düzeltip yeniden "
+                          "kaydedin. Seçtiğiniz karar ve notunuz korundu.",
+        "choose_again": "Seçtiğiniz dosyayı ({name}) tarayıcı güvenlik gereği yeniden seçmeniz "
+                        "gerekir.",
         "attachment": "Ek (PDF ya da görüntü, en çok {mb} MB; isteğe bağlı)",
         "record": "Kaydet", "reviewed": "İnceleme kaydedildi.",
         "note_required": "Not yazmak zorunludur.", "bad_decision": "Geçerli bir karar seçin.",
@@ -45,12 +62,14 @@ WORDS: dict[str, dict[str, str]] = {
         "by": "İnceleyen", "for_whom": "adına", "when": "Ne zaman", "change": "Değişiklik",
         "attachments": "Ekler", "blocked_title": "Şu an engellenmiş kullanıcılar",
         "since_when": "Ne zamandan beri", "first_seen": "ilk görüldü",
-        "observed": "denetimde görüldü ({detail})", "missing": "tam listede yok",
-        "lookup": "kimlikle sorgulandı (toplam {detail})", "lookup_present": "sorgu: hâlâ var",
-        "gone": "platform: artık yok", "event": "olay kaydedildi: {detail}",
-        "sighting": "başka kaynak da gördü: {detail}", "on_list": "listede görüldü ({detail})",
+        "observed": "denetimde görüldü: {detail}",
+        "missing": "eksiksiz alınan yorum listesinde yoktu",
+        "lookup": "yorum platforma soruldu (toplam {detail} kez)",
+        "lookup_present": "platformun yanıtı: yorum hâlâ var",
+        "gone": "platformun yanıtı: yorum artık yok", "event": "kaydedildi: {detail}",
+        "sighting": "başka bir kaynak da bildirdi: {detail}", "on_list": "{detail} görüldü",
         "unknown": "bilinmiyor", "platform": "Platform", "institution": "Kurum",
-        "runs": "Denetim (7 gün)", "last_status": "Son denetim", "users_title": "Portal kullanıcıları",
+        "runs": "Son 7 gün", "last_status": "Son denetim", "users_title": "Portal kullanıcıları",
         "role": "Rol", "institutions": "Kurumlar", "add_user": "Kullanıcı ekle",
         "disable": "Devre dışı bırak",
         "reset": "Yeni bağlantı",
@@ -58,10 +77,12 @@ WORDS: dict[str, dict[str, str]] = {
         "forbidden": "Bu işlem için yetkiniz yok.", "csrf": "Form süresi dolmuş ya da geçersiz; sayfayı "
         "yenileyip yeniden deneyin.",
         "times_in": "Saatler {zone} saat dilimindedir.", "detected": "Tespit",
-        "sentence_comment_deleted": "{account} hesabında {who} kullanıcısının yorumu {when} silindi.",
-        "sentence_comment_hidden": "{account} hesabında {who} kullanıcısının yorumu {when} gizlendi.",
-        "sentence_user_blocked": "{account} hesabı {who} kullanıcısını {when} engelledi.",
-        "sentence_user_muted": "{account} hesabı {who} kullanıcısını {when} sessize aldı.",
+        "sentence_comment_deleted": "{account} hesabında {who} adlı kullanıcının yorumu {when} "
+                                    "silindi.",
+        "sentence_comment_hidden": "{account} hesabında {who} adlı kullanıcının yorumu {when} "
+                                   "gizlendi.",
+        "sentence_user_blocked": "{account} hesabı {who} adlı kullanıcıyı {when} engelledi.",
+        "sentence_user_muted": "{account} hesabı {who} adlı kullanıcıyı {when} sessize aldı.",
         "sentence_replies_restricted": "{account} hesabı bir gönderisinde yanıtları {when} kısıtladı.",
         "sentence_other": "{account} hesabında {when}: {kind}.",
         "actor_note": "İşlemi yapan: {actor}.", "manager": "yönetici", "auditor": "denetçi",
@@ -90,9 +111,11 @@ WORDS: dict[str, dict[str, str]] = {
         "password_mismatch": "The two passwords differ.",
         "link_invalid": "This link is invalid, used or expired. Ask for a new one.",
         "password_set": "Your password is saved. You can sign in.",
-        "waiting": "{n} high-severity findings await your review",
-        "oldest": "the oldest has waited {days} days",
-        "none_waiting": "No high-severity finding awaits your review.",
+        "todo": "To do",
+        "todo_how": "Open a finding and mark it justified, confirmed breach or dismissed.",
+        "health_link": "Show collection health",
+        "account": "Account", "last_success": "Last successful run", "never": "never",
+        "portal": "Social media audit",
         "open_by_account": "Open findings by account", "open_by_kind": "Open findings by kind",
         "open_by_age": "Open findings by age", "age_0": "under 7 days", "age_1": "7–30 days",
         "age_2": "over 30 days", "trend": "New findings, last 12 weeks", "week_of": "Week",
@@ -106,6 +129,18 @@ WORDS: dict[str, dict[str, str]] = {
         "chain_bad": "This event's evidence chain does NOT verify: {problem}",
         "history": "Review history", "no_reviews": "No review yet.",
         "review": "Record a review", "decision": "Decision", "note": "Note (required)",
+        "decision_help": "Choose by why the institution did this; write the reason in the note.",
+        "explain_justified": " — The action had a valid reason and keeps the rule. Example: a "
+                             "comment hidden for insults, threats or spam; content removed by a "
+                             "court order.",
+        "explain_confirmed": " — The action breaks the rule: a comment or user was deleted, "
+                             "hidden or blocked without a valid reason. Example: a comment hidden "
+                             "only for criticising the service.",
+        "explain_dismissed": " — The finding is wrong: no such action happened, or the "
+                             "institution did not do it. Example: a comment its author deleted.",
+        "review_refused": "The review was not recorded: correct the field marked below and "
+                          "record it again. Your decision and note were kept.",
+        "choose_again": "Choose the file ({name}) again: browsers do not keep it.",
         "attachment": "Attachment (PDF or image, up to {mb} MB; optional)",
         "record": "Record", "reviewed": "Review recorded.",
         "note_required": "A note is required.", "bad_decision": "Choose a valid decision.",
@@ -120,7 +155,7 @@ WORDS: dict[str, dict[str, str]] = {
         "gone": "platform: gone", "event": "event recorded: {detail}",
         "sighting": "another source saw it: {detail}", "on_list": "seen on the list ({detail})",
         "unknown": "unknown", "platform": "Platform", "institution": "Institution",
-        "runs": "Runs (7 days)", "last_status": "Last run", "users_title": "Portal users",
+        "runs": "Last 7 days", "last_status": "Last run", "users_title": "Portal users",
         "role": "Role", "institutions": "Institutions", "add_user": "Add user", "disable": "Disable",
         "reset": "New link",
         "disabled": "disabled", "active": "active", "not_found": "Page not found.",

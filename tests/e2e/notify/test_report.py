@@ -143,7 +143,7 @@ def test_user_text_is_escaped_in_html_and_verbatim_in_csv(world: World) -> None:
         assert texts[comment_id] == "'" + formula
     assert {row["Kullanıcı"] for row in rows} >= {"Ayşe Yılmaz", "İbrahim Işık", "Rojda <b>Demir</b>"}
     assert {row["Tür"] for row in rows} >= {"yorum gizlendi", "kullanıcı engellendi"}
-    assert {row["Önem"] for row in rows} <= {"yüksek", "orta", "incelenmeli", "düşük"}
+    assert {row["Önem"] for row in rows} <= {"yüksek", "orta", "belirsiz", "düşük"}
     assert rows[0]["Tespit zamanı"].count(".") == 2 and "T" not in rows[0]["Tespit zamanı"]
     assert any(row["Bağlantı"].startswith("https://www.facebook.com/") for row in rows)
 
@@ -158,7 +158,7 @@ def test_english_report(world: World) -> None:
     english = world.config(free_port(), extra='[report]\nlanguage = "en"', name="english.toml")
     report = _report(world, config_path=english)
     rendered = render_weekly(report, chart_src="cid:chart")
-    assert rendered.subject == "modaudit weekly report — Test Valiliği — 2026-W47"
+    assert rendered.subject.startswith("Test Valiliği: social media audit, 16–22 Nov 2026 — ")
     assert "New findings this week" in rendered.html and "Collection health" in rendered.text
     assert "Mon 16 Nov 2026 – Sun 22 Nov 2026" in rendered.html
     assert "must not delete or block users or their comments" in rendered.html
@@ -169,7 +169,10 @@ def test_english_report(world: World) -> None:
 def test_turkish_dates_and_chart(world: World) -> None:
     report = _report(world)
     rendered = render_weekly(report, chart_src="cid:chart")
-    assert rendered.subject == "modaudit haftalık raporu — Test Valiliği — 2026-W47"
+    waiting = len(report.open_findings)
+    assert rendered.subject == (f"Test Valiliği: 16–22 Kasım 2026 sosyal medya denetimi — "
+                                f"{waiting} bulgu incelemenizi bekliyor")
+    assert "W47" not in rendered.subject
     assert "16 Kasım 2026 Pazartesi – 22 Kasım 2026 Pazar" in rendered.html
     assert 'src="cid:chart"' in rendered.html
     assert rendered.chart_png.startswith(b"\x89PNG\r\n\x1a\n")

@@ -72,9 +72,12 @@ def test_manager_reads_the_report_at(width: int, browser, report_file: Path, tmp
         # Every finding links to its post or comment on the platform.
         links = page.locator("a[data-finding-link]")
         assert links.count() > 0
+        hrefs = links.evaluate_all("els => els.map(e => e.href)")
         assert all(href.startswith(("https://www.facebook.com/", "https://x.com/",
-                                    "https://www.instagram.com/"))
-                   for href in links.evaluate_all("els => els.map(e => e.href)"))
+                                    "https://www.instagram.com/")) for href in hrefs)
+        # An Instagram finding opens its post (the media's permalink), not the profile.
+        instagram = [href for href in hrefs if href.startswith("https://www.instagram.com/")]
+        assert instagram and all(href.startswith("https://www.instagram.com/p/") for href in instagram)
         # The chart fits the column and is drawn at a size its labels can be read.
         chart = page.locator("img").first
         shown = chart.bounding_box()

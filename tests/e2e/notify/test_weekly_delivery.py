@@ -68,7 +68,10 @@ def _weekly(config: Path, *args: str) -> tuple[int, str]:
 
 def _check_report_email(received: Received, institution: str) -> None:
     message = received.parsed()
-    assert message["Subject"] == f"modaudit haftalık raporu — {institution} — {WEEK}"
+    # The institution, the dates and what waits; the week's last two nights were not audited
+    # (tests/support/report_world.AUDITS), and the subject says so.
+    assert message["Subject"].startswith(f"{institution}: 16–22 Kasım 2026 sosyal medya denetimi — ")
+    assert message["Subject"].endswith("1 hesap denetlenemedi") and "W47" not in message["Subject"]
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert f"{institution} — Hafta {WEEK}" in text and "Veri toplama durumu" in html
@@ -166,15 +169,30 @@ def test_nightly_alert_once_per_high_finding_and_never_fails_the_audit(
         assert [f.kind for f in high] == ["user_blocked"] and high[0].alerted_at is None
         inbox = Inbox()
         with smtp_server(inbox, port=port):
-            [outcome] = jobs.send_nightly_alerts(load_config(world.config_path), now=REPORT_NOW)
-            assert outcome.account == "page-0" and outcome.delivered == MANAGERS_A
+            # Both pages were last audited on AUDITS[2], more than two scheduled nights before.
+            alert, notice = jobs.send_nightly_alerts(load_config(world.config_path), now=REPORT_NOW)
+            assert alert.account == "page-0" and alert.delivered == MANAGERS_A
+            assert alert.finding_ids == [high[0].id]
+            assert notice.account == "page-1" and notice.finding_ids == []
+            assert notice.delivered == MANAGERS_B
+            # Once per finding, once per stretch without an audit.
             assert jobs.send_nightly_alerts(load_config(world.config_path), now=REPORT_NOW) == []
         with Session(engine) as session:
             assert session.get(Finding, high[0].id).alerted_at == REPORT_NOW
         engine.dispose()
-    assert len(inbox.messages) == 2
+    assert len(inbox.messages) == 3
     message = inbox.messages[0].parsed()
-    assert message["Subject"] == f"modaudit uyarı — {INSTITUTION_A} — page-0: 1 yeni yüksek önemde bulgu"
+    assert message["Subject"] == f"{INSTITUTION_A}: page-0 hesabında önemi yüksek 1 yeni bulgu"
     html = message.get_body(("html",)).get_content()
     assert "&#39;; DROP TABLE users; --" in html and TROLL.user_id in html
-    assert TROLL.name in message.get_body(("plain",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert TROLL.name in text
+    # Before the finding, the alert says the page is not being audited, since when and who acts.
+    assert html.index('role="alert"') < html.index(TROLL.user_id)
+    assert text.index("page-0 (Facebook) hesabı 19 Kasım 2026 02:30 tarihinden beri") < \
+        text.index(TROLL.name)
+    notice_message = inbox.messages[2].parsed()
+    assert notice_message["Subject"] == f"{INSTITUTION_B}: 1 hesap denetlenemiyor"
+    notice_text = notice_message.get_body(("plain",)).get_content()
+    assert "page-1 (Facebook) hesabı 19 Kasım 2026 02:30 tarihinden beri" in notice_text
+    assert "modaudit hizmetinin (modaudit serve) çalıştığını" in notice_text

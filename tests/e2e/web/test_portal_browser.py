@@ -121,7 +121,7 @@ def test_a_manager_sets_a_password_signs_in_and_sees_only_their_institution(
     page.goto(f"{portal.base}/parola/{portal.tokens['new']}")  # the link works once
     expect(page.get_by_text("geçersiz, kullanılmış")).to_be_visible()
     page = _sign_in(browser, portal, NEWCOMER_A)
-    expect(page.locator("h1")).to_contain_text("yüksek önemli bulgu incelemenizi bekliyor")
+    expect(page.locator("h1")).to_contain_text("bulgu incelemenizi bekliyor")
     page.goto(f"{portal.base}/bulgular")
     listed = page.locator("table.list").inner_text()
     assert "page-0" in listed and "page-1" not in listed
@@ -152,6 +152,11 @@ def test_search_finds_a_turkish_word_typed_in_another_case(browser: Browser, por
     page.click("form.filters button[type=submit]")
     listed = page.locator("table.list").inner_text()
     assert "İbrahim Işık" in listed and "page-1" in listed  # the auditor sees both institutions
+    # Typed on a phone without Turkish letters: every letter folds both ways.
+    for typed, shown in (("isci sgu", "İşçi şğü"), ("IBRAHIM ISIK", "İbrahim Işık")):
+        page.fill("input[name=q]", typed)
+        page.click("form.filters button[type=submit]")
+        expect(page.locator("table.list")).to_contain_text(shown)
 
 
 def test_comments_carrying_html_and_script_render_as_text(browser: Browser, portal: Portal) -> None:
@@ -225,6 +230,13 @@ def test_an_attachment_that_is_not_a_pdf_or_image_is_refused(browser: Browser, p
     page.click("form[enctype] button[type=submit]")
     expect(page.get_by_text("içeriğine bakılır")).to_be_visible()
     assert portal.count(FindingReview) == before
+    # Her choice and note are kept, the reason stands beside the file field, and the page opens
+    # at the form, not at its top.
+    expect(page.get_by_label("gerekçeli")).to_be_checked()
+    expect(page.locator("textarea[name=note]")).to_have_value("Ek sahte")
+    expect(page.locator("#attachment-error")).to_contain_text("Ek yalnızca PDF")
+    expect(page.get_by_text("(karar.pdf) tarayıcı güvenlik gereği yeniden seçmeniz")).to_be_visible()
+    assert page.url.endswith("#inceleme") and page.evaluate("window.scrollY") > 0
 
 
 def test_a_form_posted_without_the_csrf_token_is_refused_and_stores_nothing(

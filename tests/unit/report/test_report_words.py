@@ -45,7 +45,7 @@ def test_webhook_evidence_reads_in_words_without_ids_digests_or_unix_times() -> 
     assert lines["Bildirimdeki işlem zamanı"] == "18 Kasım 2026 13:00"
     assert lines["Bildirilen işlem"] == "gizleme"
     assert lines["Başka kaynaklardan doğrulama"] == "iki denetimin karşılaştırması, 18 Kasım 2026 13:00"
-    assert lines["İşlemi yapan"] == "hesap" and lines["Kaynak"] == "webhook bildirimi"
+    assert lines["İşlemi yapan"] == "kurumun hesabı" and lines["Kaynak"] == "platformun anlık bildirimi"
     for code in ("4242", "abab", str(int(AT.timestamp())), "5001", "{", "T10:00", "delivery"):
         assert code not in shown
 
@@ -71,7 +71,11 @@ def test_turkish_words_for_managers() -> None:
     labels = i18n.LABELS["tr"]
     assert labels["blocked_now"] == "Engellenmiş kullanıcı" and "engelli" not in labels["blocked"]
     assert labels["title"] == "modaudit haftalık raporu"
-    assert i18n.phrase("subject_weekly", "tr", inst="V", week="W") == "modaudit haftalık raporu — V — W"
+    assert i18n.format_day_range(datetime(2026, 11, 16).date(), datetime(2026, 11, 22).date(),
+                                 "tr") == "16–22 Kasım 2026"
+    assert i18n.format_day_range(datetime(2026, 11, 30).date(), datetime(2026, 12, 6).date(),
+                                 "tr") == "30 Kasım – 6 Aralık 2026"
+    assert i18n.zone_note(IST, "tr") == "Saatler Türkiye saatiyle verilmiştir."
 
 
 def test_one_severity_order() -> None:

@@ -27,12 +27,15 @@ from modaudit.web.portal.scoped_queries import Filters, Scope, findings_page
 from tests.support.stored_runs import T0, StoredAccount, at, comment, new_event, open_session
 
 
-def test_the_fold_makes_turkish_i_and_case_one_letter() -> None:
+def test_the_fold_makes_every_turkish_letter_and_case_one_letter() -> None:
     assert fold("İSTİFA") == fold("istifa") == fold("ISTIFA") == "istifa"
-    assert fold("IŞIK") == fold("ışık") == fold("Işık")
-    assert fold("ÇÖP ŞĞÜ") == "çöp şğü"
-    assert fold("I\u0307stifa") == "istifa"  # a decomposed İ
-    assert fold(None, "") is None and fold("Ayşe", None, "Yol") == "ayşe yol"
+    assert fold("IŞIK") == fold("ışık") == fold("Işık") == fold("ISIK") == "isik"
+    assert fold("ÇÖP ŞĞÜ") == fold("cop sgu") == "cop sgu"
+    assert fold("Köprü") == fold("KOPRU") == fold("kopru") == "kopru"
+    assert fold("Çağlar") == fold("CAGLAR") == fold("çağlar") == "caglar"
+    assert fold("ŞEFFAFLIK") == fold("seffaflik") and fold("hâlâ") == "hala"
+    assert fold("I\u0307stifa") == "istifa" and fold("Ko\u0308pru\u0308") == "kopru"  # decomposed
+    assert fold(None, "") is None and fold("Ayşe", None, "Yol") == "ayse yol"
 
 
 def test_a_one_time_link_works_once_within_48_hours(db_url_migrated: str) -> None:
@@ -100,6 +103,43 @@ def test_search_is_turkish_aware_and_stays_inside_the_scope(db_url_migrated: str
         by_author = findings_page(session, Scope(None), Filters(q="name of İBRAHİM"))
         assert [row.id for row in by_author.rows] == [ids["c9"]]
         assert findings_page(session, Scope(None), Filters(q="100%")).total == 0  # LIKE escaped
+
+
+def test_a_phone_without_turkish_letters_finds_words_and_names_with_them(
+        db_url_migrated: str) -> None:
+    with open_session(db_url_migrated) as session:
+        a = StoredAccount(session, "valilik")
+        a.run(at(0), {"p1": [comment("c1", text="Bu köprü 3 aydır bitmedi", author="Ali"),
+                             comment("c2", text="Teşekkürler", author="Çağlar Aydın")]})
+        events = a.record([new_event("comment_hidden", "c1", at(24), after=at(0)),
+                           new_event("comment_hidden", "c2", at(24), after=at(0))], at(24))
+        apply_rules(session, events, at(24))
+        ids = {f.subject_id: f.id for f in session.scalars(select(Finding))}
+        for typed, found in (("kopru", "c1"), ("KÖPRÜ", "c1"), ("caglar", "c2"),
+                             ("ÇAĞLAR AYDIN", "c2"), ("tesekkurler", "c2")):
+            page = findings_page(session, Scope(None), Filters(q=typed))
+            assert [row.id for row in page.rows] == [ids[found]], typed
+
+
+def test_the_migration_refolds_what_the_older_fold_stored(db_url: str) -> None:
+    engine = make_engine(db_url)
+    config = _alembic_config(engine)
+    command.upgrade(config, "head")
+    with Session(engine) as session, session.begin():
+        account = StoredAccount(session, "valilik")
+        account.run(at(0), {"p1": [comment("c1", text="Köprü"), comment("c2", text="silinen")]})
+        events = account.record([new_event("comment_hidden", "c1", at(24), after=at(0)),
+                                 new_event("comment_hidden", "c2", at(24), after=at(0))], at(24))
+        apply_rules(session, events, at(24))
+        # As 0009's fold stored them (İ/I/ı/i only), and one erased by retention.
+        session.execute(text("UPDATE findings SET search_fold = 'çağlar köprü' WHERE subject_id = 'c1'"))
+        session.execute(text("UPDATE findings SET search_fold = NULL WHERE subject_id = 'c2'"))
+    command.downgrade(config, "0010")
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        folds = dict(connection.execute(text("SELECT subject_id, search_fold FROM findings")).all())
+    engine.dispose()
+    assert folds == {"c1": "caglar kopru", "c2": None}
 
 
 def test_retention_erases_the_search_fold_with_the_text(db_url_migrated: str) -> None:

@@ -76,7 +76,8 @@ def test_roles_see_what_they_may_and_404_for_the_rest(store) -> None:
         assert operator.get(path).status_code == 404, path  # no comment text for operators
     assert "text of c2" not in operator.get("/").text
     anonymous = _client(db_url)
-    assert anonymous.get("/bulgular", follow_redirects=False).headers["location"] == "/giris"
+    assert anonymous.get("/bulgular", follow_redirects=False).headers["location"] == \
+        "/giris?next=%2Fbulgular"  # back to the page after signing in
 
 
 def test_an_auditor_reads_but_cannot_review(store) -> None:
