@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from analysis.rules import apply_rules
 from collectors.records import RunWarning
 from modaudit.config import parse_config
+from modaudit.intake.tail import apply_rules
 from modaudit.store import runs, users
 from modaudit.store.engine import make_engine, utcnow
 from modaudit.store.schema import Finding, FindingReview
