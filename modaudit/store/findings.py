@@ -10,13 +10,14 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, insert, or_, select, tuple_, update
+from sqlalchemy import and_, exists, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from modaudit.store import chain
 from modaudit.store.attachments import NewAttachment, store_attachment
 from modaudit.store.schema import Comment, Event, Finding, FindingReview, ListEntry
 from modaudit.store.search import fold
+from modaudit.store.sql import insert_returning
 
 REVIEW_STATUSES = ("justified", "confirmed", "dismissed")
 CHUNK = 300
@@ -27,10 +28,8 @@ def open_findings(session: Session, rows: list[dict[str, Any]], now: datetime) -
     if not rows:
         return 0
     hashes, texts = _events_about(session, [row["event_id"] for row in rows])
-    opened = session.execute(insert(Finding).returning(
-        Finding.id, Finding.account_id, Finding.event_id, Finding.kind, Finding.subject_id,
-        Finding.severity, sort_by_parameter_order=True), [
-        {**row, "search_fold": fold(*texts.get(row["event_id"], ()))} for row in rows]).all()
+    opened = insert_returning(session, Finding, [
+        {**row, "search_fold": fold(*texts.get(row["event_id"], ()))} for row in rows], ("event_id",))
     chain.append_records(session, [
         (row.account_id, chain.FINDING_OPENED, row.id, chain.opened_payload(
             row.id, hashes[row.event_id], row.kind, row.subject_id, row.severity))
