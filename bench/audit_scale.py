@@ -109,6 +109,8 @@ def build(engine, accounts: int, posts: int, comments: int, seed: int) -> tuple[
                         continue
                     now_hidden = (not was_hidden) if roll < 0.0015 else was_hidden
                     hidden_changes += now_hidden != was_hidden
+                    # As store/runs.save_snapshot leaves it: last seen by the run that saw it.
+                    comment_rows[-1]["last_seen_at"] = NIGHT_2
                     second_obs.append({"run_id": 2 * a, "comment_id": comment_id,
                                        "post_id": post_id, "is_hidden": now_hidden})
                 if len(comment_rows) >= BATCH:

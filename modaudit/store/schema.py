@@ -130,7 +130,9 @@ class PostListing(Base):
 class Comment(Base):
     __tablename__ = "comments"
     __table_args__ = (UniqueConstraint("account_id", "platform_id"),
-                      Index("ix_comments_post", "post_id"),
+                      # By post, with what makes a comment a deletion candidate (migration 0011).
+                      Index("ix_comments_post_state", "post_id", "gone_at", "missing_since",
+                            "last_seen_at"),
                       Index("ix_comments_account_missing", "account_id", "missing_since"))
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
