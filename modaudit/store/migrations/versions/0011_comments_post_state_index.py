@@ -1,5 +1,5 @@
-"""comments by post with their candidate state: the diff's "known, live, not seen tonight" from
-one index
+"""the diff from indexes alone: comments by post with their candidate state, a run's
+observations with the visibility they saw
 
 Revision ID: 0011
 Revises: 0010
@@ -21,8 +21,15 @@ def upgrade() -> None:
     op.create_index('ix_comments_post_state', 'comments',
                     ['post_id', 'gone_at', 'missing_since', 'last_seen_at'])
     op.drop_index('ix_comments_post', table_name='comments')
+    # (run_id, post_id, ...) serves what ix_comment_obs_run_post served; with the comment and
+    # its visibility, analysis/diff.visibility_changes reads a run's observations from it.
+    op.create_index('ix_comment_obs_run_post_seen', 'comment_observations',
+                    ['run_id', 'post_id', 'comment_id', 'is_hidden'])
+    op.drop_index('ix_comment_obs_run_post', table_name='comment_observations')
 
 
 def downgrade() -> None:
+    op.create_index('ix_comment_obs_run_post', 'comment_observations', ['run_id', 'post_id'])
+    op.drop_index('ix_comment_obs_run_post_seen', table_name='comment_observations')
     op.create_index('ix_comments_post', 'comments', ['post_id'])
     op.drop_index('ix_comments_post_state', table_name='comments')
