@@ -3,14 +3,16 @@
 The same rules on every platform: an item with a field problem makes the listing incomplete (and
 the run's warning names the field); a throttled listing stops the run's listings; any other
 collector error leaves that listing incomplete with its reason; posts are listed newest first and
-stop by date at the watch window, whatever the platform sends after.
+stop by date at the watch window, whatever the platform sends after. A listing holds each item
+once, by its id, whatever the source (pages, a nested edge, a lookup by id): the first sighting is
+kept, and a repeat makes nothing incomplete.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from collectors.paging import Page
 from collectors.records import (
@@ -22,10 +24,12 @@ from collectors.records import (
     RunWarning,
     Snapshot,
     UserListing,
+    UserRecord,
 )
 from collectors.validation import FieldProblem, ListingProblems
 
 Transform = Callable[[Any], tuple[Any, list[FieldProblem]]]
+Record = TypeVar("Record", PostRecord, CommentRecord, UserRecord)
 THROTTLED = "throttled"  # the prefix of a listing error that stops this run's listings
 
 
@@ -33,6 +37,15 @@ def items_of(pages: Iterable[Page]) -> Iterator[Any]:
     """The raw items of a listing's pages, in order."""
     for page in pages:
         yield from page.items
+
+
+def distinct(records: Iterable[Record], seen: set[str] | None = None) -> Iterator[Record]:
+    """Each record once, by its platform id, the first sighting kept; `seen` ids are left out."""
+    seen = set() if seen is None else seen
+    for record in records:
+        if record.platform_id not in seen:
+            seen.add(record.platform_id)
+            yield record
 
 
 def transformed(items: Iterable[Any], transform: Transform, problems: ListingProblems) -> Iterator[Any]:
@@ -50,7 +63,7 @@ def posts_in_window(items: Iterable[Any], transform: Transform, since: datetime,
     problems = ListingProblems(what)
     posts: list[PostRecord] = []
     try:
-        for post in transformed(items, transform, problems):
+        for post in distinct(transformed(items, transform, problems)):
             if post.created_at is not None and post.created_at < since:
                 break  # the watch window ends here, whatever the platform sent after
             posts.append(post)
@@ -69,7 +82,7 @@ def comment_listing(post: PostRecord, comments: Callable[[ListingProblems], Iter
     listing = CommentListing(post=post)
     problems = ListingProblems(what)
     try:
-        listing.comments.extend(comments(problems))
+        listing.comments.extend(distinct(comments(problems)))
         listing.complete = not problems
     except RateLimited as exc:
         listing.error = f"{THROTTLED}: {exc}"
@@ -97,7 +110,7 @@ def user_listing(items: Iterable[Any], transform: Transform, snapshot: Snapshot,
     listing = UserListing()
     problems = ListingProblems(what)
     try:
-        listing.users = list(transformed(items, transform, problems))
+        listing.users = list(distinct(transformed(items, transform, problems)))
         listing.complete = not problems
     except CollectorError as exc:
         listing.error = str(exc)

@@ -6,6 +6,10 @@ Every listing of every collector goes through `walk`. It takes only the cursor f
 `ceil(items / page_size) + 2`, where `items` is the larger of the distinct items seen so far and
 the count the platform announced for the listing (a comment summary, a reply count). A listing of
 N items asked in pages of P therefore never costs more than ceil(N / P) + 2 requests.
+
+Pages that repeat or overlap (a cursor drifting while items arrive, a page served twice) are
+ordinary on Graph and X: an item that comes back, by its id, is passed on once, so no listing
+holds it twice; a walk that still reaches a page without a next cursor is whole.
 """
 
 from __future__ import annotations
@@ -43,8 +47,8 @@ def walk(fetch_page: Callable[[Cursor | None], Page], *, page_size: int, what: s
          item_key: Callable[[dict[str, Any]], Hashable | None] | None = None) -> Iterator[Page]:
     """Pages of one listing, first to last; ListingStopped if its paging cannot be trusted.
 
-    `item_key` names an item (its id) so that a page repeating earlier items brings no
-    progress; items it cannot name count as new.
+    `item_key` names an item (its id): an item named before, on this page or an earlier one,
+    is left out of the page yielded and brings no progress; items it cannot name count as new.
     """
     used: set[Cursor] = set()
     keys: set[Hashable] = set()
@@ -54,13 +58,17 @@ def walk(fetch_page: Callable[[Cursor | None], Page], *, page_size: int, what: s
     while True:
         page = fetch_page(cursor)
         requests += 1
+        fresh: list[dict[str, Any]] = []
         for item in page.items:
             key = item_key(item) if item_key else None
             if key is None:
                 unnamed += 1
+            elif key in keys:
+                continue  # a repeat: the listing already holds it
             else:
                 keys.add(key)
-        yield page
+            fresh.append(item)
+        yield page if len(fresh) == len(page.items) else Page(fresh, page.next_cursor, page.raw)
         following = page.next_cursor
         if following is None:
             return

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from collectors.listings import is_throttled, items_of, posts_in_window, transformed
+from collectors.listings import distinct, is_throttled, items_of, posts_in_window, transformed
 from collectors.records import (
     CollectorError,
     CommentListing,
@@ -80,11 +80,13 @@ def _posts(collector: Any, since: datetime, snapshot: Snapshot, plan: ReadPlan) 
     new = posts_in_window(items_of(collector.post_pages(since, plan.newest_post_id)),
                           transform_post, since, snapshot, what)
     seen = {post.platform_id for post in new}
-    wanted = [post_id for post_id in plan.known_due if post_id not in seen]
+    wanted = list(dict.fromkeys(post_id for post_id in plan.known_due if post_id not in seen))
     known: list[PostRecord] = []
     problems = ListingProblems(f"{what} (by id)")
     try:
-        for post in transformed(collector.tweets_by_id(wanted), transform_post, problems):
+        # `seen` makes a post answered twice (or already listed as new) one post.
+        for post in distinct(transformed(collector.tweets_by_id(wanted), transform_post, problems),
+                             seen):
             if post.created_at is None or post.created_at >= since:
                 known.append(post)
     except CollectorError as exc:

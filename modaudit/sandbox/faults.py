@@ -21,6 +21,10 @@ FAULT_KINDS = (
     # Quirks of the real platforms (documented or recorded), so end-to-end tests meet them:
     "repeat_cursor",  # from `after_items` on, a listing page hands back the cursor it was asked with
     "empty_pages",  # from `after_items` on, pages are empty but always offer a fresh next cursor
+    "repeat_page",  # from `after_items` on, a page asked by cursor is the page before it again,
+    # with the cursor it was asked with, forever (a platform that ignores the cursor)
+    "overlap_pages",  # from `after_items` on, a page asked by cursor starts `overlap` items early
+    # (cursor drift while items arrive): the previous page's last items come back
     "errors_only",  # X: HTTP 200 with an `errors` array and no `data` (the OpenAPI allows it)
     "drop_field",  # items in listings and lookups lack `field` (only `item_id`'s, if given)
     "retype_field",  # items carry `field` as `value` if given, else as its value in a string
@@ -28,8 +32,10 @@ FAULT_KINDS = (
     "wrong_object",  # a lookup by id answers with another object's data
 )
 # Kinds that alter an answer that is otherwise served normally; the API module applies them.
-SHAPE_KINDS = ("repeat_cursor", "empty_pages", "drop_field", "retype_field", "blank_since",
-               "wrong_object")
+SHAPE_KINDS = ("repeat_cursor", "empty_pages", "repeat_page", "overlap_pages", "drop_field",
+               "retype_field", "blank_since", "wrong_object")
+# Paging quirks that move where a page asked by cursor starts (Fault.drifted says where).
+DRIFT_KINDS = ("repeat_page", "overlap_pages")
 # Kinds that replace the normal answer with an error response built by the API module. The
 # throttle_* kinds are Graph's, the x_rate_limit* kinds X's; an API ignores the others' kinds.
 ERROR_KINDS = (
@@ -51,7 +57,7 @@ class Fault:
     listing; `item_id` is the comment, tweet or user an "omit" leaves out of listings.
     `reset_after` is how many wall-clock seconds after an "x_rate_limit" answer its
     x-rate-limit-reset header points to. `field` and `value` belong to "drop_field" and
-    "retype_field".
+    "retype_field"; `overlap` (items served again) to "overlap_pages".
     """
 
     kind: str
@@ -64,6 +70,7 @@ class Fault:
     reset_after: float = 1.0
     field: str | None = None
     value: Any = None
+    overlap: int = 1
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -72,6 +79,11 @@ class Fault:
             raise ValueError("an 'omit' fault needs item_id")
         if self.kind in ("drop_field", "retype_field") and not self.field:
             raise ValueError(f"a {self.kind!r} fault needs field")
+
+    def drifted(self, offset: int, page_size: int) -> int:
+        """Where a page asked by cursor at `offset` starts under this drift fault."""
+        back = page_size if self.kind == "repeat_page" else self.overlap
+        return max(0, offset - back)
 
     def active_at(self, now: datetime) -> bool:
         """Whether `now` falls in the fault's window."""

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from modaudit.store.schema import Account, ChainRecord, Event, Finding
+from modaudit.store.sql import insert_returning
 
 GENESIS = "0" * 64
 FINDING_OPENED = "finding_opened"
@@ -117,8 +118,7 @@ def append_records(session: Session, items: list[tuple[int, str, int | None, dic
         row["hash"] = chain_hash(previous, name, record_fields(kind, payload, now))
         heads[account_id] = (name, seq + 1, row["hash"])
         rows.append(row)
-    return list(session.scalars(insert(ChainRecord).returning(ChainRecord,
-                                                              sort_by_parameter_order=True), rows))
+    return insert_returning(session, ChainRecord, rows, ("account_id", "seq"))
 
 
 def opened_payload(finding_id: int, event_hash: str, kind: str, subject_id: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collectors.records import NewEvent
@@ -13,7 +13,7 @@ from modaudit.store.chain import GENESIS, chain_hash, lock_heads
 from modaudit.store.chain import iso as _iso
 from modaudit.store.chain import text_digest as digest
 from modaudit.store.schema import Account, ChainRecord, Event, EventSighting
-from modaudit.store.sql import dialect_insert
+from modaudit.store.sql import dialect_insert, insert_returning
 
 __all__ = ["GENESIS", "digest", "event_hash", "hashed_fields", "record_events"]
 event_hash = chain_hash  # an event's hash is a chain element's hash (store/chain.py)
@@ -82,8 +82,8 @@ def record_event_batch(session: Session, items: list[tuple[int, int | None, NewE
         rows.append(row)
     if not rows:
         return []
-    # One multi-row INSERT ... RETURNING, in the chain's order, instead of a flush per object.
-    return list(session.scalars(insert(Event).returning(Event, sort_by_parameter_order=True), rows))
+    # Multi-row INSERT ... RETURNING, given back in the chain's order, not a flush per object.
+    return insert_returning(session, Event, rows, ("account_id", "seq"))
 
 
 def add_sightings(session: Session, rows: list[dict[str, Any]]) -> None:

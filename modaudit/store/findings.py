@@ -10,13 +10,14 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, insert, or_, select, tuple_, update
+from sqlalchemy import and_, exists, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from modaudit.store import chain
 from modaudit.store.attachments import NewAttachment, store_attachment
 from modaudit.store.schema import Comment, Event, Finding, FindingReview, ListEntry
 from modaudit.store.search import fold
+from modaudit.store.sql import insert_returning
 
 REVIEW_STATUSES = ("justified", "confirmed", "dismissed")
 CHUNK = 300
@@ -26,13 +27,9 @@ def open_findings(session: Session, rows: list[dict[str, Any]], now: datetime) -
     """Insert new open findings (one per event) with their search folds, each chained as opened."""
     if not rows:
         return 0
-    texts = _texts(session, [(row["account_id"], row["kind"], row["subject_id"]) for row in rows])
-    opened = session.execute(insert(Finding).returning(
-        Finding.id, Finding.account_id, Finding.event_id, Finding.kind, Finding.subject_id,
-        Finding.severity, sort_by_parameter_order=True), [
-        {**row, "search_fold": fold(*texts.get((row["account_id"], row["subject_id"]), ()))}
-        for row in rows]).all()
-    hashes = _event_hashes(session, [row.event_id for row in opened])
+    hashes, texts = _events_about(session, [row["event_id"] for row in rows])
+    opened = insert_returning(session, Finding, [
+        {**row, "search_fold": fold(*texts.get(row["event_id"], ()))} for row in rows], ("event_id",))
     chain.append_records(session, [
         (row.account_id, chain.FINDING_OPENED, row.id, chain.opened_payload(
             row.id, hashes[row.event_id], row.kind, row.subject_id, row.severity))
@@ -48,24 +45,30 @@ def _event_hashes(session: Session, event_ids: list[int]) -> dict[int, str]:
     return found
 
 
-def _texts(session: Session, keys: list[tuple[int, str, str]]) -> dict[tuple[int, str], tuple]:
-    """The stored author and text of comments, and names of listed users, keyed (account, id)."""
-    found: dict[tuple[int, str], tuple] = {}
-    comments = sorted({(a, s) for a, k, s in keys if k.startswith("comment")})
-    people = sorted({(a, s) for a, k, s in keys if k.startswith("user")})
-    for start in range(0, len(comments), CHUNK):
-        for account, subject, author, message in session.execute(
-                select(Comment.account_id, Comment.platform_id, Comment.author_name, Comment.message)
-                .where(tuple_(Comment.account_id, Comment.platform_id)
-                       .in_(comments[start:start + CHUNK]))):
-            found[(account, subject)] = (author, message)
-    for start in range(0, len(people), CHUNK):
-        for account, subject, name in session.execute(
-                select(ListEntry.account_id, ListEntry.user_id, ListEntry.user_name)
-                .where(tuple_(ListEntry.account_id, ListEntry.user_id)
-                       .in_(people[start:start + CHUNK]))):
-            found[(account, subject)] = (*found.get((account, subject), ()), name)
-    return found
+def _events_about(session: Session, event_ids: list[int]) -> tuple[dict[int, str], dict[int, tuple]]:
+    """Each event's hash, and the stored author and text of its comment or the names its listed
+    user is stored under (what its finding's search fold folds), by event id."""
+    hashes: dict[int, str] = {}
+    texts: dict[int, tuple] = {}
+    # From each event by primary key to its subject by the unique (account, id) keys: one index
+    # probe per event, where a list of (account, id) pairs made SQLite scan every comment.
+    comment = and_(Event.kind.like("comment%"), Comment.account_id == Event.account_id,
+                   Comment.platform_id == Event.subject_id)
+    person = and_(Event.kind.like("user%"), ListEntry.account_id == Event.account_id,
+                  ListEntry.user_id == Event.subject_id)
+    for start in range(0, len(event_ids), CHUNK):
+        for event_id, hash_, author, message, name in session.execute(
+                select(Event.id, Event.hash, Comment.author_name, Comment.message,
+                       ListEntry.user_name)
+                .outerjoin(Comment, comment).outerjoin(ListEntry, person)
+                .where(Event.id.in_(event_ids[start:start + CHUNK]))
+                .order_by(Event.id, ListEntry.id)):
+            hashes[event_id] = hash_
+            if author is not None or message is not None:
+                texts[event_id] = (author, message)
+            if name is not None:
+                texts[event_id] = (*texts.get(event_id, ()), name)
+    return hashes, texts
 
 
 def forget_erased_text(session: Session, comment_pks: Iterable[int] | None = None) -> int:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from collectors.records import RunWarning, Snapshot, UserListing
+from collectors.records import CommentListing, CommentRecord, RunWarning, Snapshot, UserListing
 from modaudit.config import AccountConfig
 from modaudit.store.chain import chain_comment_texts
 from modaudit.store.evidence import digest
@@ -99,7 +100,10 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
     """Store posts, comments, per-post listing completeness and list entries seen in one run."""
     now = snapshot.fetched_at
     session.execute(update(Run).where(Run.id == run_id).values(fetched_at=now))
-    post_rows = {listing.post.platform_id: listing.post for listing in snapshot.listings}
+    # The collectors keep each item once; a post or comment that still comes twice is stored once
+    # rather than failing the run on a unique key (and losing its lists with it).
+    listings = one_listing_per_post(snapshot.listings)
+    post_rows = {listing.post.platform_id: listing.post for listing in listings}
     for chunk in chunks(list(post_rows.values())):
         statement = dialect_insert(session, Post).values([
             {"account_id": account_id, "platform_id": p.platform_id, "created_at": p.created_at,
@@ -113,7 +117,10 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
                   "message": statement.excluded.message, "raw": statement.excluded.raw},
         ))
     post_ids = _ids(session, Post, account_id, list(post_rows))
-    comments = {c.platform_id: c for listing in snapshot.listings for c in listing.comments}
+    comments: dict[str, CommentRecord] = {}
+    for listing in listings:
+        for comment in listing.comments:
+            comments.setdefault(comment.platform_id, comment)
     for chunk in chunks(list(comments.values())):
         statement = dialect_insert(session, Comment).values([
             {"account_id": account_id, "post_id": post_ids[c.post_id], "platform_id": c.platform_id,
@@ -130,13 +137,13 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
         ))
     comment_ids = _ids(session, Comment, account_id, list(comments))
     _chain_new_texts(session, account_id, run_id, list(comment_ids.values()), now)
-    if snapshot.listings:
+    if listings:
         session.execute(dialect_insert(session, PostListing), [
             {"run_id": run_id, "post_id": post_ids[listing.post.platform_id],
              "complete": listing.complete, "comment_count": len(listing.comments),
              "error": listing.error, "reply_settings": listing.post.reply_settings,
              "skipped": listing.skipped}
-            for listing in snapshot.listings
+            for listing in listings
         ])
     observations = [
         {"run_id": run_id, "comment_id": comment_ids[c.platform_id], "post_id": post_ids[c.post_id],
@@ -147,6 +154,27 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
         session.execute(dialect_insert(session, CommentObservation), list(chunk))
     for list_name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted)):
         _save_list(session, run_id, list_name, listing)
+
+
+def one_listing_per_post(listings: list[CommentListing]) -> list[CommentListing]:
+    """One listing per post, in order, each comment once (its first sighting): a post listed
+    twice has the comments of both, is complete only if both were, and keeps the first error."""
+    merged: dict[str, CommentListing] = {}
+    for listing in listings:
+        first = merged.get(listing.post.platform_id)
+        if first is None:
+            first = replace(listing, comments=[])
+        else:
+            first = replace(first, complete=first.complete and listing.complete,
+                            error=first.error or listing.error,
+                            skipped=first.skipped if first.skipped == listing.skipped else None)
+        known = {comment.platform_id for comment in first.comments}
+        for comment in listing.comments:
+            if comment.platform_id not in known:
+                known.add(comment.platform_id)
+                first.comments.append(comment)
+        merged[listing.post.platform_id] = first
+    return list(merged.values())
 
 
 def _save_list(session: Session, run_id: int, list_name: str, listing: UserListing | None) -> None:

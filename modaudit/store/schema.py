@@ -130,7 +130,9 @@ class PostListing(Base):
 class Comment(Base):
     __tablename__ = "comments"
     __table_args__ = (UniqueConstraint("account_id", "platform_id"),
-                      Index("ix_comments_post", "post_id"),
+                      # By post, with what makes a comment a deletion candidate (migration 0011).
+                      Index("ix_comments_post_state", "post_id", "gone_at", "missing_since",
+                            "last_seen_at"),
                       Index("ix_comments_account_missing", "account_id", "missing_since"))
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -164,7 +166,9 @@ class CommentObservation(Base):
     """One run saw one comment, with this visibility."""
 
     __tablename__ = "comment_observations"
-    __table_args__ = (Index("ix_comment_obs_run_post", "run_id", "post_id"),
+    # A run's observations by post, covering what the visibility diff reads (migration 0011).
+    __table_args__ = (Index("ix_comment_obs_run_post_seen", "run_id", "post_id", "comment_id",
+                            "is_hidden"),
                       # the previous sighting of a comment, for visibility brackets
                       Index("ix_comment_obs_comment_run", "comment_id", "run_id"))
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)

@@ -12,10 +12,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from modaudit.store.findings import forget_erased_text
-from modaudit.store.schema import Comment, CommentObservation, ListEntry, ListObservation, Post, PostListing
+from modaudit.store.schema import (
+    Comment,
+    CommentObservation,
+    ListEntry,
+    ListObservation,
+    Post,
+    PostListing,
+    Run,
+)
 from modaudit.store.sql import chunks, dialect_insert
 
 
@@ -26,14 +34,17 @@ def open_candidates(session: Session, run_ids: Sequence[int], fetched_at: dateti
     (one account's run in a scan, a whole night in bulk). Returns how many became candidates;
     those already candidates keep their first `missing_since`.
     """
-    seen = aliased(CommentObservation)
+    # save_snapshot sets `last_seen_at` to the run's `fetched_at` on every comment the run saw
+    # (and observes exactly those), and runs only move forward in time: a comment last seen
+    # before its post's listing in this run is known and lacking. Read from one covering index
+    # (ix_comments_post_state) instead of a probe of this run's observations per comment.
     lacking = (
         select(Comment.id)
         .join(PostListing, PostListing.post_id == Comment.post_id)
+        .join(Run, Run.id == PostListing.run_id)
         .where(PostListing.run_id.in_(run_ids), PostListing.complete.is_(True),
-               Comment.gone_at.is_(None), Comment.missing_since.is_(None))
-        # Correlated on the listing's own run: one primary-key probe per comment.
-        .where(~exists().where(seen.run_id == PostListing.run_id, seen.comment_id == Comment.id))
+               Comment.gone_at.is_(None), Comment.missing_since.is_(None),
+               Comment.last_seen_at < Run.fetched_at)
     )
     result = session.execute(
         update(Comment).where(Comment.id.in_(lacking)).values(missing_since=fetched_at)

@@ -2,7 +2,8 @@
 
 Cursor paging follows https://developers.facebook.com/docs/graph-api/results: `paging.cursors`
 {before, after}, absolute `next`/`previous` links, `next` absent on the last page. The quirks
-(repeat_cursor, empty_pages, blank_since) reproduce what real listings do to clients.
+(repeat_cursor, empty_pages, blank_since, repeat_page, overlap_pages) reproduce what real listings
+do to clients.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from modaudit.sandbox.api import ApiRequest
+from modaudit.sandbox.faults import DRIFT_KINDS, Fault
 from modaudit.sandbox.graph.errors import GraphError, param_error
 from modaudit.sandbox.graph.quirks import Quirks
 
@@ -89,6 +91,10 @@ def listing(
 ) -> dict[str, Any]:
     """One page of a listing (`extra`, e.g. a summary, added to every page), quirks applied."""
     offset, limit, carried = _window(request)
+    drift = _drift(quirks, offset, carried)
+    if drift is not None:
+        quirks.mark(drift)
+        offset = drift.drifted(offset, limit)
     if request.listing_end is not None and offset < request.listing_end:
         limit = min(limit, request.listing_end - offset)  # cutoff fault: end the page at the cut
     empty = quirks.first("empty_pages")
@@ -100,7 +106,8 @@ def listing(
     chunk = rows[offset : offset + limit]
     body: dict[str, Any] = {"data": [quirks.reshape(row.item, row.object_id) for row in chunk]}
     if chunk:  # Graph leaves `paging` out of an empty answer
-        body["paging"] = _paging(request, rows, offset, offset + len(chunk), carried, quirks)
+        again = drift is not None and drift.kind == "repeat_page"
+        body["paging"] = _paging(request, rows, offset, offset + len(chunk), carried, quirks, again)
     return {**body, **(extra or {})}
 
 
@@ -111,14 +118,19 @@ def _paging(
     end: int,
     carried: tuple[str, str] | None,
     quirks: Quirks,
+    again: bool = False,
 ) -> dict[str, Any]:
-    """`paging` for the page rows[offset:end]: cursors, `previous`, and `next` if more remain."""
+    """`paging` for the page rows[offset:end]: cursors, `previous`, and `next` if more remain.
+
+    `again`: a repeat_page answer, which hands back the cursor it was asked with.
+    """
     after = encode_cursor(end)
     more = end < len(rows)
     repeat = quirks.first("repeat_cursor")
-    repeated = repeat is not None and carried is not None and offset >= repeat.after_items
-    if repeat is not None and repeated:
-        quirks.mark(repeat)
+    repeated = again or (repeat is not None and carried is not None and offset >= repeat.after_items)
+    if repeated:
+        if repeat is not None and not again:
+            quirks.mark(repeat)
         more = True  # the loop must go on: the client gets its own position back, forever
         after = carried[1] if carried and carried[0] == "after" else encode_cursor(offset)
     paging: dict[str, Any] = {"cursors": {"before": encode_cursor(offset), "after": after}}
@@ -136,6 +148,17 @@ def _paging(
     else:
         paging["next"] = _cursor_url(request, "after", after)
     return paging
+
+
+def _drift(quirks: Quirks, offset: int, carried: tuple[str, str] | None) -> Fault | None:
+    """The repeat_page or overlap_pages fault that moves a page asked by cursor, if any."""
+    if carried is None:
+        return None  # the first page (or one asked `before`) is where it was asked
+    for kind in DRIFT_KINDS:
+        fault = quirks.first(kind)
+        if fault is not None and offset >= fault.after_items:
+            return fault
+    return None
 
 
 def _empty_page(request: ApiRequest, offset: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from modaudit.sandbox.api import ApiRequest
-from modaudit.sandbox.faults import Fault
+from modaudit.sandbox.faults import DRIFT_KINDS, Fault
 from modaudit.sandbox.world.x import TweetState, XState, XUser
 from modaudit.sandbox.x.errors import invalid_request
 
@@ -138,12 +138,26 @@ def token_of(request: ApiRequest, names: tuple[str, ...]) -> tuple[str, str] | N
     return None
 
 
+def page_drift(request: ApiRequest, offset: int, given: tuple[str, str] | None) -> Fault | None:
+    """The repeat_page or overlap_pages fault that moves a page asked by token, if any."""
+    if given is None:
+        return None  # the first page is where it was asked
+    for kind in DRIFT_KINDS:
+        for fault in request.shape:
+            if fault.kind == kind and offset >= fault.after_items:
+                return fault
+    return None
+
+
 def page(
     request: ApiRequest, items: list[T], size: int, names: tuple[str, ...]
 ) -> tuple[list[T], dict[str, Any]]:
     """One page of a listing and its `meta` (result_count, next/previous tokens, newest/oldest)."""
     given = token_of(request, names)
     offset = decode_token(given[1], given[0]) if given else 0
+    drift = page_drift(request, offset, given)
+    if drift is not None:  # a repeat_page or overlap_pages fault moves the page back
+        offset = drift.drifted(offset, size)
     if request.listing_end is not None and offset < request.listing_end:
         size = min(size, request.listing_end - offset)  # a cutoff fault ends the page early
     chunk = items[offset : offset + size]
@@ -151,6 +165,8 @@ def page(
     end = offset + len(chunk)
     if chunk and end < len(items):
         meta["next_token"] = encode_token(end)
+    if chunk and given is not None and drift is not None and drift.kind == "repeat_page":
+        meta["next_token"] = given[1]  # the token it was asked with, forever
     if chunk and offset > 0:
         meta["previous_token"] = encode_token(max(0, offset - size))
     return chunk, meta
@@ -257,7 +273,7 @@ def tweet_listing(
 # -- quirk faults on otherwise normal answers --------------------------------------------------
 
 OBJECT_FAULTS = ("drop_field", "retype_field")
-PAGE_FAULTS = ("repeat_cursor", "empty_pages")
+PAGE_FAULTS = ("repeat_cursor", "empty_pages", *DRIFT_KINDS)
 
 
 def reshape_page(
@@ -268,6 +284,9 @@ def reshape_page(
         return body, []
     given = token_of(request, names)
     offset = decode_token(given[1], given[0]) if given else 0
+    drift = page_drift(request, offset, given)
+    if drift is not None:  # `page` applied it already; it is reported here with the others
+        return body, [drift]
     for fault in faults:
         if fault.kind == "empty_pages" and offset >= fault.after_items:
             # Always a new token, so a client that only watches for a repeated one still loops.

@@ -67,6 +67,29 @@ def test_repeat_cursor_hands_back_the_cursor_it_was_asked_with(sim: Simulator) -
     assert sim.fault_counts["repeat_cursor"] == 2
 
 
+def test_repeat_page_serves_the_page_before_again_with_the_same_cursor(sim: Simulator) -> None:
+    sim.add_fault(Fault("repeat_page", path="/comments", after_items=2))
+    first = stream(sim, limit=2)
+    carried = first["paging"]["cursors"]["after"]
+    again = follow(first["paging"]["next"])
+    assert again["data"] == first["data"]  # the platform ignored the cursor
+    assert query_of(again["paging"]["next"])["after"] == [carried]  # and hands it back, forever
+    assert follow(again["paging"]["next"])["data"] == first["data"]
+    assert sim.fault_counts["repeat_page"] == 2
+
+
+def test_overlap_pages_repeat_the_previous_pages_last_items_and_end(sim: Simulator) -> None:
+    sim.add_fault(Fault("overlap_pages", path="/comments", after_items=2, overlap=1))
+    page, seen = stream(sim, limit=2), []
+    seen += [c["id"] for c in page["data"]]
+    while "next" in page["paging"]:
+        page = follow(page["paging"]["next"])
+        seen += [c["id"] for c in page["data"]]
+    # Cursor drift: each later page starts one item early; the listing still ends.
+    assert seen == [STREAM[0], STREAM[1], STREAM[1], STREAM[2], STREAM[2], STREAM[3]]
+    assert sim.fault_counts["overlap_pages"] == 2
+
+
 def test_empty_pages_go_on_forever_with_fresh_cursors(sim: Simulator) -> None:
     sim.add_fault(Fault("empty_pages", path="/comments", after_items=2))
     page = stream(sim, limit=100)

@@ -62,6 +62,31 @@ def test_repeat_cursor_on_search_and_timelines(sim: Simulator) -> None:
     assert sim.fault_counts == Counter(repeat_cursor=2)
 
 
+def test_repeat_page_serves_the_page_before_again_with_the_same_token(sim: Simulator) -> None:
+    sim.add_fault(Fault("repeat_page", path="/tweets", after_items=5))
+    first = raw(sim, TWEETS, max_results=5).json()
+    token = first["meta"]["next_token"]
+    again = raw(sim, TWEETS, max_results=5, pagination_token=token)
+    body = check_response("/2/users/{id}/tweets", again)
+    assert body["data"] == first["data"] and body["meta"]["next_token"] == token
+    assert sim.fault_counts == Counter(repeat_page=1)
+
+
+def test_overlap_pages_repeat_the_previous_pages_last_items_and_end(sim: Simulator) -> None:
+    sim.add_fault(Fault("overlap_pages", path="/blocking", after_items=1, overlap=1))
+    seen, token = [], None
+    for _ in range(10):
+        params = {"max_results": 2, **({"pagination_token": token} if token else {})}
+        body = check_response("/2/users/{id}/blocking", raw(sim, BLOCKING, **params))
+        seen += [user["id"] for user in body.get("data", [])]
+        token = body["meta"].get("next_token")
+        if token is None:
+            break
+    assert token is None  # the listing still ends
+    assert len(seen) > len(set(seen))  # each later page began with the last one's last user
+    assert sim.fault_counts["overlap_pages"] > 0
+
+
 def test_empty_pages_offer_a_fresh_token_forever(sim: Simulator) -> None:
     sim.add_fault(Fault("empty_pages", path="/tweets", after_items=5))
     first = raw(sim, TWEETS, max_results=5).json()
