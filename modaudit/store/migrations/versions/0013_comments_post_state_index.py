@@ -1,16 +1,16 @@
 """the diff from indexes alone: comments by post with their candidate state, a run's
 observations with the visibility they saw
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06
 """
 from __future__ import annotations
 
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
