@@ -1,7 +1,7 @@
 """search folds every Turkish letter: ç c, ğ g, ö o, ş s, ü u (and â î û) as well as İ I ı i
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06
 """
 from __future__ import annotations
