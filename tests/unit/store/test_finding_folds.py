@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from analysis.rules import apply_rules
+from modaudit.intake.tail import apply_rules
 from modaudit.store import state
 from modaudit.store.schema import ChainRecord, Finding
 from modaudit.store.search import fold
