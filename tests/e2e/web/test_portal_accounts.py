@@ -112,7 +112,7 @@ def test_sessions_end_at_sign_out_new_password_and_reset(store) -> None:
         stolen.cookies = httpx.Cookies(first.cookies)  # a copy of the cookie, kept elsewhere
         token = csrf_token(first.get("/").text)
         assert first.post("/cikis", data={"csrftoken": token}).status_code == 303
-        assert stolen.get("/bulgular").headers["location"] == "/giris"  # ended on the server
+        assert stolen.get("/bulgular").headers["location"].startswith("/giris")  # ended on the server
         # Two links: only the newest sets a password, and setting it ends older sessions.
         open_session = client(base)
         sign_in(open_session, "m@a.example")
@@ -164,7 +164,7 @@ def test_an_attachment_is_named_by_the_server_and_downloaded_not_run(store) -> N
         posted = manager.post(f"/bulgu/{ids['c1']}/inceleme", data={
             "csrftoken": token, "status": "confirmed", "note": "ekran görüntüsü"},
             files={"attachment": ("kanit.hta", _png(), "application/hta")})
-        assert posted.headers["location"].endswith("kaydedildi=1")
+        assert "kaydedildi=1" in posted.headers["location"]
         with _store_session(db_url) as session:
             stored = session.scalars(select(FindingAttachment)).one()
         assert re.fullmatch(r"ek-[0-9a-f]{16}\.png", stored.filename)

@@ -61,7 +61,7 @@ def test_a_token_fetched_anonymously_does_not_review_as_the_manager(store) -> No
         assert count(db_url, FindingReview) == 0
         # The manager's own token, from her own page, still records her review.
         own = csrf_token(manager.get(f"/bulgu/{ids['c1']}").text)
-        assert _review(manager, ids["c1"], own).headers["location"].endswith("kaydedildi=1")
+        assert "kaydedildi=1" in _review(manager, ids["c1"], own).headers["location"]
         assert count(db_url, FindingReview) == 1
 
 
