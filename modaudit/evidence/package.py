@@ -15,19 +15,18 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from modaudit.evidence import words
 from modaudit.report.i18n import term
 from modaudit.report.links import platform_url
-from modaudit.store import chain
+from modaudit.store import chain, exported
 from modaudit.store.anchors import anchors_covering
 from modaudit.store.chain import heads_of
 from modaudit.store.evidence import event_fields
-from modaudit.store.exported import AttachmentBytes, PostSeen, attachment_files, posts_seen
+from modaudit.store.exported import AttachmentBytes, PostSeen
 from modaudit.store.finding_rows import FindingRow, list_findings
-from modaudit.store.schema import Account, ChainRecord, Event, Finding, FindingReview
+from modaudit.store.schema import ChainRecord, Event
 from modaudit.store.timestamps import TokenError, TokenTime, element_file, token_time
 
 # The package's layout: what a reader opens, and what proves it.
@@ -150,8 +149,7 @@ def build_package(session: Session, *, now: datetime, finding_id: int | None = N
                   handles: Mapping[str, str] | None = None) -> ExportPackage:
     """Gather one finding, or an account's findings detected in [since, until)."""
     if finding_id is not None:
-        owner = session.scalar(select(Account.name).join(Finding, Finding.account_id == Account.id)
-                               .where(Finding.id == finding_id))
+        owner = exported.finding_owner(session, finding_id)
         rows = [row for row in list_findings(session, owner) if row.id == finding_id] if owner else []
         if not rows:
             raise ExportError(f"no finding with id {finding_id}")
@@ -159,27 +157,21 @@ def build_package(session: Session, *, now: datetime, finding_id: int | None = N
         rows = list_findings(session, account, since=since, until=until)
         if not rows:
             raise ExportError(f"no findings of {account} in {scope or 'that period'}")
-    target = session.scalars(select(Account).where(Account.name == rows[0].account)).one()
-    event_ids = dict(session.execute(select(Finding.id, Finding.event_id)
-                                     .where(Finding.id.in_([row.id for row in rows]))).all())
-    cited = {e.id: e for e in session.scalars(select(Event).where(
-        Event.id.in_(list(event_ids.values()))))}
+    target = exported.account_named(session, rows[0].account)
+    cited = exported.cited_events(session, [row.id for row in rows])
     by_finding: dict[int, ExportFinding] = {}
     for row in rows:
-        event = cited[event_ids[row.id]]
+        event = cited[row.id]
         by_finding[row.id] = ExportFinding(row, event.seq, event.hash, event.text_digest)
-    for seq, fid in session.execute(select(ChainRecord.seq, ChainRecord.finding_id).where(
-            ChainRecord.account_id == target.id, ChainRecord.finding_id.in_(list(by_finding)))
-            .order_by(ChainRecord.seq)):
+    for seq, fid in exported.record_positions(session, target.id, list(by_finding)):
         by_finding[fid].record_positions.append(seq)
-    for review in session.scalars(select(FindingReview).where(
-            FindingReview.finding_id.in_(list(by_finding))).order_by(FindingReview.id)):
+    for review in exported.reviews_of(session, list(by_finding)):
         by_finding[review.finding_id].reviews.append(ReviewEntry(
             review.old_status, review.new_status, review.note, review.reviewed_by,
             review.reviewed_at, review.id, review.on_behalf_of))
-    for item in attachment_files(session, by_finding):
+    for item in exported.attachment_files(session, by_finding):
         by_finding[item.finding_id].attachments.append(item)
-    posts = posts_seen(session, target.id, [f.row.subject_id for f in by_finding.values()
+    posts = exported.posts_seen(session, target.id, [f.row.subject_id for f in by_finding.values()
                                             if f.subject == words.POST])
     for found_finding in by_finding.values():
         row = found_finding.row
@@ -195,12 +187,7 @@ def build_package(session: Session, *, now: datetime, finding_id: int | None = N
     reaching = [a for a in stamped if a.event_count >= related]
     # Up to the nearest anchor that covers every record of these findings, or the head.
     last = reaching[0].event_count if reaching else head
-    elements = sorted([
-        *session.scalars(select(Event).where(Event.account_id == target.id,
-                                             Event.seq.between(first, last))),
-        *session.scalars(select(ChainRecord).where(ChainRecord.account_id == target.id,
-                                                   ChainRecord.seq.between(first, last)))],
-        key=lambda e: e.seq)
+    elements = exported.chain_elements(session, target.id, first, last)
     files = [ChainFile(e.seq, _label(e), _canonical(target.name, e), e.hash) for e in elements]
     anchors = [AnchorFile(a.event_count, a.head_hash, a.manifest, a.token or b"", a.stamped_at,
                           a.tsa_url, _token_time(a.token)) for a in stamped if a.event_count <= last]

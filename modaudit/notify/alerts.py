@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import logging
 import ssl
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from analysis.coverage import Blind, blind_now
@@ -20,7 +19,6 @@ from modaudit.store import deliveries, findings
 from modaudit.store.collection import collection_states
 from modaudit.store.finding_rows import FindingRow, list_findings
 from modaudit.store.permalinks import instagram_permalinks
-from modaudit.store.schema import Account, Finding
 
 log = logging.getLogger(__name__)
 BLIND = "blind"  # the report-delivery kind of "this account cannot be audited" notices
@@ -42,13 +40,7 @@ def run_nightly_alerts(engine: Engine, config: Config, now: datetime,
     every alert first names the institution's accounts the audit could not see, and an account
     newly unseen is announced on its own once, even with no finding."""
     with Session(engine) as session:
-        pending: dict[str, set[int]] = defaultdict(set)
-        for name, finding_id in session.execute(
-            select(Account.name, Finding.id).join(Account, Account.id == Finding.account_id)
-            .where(Finding.severity == "high", Finding.status == "open",
-                   Finding.alerted_at.is_(None))
-        ):
-            pending[name].add(finding_id)
+        pending = findings.unalerted_high(session)
         blind = {item.account: item for item in blind_now(
             collection_states(session, now - timedelta(days=7)), config.schedule.nightly_audit,
             config.tz, now)}

@@ -6,13 +6,12 @@ import html
 import logging
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from modaudit.config import Config
 from modaudit.notify import mail
-from modaudit.store import anchors, deliveries
-from modaudit.store.schema import Account, Run
+from modaudit.store import anchors, deliveries, runs
 
 log = logging.getLogger(__name__)
 CONSECUTIVE_FAILURES = 2
@@ -105,29 +104,11 @@ def notify_check_failures(config: Config, failures: list[str], now: datetime) ->
     return delivery.ok
 
 
-def failing_streaks(session: Session) -> list[tuple[Account, list[Run]]]:
-    """Accounts whose latest nightly runs all failed, with that streak (oldest first)."""
-    streaks = []
-    for account in session.scalars(select(Account).order_by(Account.id)):
-        runs = list(session.scalars(
-            select(Run).where(Run.account_id == account.id, Run.kind == "nightly",
-                              Run.status.in_(("ok", "partial", "failed")))
-            .order_by(Run.id.desc()).limit(30)))
-        streak: list[Run] = []
-        for run in runs:
-            if run.status != "failed":
-                break
-            streak.append(run)
-        if len(streak) >= CONSECUTIVE_FAILURES:
-            streaks.append((account, list(reversed(streak))))
-    return streaks
-
-
 def notify_failing_accounts(engine: Engine, config: Config, now: datetime) -> list[str]:
     """Email `[report] operator` once per failure streak; returns the accounts notified."""
     notified = []
     with Session(engine) as session:
-        streaks = failing_streaks(session)
+        streaks = runs.failing_streaks(session, CONSECUTIVE_FAILURES)
         for account, streak in streaks:
             period = f"run-{streak[0].id}"
             warnings = streak[-1].warnings or [{}]

@@ -14,7 +14,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from modaudit.store.schema import FindingAttachment, Post
+from modaudit.store.schema import (
+    Account,
+    ChainRecord,
+    Event,
+    Finding,
+    FindingAttachment,
+    FindingReview,
+    Post,
+)
 
 
 @dataclass(frozen=True)
@@ -61,3 +69,49 @@ def posts_seen(session: Session, account_id: int, platform_ids: Iterable[str]) -
     rows = session.execute(select(Post.platform_id, Post.message, Post.created_at).where(
         Post.account_id == account_id, Post.platform_id.in_(wanted))).all()
     return {row.platform_id: PostSeen(row.platform_id, row.message, row.created_at) for row in rows}
+
+
+def finding_owner(session: Session, finding_id: int) -> str | None:
+    """The name of the account finding `finding_id` belongs to (None: no such finding)."""
+    return session.scalar(select(Account.name).join(Finding, Finding.account_id == Account.id)
+                          .where(Finding.id == finding_id))
+
+
+def account_named(session: Session, name: str) -> Account:
+    """The stored account called `name`."""
+    return session.scalars(select(Account).where(Account.name == name)).one()
+
+
+def cited_events(session: Session, finding_ids: list[int]) -> dict[int, Event]:
+    """Each finding's own event, by finding id."""
+    event_ids = dict(session.execute(select(Finding.id, Finding.event_id)
+                                     .where(Finding.id.in_(finding_ids))).all())
+    events = {e.id: e for e in session.scalars(select(Event).where(
+        Event.id.in_(list(event_ids.values()))))}
+    return {fid: events[eid] for fid, eid in event_ids.items()}
+
+
+def record_positions(session: Session, account_id: int,
+                     finding_ids: list[int]) -> list[tuple[int, int]]:
+    """(chain position, finding id) of every chained record about these findings, in order."""
+    return [(seq, fid) for seq, fid in session.execute(
+        select(ChainRecord.seq, ChainRecord.finding_id).where(
+            ChainRecord.account_id == account_id, ChainRecord.finding_id.in_(finding_ids))
+        .order_by(ChainRecord.seq))]
+
+
+def reviews_of(session: Session, finding_ids: list[int]) -> list[FindingReview]:
+    """The reviews of these findings, oldest first."""
+    return list(session.scalars(select(FindingReview).where(
+        FindingReview.finding_id.in_(finding_ids)).order_by(FindingReview.id)))
+
+
+def chain_elements(session: Session, account_id: int, first: int,
+                   last: int) -> list[Event | ChainRecord]:
+    """The account's chain from position `first` to `last`, events and records in order."""
+    return sorted([
+        *session.scalars(select(Event).where(Event.account_id == account_id,
+                                             Event.seq.between(first, last))),
+        *session.scalars(select(ChainRecord).where(ChainRecord.account_id == account_id,
+                                                   ChainRecord.seq.between(first, last)))],
+        key=lambda e: e.seq)

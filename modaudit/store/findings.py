@@ -6,6 +6,7 @@ decision; this module only records it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from modaudit.store import chain
 from modaudit.store.attachments import NewAttachment, store_attachment
-from modaudit.store.schema import Comment, Event, Finding, FindingReview, ListEntry
+from modaudit.store.schema import Account, Comment, Event, Finding, FindingReview, ListEntry
 from modaudit.store.search import fold
 from modaudit.store.sql import insert_returning
 
@@ -175,3 +176,14 @@ def review_finding(session: Session, finding_id: int, status: str, note: str, re
         stored = store_attachment(session, finding_id, review.id, item, now)
         chain.chain_attachment(session, finding_id, stored.sha256, stored.size, stored.filename, now)
     return review
+
+
+def unalerted_high(session: Session) -> dict[str, set[int]]:
+    """Open high-severity findings no alert has named yet, by account name."""
+    pending: dict[str, set[int]] = defaultdict(set)
+    for name, finding_id in session.execute(
+        select(Account.name, Finding.id).join(Account, Account.id == Finding.account_id)
+        .where(Finding.severity == "high", Finding.status == "open", Finding.alerted_at.is_(None))
+    ):
+        pending[name].add(finding_id)
+    return pending

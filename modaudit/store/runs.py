@@ -241,3 +241,22 @@ def finish_run(session: Session, run_id: int, snapshot: Snapshot | None, now: da
         values.update(api_version=snapshot.api_version, fetched_at=snapshot.fetched_at)
     session.execute(update(Run).where(Run.id == run_id).values(values))
     return status
+
+
+def failing_streaks(session: Session, minimum: int) -> list[tuple[Account, list[Run]]]:
+    """Accounts whose latest `minimum` or more nightly runs all failed, with that streak (oldest
+    first)."""
+    streaks = []
+    for account in session.scalars(select(Account).order_by(Account.id)):
+        latest = session.scalars(
+            select(Run).where(Run.account_id == account.id, Run.kind == "nightly",
+                              Run.status.in_(("ok", "partial", "failed")))
+            .order_by(Run.id.desc()).limit(30))
+        streak: list[Run] = []
+        for run in latest:
+            if run.status != "failed":
+                break
+            streak.append(run)
+        if len(streak) >= minimum:
+            streaks.append((account, list(reversed(streak))))
+    return streaks

@@ -24,9 +24,9 @@ from starlette.responses import RedirectResponse, Response
 
 from modaudit.clock import utcnow
 from modaudit.store import users as store_users
+from modaudit.store.portal_queries import Scope
 from modaudit.store.schema_users import User
 from modaudit.web.portal.csrf import new_token
-from modaudit.web.portal.scoped_queries import Scope
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 12

@@ -8,7 +8,6 @@ meanwhile.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -20,7 +19,7 @@ from modaudit.clock import utcnow
 from modaudit.store import users as store_users
 from modaudit.store.attachments import NewAttachment
 from modaudit.store.findings import ReviewError, review_finding
-from modaudit.store.schema import Account, Finding
+from modaudit.store.portal_queries import finding_visible
 from modaudit.web.portal import templating as portal
 from modaudit.web.portal.auth import (
     MAX_PASSWORD,
@@ -121,10 +120,8 @@ def _reviewer(request: Request, fid: int) -> Viewer:
     """The signed-in manager who may review finding `fid`; 404 if they may not see it."""
     viewer = require(request, comments=True)
     with Session(request.app.state.engine) as session:
-        visible = session.scalar(viewer.scope.where(
-            select(Finding.id).join(Account, Account.id == Finding.account_id)
-            .where(Finding.id == fid)))
-    if visible is None:
+        visible = finding_visible(session, viewer.scope, fid)
+    if not visible:
         raise HTTPException(404)
     if not viewer.reviews:
         raise HTTPException(403)

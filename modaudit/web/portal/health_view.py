@@ -8,7 +8,7 @@ from datetime import datetime
 
 from modaudit.report.coverage_words import PLATFORM_NAMES
 from modaudit.report.phrases import warning_sentence
-from modaudit.web.portal.scoped_queries import HealthRow
+from modaudit.store.portal_queries import HealthRow
 
 _WORDS: dict[str, dict[str, str]] = {
     "tr": {"runs": "{n} denetim: {ok} tam, {partial} eksik, {failed} başarısız",

@@ -26,14 +26,15 @@ from modaudit.report.periods import last_complete_week
 from modaudit.report.render import blind_context, bracket
 from modaudit.report.selective_section import build_section, section_view
 from modaudit.report.text_safety import visible
+from modaudit.store import portal_queries
 from modaudit.store.attachments import attachment
 from modaudit.store.collection import collection_states
+from modaudit.store.finding_detail import FindingDetail, finding_detail
 from modaudit.store.finding_rows import FINDING_STATUSES
 from modaudit.store.permalinks import instagram_permalinks
-from modaudit.web.portal import scoped_queries, spreadsheet
+from modaudit.web.portal import spreadsheet
 from modaudit.web.portal import templating as portal
 from modaudit.web.portal.auth import Viewer, require
-from modaudit.web.portal.detail import FindingDetail, finding_detail
 from modaudit.web.portal.health_view import HealthLine, health_lines
 from modaudit.web.portal.uploads import REVIEW_PROBLEMS, attachment_name
 from modaudit.web.portal.words import DECISIONS, word
@@ -75,7 +76,7 @@ def overview(request: Request) -> Response:
     starts = [datetime.combine(monday - timedelta(weeks=n), time(0), tzinfo=config.tz)
               for n in range(WEEKS - 1, -1, -1)]
     with _session(request) as session:
-        data = scoped_queries.overview(session, viewer.scope, now, starts)
+        data = portal_queries.overview(session, viewer.scope, now, starts)
         blind = unseen(session, request, viewer)
     peak = max([count for _, count in data.weekly] + [1])
     return portal.render(request, "overview.html", viewer=viewer, o=data, peak=peak,
@@ -83,7 +84,7 @@ def overview(request: Request) -> Response:
                          todo=_todo(data, blind, config.report.language, now), **blind)
 
 
-def _todo(data: scoped_queries.Overview, blind: dict[str, Any], language: str, now: datetime) -> list[str]:
+def _todo(data: portal_queries.Overview, blind: dict[str, Any], language: str, now: datetime) -> list[str]:
     """The weekly e-mail's to-do lines, counted the same way (every open finding), and never
     "nothing waits" about accounts the audit could not see."""
     oldest = data.oldest
@@ -104,7 +105,7 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _filters(request: Request) -> scoped_queries.Filters:
+def _filters(request: Request) -> portal_queries.Filters:
     params, tz = request.query_params, _config(request).tz
     since, until = _day(params.get("since")), _day(params.get("until"))
     try:
@@ -116,7 +117,7 @@ def _filters(request: Request) -> scoped_queries.Filters:
         value = params.get(name, "")
         return value if value in allowed else ""
 
-    return scoped_queries.Filters(
+    return portal_queries.Filters(
         account=params.get("account", "")[:200], kind=choice("kind", FINDING_KINDS),
         status=choice("status", FINDING_STATUSES), severity=choice("severity", SEVERITIES),
         since=datetime.combine(since, time(0), tzinfo=tz) if since else None,
@@ -129,8 +130,8 @@ def findings_list(request: Request) -> Response:
     viewer = require(request, comments=True)
     filters = _filters(request)
     with _session(request) as session:
-        page = scoped_queries.findings_page(session, viewer.scope, filters)
-        accounts = [a.name for a in scoped_queries.accounts_in(session, viewer.scope)]
+        page = portal_queries.findings_page(session, viewer.scope, filters)
+        accounts = [a.name for a in portal_queries.accounts_in(session, viewer.scope)]
         blind = unseen(session, request, viewer, {filters.account} if filters.account else None)
     return portal.render(request, "findings.html", viewer=viewer, page=page, f=filters,
                          accounts=accounts, kinds=FINDING_KINDS, statuses=FINDING_STATUSES,
@@ -142,7 +143,7 @@ def findings_csv(request: Request) -> Response:
     viewer = require(request, comments=True)
     config = _config(request)
     with _session(request) as session:
-        rows = scoped_queries.all_findings(session, viewer.scope, _filters(request))
+        rows = portal_queries.all_findings(session, viewer.scope, _filters(request))
     return spreadsheet.response("bulgular.csv", spreadsheet.findings(rows, config))
 
 
@@ -242,7 +243,7 @@ def blocked(request: Request) -> Response:
     """Users blocked now, since when as far as the audits know."""
     viewer = require(request, comments=True)
     with _session(request) as session:
-        rows = scoped_queries.blocked_now(session, viewer.scope)
+        rows = portal_queries.blocked_now(session, viewer.scope)
         blind = unseen(session, request, viewer)
     return portal.render(request, "blocked.html", viewer=viewer, rows=rows, **blind)
 
@@ -251,14 +252,14 @@ def blocked_csv(request: Request) -> Response:
     """The blocked users as CSV."""
     viewer = require(request, comments=True)
     with _session(request) as session:
-        rows = scoped_queries.blocked_now(session, viewer.scope)
+        rows = portal_queries.blocked_now(session, viewer.scope)
     return spreadsheet.response("engellenenler.csv", spreadsheet.blocked(rows, _config(request)))
 
 
 def _health_lines(request: Request, viewer: Viewer) -> tuple[list[HealthLine], dict[str, Any]]:
     """The health rows in words, and the collection warning the page opens with."""
     with _session(request) as session:
-        rows = scoped_queries.health(session, viewer.scope, utcnow() - timedelta(days=7))
+        rows = portal_queries.health(session, viewer.scope, utcnow() - timedelta(days=7))
         blind = unseen(session, request, viewer)
     return health_lines(rows, blind["blind_accounts"], _config(request).report.language), blind
 
@@ -282,7 +283,7 @@ def selective(request: Request) -> Response:
     viewer = require(request, comments=True)
     config = _config(request)
     with _session(request) as session:
-        names = [a.name for a in scoped_queries.accounts_in(session, viewer.scope)]
+        names = [a.name for a in portal_queries.accounts_in(session, viewer.scope)]
         section = build_section(session, names, last_complete_week(utcnow(), config.tz), config.tz,
                                 min_group_size=config.selective.min_group_size,
                                 alpha=config.selective.alpha)

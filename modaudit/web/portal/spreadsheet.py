@@ -18,8 +18,8 @@ from starlette.responses import Response
 from modaudit.config import Config
 from modaudit.report import i18n
 from modaudit.report.render import neutralise
+from modaudit.store.portal_queries import BlockedRow, ListRow
 from modaudit.web.portal.health_view import HealthLine, never, yes_no
-from modaudit.web.portal.scoped_queries import BlockedRow, ListRow
 
 
 def _cell(value: Any, config: Config) -> str:

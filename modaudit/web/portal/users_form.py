@@ -18,10 +18,10 @@ from modaudit.clock import utcnow
 from modaudit.config import Config
 from modaudit.notify.mail import compose, send
 from modaudit.store import users as store_users
+from modaudit.store.portal_queries import Scope, accounts_in
 from modaudit.store.runs import sync_accounts
 from modaudit.web.portal import templating as portal
 from modaudit.web.portal.auth import Viewer, require
-from modaudit.web.portal.scoped_queries import Scope, accounts_in
 from modaudit.web.portal.words import word
 
 

@@ -19,11 +19,11 @@ from modaudit.store.attachments import NewAttachment, attachments_of
 from modaudit.store.engine import _alembic_config, make_engine
 from modaudit.store.finding_rows import list_findings
 from modaudit.store.findings import ReviewError, forget_erased_text, review_finding
+from modaudit.store.portal_queries import Filters, Scope, findings_page
 from modaudit.store.retention import purge
 from modaudit.store.schema import Finding
 from modaudit.store.schema_users import LoginAttempt, UserToken
 from modaudit.store.search import fold
-from modaudit.web.portal.scoped_queries import Filters, Scope, findings_page
 from tests.support.stored_runs import T0, StoredAccount, at, comment, new_event, open_session
 
 

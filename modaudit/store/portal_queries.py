@@ -281,3 +281,10 @@ def health(session: Session, scope: Scope, since: datetime) -> list[HealthRow]:
                               last.status if last else None,
                               sorted({w.get("code", "") for w in (last.warnings or [])}) if last else []))
     return rows
+
+
+def finding_visible(session: Session, scope: Scope, finding_id: int) -> bool:
+    """Whether finding `finding_id` exists within `scope`."""
+    return session.scalar(scope.where(
+        select(Finding.id).join(Account, Account.id == Finding.account_id)
+        .where(Finding.id == finding_id))) is not None

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from modaudit.store.attachments import attachments_of
 from modaudit.store.evidence import verify_event
+from modaudit.store.portal_queries import Scope
 from modaudit.store.schema import (
     Account,
     Comment,
@@ -24,7 +25,6 @@ from modaudit.store.schema import (
     Run,
 )
 from modaudit.store.sightings import sightings_by_event
-from modaudit.web.portal.scoped_queries import Scope
 
 
 @dataclass(frozen=True)
