@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from collectors.x_archive import content_digest, read_archive
 from modaudit.config import AccountConfig, ConfigError
-from modaudit.intake.detection import detect
 from modaudit.intake.scan import RunResult
+from modaudit.intake.scan_detection import detect
 from modaudit.store import runs
 from modaudit.store.schema import Run
 

@@ -26,9 +26,9 @@ from modaudit.config import AccountConfig, Config
 from modaudit.intake.advice import fix_for
 from modaudit.intake.collectors import Collector, build_collector, secret_values
 from modaudit.intake.confirmation import ask_platform
-from modaudit.intake.detection import detect
 from modaudit.intake.failures import failure_warning
 from modaudit.intake.plan import build_plan
+from modaudit.intake.scan_detection import detect
 from modaudit.store import reads, recheck, runs
 from modaudit.store.locks import LockHeld, account_lock
 from modaudit.store.scan_state import read_stored_state
