@@ -45,7 +45,7 @@ def lookups_needed(stored: StoredState, snapshot: Snapshot) -> LookupPlan:
         elif comment.missing_since is not None or comment.post_id in complete_posts:
             candidates.append(comment)
     fetched_at = snapshot.fetched_at
-    # The store's order (store/state, analysis/diff.deletion_candidates): least looked up, longest
+    # The store's order (store/state, store/changes.deletion_candidates): least looked up, longest
     # missing, oldest row first; a comment that goes missing tonight is missing since tonight.
     candidates.sort(key=lambda c: (c.lookups, c.missing_since or fetched_at, c.comment_pk))
     unhides.sort(key=lambda c: c.comment_pk)

@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.detect import deletion_event, unhide_event, visibility_events  # noqa: E402
-from analysis.diff import deletion_candidates, visibility_changes  # noqa: E402
+from analysis.change_events import deletion_event, unhide_event, visibility_events  # noqa: E402
 from collectors.records import LookupResult  # noqa: E402
 from modaudit.intake.tail import apply_rules  # noqa: E402
 from modaudit.store import state  # noqa: E402
+from modaudit.store.changes import deletion_candidates, visibility_changes  # noqa: E402
 from modaudit.store.engine import make_engine, upgrade  # noqa: E402
 from modaudit.store.evidence import record_event_batch  # noqa: E402
 from modaudit.store.schema import (  # noqa: E402

@@ -1,7 +1,7 @@
 """The scheduler's side of the procrastinate executor: enqueue the night, watch it, keep it healthy.
 
-Reads procrastinate's tables with set-based SQL on the evidence store's engine (same database,
-same schema); writes to the queue only through procrastinate itself.
+Reads procrastinate's tables through the store (`store/queue_jobs`, same database, same schema);
+writes to the queue only through procrastinate itself.
 """
 
 from __future__ import annotations
@@ -15,38 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from modaudit.clock import utcnow
 from modaudit.config import Config, ConfigError, load_config
 from modaudit.fleet.base import SCAN_TASK
-from modaudit.store import runs
+from modaudit.store import queue_jobs, runs
 from modaudit.store.engine import engine_for
+from modaudit.store.queue_jobs import AccountJobs
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
-
-_OPEN_SCANS = text(
-    "SELECT DISTINCT (j.args->>'account_id')::bigint AS account_id, a.name FROM procrastinate_jobs j "
-    "LEFT JOIN accounts a ON a.id = (j.args->>'account_id')::bigint "
-    "WHERE j.task_name = :task AND j.status IN ('todo', 'doing')")
-_SCAN_JOBS = text(
-    "SELECT coalesce(a.name, '#' || (j.args->>'account_id')) AS account, "
-    "count(*) FILTER (WHERE j.status = 'todo') AS queued, "
-    "count(*) FILTER (WHERE j.status = 'doing' AND NOT coalesce(w.last_heartbeat >= now() - "
-    "  make_interval(secs => :stalled), false)) AS stalled, "
-    "count(*) FILTER (WHERE j.status = 'doing' AND coalesce(w.last_heartbeat >= now() - "
-    "  make_interval(secs => :stalled), false)) AS running, "
-    "count(*) FILTER (WHERE j.status = 'failed') AS failed, "
-    "max(j.attempts) AS attempts, "
-    "min(j.scheduled_at) FILTER (WHERE j.status = 'todo') AS next_try "
-    "FROM procrastinate_jobs j LEFT JOIN procrastinate_workers w ON w.id = j.worker_id "
-    "LEFT JOIN accounts a ON a.id = (j.args->>'account_id')::bigint "
-    "WHERE j.task_name = :task AND j.status IN ('todo', 'doing', 'failed') "
-    "GROUP BY 1 ORDER BY 1")
-
 
 def load_taskqueue() -> ModuleType:
     """modaudit.fleet.tasks, or a ConfigError naming the missing extra.
@@ -64,7 +45,7 @@ def load_taskqueue() -> ModuleType:
 
 def queue_schema_applied(engine: Engine) -> bool:
     """True if procrastinate's tables exist in the store's schema."""
-    return inspect(engine).has_table("procrastinate_jobs")
+    return queue_jobs.queue_tables_exist(engine)
 
 
 def apply_queue_schema(config: Config, engine: Engine) -> str:
@@ -79,9 +60,7 @@ def apply_queue_schema(config: Config, engine: Engine) -> str:
 
 def open_scans(engine: Engine) -> dict[int, str]:
     """Account ids (with names) that have a queued or running scan job."""
-    with engine.connect() as connection:
-        rows = connection.execute(_OPEN_SCANS, {"task": SCAN_TASK}).all()
-    return {row.account_id: row.name or f"#{row.account_id}" for row in rows}
+    return queue_jobs.open_scans(engine, SCAN_TASK)
 
 
 @dataclass(frozen=True)
@@ -179,24 +158,6 @@ async def _prune(config: Config) -> None:
             include_cancelled=True, include_aborted=True)
 
 
-@dataclass(frozen=True)
-class AccountJobs:
-    """One account's scan jobs in the queue, for `modaudit jobs`."""
-
-    account: str
-    queued: int
-    running: int
-    stalled: int
-    failed: int
-    attempts: int
-    next_try: datetime | None
-
-
 def scan_jobs(engine: Engine, config: Config) -> list[AccountJobs]:
     """Per account: queued, running, stalled (worker silent) and failed scan jobs."""
-    with engine.connect() as connection:
-        rows = connection.execute(_SCAN_JOBS, {"task": SCAN_TASK,
-                                               "stalled": config.executor.stalled_after_seconds})
-        return [AccountJobs(account=row.account, queued=row.queued, running=row.running,
-                            stalled=row.stalled, failed=row.failed, attempts=row.attempts or 0,
-                            next_try=row.next_try) for row in rows]
+    return queue_jobs.scan_jobs(engine, SCAN_TASK, config.executor.stalled_after_seconds)

@@ -18,14 +18,14 @@ from typing import Any
 import procrastinate
 from procrastinate.exceptions import JobAborted
 from procrastinate.jobs import Job
-from sqlalchemy import Engine, make_url, select
+from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import Session
 
 from modaudit.clock import utcnow
 from modaudit.config import AccountConfig, Config, ConfigError, load_config
 from modaudit.fleet.base import SCAN_TASK
 from modaudit.intake.scan import run_scan
-from modaudit.store.schema import Account
+from modaudit.store.runs import account_name
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class ScanRuntime:
     def account(self, account_id: int) -> AccountConfig | None:
         """The configured account with this database id; rereads the file for a new account."""
         with Session(self.engine) as session:
-            name = session.scalar(select(Account.name).where(Account.id == account_id))
+            name = account_name(session, account_id)
         if name is None:
             return None
         if not any(account.name == name for account in self.config.accounts):

@@ -9,15 +9,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from collectors.x_archive import content_digest, read_archive
 from modaudit.config import AccountConfig, ConfigError
-from modaudit.intake.detection import detect
 from modaudit.intake.scan import RunResult
-from modaudit.store import runs
-from modaudit.store.schema import Run
+from modaudit.intake.scan_detection import detect
+from modaudit.store import run_history, runs
 
 
 class ArchiveRefused(Exception):
@@ -40,19 +39,15 @@ def _check_archive_date(session: Session, account_id: int, generated: datetime, 
         raise ArchiveRefused(f"the archive says it was generated {generated:%Y-%m-%d %H:%M} UTC, "
                              f"later than now ({now:%Y-%m-%d %H:%M} UTC); check the file and the "
                              "clock")
-    same_time = session.execute(
-        select(Run.id, Run.kind, Run.content_digest)
-        .where(Run.account_id == account_id, Run.fetched_at == generated,
-               Run.status.in_(("ok", "partial")))).first()
+    same_time = run_history.stored_run_at(session, account_id, generated)
     if same_time is not None and same_time.content_digest == digest:
-        raise ArchiveAlreadyImported(f"this archive was already imported as run {same_time.id}; "
+        raise ArchiveAlreadyImported(f"this archive was already imported as run {same_time.run_id}; "
                                      "nothing to do")
     if same_time is not None:
-        raise ArchiveRefused(f"run {same_time.id} ({same_time.kind}) is dated exactly at the "
+        raise ArchiveRefused(f"run {same_time.run_id} ({same_time.kind}) is dated exactly at the "
                              f"archive's generation time {generated:%Y-%m-%d %H:%M:%S} UTC with "
                              "other content; refused as a duplicate")
-    latest = session.scalar(select(func.max(Run.fetched_at)).where(
-        Run.account_id == account_id, Run.status.in_(("ok", "partial"))))
+    latest = run_history.last_collected_at(session, account_id)
     if latest is not None and generated < latest:
         raise ArchiveRefused(
             f"the archive was generated {generated:%Y-%m-%d %H:%M} UTC, before the account's "

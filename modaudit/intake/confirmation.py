@@ -16,12 +16,20 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from analysis.detect import deletion_event, unhide_event, unlist_event
-from analysis.diff import DeletionCandidate, ListChange, VisibilityChange, deletion_candidates
+from analysis.change_events import deletion_event, unhide_event, unlist_event
 from analysis.lookups import LookupPlan
-from collectors.records import CollectorError, Interrupted, LookupResult, NewEvent, RunWarning
+from collectors.records import (
+    CollectorError,
+    Interrupted,
+    ListChange,
+    LookupResult,
+    NewEvent,
+    RunWarning,
+    VisibilityChange,
+)
 from modaudit.intake.collectors import Collector
 from modaudit.store import state
+from modaudit.store.changes import deletion_candidates
 
 log = logging.getLogger(__name__)
 
@@ -259,5 +267,5 @@ def confirm_unlisted(list_name: str, removed: list[ListChange], fetched_at: date
     return events, confirmed, absent, kept
 
 
-__all__ = ["Answer", "Confirmer", "DeletionCandidate", "PlatformAnswers", "ask_platform",
+__all__ = ["Answer", "Confirmer", "PlatformAnswers", "ask_platform",
            "confirm_candidates", "confirm_unhides", "confirm_unlisted"]

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.cost import account_costs, prices, reply_allowance
 from analysis.recheck import DAY, PostState, due_reason, young_days
 from collectors.records import PostRecord, ReadPlan
 from modaudit.config import AccountConfig, Config
-from modaudit.store import recheck
+from modaudit.store import recheck, run_history
 from modaudit.store.reads import reads_by_account
-from modaudit.store.schema import Run
 
 BUDGET_DAYS = 30
 # Nested comments for at most a week of posts: one answer then holds ~35 posts' first comments;
@@ -35,8 +33,7 @@ def _lists_due(session: Session, account_id: int, now: datetime, every_days: int
     """Block, mute and ban lists are read if no run read them completely in the last period."""
     if every_days <= 1:
         return True
-    last = session.scalar(select(func.max(Run.fetched_at)).where(
-        Run.account_id == account_id, Run.blocked_complete.is_(True)))
+    last = run_history.last_complete_lists_at(session, account_id)
     # A little slack: tonight's run starts a few minutes after last night's.
     return last is None or now - last >= timedelta(days=every_days) - timedelta(hours=2)
 

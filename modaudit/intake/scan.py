@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from analysis.lookups import lookups_needed
@@ -26,13 +26,12 @@ from modaudit.config import AccountConfig, Config
 from modaudit.intake.advice import fix_for
 from modaudit.intake.collectors import Collector, build_collector, secret_values
 from modaudit.intake.confirmation import ask_platform
-from modaudit.intake.detection import detect
 from modaudit.intake.failures import failure_warning
 from modaudit.intake.plan import build_plan
-from modaudit.store import reads, recheck, runs
+from modaudit.intake.scan_detection import detect
+from modaudit.store import reads, recheck, run_history, runs
 from modaudit.store.locks import LockHeld, account_lock
 from modaudit.store.scan_state import read_stored_state
-from modaudit.store.schema import Run
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -87,10 +86,6 @@ def run_scan(engine: Engine, config: Config, account: AccountConfig, kind: str,
         return RunResult(account=account.name, run_id=None, status="failed", warnings=[warning])
 
 
-def _last_start(session: Session, account_id: int) -> datetime | None:
-    return session.scalar(select(func.max(Run.started_at)).where(Run.account_id == account_id))
-
-
 def _scan_locked(engine: Engine, config: Config, account_id: int, account: AccountConfig,
                  kind: str, now: datetime | None, progress: Progress | None,
                  should_stop: Callable[[], bool] | None, scheduled: bool = True) -> RunResult:
@@ -103,7 +98,7 @@ def _scan_locked(engine: Engine, config: Config, account_id: int, account: Accou
             progress(done, total)
     secrets = secret_values(account)
     with Session(engine) as session, session.begin():
-        last = _last_start(session, account_id)
+        last = run_history.last_started_at(session, account_id)
         if last is not None and clock() < last:
             # Brackets and "last complete listing" assume time moves forward: refuse the run.
             warning = RunWarning("clock_moved_back", f"the clock says {clock():%Y-%m-%d %H:%M:%S} "

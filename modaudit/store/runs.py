@@ -44,6 +44,11 @@ def sync_accounts(session: Session, accounts: Iterable[AccountConfig], now: date
     return dict(session.execute(select(Account.name, Account.id)).all())
 
 
+def account_name(session: Session, account_id: int) -> str | None:
+    """The name of the account with this database id (None: no such account)."""
+    return session.scalar(select(Account.name).where(Account.id == account_id))
+
+
 def start_run(session: Session, account_id: int, kind: str, now: datetime) -> int:
     """Record a run as started (status `running`) and return its id."""
     run = Run(account_id=account_id, kind=kind, status="running", started_at=now, api_calls=0,

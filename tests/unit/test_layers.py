@@ -93,9 +93,6 @@ def test_only_the_demo_imports_the_simulator() -> None:
     assert importers <= {"modaudit.demo.run", "modaudit.demo.webhooks"}
 
 
-# analysis/diff.py still runs its comparisons in SQL: the three-phase scan's branch moves them into
-# the store (store/changes.py). Delete it from here when that lands; the test below says when.
-SQL_NOT_YET_MOVED = {"analysis.diff"}
 NOT_FOR_ANALYSIS = ("modaudit.store", "sqlalchemy", "modaudit.intake", "modaudit.notify",
                     "modaudit.web", "modaudit.cli", "modaudit.jobs", "modaudit.fleet",
                     "modaudit.report", "modaudit.evidence", "modaudit.clock")
@@ -114,10 +111,7 @@ def _importers_of(importer_prefix: str, forbidden: tuple[str, ...]) -> dict[str,
 
 def test_analysis_is_pure() -> None:
     """analysis/ decides from records: it reads no database, no clock and no layer above it."""
-    offenders = _importers_of("analysis", NOT_FOR_ANALYSIS)
-    assert sorted(set(offenders) - SQL_NOT_YET_MOVED) == []
-    # An exemption whose module no longer needs it must go, so the list only ever shrinks.
-    assert SQL_NOT_YET_MOVED <= set(offenders), "remove the pure modules from SQL_NOT_YET_MOVED"
+    assert _importers_of("analysis", NOT_FOR_ANALYSIS) == {}
 
 
 def test_the_store_does_not_decide() -> None:
@@ -125,7 +119,34 @@ def test_the_store_does_not_decide() -> None:
     assert _importers_of("modaudit.store", ("analysis",)) == {}
 
 
-DECISION_TESTS = ("test_detect.py", "test_rules.py", "test_merge.py", "test_features.py")
+# What the shell may take from SQLAlchemy: engines and sessions to hold a transaction, URLs and
+# errors to act on; never a statement builder, a table or a query of its own.
+SHELL_SQLALCHEMY = ("sqlalchemy.Engine", "sqlalchemy.make_url", "sqlalchemy.orm.Session",
+                    "sqlalchemy.exc")
+QUERY_CALLS = frozenset({"execute", "scalar", "scalars", "exec_driver_sql"})
+
+
+def _queries_outside_the_store(path: Path) -> list[str]:
+    found = [i for i in _imports(path) if i.startswith(("modaudit.store.schema", "modaudit.store.sql"))
+             or (i.startswith("sqlalchemy.") and i != "sqlalchemy.orm"
+                 and not any(i == a or i.startswith(a + ".") for a in SHELL_SQLALCHEMY))]
+    found += [f"line {node.lineno}: .{node.func.attr}()"
+              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in QUERY_CALLS]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("layer", ["modaudit.intake", "modaudit.fleet"])
+def test_the_shell_asks_the_store(layer: str) -> None:
+    """intake/ and fleet/ hold transactions but write no SQL: every query is a store function."""
+    offenders = {module: found for module, path in _modules().items()
+                 if (module == layer or module.startswith(layer + "."))
+                 and (found := _queries_outside_the_store(path))}
+    assert offenders == {}
+
+
+DECISION_TESTS = ("test_change_events.py", "test_rules.py", "test_merge.py", "test_features.py")
 
 
 @pytest.mark.parametrize("name", DECISION_TESTS)

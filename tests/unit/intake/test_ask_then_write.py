@@ -26,7 +26,7 @@ from collectors.records import (
     UserRecord,
 )
 from modaudit.intake.confirmation import Confirmer, ask_platform
-from modaudit.intake.detection import DetectionOutcome, detect
+from modaudit.intake.scan_detection import DetectionOutcome, detect
 from modaudit.store import runs, state
 from modaudit.store.scan_state import read_stored_state
 from modaudit.store.schema import Event

@@ -1,14 +1,17 @@
-"""Set-based comparisons of one run against the evidence already stored (docs/architecture.md §5)."""
+"""Set-based comparisons of one run against the evidence already stored (docs/architecture.md §5).
+
+The store answers what changed; analysis/change_events.py decides which changes are events.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from collectors.records import DeletionCandidate, ListChange, ReplySettingsChange, VisibilityChange
 from modaudit.store.schema import (
     Comment,
     CommentObservation,
@@ -18,81 +21,6 @@ from modaudit.store.schema import (
     PostListing,
     Run,
 )
-
-
-@dataclass(frozen=True)
-class DeletionCandidate:
-    """A comment missing from a complete listing of its post, not yet confirmed gone.
-
-    It stays a candidate, run after run, until it reappears in a listing or a lookup says it is
-    gone; `present_at` is when a lookup last answered that it still exists.
-    """
-
-    comment_pk: int
-    comment_id: str
-    post_pk: int
-    post_id: str
-    first_seen_at: datetime
-    last_seen_at: datetime
-    missing_since: datetime
-    present_at: datetime | None
-    lookups: int
-    is_hidden: bool | None
-    last_complete_run_id: int | None
-    last_complete_at: datetime | None
-    text_digest: str | None
-
-    @property
-    def existed_until(self) -> datetime:
-        """The last moment the comment is known to have existed (seen, or looked up present)."""
-        return max(self.last_seen_at, self.present_at or self.last_seen_at)
-
-
-@dataclass(frozen=True)
-class VisibilityChange:
-    """A comment whose observed visibility differs from the last one recorded (or is new and hidden)."""
-
-    run_id: int
-    seen_at: datetime
-    comment_pk: int
-    comment_id: str
-    post_id: str
-    was_hidden: bool | None  # None: never observed before
-    is_hidden: bool
-    first_seen_now: bool
-    created_at: datetime | None
-    last_seen_before: datetime | None
-    text_digest: str | None
-    unhide_seen_at: datetime | None = None  # an unhide already seen and awaiting confirmation
-    unhide_after: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ReplySettingsChange:
-    """A post whose reply settings differ from the last recorded (or a new post's first value)."""
-
-    run_id: int
-    seen_at: datetime
-    post_pk: int
-    post_id: str
-    previous: str | None
-    current: str
-    created_at: datetime | None
-    previous_seen_at: datetime | None
-    reopen_seen_at: datetime | None = None  # a reopening already seen, awaiting confirmation
-    reopen_after: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ListChange:
-    """A user who appeared on or left a block/mute list between two complete fetches."""
-
-    user_id: str
-    user_name: str | None
-    added: bool
-    seen_before: datetime | None
-    absent_since: datetime | None = None  # missing from complete fetches since (unconfirmed)
-    absent_runs: int = 0  # how many complete fetches in a row have missed the user
 
 
 def deletion_candidates(session: Session, account_ids: Sequence[int],

@@ -1,4 +1,4 @@
-"""analysis/diff.py on small stored runs: visibility, deletion candidates, reply settings, lists."""
+"""store/changes.py on small stored runs: visibility, deletion candidates, reply settings, lists."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session
 
-from analysis.detect import is_reopening
-from analysis.diff import (
+from analysis.change_events import is_reopening
+from collectors.records import UserListing
+from modaudit.store import state
+from modaudit.store.changes import (
     deletion_candidates,
     list_changes,
     previous_complete_list_at,
     reply_settings_changes,
     visibility_changes,
 )
-from collectors.records import UserListing
-from modaudit.store import state
 from tests.support.stored_runs import POSTED, WRITTEN, StoredAccount, at, comment, ids, open_session
 
 

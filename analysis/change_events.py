@@ -1,12 +1,18 @@
-"""Turn diffs and lookup answers into events (docs/architecture.md §5)."""
+"""Turn the store's changes (store/changes.py) and lookup answers into events (docs/architecture.md §5)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from analysis.diff import DeletionCandidate, ListChange, ReplySettingsChange, VisibilityChange
-from collectors.records import LookupResult, NewEvent
+from collectors.records import (
+    DeletionCandidate,
+    ListChange,
+    LookupResult,
+    NewEvent,
+    ReplySettingsChange,
+    VisibilityChange,
+)
 
 LIST_EVENTS = {"blocked": ("user_blocked", "user_unblocked"), "muted": ("user_muted", "user_unmuted")}
 

@@ -1,4 +1,4 @@
-"""analysis/detect.py: the pure event builders, on diff rows constructed by hand (no database)."""
+"""analysis/change_events.py: the pure event builders, on change records built by hand (no database)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from analysis.detect import (
+from analysis.change_events import (
     deletion_event,
     is_reopening,
     is_restricted,
@@ -17,8 +17,13 @@ from analysis.detect import (
     unlist_event,
     visibility_events,
 )
-from analysis.diff import DeletionCandidate, ListChange, ReplySettingsChange, VisibilityChange
-from collectors.records import LookupResult
+from collectors.records import (
+    DeletionCandidate,
+    ListChange,
+    LookupResult,
+    ReplySettingsChange,
+    VisibilityChange,
+)
 from tests.support.stored_runs import POSTED, WRITTEN, at
 
 RUN = 7

@@ -15,18 +15,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from analysis.detect import (
+from analysis.change_events import (
     is_reopening,
     list_events,
     reopen_event,
     reply_settings_events,
     visibility_events,
-)
-from analysis.diff import (
-    list_changes,
-    previous_complete_list_at,
-    reply_settings_changes,
-    visibility_changes,
 )
 from collectors.records import NewEvent, RunWarning, Snapshot
 from modaudit.intake import tail
@@ -39,6 +33,12 @@ from modaudit.intake.confirmation import (
     confirm_unlisted,
 )
 from modaudit.store import runs, state
+from modaudit.store.changes import (
+    list_changes,
+    previous_complete_list_at,
+    reply_settings_changes,
+    visibility_changes,
+)
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_LOOKUPS = 200
