@@ -22,7 +22,7 @@ def upgrade() -> None:
                     ['post_id', 'gone_at', 'missing_since', 'last_seen_at'])
     op.drop_index('ix_comments_post', table_name='comments')
     # (run_id, post_id, ...) serves what ix_comment_obs_run_post served; with the comment and
-    # its visibility, analysis/diff.visibility_changes reads a run's observations from it.
+    # its visibility, store/changes.visibility_changes reads a run's observations from it.
     op.create_index('ix_comment_obs_run_post_seen', 'comment_observations',
                     ['run_id', 'post_id', 'comment_id', 'is_hidden'])
     op.drop_index('ix_comment_obs_run_post', table_name='comment_observations')
