@@ -25,6 +25,7 @@ from modaudit.report.links import platform_url
 from modaudit.report.periods import last_complete_week
 from modaudit.report.render import blind_context, bracket
 from modaudit.report.selective_section import build_section, section_view
+from modaudit.report.subjects import Subject, describe
 from modaudit.report.text_safety import visible
 from modaudit.store.attachments import attachment
 from modaudit.store.collection import collection_states
@@ -163,6 +164,17 @@ def sentence(detail: FindingDetail, language: str, tz: Any) -> str:
                 kind=i18n.term(detail.finding.kind, language))
 
 
+def subject_of(detail: FindingDetail, language: str, tz: Any) -> Subject:
+    """What the finding is about, in its kind's words: the comment, the user or the post."""
+    finding, comment, post = detail.finding, detail.comment, detail.post
+    name = (comment.author_name if comment else detail.entry.user_name if detail.entry else None)
+    return describe(finding.kind, finding.subject_id, name=name,
+                    text=comment.message if comment else None, post_id=finding.post_id,
+                    evidence=detail.event.evidence, language=language, tz=tz,
+                    post_text=post.message if post else None,
+                    published_at=post.created_at if post else None)
+
+
 @dataclass(frozen=True)
 class ReviewDraft:
     """What a manager typed into a review the portal refused: shown again, never lost."""
@@ -198,6 +210,7 @@ def finding_response(request: Request, viewer: Viewer, fid: int, *, error: str =
     return portal.render(
         request, "finding.html", status=status, viewer=viewer, d=detail, link=link,
         sentence=sentence(detail, language, config.tz), decisions=DECISIONS,
+        subject=subject_of(detail, language, config.tz),
         max_mb=config.web.max_attachment_mb, saved=request.query_params.get("kaydedildi") == "1",
         error=error, draft=draft or ReviewDraft(), technical=_technical(detail),
         timeline=[(item.at, word(item.what, language, detail=i18n.term(item.detail, language))

@@ -137,7 +137,7 @@ def test_user_text_is_escaped_in_html_and_verbatim_in_csv(world: World) -> None:
     table, heads = rendered.csv.decode("utf-8-sig").split("\r\n\r\n")
     rows = list(csv.DictReader(io.StringIO(table), delimiter=";"))
     assert "chain-head " in heads
-    texts = {row["Kullanıcı / yorum no"]: row["Yorum metni"] for row in rows}
+    texts = {row["Konu kimliği"]: row["Metin"] for row in rows}
     assert texts["2001"] == SCRIPT and texts["2002"] == IMG
     for comment_id, formula in FORMULAS.items():
         assert texts[comment_id] == "'" + formula
