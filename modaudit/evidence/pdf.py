@@ -118,13 +118,13 @@ def _subject_flow(finding: ExportFinding, tz: ZoneInfo, body: ParagraphStyle,
         flow.append(Paragraph(f"<b>{said['author']}:</b> {author}", body))
         if row.text is not None:
             path = comment_file(finding)
-            flow.append(Paragraph(f"<b>Yorum metni:</b> “{_text(row.text)}”"
+            flow.append(Paragraph(f"<b>{said['comment_text']}:</b> “{_text(row.text)}”"
                                   + (f" ({path})" if path else ""), body))
         elif finding.text_digest:
-            flow.append(Paragraph("<b>Yorum metni:</b> saklama süresi dolduğu için silindi; "
+            flow.append(Paragraph(f"<b>{said['comment_text']}:</b> saklama süresi dolduğu için silindi; "
                                   "SHA-256 özeti aşağıda", body))
         else:
-            flow.append(Paragraph("<b>Yorum metni:</b> denetimde kaydedilmedi", body))
+            flow.append(Paragraph(f"<b>{said['comment_text']}:</b> {said['not_stored']}", body))
         if finding.text_digest:
             flow.append(Paragraph(f"Metnin SHA-256 özeti: {finding.text_digest}", mono))
         if row.post_id:

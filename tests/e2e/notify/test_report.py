@@ -141,7 +141,7 @@ def test_user_text_is_escaped_in_html_and_verbatim_in_csv(world: World) -> None:
     assert texts["2001"] == SCRIPT and texts["2002"] == IMG
     for comment_id, formula in FORMULAS.items():
         assert texts[comment_id] == "'" + formula
-    assert {row["Kullanıcı"] for row in rows} >= {"Ayşe Yılmaz", "İbrahim Işık", "Rojda <b>Demir</b>"}
+    assert {row["Yazan / kullanıcı"] for row in rows} >= {"Ayşe Yılmaz", "İbrahim Işık", "Rojda <b>Demir</b>"}
     assert {row["Tür"] for row in rows} >= {"yorum gizlendi", "kullanıcı engellendi"}
     assert {row["Önem"] for row in rows} <= {"yüksek", "orta", "belirsiz", "düşük"}
     assert rows[0]["Tespit zamanı"].count(".") == 2 and "T" not in rows[0]["Tespit zamanı"]

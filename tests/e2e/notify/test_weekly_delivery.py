@@ -90,7 +90,7 @@ def _check_report_email(received: Received, institution: str) -> None:
         assert texts["2001"] == SCRIPT and texts["2003"] == "'" + FORMULAS["2003"]
         assert len(rows) == 8
     else:
-        assert [row["Yorum metni"] for row in rows] == ["Ne zaman bitecek? Ğğ"]
+        assert [row["Metin"] for row in rows] == ["Ne zaman bitecek? Ğğ"]
 
 
 def test_weekly_report_is_sent_once_per_institution_and_week(world: World) -> None:

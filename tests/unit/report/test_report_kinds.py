@@ -128,3 +128,14 @@ def test_the_alert_says_each_kind_in_its_words(weekly) -> None:
     assert f'Gönderi metni: "{POST_PLAIN}"' in post and "adı bilinmiyor" not in post
     assert "Kullanıcı" not in post and POST_HTML in html
     assert f"Kullanıcı: adı bilinmiyor (kimlik {MUTED})" in _text_entry(text, ids.muted)
+
+
+def test_in_english_a_post_is_a_post_too(weekly) -> None:
+    report, ids = weekly
+    rows = sorted(report.open_findings, key=lambda row: row.id)
+    _, text, _ = render_alert(rows, ACCOUNT, "Test Valiliği", "en", IST, posts=report.posts)
+    post, muted = _text_entry(text, ids.post), _text_entry(text, ids.muted)
+    assert f"Post: id {POST_ID}" in post and f'Post text: "{POST_PLAIN}"' in post
+    assert "Who may reply: only accounts it follows can reply" in post
+    assert "User" not in post and "name unknown" not in post
+    assert f"User: name unknown (id {MUTED})" in muted
