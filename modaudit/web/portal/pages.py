@@ -42,6 +42,7 @@ from modaudit.web.portal.words import DECISIONS, word
 WEEKS = 12
 FINDING_KINDS = tuple(sorted({*SEVERITY, "comment_deleted"}))
 SENTENCES = ("comment_deleted", "comment_hidden", "user_blocked", "user_muted", "replies_restricted")
+UNNAMED = ("comment_deleted", "comment_hidden", "user_blocked", "user_muted")  # say "no name"
 
 
 def _config(request: Request) -> Any:
@@ -154,12 +155,14 @@ def sentence(detail: FindingDetail, language: str, tz: Any) -> str:
                    bool(event.evidence.get("before_first_seen", False)), language, tz)
     if when == i18n.format_datetime(event.occurred_before, language, tz):
         when = i18n.at_time(event.occurred_before, language, tz)  # one instant: "…15:00'te"
-    who = (detail.comment.author_name if detail.comment and detail.comment.author_name
-           else detail.entry.user_name if detail.entry and detail.entry.user_name
-           else detail.finding.subject_id)
-    who = visible(who)  # controls shown, never acted on (the sentence is escaped as a whole)
+    name = (detail.comment.author_name if detail.comment and detail.comment.author_name
+            else detail.entry.user_name if detail.entry and detail.entry.user_name else None)
+    # Controls shown, never acted on (the sentence is escaped as a whole); an id never as a name.
+    who = visible(name or detail.finding.subject_id)
     kind = detail.finding.kind
     key = f"sentence_{kind}" if kind in SENTENCES else "sentence_other"
+    if name is None and kind in UNNAMED:
+        key += "_unnamed"
     return word(key, language, account=detail.account.name, who=who, when=when,
                 kind=i18n.term(detail.finding.kind, language))
 

@@ -72,9 +72,15 @@ def test_a_restricted_post_shows_the_post_not_a_user(world) -> None:
 
 def test_a_blocked_user_shows_the_user_and_a_muted_one_without_a_name_says_so(world) -> None:
     client, ids = world
-    block = _subject_block(client.get(f"/bulgu/{ids.blocked}").text)
+    page = client.get(f"/bulgu/{ids.blocked}").text
+    block = _subject_block(page)
+    assert "valilik-x hesabı Çağlar Aydın adlı kullanıcıyı" in page
     assert "<b>Kullanıcı:</b> <bdi>Çağlar Aydın</bdi>" in block and f"kimlik {BLOCKED}" in block
-    muted = _subject_block(client.get(f"/bulgu/{ids.muted}").text)
+    page = client.get(f"/bulgu/{ids.muted}").text
+    muted = _subject_block(page)
+    assert ("valilik-x hesabı adı bilinmeyen bir kullanıcıyı (kimlik 1500000000000000002) "
+            "2 Mart 2026 05:30 ile 3 Mart 2026 05:30 arasında sessize aldı.") in page
+    assert f"{MUTED} adlı" not in page  # an id is never written as a name
     assert "<b>Kullanıcı:</b> adı bilinmiyor" in muted and f"kimlik {MUTED}" in muted
     for block_text in (block, muted):
         for other in ("Gönderi", "Yorumu yazan", "Yorum metni"):
