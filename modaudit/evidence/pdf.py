@@ -94,35 +94,37 @@ def _subject_flow(finding: ExportFinding, tz: ZoneInfo, body: ParagraphStyle,
                   mono: ParagraphStyle) -> list:
     """The comment, the user or the post, each with only what that kind has."""
     row, subject = finding.row, finding.subject
+    said = words.WORDS["tr"]  # the portal's and the report's words for each kind of subject
     flow: list = []
     if subject == words.USER:
-        name = _text(row.subject_name) if row.subject_name is not None else "adı bilinmiyor"
-        flow.append(Paragraph(f"<b>Kullanıcı:</b> {name} (kimlik {_text(row.subject_id)})", body))
+        name = _text(row.subject_name) if row.subject_name is not None else said["no_name"]
+        flow.append(Paragraph(f"<b>{said['user_label']}:</b> {name} ({said['id']} "
+                              f"{_text(row.subject_id)})", body))
     elif subject == words.POST:
         post = finding.post
-        flow.append(Paragraph(f"<b>Gönderi:</b> {_text(row.subject_id)}", body))
+        flow.append(Paragraph(f"<b>{said['post_label']}:</b> {_text(row.subject_id)}", body))
         if post is not None and post.created_at is not None:
-            flow.append(Paragraph(f"<b>Yayımlandığı zaman:</b> {words.moment(post.created_at, tz)}",
+            flow.append(Paragraph(f"<b>{said['published']}:</b> {words.moment(post.created_at, tz)}",
                                   body))
         if post is not None and post.message:
-            flow.append(Paragraph(f"<b>Gönderi metni:</b> “{_text(post.message)}”", body))
+            flow.append(Paragraph(f"<b>{said['post_text']}:</b> “{_text(post.message)}”", body))
         else:
-            flow.append(Paragraph("<b>Gönderi metni:</b> denetimde kaydedilmedi", body))
+            flow.append(Paragraph(f"<b>{said['post_text']}:</b> {said['not_stored']}", body))
         setting = words.reply_setting(row.evidence.get("reply_settings"))
         if setting:
-            flow.append(Paragraph(f"<b>Yanıt ayarı:</b> {setting}", body))
+            flow.append(Paragraph(f"<b>{said['reply_setting']}:</b> {setting}", body))
     else:
-        author = _text(row.subject_name) if row.subject_name is not None else "adı kayıtlı değil"
-        flow.append(Paragraph(f"<b>Yorumu yazan:</b> {author}", body))
+        author = _text(row.subject_name) if row.subject_name is not None else said["no_author"]
+        flow.append(Paragraph(f"<b>{said['author']}:</b> {author}", body))
         if row.text is not None:
             path = comment_file(finding)
-            flow.append(Paragraph(f"<b>Yorum metni:</b> “{_text(row.text)}”"
+            flow.append(Paragraph(f"<b>{said['comment_text']}:</b> “{_text(row.text)}”"
                                   + (f" ({path})" if path else ""), body))
         elif finding.text_digest:
-            flow.append(Paragraph("<b>Yorum metni:</b> saklama süresi dolduğu için silindi; "
+            flow.append(Paragraph(f"<b>{said['comment_text']}:</b> saklama süresi dolduğu için silindi; "
                                   "SHA-256 özeti aşağıda", body))
         else:
-            flow.append(Paragraph("<b>Yorum metni:</b> denetimde kaydedilmedi", body))
+            flow.append(Paragraph(f"<b>{said['comment_text']}:</b> {said['not_stored']}", body))
         if finding.text_digest:
             flow.append(Paragraph(f"Metnin SHA-256 özeti: {finding.text_digest}", mono))
         if row.post_id:

@@ -14,7 +14,12 @@ from zoneinfo import ZoneInfo
 
 from modaudit.report.i18n import format_datetime
 
-COMMENT, USER, POST = "comment", "user", "post"
+# What a finding is about and a post's reply setting: the one table the portal and the report use.
+from modaudit.report.subjects import COMMENT, POST, USER, WORDS, reply_setting, subject_of
+
+__all__ = ["COMMENT", "POST", "USER", "WORDS", "bracket", "moment", "platform_name", "printable",
+           "record_label", "reply_setting", "subject_of", "what_happened", "zone_name"]
+
 PLATFORMS = {"facebook": "Facebook", "x": "X", "instagram": "Instagram"}
 # What happened, by kind, as the end of "<institution> kurumunun <platform> hesabında (<name>) …".
 _SENTENCES = {
@@ -38,15 +43,6 @@ EMOJI = "[emoji]"
 # tones, tags, the keycap.
 _JOINERS = frozenset([0x200D, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400),
                       *range(0xE0020, 0xE0080), 0x20E3])
-
-
-def subject_of(kind: str) -> str:
-    """What a finding of this kind is about: a comment, a user or a post."""
-    if kind.startswith("user"):
-        return USER
-    if kind.startswith("replies"):
-        return POST
-    return COMMENT
 
 
 def platform_name(platform: str) -> str:
@@ -118,16 +114,3 @@ def printable(text: str, has_glyph: Callable[[int], bool]) -> str:
             out.append("[?]")
             in_emoji = False
     return "".join(out)
-
-
-# Who may reply to a post, as X (`reply_settings`) and Instagram (`comments_disabled`) say it.
-_REPLY_SETTINGS = {"everyone": "herkes yanıtlayabilir", "following": "yalnızca hesabın takip "
-                   "ettikleri yanıtlayabilir", "mentionedUsers": "yalnızca gönderide anılanlar "
-                   "yanıtlayabilir", "subscribers": "yalnızca aboneler yanıtlayabilir",
-                   "verified": "yalnızca onaylı hesaplar yanıtlayabilir",
-                   "comments_disabled": "yorumlar kapalı"}
-
-
-def reply_setting(value: object) -> str | None:
-    """A post's reply setting in words (None: not given, or a value without words)."""
-    return _REPLY_SETTINGS.get(value) if isinstance(value, str) else None

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from analysis.coverage import Blind, blind_now
 from modaudit.config import AccountConfig, Config
 from modaudit.notify import mail
-from modaudit.report.render import Permalinks, render_alert
+from modaudit.report.render import Permalinks, Posts, render_alert
 from modaudit.store import deliveries, findings
 from modaudit.store.collection import collection_states
+from modaudit.store.exported import posts_by_account
 from modaudit.store.finding_rows import FindingRow, list_findings
 from modaudit.store.permalinks import instagram_permalinks
 
@@ -60,6 +61,8 @@ def run_nightly_alerts(engine: Engine, config: Config, now: datetime,
             work.append((account, rows))
         permalinks = instagram_permalinks(session, [(row.account, row.post_id)
                                                     for _, rows in work for row in rows])
+        posts = posts_by_account(session, [(row.account, row.subject_id) for _, rows in work
+                                           for row in rows if row.kind.startswith("replies")])
     outcomes = []
     for account, rows in work:
         if not rows and _announced(engine, blind[account.name]):
@@ -68,7 +71,7 @@ def run_nightly_alerts(engine: Engine, config: Config, now: datetime,
         unseen = [blind[a.name] for a in peers if a.name in blind]
         managed = {a.name: set(a.managers) for a in peers}
         outcomes.append(_send(engine, config, account, rows, unseen, managed, now, ssl_context,
-                              permalinks))
+                              permalinks, posts))
     return outcomes
 
 
@@ -84,13 +87,14 @@ def _episode(item: Blind) -> str:
 
 def _send(engine: Engine, config: Config, account: AccountConfig, rows: list[FindingRow],
           unseen: list[Blind], managed: dict[str, set[str]], now: datetime,
-          ssl_context: ssl.SSLContext | None, permalinks: Permalinks) -> AlertOutcome:
+          ssl_context: ssl.SSLContext | None, permalinks: Permalinks,
+          posts: Posts) -> AlertOutcome:
     """One alert to `account`'s managers; an unseen account counts as announced once every
     manager of it (`managed`: the institution's accounts' managers) has received this mail."""
     subject, text, html = render_alert(rows, account.name, account.institution,
                                        config.report.language, config.tz, handle=account.handle,
                                        base_url=config.web.base_url, blind=unseen,
-                                       accounts=len(managed), permalinks=permalinks)
+                                       accounts=len(managed), permalinks=permalinks, posts=posts)
     message = mail.compose(subject=subject, sender=config.smtp.from_,
                            recipients=account.managers, text=text, html=html, now=now)
     delivery = mail.send(config.smtp, message, account.managers, ssl_context=ssl_context)

@@ -17,6 +17,7 @@ from modaudit.report.periods import IsoWeek
 from modaudit.report.selective_section import SelectiveSection, build_section
 from modaudit.report.witness import WitnessRow, witness_rows
 from modaudit.store import report_queries
+from modaudit.store.exported import PostSeen, posts_by_account
 from modaudit.store.finding_rows import FindingRow, list_findings
 
 SEVERITIES = ("high", "medium", "review", "low")
@@ -107,6 +108,8 @@ class WeeklyReport:
     handles: dict[str, str] = field(default_factory=dict)  # account name -> its platform handle
     cost: CostSection | None = None  # reads, spend and detection latency (report/cost_section.py)
     blind: list[Blind] = field(default_factory=list)  # accounts it could not see (coverage.py)
+    # The posts that findings about a post are about, by (account, post id): their text and time.
+    posts: dict[tuple[str, str], PostSeen] = field(default_factory=dict)
 
     @property
     def period(self) -> str:
@@ -163,6 +166,8 @@ def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
         handles={name: handle for name, _, handle in scope.accounts},
         cost=(build_cost_section(session, scope.accounts, start, end, scope.cost_settings,
                                  scope.language) if scope.cost_settings else None),
+        posts=posts_by_account(session, [(row.account, row.subject_id) for row in (*new, *open_rows)
+                                         if row.kind.startswith("replies")]),
     )
 
 

@@ -12,9 +12,12 @@ from zoneinfo import ZoneInfo
 
 from modaudit.report import i18n
 from modaudit.report.phrases import EVIDENCE_LABELS, VALUE_WORDS
+from modaudit.report.subjects import reply_setting
 from modaudit.store.finding_rows import FindingRow
 
-_WORD_KEYS = frozenset({"confirmed_by", "verb", "reply_settings"})
+_WORD_KEYS = frozenset({"confirmed_by", "verb"})
+# Said with the post it is about (report/subjects.py), in the words the PDF uses.
+_SAID_WITH_THE_SUBJECT = frozenset({"reply_settings"})
 
 
 def evidence_lines(row: FindingRow, language: str, tz: ZoneInfo) -> list[tuple[str, str]]:
@@ -24,7 +27,7 @@ def evidence_lines(row: FindingRow, language: str, tz: ZoneInfo) -> list[tuple[s
              (labels["source"], i18n.term(row.source, language))]
     for key, label in EVIDENCE_LABELS[language].items():
         value = row.evidence.get(key)
-        if value in (None, "", {}, []):
+        if value in (None, "", {}, []) or key in _SAID_WITH_THE_SUBJECT:
             continue
         shown = _value(key, value, language, tz)
         if shown:
@@ -74,8 +77,8 @@ def _value(key: str, value: Any, language: str, tz: ZoneInfo) -> str | None:
         return "; ".join(seen) or None
     if key == "lookups" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if key == "previously" and isinstance(value, str):
-        return i18n.term(value, language)
+    if key == "previously" and isinstance(value, str):  # a post's earlier reply setting
+        return reply_setting(value, language) or i18n.term(value, language)
     if key in _WORD_KEYS and isinstance(value, str):
         return _word(value, language)
     return _moment(value, language, tz)

@@ -97,7 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
         "new_findings": "Bu haftanın bulguları", "open_findings": "Açık bulgular ve kanıtları",
         "open_note": "Rapor hazırlandığında açık olan bulgular (hangi hafta tespit edilmiş olursa "
                      "olsun).",
-        "subject": "Kullanıcı / yorum", "when": "Ne zaman", "severity": "Önem",
+        "subject": "Konu", "when": "Ne zaman", "severity": "Önem",
         "status": "Durum", "reviewed_by": "İnceleyen", "note": "Not", "none": "Yok.",
         "blocked": "Şu an engellenmiş kullanıcılar", "blocked_since": "Engellendiği zaman",
         "duration": "Süre", "finding": "Bulgu",
@@ -147,7 +147,7 @@ LABELS: dict[str, dict[str, str]] = {
         "kind": "Kind", "account": "Account", "this_week": "This week", "count": "Count",
         "new_findings": "This week's findings", "open_findings": "Open findings and their evidence",
         "open_note": "Findings open when the report was made, whichever week they were found in.",
-        "subject": "User / comment", "when": "When", "severity": "Severity",
+        "subject": "Subject", "when": "When", "severity": "Severity",
         "status": "Status", "reviewed_by": "Reviewed by", "note": "Note", "none": "None.",
         "blocked": "Users currently blocked", "blocked_since": "Blocked",
         "duration": "For", "finding": "Finding",

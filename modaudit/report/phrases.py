@@ -3,6 +3,8 @@ their fix, evidence labels, and the CSV's column headers, in Turkish and English
 
 from __future__ import annotations
 
+from modaudit.report import subjects
+
 # One visible order everywhere (report/data.SEVERITIES), each with what it means.
 SEVERITY_LEGEND: dict[str, dict[str, str]] = {
     "tr": {
@@ -150,18 +152,24 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
            "webhook": "webhook notification", "snapshot_diff": "comparison of two audits"},
 }
 
-# The CSV attachment's columns, in order, with Turkish-locale headers (Excel shows these).
+# The CSV attachment's columns, in order, with Turkish-locale headers (Excel shows these). The
+# subject's columns are the portal CSV's (report/subjects.py): a comment, a user or a post.
+_S = subjects.WORDS
 CSV_HEADERS: dict[str, tuple[tuple[str, str], ...]] = {
     "tr": (("id", "Bulgu no"), ("institution", "Kurum"), ("account", "Hesap"),
            ("platform", "Platform"), ("kind", "Tür"), ("severity", "Önem"), ("status", "Durum"),
-           ("subject_name", "Kullanıcı"), ("subject_id", "Kullanıcı / yorum no"),
-           ("text", "Yorum metni"), ("when", "Ne zaman"), ("detected_at", "Tespit zamanı"),
+           ("subject", _S["tr"]["subject_head"]), ("subject_id", _S["tr"]["subject_id_head"]),
+           ("person", _S["tr"]["person_head"]), ("text", _S["tr"]["text_head"]),
+           ("when", "Ne zaman"), ("detected_at", "Tespit zamanı"),
            ("actor", "İşlemi yapan"), ("source", "Kaynak"), ("reviewed_by", "İnceleyen"),
-           ("review_note", "İnceleme notu"), ("link", "Bağlantı")),
+           ("review_note", "İnceleme notu"), ("link", "Bağlantı"),
+           ("published_at", _S["tr"]["published_head"]), ("setting", _S["tr"]["setting_head"])),
     "en": (("id", "Finding"), ("institution", "Institution"), ("account", "Account"),
            ("platform", "Platform"), ("kind", "Kind"), ("severity", "Severity"),
-           ("status", "Status"), ("subject_name", "User"), ("subject_id", "User / comment id"),
-           ("text", "Comment text"), ("when", "When"), ("detected_at", "Detected"),
+           ("status", "Status"), ("subject", _S["en"]["subject_head"]),
+           ("subject_id", _S["en"]["subject_id_head"]), ("person", _S["en"]["person_head"]),
+           ("text", _S["en"]["text_head"]), ("when", "When"), ("detected_at", "Detected"),
            ("actor", "Actor"), ("source", "Source"), ("reviewed_by", "Reviewed by"),
-           ("review_note", "Review note"), ("link", "Link")),
+           ("review_note", "Review note"), ("link", "Link"),
+           ("published_at", _S["en"]["published_head"]), ("setting", _S["en"]["setting_head"])),
 }

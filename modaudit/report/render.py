@@ -23,8 +23,10 @@ from modaudit.report.evidence_view import evidence_lines
 from modaudit.report.links import platform_url
 from modaudit.report.phrases import CSV_HEADERS, SEVERITY_LEGEND, warning_sentence
 from modaudit.report.selective_section import section_view
+from modaudit.report.subjects import Subject, describe
 from modaudit.report.text_safety import visible
 from modaudit.report.witness import WitnessRow, csv_rows
+from modaudit.store.exported import PostSeen
 from modaudit.store.finding_rows import FindingRow
 
 __all__ = ["RenderedReport", "bdi", "bracket", "evidence_lines", "findings_csv", "neutralise",
@@ -38,6 +40,8 @@ _SEVERITY_COLOURS = {"high": "#d92d20", "medium": "#f79009", "review": "#2e90fa"
 _CONTINUATION = "    "
 # Posts' addresses on the platform by (account, post id), where the ids cannot make one.
 Permalinks = dict[tuple[str, str], str]
+# Stored posts by (account, post id): what a finding about a post shows (its text, its time).
+Posts = dict[tuple[str, str], PostSeen]
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,8 @@ def portal_link(base_url: str, finding_id: int) -> str:
 
 
 def _helpers(language: str, tz: ZoneInfo, handles: dict[str, str] | None = None,
-             base_url: str = "", permalinks: Permalinks | None = None) -> dict[str, Any]:
+             base_url: str = "", permalinks: Permalinks | None = None,
+             posts: Posts | None = None) -> dict[str, Any]:
     def ref(finding_id: int) -> Markup:
         link = portal_link(base_url, finding_id)
         if not link:
@@ -119,7 +124,18 @@ def _helpers(language: str, tz: ZoneInfo, handles: dict[str, str] | None = None,
         "evidence": lambda row: evidence_lines(row, language, tz),
         "duration": lambda user, now: blocked_duration(user, now, language),
         "link": lambda row: finding_link(row, handles or {}, permalinks),
+        "about": lambda row: subject_of(row, language, tz, posts),
     }
+
+
+def subject_of(row: FindingRow, language: str, tz: ZoneInfo, posts: Posts | None = None) -> Subject:
+    """What a finding is about in its kind's words: the comment, the user, or the post (with
+    its stored text and time from `posts`)."""
+    post = (posts or {}).get((row.account, row.subject_id)) if row.kind.startswith("replies") else None
+    return describe(row.kind, row.subject_id, name=row.subject_name, text=row.text,
+                    post_id=row.post_id, evidence=row.evidence, language=language, tz=tz,
+                    post_text=post.message if post else None,
+                    published_at=post.created_at if post else None)
 
 
 def finding_link(row: FindingRow, handles: dict[str, str],
@@ -181,7 +197,7 @@ def render_weekly(report: WeeklyReport, chart_src: str, attached_csv: bool = Tru
         html=env.get_template("weekly.html").render(context),
         text=env.get_template("weekly.txt").render(context),
         csv=findings_csv(by_severity(report.new_findings), report.tz, report.language,
-                         report.handles, permalinks) + witness_csv(report.witness),
+                         report.handles, permalinks, report.posts) + witness_csv(report.witness),
         chart_png=render_chart(report),
     )
 
@@ -225,7 +241,7 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
     language, tz = report.language, report.tz
     days = report.week.days()
     return {
-        **_helpers(language, tz, report.handles, base_url, permalinks),
+        **_helpers(language, tz, report.handles, base_url, permalinks, report.posts),
         **blind_context(report.blind, len(report.accounts), language, tz),
         "r": report, "subject": weekly_subject(report), "chart_src": chart_src,
         "todo": todo_lines(report), "severities": SEVERITIES,
@@ -244,7 +260,8 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
 
 def render_alert(rows: list[FindingRow], account: str, institution: str, language: str,
                  tz: ZoneInfo, handle: str = "", base_url: str = "", blind: list[Blind] | None = None,
-                 accounts: int = 1, permalinks: Permalinks | None = None) -> tuple[str, str, str]:
+                 accounts: int = 1, permalinks: Permalinks | None = None,
+                 posts: Posts | None = None) -> tuple[str, str, str]:
     """Subject, text and HTML of a nightly alert: the institution's accounts the audit could not
     see (`blind`, of its `accounts`), first, then new high-severity findings of `account`."""
     env = _environment()
@@ -254,7 +271,7 @@ def render_alert(rows: list[FindingRow], account: str, institution: str, languag
                               n=len(rows))
     else:
         subject = i18n.phrase("subject_blind", language, inst=institution, n=len(blind))
-    context = {**_helpers(language, tz, {account: handle}, base_url, permalinks),
+    context = {**_helpers(language, tz, {account: handle}, base_url, permalinks, posts),
                **blind_context(blind, accounts, language, tz), "rows": by_severity(rows),
                "account": account,
                "institution": institution, "subject": subject}
@@ -269,7 +286,7 @@ def neutralise(cell: str) -> str:
 
 def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo, language: str = "tr",
                  handles: dict[str, str] | None = None,
-                 permalinks: Permalinks | None = None) -> bytes:
+                 permalinks: Permalinks | None = None, posts: Posts | None = None) -> bytes:
     """The findings for a spreadsheet in the reader's locale: `;`-separated UTF-8 with a BOM.
 
     Turkish-locale Excel splits on `;` (its list separator; `,` is the decimal comma) and reads
@@ -281,14 +298,15 @@ def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo, language: str = "tr",
     writer.writerow([header for _, header in columns])
     for row in rows:
         values = []
+        about = subject_of(row, language, tz, posts).cells(language)
         for column, _ in columns:
-            if column == "when":
-                value: object = bracket(row.occurred_after, row.occurred_before,
+            if column in about:
+                value: object = about[column]
+            elif column == "when":
+                value = bracket(row.occurred_after, row.occurred_before,
                                         bool(row.evidence.get("before_first_seen")), language, tz)
             elif column == "link":
                 value = finding_link(row, handles or {}, permalinks)
-            elif column == "subject_name":
-                value = row.subject_name or i18n.LABELS[language]["no_name"]
             else:
                 value = getattr(row, column)
             if isinstance(value, datetime):

@@ -1,5 +1,6 @@
 """What an export package reads beyond the findings: review attachments with their bytes, and the
-posts that findings about a post (replies restricted or reopened) are about.
+posts that findings about a post (replies restricted or reopened) are about (also read by the
+portal and the weekly report, to show such a finding's post).
 
 Read-only; the package's builder (modaudit/evidence/package.py) gets records, not rows.
 docs/architecture.md §3.
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from modaudit.store.schema import (
@@ -23,6 +24,8 @@ from modaudit.store.schema import (
     FindingReview,
     Post,
 )
+
+CHUNK = 300  # pairs per IN list, well under every backend's limit on bound parameters
 
 
 @dataclass(frozen=True)
@@ -115,3 +118,18 @@ def chain_elements(session: Session, account_id: int, first: int,
         *session.scalars(select(ChainRecord).where(ChainRecord.account_id == account_id,
                                                    ChainRecord.seq.between(first, last)))],
         key=lambda e: e.seq)
+
+
+def posts_by_account(session: Session,
+                     posts: Iterable[tuple[str, str | None]]) -> dict[tuple[str, str], PostSeen]:
+    """The stored posts asked for by (account name, post id), those the store has: what the
+    portal, the report and the CSVs show for a finding about a post."""
+    wanted = sorted({(account, post) for account, post in posts if post})
+    found: dict[tuple[str, str], PostSeen] = {}
+    for start in range(0, len(wanted), CHUNK):
+        for account, post_id, message, created_at in session.execute(
+                select(Account.name, Post.platform_id, Post.message, Post.created_at)
+                .join(Account, Account.id == Post.account_id)
+                .where(tuple_(Account.name, Post.platform_id).in_(wanted[start:start + CHUNK]))):
+            found[(account, post_id)] = PostSeen(post_id, message, created_at)
+    return found

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from modaudit.store.attachments import attachments_of
 from modaudit.store.evidence import verify_event
+from modaudit.store.exported import PostSeen, posts_seen
 from modaudit.store.portal_queries import Scope
 from modaudit.store.schema import (
     Account,
@@ -45,6 +46,7 @@ class FindingDetail:
     account: Account
     comment: Comment | None
     entry: ListEntry | None
+    post: PostSeen | None  # the post whose replies were restricted or reopened, if stored
     timeline: list[TimelineItem]
     chain_problem: str | None
     reviews: list[FindingReview]
@@ -61,6 +63,7 @@ def finding_detail(session: Session, scope: Scope, finding_id: int) -> FindingDe
         return None
     finding, event, account = row
     comment = entry = None
+    post: PostSeen | None = None
     timeline: list[TimelineItem] = []
     if finding.kind.startswith("comment"):
         comment = session.scalars(select(Comment).where(Comment.account_id == account.id,
@@ -71,6 +74,8 @@ def finding_detail(session: Session, scope: Scope, finding_id: int) -> FindingDe
             ListEntry.account_id == account.id, ListEntry.user_id == finding.subject_id,
             ListEntry.list_name == list_name)).first()
         timeline += _list_timeline(session, account.id, list_name, finding.subject_id)
+    elif finding.kind.startswith("replies"):
+        post = posts_seen(session, account.id, [finding.subject_id]).get(finding.subject_id)
     if comment is not None:
         timeline += _comment_timeline(session, comment)
     related = list(session.scalars(select(Event).where(
@@ -86,7 +91,7 @@ def finding_detail(session: Session, scope: Scope, finding_id: int) -> FindingDe
     for item in attachments_of(session, finding.id):
         by_review.setdefault(item.review_id, []).append(item)
     timeline.sort(key=lambda item: item.at)
-    return FindingDetail(finding, event, account, comment, entry, timeline,
+    return FindingDetail(finding, event, account, comment, entry, post, timeline,
                          verify_event(session, event.id), reviews, by_review,
                          [e for e in related if e.id != event.id])
 

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from modaudit.store.schema import Account, Comment, Event, Finding, ListEntry, Run
+from modaudit.store.schema import Account, Comment, Event, Finding, ListEntry, Post, Run
 from modaudit.store.search import fold
 
 PAGE_SIZE = 50
@@ -78,6 +78,12 @@ def _entry_join() -> Any:
                 ListEntry.list_name == list_name, Finding.kind.like("user%"))
 
 
+def _post_join() -> Any:
+    # A restriction of replies is about a post: its subject id is the post's id.
+    return and_(Post.account_id == Finding.account_id, Post.platform_id == Finding.subject_id,
+                Finding.kind.like("replies%"))
+
+
 def _filtered(query: Select[Any], scope: Scope, filters: Filters) -> Select[Any]:
     query = scope.where(query)
     for column, value in ((Account.name, filters.account), (Finding.kind, filters.kind),
@@ -110,6 +116,10 @@ class ListRow:
     subject_id: str
     subject_name: str | None
     text: str | None
+    post_id: str | None
+    evidence: dict[str, Any]
+    post_text: str | None  # the post a restriction of replies is about, as stored
+    published_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -126,12 +136,13 @@ def _rows_query() -> Select[Any]:
     return (select(Finding.id, Account.name, Account.institution, Finding.kind, Finding.severity,
                    Finding.status, Finding.detected_at, Event.occurred_after, Event.occurred_before,
                    Finding.subject_id, func.coalesce(Comment.author_name, ListEntry.user_name),
-                   Comment.message)
+                   Comment.message, Finding.post_id, Event.evidence, Post.message, Post.created_at)
             .select_from(Finding)
             .join(Event, Event.id == Finding.event_id)
             .join(Account, Account.id == Finding.account_id)
             .outerjoin(Comment, _comment_join())
-            .outerjoin(ListEntry, _entry_join()))
+            .outerjoin(ListEntry, _entry_join())
+            .outerjoin(Post, _post_join()))
 
 
 def findings_page(session: Session, scope: Scope, filters: Filters,

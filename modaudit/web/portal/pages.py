@@ -25,6 +25,7 @@ from modaudit.report.links import platform_url
 from modaudit.report.periods import last_complete_week
 from modaudit.report.render import blind_context, bracket
 from modaudit.report.selective_section import build_section, section_view
+from modaudit.report.subjects import Subject, describe
 from modaudit.report.text_safety import visible
 from modaudit.store import portal_queries
 from modaudit.store.attachments import attachment
@@ -42,6 +43,7 @@ from modaudit.web.portal.words import DECISIONS, word
 WEEKS = 12
 FINDING_KINDS = tuple(sorted({*SEVERITY, "comment_deleted"}))
 SENTENCES = ("comment_deleted", "comment_hidden", "user_blocked", "user_muted", "replies_restricted")
+UNNAMED = ("comment_deleted", "comment_hidden", "user_blocked", "user_muted")  # say "no name"
 
 
 def _config(request: Request) -> Any:
@@ -154,14 +156,27 @@ def sentence(detail: FindingDetail, language: str, tz: Any) -> str:
                    bool(event.evidence.get("before_first_seen", False)), language, tz)
     if when == i18n.format_datetime(event.occurred_before, language, tz):
         when = i18n.at_time(event.occurred_before, language, tz)  # one instant: "…15:00'te"
-    who = (detail.comment.author_name if detail.comment and detail.comment.author_name
-           else detail.entry.user_name if detail.entry and detail.entry.user_name
-           else detail.finding.subject_id)
-    who = visible(who)  # controls shown, never acted on (the sentence is escaped as a whole)
+    name = (detail.comment.author_name if detail.comment and detail.comment.author_name
+            else detail.entry.user_name if detail.entry and detail.entry.user_name else None)
+    # Controls shown, never acted on (the sentence is escaped as a whole); an id never as a name.
+    who = visible(name or detail.finding.subject_id)
     kind = detail.finding.kind
     key = f"sentence_{kind}" if kind in SENTENCES else "sentence_other"
+    if name is None and kind in UNNAMED:
+        key += "_unnamed"
     return word(key, language, account=detail.account.name, who=who, when=when,
                 kind=i18n.term(detail.finding.kind, language))
+
+
+def subject_of(detail: FindingDetail, language: str, tz: Any) -> Subject:
+    """What the finding is about, in its kind's words: the comment, the user or the post."""
+    finding, comment, post = detail.finding, detail.comment, detail.post
+    name = (comment.author_name if comment else detail.entry.user_name if detail.entry else None)
+    return describe(finding.kind, finding.subject_id, name=name,
+                    text=comment.message if comment else None, post_id=finding.post_id,
+                    evidence=detail.event.evidence, language=language, tz=tz,
+                    post_text=post.message if post else None,
+                    published_at=post.created_at if post else None)
 
 
 @dataclass(frozen=True)
@@ -199,6 +214,7 @@ def finding_response(request: Request, viewer: Viewer, fid: int, *, error: str =
     return portal.render(
         request, "finding.html", status=status, viewer=viewer, d=detail, link=link,
         sentence=sentence(detail, language, config.tz), decisions=DECISIONS,
+        subject=subject_of(detail, language, config.tz),
         max_mb=config.web.max_attachment_mb, saved=request.query_params.get("kaydedildi") == "1",
         error=error, draft=draft or ReviewDraft(), technical=_technical(detail),
         timeline=[(item.at, word(item.what, language, detail=i18n.term(item.detail, language))

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from modaudit.config import Config
-from modaudit.report import i18n
+from modaudit.report import i18n, subjects
 from modaudit.report.render import neutralise
 from modaudit.store.portal_queries import BlockedRow, ListRow
 from modaudit.web.portal.health_view import HealthLine, never, yes_no
@@ -45,16 +45,28 @@ def _heads(turkish: Sequence[str], english: Sequence[str], config: Config) -> Se
 
 
 def findings(rows: list[ListRow], config: Config) -> bytes:
-    """The findings list."""
+    """The findings list; each finding's subject in its kind's words (a comment, a user, a post)."""
+    words = subjects.WORDS[config.report.language]
+    heads = (*_heads(("No", "Kurum", "Hesap", "Tür", "Önem", "Durum"),
+                     ("No", "Institution", "Account", "Kind", "Severity", "Status"), config),
+             words["subject_head"], words["subject_id_head"], words["person_head"],
+             words["text_head"],
+             *_heads(("En erken", "En geç", "Tespit"), ("Earliest", "Latest", "Detected"), config),
+             words["published_head"], words["setting_head"])
+    return table(heads, _finding_cells(rows, config), config)
+
+
+def _finding_cells(rows: list[ListRow], config: Config) -> Iterable[Sequence[Any]]:
     lang = config.report.language
-    heads = _heads(("No", "Kurum", "Hesap", "Tür", "Önem", "Durum", "Kullanıcı kimliği", "Kullanıcı",
-                    "Metin", "En erken", "En geç", "Tespit"),
-                   ("No", "Institution", "Account", "Kind", "Severity", "Status", "User id", "User",
-                    "Text", "Earliest", "Latest", "Detected"), config)
-    return table(heads, ((r.id, r.institution, r.account, i18n.term(r.kind, lang),
-                          i18n.term(r.severity, lang), i18n.term(r.status, lang), r.subject_id,
-                          r.subject_name, r.text, r.occurred_after, r.occurred_before, r.detected_at)
-                         for r in rows), config)
+    for r in rows:
+        cells = subjects.describe(
+            r.kind, r.subject_id, name=r.subject_name, text=r.text, post_id=r.post_id,
+            evidence=r.evidence, language=lang, tz=config.tz, post_text=r.post_text,
+            published_at=r.published_at).cells(lang)
+        yield (r.id, r.institution, r.account, i18n.term(r.kind, lang), i18n.term(r.severity, lang),
+               i18n.term(r.status, lang), cells["subject"], cells["subject_id"], cells["person"],
+               cells["text"], r.occurred_after, r.occurred_before, r.detected_at,
+               cells["published_at"], cells["setting"])
 
 
 def blocked(rows: list[BlockedRow], config: Config) -> bytes:

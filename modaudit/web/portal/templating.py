@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 from modaudit.config import Config
 from modaudit.report import i18n
 from modaudit.report.render import _SEVERITY_COLOURS, bdi, bracket  # the email's colours, words
+from modaudit.report.subjects import Subject, describe
 from modaudit.web.portal import csrf
 from modaudit.web.portal.words import WORDS
 
@@ -26,6 +27,7 @@ def _environment() -> Environment:
     env.filters["dt"] = _dt
     env.filters["term"] = _term
     env.globals["when"] = _when
+    env.globals["about"] = _about
     env.globals["colour"] = lambda severity: _SEVERITY_COLOURS.get(severity, "#98a2b3")
     return env
 
@@ -39,6 +41,14 @@ def _dt(context: Context, moment: Any) -> str:
 def _when(context: Context, after: Any, before: Any) -> str:
     """An action's time as the report writes it: one instant once, a bracket as a range."""
     return bracket(after, before, False, context["lang"], context["tz"])
+
+
+@pass_context
+def _about(context: Context, row: Any) -> Subject:
+    """A findings list row's subject in its kind's words (a comment, a user or a post)."""
+    return describe(row.kind, row.subject_id, name=row.subject_name, text=row.text,
+                    post_id=row.post_id, evidence=row.evidence, language=context["lang"],
+                    tz=context["tz"], post_text=row.post_text, published_at=row.published_at)
 
 
 @pass_context

@@ -84,6 +84,15 @@ WORDS: dict[str, dict[str, str]] = {
         "sentence_user_blocked": "{account} hesabı {who} adlı kullanıcıyı {when} engelledi.",
         "sentence_user_muted": "{account} hesabı {who} adlı kullanıcıyı {when} sessize aldı.",
         "sentence_replies_restricted": "{account} hesabı bir gönderisinde yanıtları {when} kısıtladı.",
+        # Without a name, an id is never written as one ("5003_107 adlı kullanıcı").
+        "sentence_comment_deleted_unnamed": "{account} hesabında yazarının adı kayıtlı olmayan "
+                                            "bir yorum {when} silindi.",
+        "sentence_comment_hidden_unnamed": "{account} hesabında yazarının adı kayıtlı olmayan "
+                                           "bir yorum {when} gizlendi.",
+        "sentence_user_blocked_unnamed": "{account} hesabı adı bilinmeyen bir kullanıcıyı "
+                                         "(kimlik {who}) {when} engelledi.",
+        "sentence_user_muted_unnamed": "{account} hesabı adı bilinmeyen bir kullanıcıyı "
+                                       "(kimlik {who}) {when} sessize aldı.",
         "sentence_other": "{account} hesabında {when}: {kind}.",
         "actor_note": "İşlemi yapan: {actor}.", "manager": "yönetici", "auditor": "denetçi",
         "operator": "operatör",
@@ -177,6 +186,14 @@ WORDS: dict[str, dict[str, str]] = {
         "sentence_user_blocked": "{account} blocked {who} {when}.",
         "sentence_user_muted": "{account} muted {who} {when}.",
         "sentence_replies_restricted": "{account} restricted replies to a post {when}.",
+        "sentence_comment_deleted_unnamed": "On {account}, a comment whose author's name was not "
+                                            "recorded was deleted {when}.",
+        "sentence_comment_hidden_unnamed": "On {account}, a comment whose author's name was not "
+                                           "recorded was hidden {when}.",
+        "sentence_user_blocked_unnamed": "{account} blocked a user whose name is unknown (id {who}) "
+                                         "{when}.",
+        "sentence_user_muted_unnamed": "{account} muted a user whose name is unknown (id {who}) "
+                                       "{when}.",
         "sentence_other": "On {account}, {when}: {kind}.",
         "actor_note": "Done by: {actor}.", "manager": "manager", "auditor": "auditor",
         "operator": "operator",

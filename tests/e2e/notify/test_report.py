@@ -137,11 +137,11 @@ def test_user_text_is_escaped_in_html_and_verbatim_in_csv(world: World) -> None:
     table, heads = rendered.csv.decode("utf-8-sig").split("\r\n\r\n")
     rows = list(csv.DictReader(io.StringIO(table), delimiter=";"))
     assert "chain-head " in heads
-    texts = {row["Kullanıcı / yorum no"]: row["Yorum metni"] for row in rows}
+    texts = {row["Konu kimliği"]: row["Metin"] for row in rows}
     assert texts["2001"] == SCRIPT and texts["2002"] == IMG
     for comment_id, formula in FORMULAS.items():
         assert texts[comment_id] == "'" + formula
-    assert {row["Kullanıcı"] for row in rows} >= {"Ayşe Yılmaz", "İbrahim Işık", "Rojda <b>Demir</b>"}
+    assert {row["Yazan / kullanıcı"] for row in rows} >= {"Ayşe Yılmaz", "İbrahim Işık", "Rojda <b>Demir</b>"}
     assert {row["Tür"] for row in rows} >= {"yorum gizlendi", "kullanıcı engellendi"}
     assert {row["Önem"] for row in rows} <= {"yüksek", "orta", "belirsiz", "düşük"}
     assert rows[0]["Tespit zamanı"].count(".") == 2 and "T" not in rows[0]["Tespit zamanı"]

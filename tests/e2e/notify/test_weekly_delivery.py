@@ -86,11 +86,11 @@ def _check_report_email(received: Received, institution: str) -> None:
     if institution == INSTITUTION_A:
         assert "İbrahim Işık" in text and "Ayşe Yılmaz" in html
         assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-        texts = {row["Kullanıcı / yorum no"]: row["Yorum metni"] for row in rows}
+        texts = {row["Konu kimliği"]: row["Metin"] for row in rows}
         assert texts["2001"] == SCRIPT and texts["2003"] == "'" + FORMULAS["2003"]
         assert len(rows) == 8
     else:
-        assert [row["Yorum metni"] for row in rows] == ["Ne zaman bitecek? Ğğ"]
+        assert [row["Metin"] for row in rows] == ["Ne zaman bitecek? Ğğ"]
 
 
 def test_weekly_report_is_sent_once_per_institution_and_week(world: World) -> None:

@@ -178,7 +178,7 @@ def test_weekly_text_shows_controls_and_html_isolates_user_text() -> None:
 def test_weekly_csv_stays_exact() -> None:
     rendered = render_weekly(_report(), chart_src="cid:chart")
     rows = list(csv.DictReader(io.StringIO(rendered.csv.decode("utf-8-sig")), delimiter=";"))
-    assert [(row["Kullanıcı"], row["Yorum metni"]) for row in rows] == \
+    assert [(row["Yazan / kullanıcı"], row["Metin"]) for row in rows] == \
         [(r.subject_name, r.text) for r in by_severity(ROWS)]
 
 

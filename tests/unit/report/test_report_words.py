@@ -89,11 +89,13 @@ def test_csv_opens_as_columns_in_turkish_excel() -> None:
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
     header = text.splitlines()[0]
-    assert header.startswith("Bulgu no;Kurum;Hesap;Platform;Tür;Önem;Durum;Kullanıcı;")
+    assert header.startswith("Bulgu no;Kurum;Hesap;Platform;Tür;Önem;Durum;Konu;Konu kimliği;"
+                             "Yazan / kullanıcı;Metin;")
     (row,) = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert row["Tür"] == "yorum gizlendi" and row["Önem"] == "orta" and row["Durum"] == "açık"
-    assert row["Kullanıcı"] == "adı bilinmiyor"
-    assert row["Yorum metni"] == "'=1+1; ikinci"  # the `;` quoted, the formula neutralised
+    assert row["Konu"] == "yorum" and row["Konu kimliği"] == "900_1_5"
+    assert row["Yazan / kullanıcı"] == "adı kayıtlı değil"
+    assert row["Metin"] == "'=1+1; ikinci"  # the `;` quoted, the formula neutralised
     assert row["Tespit zamanı"] == "18.11.2026 13:00" and row["Ne zaman"] == "18 Kasım 2026 13:00"
     assert row["Bağlantı"] == "https://www.facebook.com/900_1?comment_id=5"
 
@@ -102,6 +104,7 @@ def test_a_missing_name_is_said_in_words_and_the_finding_links_to_its_comment() 
     from modaudit.report.render import render_alert
 
     _, text, html = render_alert([_row(subject_name=None)], "valilik-facebook", "Valilik", "tr", IST)
-    assert "adı bilinmiyor (900_1_5)" in text and "<i>adı bilinmiyor</i>" in html
+    assert "Yorumu yazan: adı kayıtlı değil (yorum kimliği 900_1_5)" in text
+    assert "<b>Yorumu yazan:</b> adı kayıtlı değil" in html and "adı bilinmiyor" not in text
     assert "Platformda aç: https://www.facebook.com/900_1?comment_id=5" in text
     assert 'href="https://www.facebook.com/900_1?comment_id=5"' in html

@@ -134,8 +134,9 @@ def test_csv_opens_in_turkish_excel(store) -> None:
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:6] == ["No", "Kurum", "Hesap", "Tür", "Önem", "Durum"]
     assert len(rows) == 4 and {row[3] for row in rows[1:]} == {"yorum gizlendi"}
-    assert any(row[8] == "'=HYPERLINK(\"http://x\")" for row in rows[1:])  # not run as a formula
-    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", rows[1][11])
+    text = rows[0].index("Metin")
+    assert any(row[text] == "'=HYPERLINK(\"http://x\")" for row in rows[1:])  # not run as a formula
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", rows[1][rows[0].index("Tespit")])
 
 
 def test_alerts_link_each_finding_to_its_page_when_the_portal_has_an_address(store) -> None:

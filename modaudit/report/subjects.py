@@ -1,0 +1,141 @@
+"""What a finding is about, in its own words: a comment (author, text, its post), a user (name
+or "adı bilinmiyor", the id) or a post (its text, when it was published, who may reply).
+
+One table for the portal, the weekly report and alert, both CSVs and the export's PDF, so that
+no page calls a post a user (docs/architecture.md §6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from modaudit.report.i18n import format_datetime
+
+COMMENT, USER, POST = "comment", "user", "post"
+
+WORDS: dict[str, dict[str, str]] = {
+    "tr": {"comment": "yorum", "user": "kullanıcı", "post": "gönderi",
+           "author": "Yorumu yazan", "comment_text": "Yorum metni", "on_post": "Gönderisi",
+           "comment_id": "yorum kimliği",
+           "user_label": "Kullanıcı", "no_name": "adı bilinmiyor",
+           "no_author": "adı kayıtlı değil", "id": "kimlik",
+           "post_label": "Gönderi", "post_text": "Gönderi metni",
+           "published": "Yayımlandığı zaman", "reply_setting": "Yanıt ayarı",
+           "not_stored": "denetimde kaydedilmedi",
+           # CSV headers
+           "subject_head": "Konu", "subject_id_head": "Konu kimliği",
+           "person_head": "Yazan / kullanıcı", "text_head": "Metin",
+           "published_head": "Gönderi zamanı", "setting_head": "Yanıt ayarı"},
+    "en": {"comment": "comment", "user": "user", "post": "post",
+           "author": "Comment by", "comment_text": "Comment text", "on_post": "On post",
+           "comment_id": "comment id",
+           "user_label": "User", "no_name": "name unknown", "no_author": "name not recorded",
+           "id": "id", "post_label": "Post", "post_text": "Post text",
+           "published": "Published", "reply_setting": "Who may reply",
+           "not_stored": "not recorded by the audit",
+           "subject_head": "Subject", "subject_id_head": "Subject id",
+           "person_head": "Author / user", "text_head": "Text",
+           "published_head": "Post published", "setting_head": "Who may reply"},
+}
+
+# Who may reply to a post, as X (`reply_settings`) and Instagram (`comments_disabled`) say it.
+_REPLY_SETTINGS = {
+    "tr": {"everyone": "herkes yanıtlayabilir",
+           "following": "yalnızca hesabın takip ettikleri yanıtlayabilir",
+           "mentionedUsers": "yalnızca gönderide anılanlar yanıtlayabilir",
+           "subscribers": "yalnızca aboneler yanıtlayabilir",
+           "verified": "yalnızca onaylı hesaplar yanıtlayabilir",
+           "comments_disabled": "yorumlar kapalı"},
+    "en": {"everyone": "everyone can reply", "following": "only accounts it follows can reply",
+           "mentionedUsers": "only accounts mentioned in the post can reply",
+           "subscribers": "only subscribers can reply", "verified": "only verified accounts can reply",
+           "comments_disabled": "comments turned off"},
+}
+
+
+def subject_of(kind: str) -> str:
+    """What a finding of this kind is about: a comment, a user or a post."""
+    if kind.startswith("user"):
+        return USER
+    if kind.startswith("replies"):
+        return POST
+    return COMMENT
+
+
+def reply_setting(value: object, language: str = "tr") -> str | None:
+    """A post's reply setting in words (None: not given, or a value without words)."""
+    return _REPLY_SETTINGS[language].get(value) if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One labelled line about the subject; `quote` marks user text shown as a quotation."""
+
+    label: str
+    value: str
+    quote: bool = False
+    user_text: bool = False  # stored text from the platform (escaped, controls made visible)
+    note: str = ""  # our words after it, e.g. the id: "kimlik 123"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A finding's subject in the reader's words, and its cells for a spreadsheet."""
+
+    kind: str  # COMMENT | USER | POST
+    id: str
+    name: str | None  # the comment's author or the user's name; None for a post
+    text: str | None  # the comment's or the post's text as stored
+    published_at: datetime | None  # a post's publication time
+    setting: str | None  # a post's reply setting in words
+    post_id: str | None  # a comment's post
+    lines: tuple[Line, ...]
+
+    def cells(self, language: str) -> dict[str, Any]:
+        """The CSV's subject columns: kind word, id, author or user, text, publication, setting."""
+        words = WORDS[language]
+        person = None
+        if self.kind == USER:
+            person = self.name or words["no_name"]
+        elif self.kind == COMMENT:
+            person = self.name or words["no_author"]
+        return {"subject": words[self.kind], "subject_id": self.id, "person": person,
+                "text": self.text, "published_at": self.published_at, "setting": self.setting}
+
+
+def describe(kind: str, subject_id: str, *, name: str | None, text: str | None,
+             post_id: str | None, evidence: dict[str, Any] | None, language: str, tz: ZoneInfo,
+             post_text: str | None = None, published_at: datetime | None = None) -> Subject:
+    """The subject of a finding of `kind`, each kind with only what it has.
+
+    `name` and `text` are the comment's author and text or the listed user's name; `post_text`
+    and `published_at` the stored post a restriction of replies is about (None when not stored).
+    """
+    words, about = WORDS[language], subject_of(kind)
+    lines: list[Line] = []
+    if about == USER:
+        shown = name or words["no_name"]
+        lines.append(Line(words["user_label"], shown, user_text=bool(name),
+                          note=f"{words['id']} {subject_id}"))
+        return Subject(USER, subject_id, name, None, None, None, None, tuple(lines))
+    if about == POST:
+        setting = reply_setting((evidence or {}).get("reply_settings"), language)
+        lines.append(Line(words["post_label"], f"{words['id']} {subject_id}"))
+        lines.append(Line(words["post_text"], post_text, quote=True, user_text=True) if post_text
+                     else Line(words["post_text"], words["not_stored"]))
+        if published_at is not None:
+            lines.append(Line(words["published"], format_datetime(published_at, language, tz)))
+        if setting:
+            lines.append(Line(words["reply_setting"], setting))
+        return Subject(POST, subject_id, None, post_text, published_at, setting, None,
+                       tuple(lines))
+    lines.append(Line(words["author"], name or words["no_author"], user_text=bool(name),
+                      note=f"{words['comment_id']} {subject_id}"))
+    if text:
+        lines.append(Line(words["comment_text"], text, quote=True, user_text=True))
+    if post_id:
+        lines.append(Line(words["on_post"], f"{words['id']} {post_id}"))
+    return Subject(COMMENT, subject_id, name, text, None, None, post_id, tuple(lines))
