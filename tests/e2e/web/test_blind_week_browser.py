@@ -15,12 +15,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from modaudit import jobs
 from modaudit.config import load_config
 from tests.conftest import migrate_quickly, scratch_database
-from tests.support.portal import CHROMIUM_ARGS, PASSWORD, add_user, chromium_or_skip, portal_server
+from tests.support.portal import PASSWORD, add_user, chromium_or_skip, portal_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("portal-browser")]
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -79,16 +79,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BlindWorld]:
         add_user(url, MANAGER, "manager", [INSTITUTION])
         with portal_server(load_config(config_path)) as base:
             yield BlindWorld(report, base)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium_or_skip()),
-                                              args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _shot(page: Page, name: str, tmp_path: Path) -> None:

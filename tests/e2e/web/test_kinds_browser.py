@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from modaudit.config import parse_config
 from tests.conftest import migrate_quickly, scratch_database
 from tests.support.kinds_world import POST_ID, KindsWorld, fill_kinds_store
-from tests.support.portal import CHROMIUM_ARGS, PASSWORD, chromium_or_skip, portal_server
+from tests.support.portal import PASSWORD, chromium_or_skip, portal_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("portal-browser")]
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -47,16 +47,6 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         ids = fill_kinds_store(url)
         with portal_server(parse_config({"database": {"url": url}})) as base:
             yield Portal(base, ids)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium_or_skip()),
-                                              args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _sign_in(browser: Browser, portal: Portal, width: int) -> Page:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +27,7 @@ from modaudit.store.schema import FindingReview
 from modaudit.store.schema_users import LoginAttempt
 from tests.conftest import migrate_quickly, scratch_database
 from tests.support.mailserver import free_port
-from tests.support.portal import CHROMIUM_ARGS, PASSWORD, add_user, chromium_or_skip, portal_server
+from tests.support.portal import PASSWORD, add_user, chromium_or_skip, portal_server
 from tests.support.report_world import INSTITUTION_A, INSTITUTION_B, SCRIPT, audited_world
 
 # One worker runs the module: its tests share one portal (built once).
@@ -84,16 +84,6 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
                       "deputy": add_user(url, DEPUTY_A, "manager", [INSTITUTION_A])}
             with portal_server(load_config(world.config_path)) as base:
                 yield Portal(base, url, world.config_path, ids, tokens)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium_or_skip()),
-                                              args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _sign_in(browser: Browser, portal: Portal, email: str, width: int = 1280,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy.orm import Session
 
@@ -17,19 +15,7 @@ from modaudit.store.changes import (
     reply_settings_changes,
     visibility_changes,
 )
-from tests.support.stored_runs import POSTED, WRITTEN, StoredAccount, at, comment, ids, open_session
-
-
-@pytest.fixture
-def session(migrated: str) -> Iterator[Session]:
-    with open_session(migrated) as session:
-        yield session
-
-
-@pytest.fixture
-def page(session: Session) -> StoredAccount:
-    return StoredAccount(session)
-
+from tests.support.stored_runs import POSTED, WRITTEN, StoredAccount, at, comment, ids
 
 # --- visibility ------------------------------------------------------------------------------
 

@@ -3,8 +3,6 @@ left alone as recorded, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,18 +11,7 @@ from analysis.rules import CLOSES
 from modaudit.intake.tail import apply_rules
 from modaudit.store.findings import REVIEW_STATUSES, review_finding
 from modaudit.store.schema import Finding
-from tests.support.stored_runs import StoredAccount, at, new_event, open_session
-
-
-@pytest.fixture
-def session(migrated: str) -> Iterator[Session]:
-    with open_session(migrated) as session:
-        yield session
-
-
-@pytest.fixture
-def page(session: Session) -> StoredAccount:
-    return StoredAccount(session)
+from tests.support.stored_runs import StoredAccount, at, new_event
 
 
 def findings_of(session: Session, account: StoredAccount) -> list[Finding]:

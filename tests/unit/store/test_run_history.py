@@ -3,26 +3,11 @@ archive import ask about an account's earlier runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-
-import pytest
-from sqlalchemy.orm import Session
 
 from collectors.records import Snapshot, UserListing
 from modaudit.store import run_history, runs
-from tests.support.stored_runs import StoredAccount, at, comment, open_session
-
-
-@pytest.fixture
-def session(migrated: str) -> Iterator[Session]:
-    with open_session(migrated) as session:
-        yield session
-
-
-@pytest.fixture
-def page(session: Session) -> StoredAccount:
-    return StoredAccount(session)
+from tests.support.stored_runs import StoredAccount, at, comment
 
 
 def _failed_with_a_snapshot(page: StoredAccount, fetched_at: datetime) -> int:

@@ -3,7 +3,6 @@ with two sightings (intake/tail.absorb_corroborations, store/sightings.py), on S
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -15,18 +14,7 @@ from modaudit.intake.tail import absorb_corroborations
 from modaudit.store.schema import Event, EventSighting
 from modaudit.store.sightings import sightings_by_event
 from modaudit.store.verify import verify_chain
-from tests.support.stored_runs import StoredAccount, at, new_event, open_session
-
-
-@pytest.fixture
-def session(migrated: str) -> Iterator[Session]:
-    with open_session(migrated) as session:
-        yield session
-
-
-@pytest.fixture
-def page(session: Session) -> StoredAccount:
-    return StoredAccount(session)
+from tests.support.stored_runs import StoredAccount, at, new_event
 
 
 def webhook(kind: str, subject: str, moment: datetime, actor: str = "account") -> NewEvent:
