@@ -153,7 +153,10 @@ def env_name_problem(value: str) -> str | None:
     return (f"is not a variable name: it must name an environment variable (letters, digits and "
             f"_, not starting with a digit, at most {ENV_NAME_MAX} characters) that holds the "
             f"secret, not the secret itself; "
-            f"got {len(value)} characters" + (f" shaped like {shape}" if shape else ""))
+            f"got {len(value)} characters" + (f" shaped like {shape} (if it really is a "
+                                              "variable's name, give the variable a name in "
+                                              "words split by _, such as VALILIK_X_KEY)"
+                                              if shape else ""))
 
 
 def network_problem(value: str) -> str | None:

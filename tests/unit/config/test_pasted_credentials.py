@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from modaudit.config import ConfigError, load_config
-from modaudit.config_rules import credential_shape
+from modaudit.config_rules import credential_shape, env_name_problem
 
 X_CONSUMER_KEY = "xvz1evFS4wEEPTGEFPHBog"  # 22 to 25 letters and digits
 X_CONSUMER_SECRET = "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw"
@@ -112,3 +112,13 @@ def test_a_credential_typed_as_an_account_name_is_not_repeated(tmp_path: Path) -
         with pytest.raises(ConfigError) as caught:
             config.account(value)
         assert value not in str(caught.value) and "not shown" in str(caught.value)
+
+
+def test_a_name_that_looks_like_a_key_is_told_how_to_pass() -> None:
+    # A real variable's name can look random (one long run of letters): the refusal says how to
+    # name it so that it passes, without repeating it.
+    name = "ankarabuyuksehirbelediyesi"
+    problem = env_name_problem(name)
+    assert problem is not None and name not in problem
+    assert "split by _" in problem
+    assert env_name_problem("ANKARA_BUYUKSEHIR_BELEDIYESI") is None
