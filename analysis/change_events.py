@@ -13,6 +13,7 @@ from collectors.records import (
     ReplySettingsChange,
     VisibilityChange,
 )
+from modaudit import platforms
 
 LIST_EVENTS = {"blocked": ("user_blocked", "user_unblocked"), "muted": ("user_muted", "user_unmuted")}
 
@@ -21,15 +22,20 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def visibility_events(changes: list[VisibilityChange],
-                      first_collection_runs: set[int]) -> list[NewEvent]:
+def visibility_events(changes: list[VisibilityChange], first_collection_runs: set[int],
+                      platform: str = "facebook") -> list[NewEvent]:
     """comment_hidden from observed visibility (only the account can hide).
 
-    Only hides: an unhide closes a finding, so it waits for confirmation (`unhide_event`).
+    Only hides: an unhide closes a finding, so it waits for confirmation (`unhide_event`). Where
+    the platform's own filter may have set a comment aside before anyone saw it (YouTube's
+    likely spam), a comment first seen hidden is state, never an event.
     """
+    first_seen_counts = platforms.get(platform).first_seen_hidden_is_finding
     events = []
     for change in changes:
         if not change.is_hidden or change.was_hidden:
+            continue
+        if change.was_hidden is None and not first_seen_counts:
             continue
         fetched_at = change.seen_at
         before_first_seen = change.first_seen_now and change.run_id in first_collection_runs
@@ -79,7 +85,8 @@ def deletion_event(candidate: DeletionCandidate, answer: LookupResult, platform:
                    confirmed_at: datetime) -> NewEvent | None:
     """The event a lookup supports for a candidate, or None (still there, nothing new seen).
 
-    Gone: deleted (on X by its author). Present and hidden while it was last known visible:
+    Gone: as the platform's descriptor says (X: deleted by its author; Facebook, YouTube: deleted
+    by someone the platform does not name). Present and hidden while it was last known visible:
     hidden while out of the listing. A hide already recorded is not recorded again.
     """
     common = {"subject_id": candidate.comment_id, "post_id": candidate.post_id,
@@ -87,10 +94,9 @@ def deletion_event(candidate: DeletionCandidate, answer: LookupResult, platform:
               "text_digest": candidate.text_digest,
               "evidence": _candidate_evidence(candidate, answer, confirmed_at)}
     if answer.status == "gone":
-        if platform == "x":
-            # Only the author (or X itself) can delete a reply on X: recorded, never a finding.
-            return NewEvent(kind="reply_deleted_by_author", actor="author", source="lookup", **common)
-        return NewEvent(kind="comment_deleted", actor="unknown", source="lookup", **common)
+        described = platforms.get(platform)
+        return NewEvent(kind=described.gone_kind, actor=described.gone_actor, source="lookup",
+                        **common)
     if answer.is_hidden and candidate.is_hidden is not True:
         return NewEvent(kind="comment_hidden", actor="account", source="lookup", **common)
     if answer.is_hidden is False and candidate.is_hidden is True:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from collectors.records import AccountReads
+from modaudit import platforms
 from modaudit.config import XConfig
 
 PROJECTION_DAYS = 30
@@ -59,7 +60,7 @@ def account_costs(reads: Iterable[AccountReads], price_table: dict[str, float],
         by_kind = {row.kind: row.resources for row in rows}
         platform = rows[0].platform
         spend = (sum(resource_cost(r.kind, r.resources, price_table) for r in rows)
-                 if platform == "x" else None)
+                 if platforms.get(platform).billing == "resources" else None)
         costs.append(AccountCost(account, platform, max(r.runs for r in rows),
                                  sum(r.requests for r in rows), by_kind.get("post", 0),
                                  by_kind.get("user", 0), by_kind.get("owned", 0), spend, days))

@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from modaudit import platforms
+
 
 def _stats() -> Any:
     """scipy.stats, imported when first needed: it takes a second, and most commands never do."""
@@ -38,8 +40,10 @@ def _stats() -> Any:
 MEASURES = ("moderated", "author_blocked")
 MODERATION_KINDS = ("comment_hidden", "comment_deleted")
 MODERATION_ACTORS = ("account", "unknown")
-# X shows neither hidden replies nor who deleted one (docs/architecture.md §2): no moderation rate there.
-MODERATION_OBSERVABLE = ("facebook", "instagram")
+# X shows neither hidden replies nor who deleted one (docs/architecture.md §2): no moderation rate
+# there; each platform's descriptor says.
+MODERATION_OBSERVABLE = tuple(p.name for p in platforms.REGISTRY.values()
+                              if p.moderation_observable)
 ALL = "all"
 PERMUTATIONS = 2000  # for the blocked-author test; the smallest p it can give is 1/2001
 

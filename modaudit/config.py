@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from modaudit import platforms
 from modaudit.config_rules import (
     database_url_problem,
     did_you_mean,
@@ -39,7 +40,7 @@ from modaudit.config_sections import (
     XConfig,
 )
 
-PLATFORMS = ("x", "facebook", "instagram")
+PLATFORMS = platforms.NAMES
 
 
 class ConfigError(Exception):
@@ -63,6 +64,17 @@ class Config:
     selective: SelectiveConfig = field(default_factory=SelectiveConfig)
     web: WebConfig = field(default_factory=WebConfig)
     timestamp: TimestampConfig = field(default_factory=TimestampConfig)
+    # The sections of platforms that bring their own (`[youtube]`), by section name.
+    platform_settings: dict[str, Any] = field(default_factory=dict)
+
+    def settings(self, section: str) -> Any:
+        """A platform's own section (`config.settings("youtube").api_base_url`)."""
+        found = self.platform_settings.get(section)
+        if found is None:
+            found = getattr(self, section, None)
+        if found is None:
+            raise ConfigError(f"{section}: no such platform section")
+        return found
 
     def account(self, name: str) -> AccountConfig:
         """The account called `name`, or a ConfigError naming the file."""
@@ -102,6 +114,8 @@ _SECTIONS: dict[str, type] = {
     "web": WebConfig,
     "timestamp": TimestampConfig,
 }
+_PLATFORM_SECTIONS: dict[str, type] = {
+    p.section: p.settings for p in platforms.REGISTRY.values() if p.settings is not None}
 _CHOICES: dict[str, tuple[str, ...]] = {
     "report.language": ("tr", "en"),
     "smtp.security": ("none", "starttls", "ssl"),
@@ -180,24 +194,24 @@ def _build(cls: type, data: Any, path: str, choice_prefix: str) -> Any:
 
 def _check_account(account: AccountConfig, path: str) -> None:
     sep = " " if path.startswith("account ") else "."  # "account 'x' key" or "accounts[0].key"
-    if account.monthly_budget_usd is not None and account.platform != "x":
+    described = platforms.get(account.platform)
+    if account.monthly_budget_usd is not None and described.billing != "resources":
         raise ConfigError(f"{path}{sep}monthly_budget_usd: only X accounts have a budget (X bills "
                           "per read; Graph is rate-limited, not billed)")
     if account.monthly_budget_usd is not None:
         problem = number_problem("x.monthly_budget_usd", account.monthly_budget_usd)
         if problem:
             raise ConfigError(f"{path}{sep}monthly_budget_usd: {problem}")
-    if account.platform in ("facebook", "instagram") and not account.page_token_env:
-        raise ConfigError(f"{path}{sep}page_token_env: required for platform {account.platform!r}")
-    if account.platform == "x":
-        oauth1 = (account.consumer_key_env, account.consumer_secret_env,
-                  account.access_token_env, account.access_token_secret_env)
-        if not (all(oauth1) or account.bearer_token_env):
-            raise ConfigError(
-                f"{path}: an X account needs consumer_key_env, consumer_secret_env, "
-                "access_token_env and access_token_secret_env (OAuth 1.0a), or bearer_token_env "
-                "holding an OAuth 2.0 user-context token of the account itself"
-            )
+    sets = described.credential_sets
+    if sets and not any(all(getattr(account, key) for key in keys) for keys in sets):
+        hint = described.credential_hint
+        where = f"{path}{sep}" if hint.split(":")[0] in described.secret_keys else f"{path}: "
+        raise ConfigError(f"{where}{hint}")
+    foreign = [key for key in platforms.secret_keys()
+               if getattr(account, key) and key not in described.secret_keys]
+    if foreign:
+        raise ConfigError(f"{path}{sep}{foreign[0]}: not used by platform {account.platform!r} "
+                          f"(its keys: {', '.join(described.secret_keys) or 'none, it needs no secret'})")
 
 
 def _check_executor(executor: ExecutorConfig, database: DatabaseConfig) -> None:
@@ -232,12 +246,14 @@ def _check_recheck(collect: CollectConfig) -> None:
 
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate a parsed TOML document into a Config; raise ConfigError on the first problem."""
-    known = set(_SECTIONS) | {"accounts"}
+    known = set(_SECTIONS) | set(_PLATFORM_SECTIONS) | {"accounts"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{unknown[0]}: unknown section{did_you_mean(unknown[0], known)}")
     sections = {name: _build(cls, data.get(name, {}), name, f"{name}.")
                 for name, cls in _SECTIONS.items()}
+    own = {name: _build(cls, data.get(name, {}), name, f"{name}.")
+           for name, cls in _PLATFORM_SECTIONS.items()}
     problem = database_url_problem(sections["database"].url)
     if problem:
         raise ConfigError(f"database.url: {problem}")
@@ -274,7 +290,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         seen.add(account.name)
         _check_account(account, account_path)
         accounts.append(account)
-    return Config(accounts=accounts, path=path, **sections)
+    return Config(accounts=accounts, path=path, platform_settings=own, **sections)
 
 
 def cron_trigger(expression: str, zone: ZoneInfo, key_path: str = "schedule") -> Any:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from modaudit import platforms
+
 
 class Range(NamedTuple):
     """Allowed values of a number: from `low` (included or not) up to and including `high`."""
@@ -70,8 +72,12 @@ RANGES: dict[str, Range] = {
     "web.max_attachment_mb": Range(0, 50, False),  # a court order or a screenshot, not a video
     # A TSA answers in well under a second; past two minutes the daily anchor just waits a day.
     "timestamp.timeout_seconds": Range(0.1, 120),
+    # Google's default is 10,000 units a day per project; an extension may grant millions.
+    "youtube.daily_quota_units": Range(0, 100_000_000, False),
 }
 URL_KEYS = frozenset({"x.api_base_url", "facebook.graph_base_url", "timestamp.url"})
+# The sections platforms bring (modaudit/platforms/): every *_url and *_uri key in them is a URL.
+PLATFORM_SECTIONS = frozenset(p.section for p in platforms.REGISTRY.values() if p.settings)
 DATABASE_FORMS = "sqlite:///path or postgresql+psycopg://user@host/db"
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Real names here are under 40 characters; a pasted Page token is ~200, an X bearer token ~100.
@@ -224,7 +230,9 @@ def value_problem(rule: str, key: str, value: object) -> str | None:
         return next(filter(None, map(network_problem, value)), None)
     if rule in RANGES and isinstance(value, int | float):
         return number_problem(rule, value)
-    if rule in URL_KEYS and isinstance(value, str) and (value or rule != "timestamp.url"):
+    is_url = rule in URL_KEYS or (rule.split(".")[0] in PLATFORM_SECTIONS
+                                  and key.endswith(("_url", "_uri")))
+    if is_url and isinstance(value, str) and (value or rule != "timestamp.url"):
         return http_url_problem(value)
     if key.endswith("_env") and isinstance(value, str):
         return env_name_problem(value)

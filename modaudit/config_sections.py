@@ -143,4 +143,7 @@ class AccountConfig:
     consumer_secret_env: str | None = None
     access_token_env: str | None = None
     access_token_secret_env: str | None = None
+    client_id_env: str | None = None  # YouTube: the owner's OAuth client and refresh token
+    client_secret_env: str | None = None
+    refresh_token_env: str | None = None
     monthly_budget_usd: float | None = None  # X only: overrides [x] monthly_budget_usd

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from analysis.cost import PROJECTION_DAYS, AccountCost, account_costs, prices
 from analysis.lexicon import deployment_lexicon
 from analysis.selective import GroupResult
+from modaudit import platforms
 from modaudit.clock import utcnow
 from modaudit.config import Config, ConfigError
 from modaudit.fleet import executor_for
@@ -375,5 +376,6 @@ def cost(config: Config, now: datetime | None = None,
     found = {c.account: replace(c, days=min(days, c.runs) or days)
              for c in account_costs(rows, prices(config.x), days)}
     return [found.get(a.name) or AccountCost(a.name, a.platform, 0, 0, 0, 0, 0,
-                                             0.0 if a.platform == "x" else None, days)
+                                             0.0 if platforms.get(a.platform).billing == "resources"
+                                             else None, days)
             for a in config.accounts]

@@ -40,7 +40,7 @@ def cost(ctx: click.Context, output_format: str) -> None:
     table = Table(*headers, *(["budget"] if any_budget else []),
                   title=f"reads, last {PROJECTION_DAYS} days (X prices as of {config.x.prices_as_of})")
     for r in rows:
-        x = r.platform == "x"
+        x = r.cost_usd is not None  # billed per resource read (X)
         cells = [r.account, str(r.runs), str(r.requests), str(r.posts) if x else "–",
                  str(r.users) if x else "–", _usd(r.cost_usd), _usd(r.projected_usd)]
         if any_budget:

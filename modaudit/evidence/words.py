@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from modaudit import platforms
 from modaudit.report.i18n import format_datetime
 
 # What a finding is about and a post's reply setting: the one table the portal and the report use.
@@ -20,7 +21,6 @@ from modaudit.report.subjects import COMMENT, POST, USER, WORDS, reply_setting, 
 __all__ = ["COMMENT", "POST", "USER", "WORDS", "bracket", "moment", "platform_name", "printable",
            "record_label", "reply_setting", "subject_of", "what_happened", "zone_name"]
 
-PLATFORMS = {"facebook": "Facebook", "x": "X", "instagram": "Instagram"}
 # What happened, by kind, as the end of "<institution> kurumunun <platform> hesabında (<name>) …".
 _SENTENCES = {
     "comment_hidden": "bir yorum gizlendi",
@@ -46,8 +46,8 @@ _JOINERS = frozenset([0x200D, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400),
 
 
 def platform_name(platform: str) -> str:
-    """The platform as its owner writes it (Facebook, X, Instagram)."""
-    return PLATFORMS.get(platform, platform)
+    """The platform as its owner writes it (Facebook, X, Instagram, YouTube)."""
+    return platforms.display(platform)
 
 
 def what_happened(institution: str, platform: str, account: str, kind: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from collectors.records import AuthFailed, CollectorError, NotFound
+from modaudit import platforms
 from modaudit.config import AccountConfig, Config
 
 TOKEN_CODES = frozenset({102, 104, 190})
@@ -26,13 +27,15 @@ _PERMISSION_NAME = re.compile(r"\b((?:pages|instagram|business)_[a-z_]+)\b")
 
 
 def base_url_key(platform: str) -> str:
-    """The configuration key of the platform's base URL."""
-    return "[x] api_base_url" if platform == "x" else "[facebook] graph_base_url"
+    """The configuration key of the platform's base URL (its descriptor's)."""
+    described = platforms.get(platform)
+    return f"[{described.section}] {described.base_url_key}"
 
 
 def base_url_of(config: Config, platform: str) -> str:
     """The configured base URL of `platform`."""
-    return config.x.api_base_url if platform == "x" else config.facebook.graph_base_url
+    described = platforms.get(platform)
+    return getattr(config.settings(described.section), described.base_url_key)
 
 
 def x_credential_keys(account: AccountConfig) -> str:
@@ -54,12 +57,11 @@ def fix_for(exc: BaseException, config: Config, account: AccountConfig) -> str |
     if details.get("reason") == "not_json":
         return (f"check {base_url_key(account.platform)} (now {base_url_of(config, account.platform)}) "
                 "and whether a proxy, captive portal or web filter answers instead of the platform")
-    if account.platform == "x":
-        return _x_fix(exc, account)
-    return _graph_fix(exc, account)
+    return platforms.get(account.platform).hooks_module().fix(exc, config, account)
 
 
-def _graph_fix(exc: CollectorError, account: AccountConfig) -> str | None:
+def graph_fix(exc: CollectorError, account: AccountConfig) -> str | None:
+    """How to fix a Graph failure (Facebook, Instagram), naming the Page token's variable."""
     variable = f"${account.page_token_env} (account {account.name!r} page_token_env)"
     code = exc.details.get("code")
     if isinstance(exc, NotFound) and exc.details.get("object") == "account":
@@ -79,7 +81,8 @@ def _graph_fix(exc: CollectorError, account: AccountConfig) -> str | None:
     return None
 
 
-def _x_fix(exc: CollectorError, account: AccountConfig) -> str | None:
+def x_fix(exc: CollectorError, account: AccountConfig) -> str | None:
+    """How to fix an X failure, naming the credential keys the account uses."""
     status = exc.details.get("http_status")
     if isinstance(exc, AuthFailed) and "identity" in exc.details:
         return (f"the X credentials in {x_credential_keys(account)} belong to another user; check "

@@ -1,16 +1,14 @@
 """`modaudit check`'s platform side: every secret readable, every token the account's own and
-allowed what detection needs. One `Check` per line; each failure says how to fix it.
+allowed what detection needs (each platform's `probe`). One `Check` per line; each failure says
+how to fix it.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
-from collectors.facebook import FacebookPageCollector
-from collectors.instagram import InstagramCollector
 from collectors.records import CollectorError
-from collectors.x import XCollector
+from modaudit import platforms
 from modaudit.config import (
     AccountConfig,
     Config,
@@ -21,23 +19,14 @@ from modaudit.config import (
     secret,
 )
 from modaudit.config_rules import MAKE_SESSION_SECRET, session_secret_problem
-from modaudit.intake.advice import MODERATE_FIX, fix_for
-from modaudit.intake.collectors import SECRET_KEYS, build_collector
+from modaudit.intake.advice import fix_for
+from modaudit.intake.check_line import Check
+from modaudit.intake.collectors import build_collector
 from modaudit.notify.anchoring import TsaError, ask_tsa
 from modaudit.store.timestamps import load_certificates
 
 # Time-stamped by `check` to prove the TSA answers with tokens that verify; stored nowhere.
 TSA_PROBE = b"modaudit check: is the TSA reachable, and do its tokens verify against ca_file?"
-
-
-@dataclass(frozen=True)
-class Check:
-    """One line of `modaudit check`: what was checked, whether it passed, and what was found."""
-
-    name: str
-    ok: bool
-    detail: str
-    skipped: bool = False  # not applicable here (e.g. no webhook configured): neither ✓ nor ✗
 
 
 def _secret_check(name: str, env_name: str, named_by: str) -> Check:
@@ -53,7 +42,7 @@ def secret_checks(config: Config) -> list[Check]:
     """Every account secret: set, not blank, or a file only its owner can read."""
     checks = []
     for account in config.accounts:
-        for key in SECRET_KEYS:
+        for key in platforms.get(account.platform).secret_keys:
             env_name = getattr(account, key)
             if env_name:
                 checks.append(_secret_check(f"secret {account.name} {key}", env_name,
@@ -122,35 +111,7 @@ def account_check(config: Config, account: AccountConfig) -> Check:
     except ConfigError as exc:  # a secret: its own line above says which and how to fix it
         return Check(name, False, f"not probed: {str(exc).split(' (named by')[0]}")
     try:
-        if isinstance(collector, InstagramCollector):
-            collector.check_token()
-            return Check(name, True, f"the token reads Instagram account {account.account_id}")
-        if isinstance(collector, FacebookPageCollector):
-            return _facebook(name, account, collector)
-        if isinstance(collector, XCollector):
-            collector.check_token()  # GET /2/users/me must be account_id itself
-            collector.probe_lists()
-            return Check(name, True, f"user context of X user {account.account_id}; blocking "
-                                     "and muting lists readable")
+        return platforms.get(account.platform).hooks_module().probe(name, account, collector)
     except CollectorError as exc:
         fix = fix_for(exc, config, account)
         return Check(name, False, f"{exc}" + (f" — {fix}" if fix else ""))
-    return Check(name, False, f"no probe for platform {account.platform!r}")
-
-
-def _facebook(name: str, account: AccountConfig, collector: FacebookPageCollector) -> Check:
-    me, me_name = collector.whoami()
-    if me != account.account_id:
-        shown = f"{me} ({me_name})" if me_name else f"{me}"
-        return Check(name, False, f"the token in ${account.page_token_env} is for {shown}, not "
-                                  f"account_id {account.account_id}; check account "
-                                  f"{account.name!r} account_id, or put that Page's own token "
-                                  "in the variable")
-    collector.check_token()
-    moderate = collector.probe_moderation()
-    if moderate is False:
-        return Check(name, False, f"Page {me} ({me_name}): comments are listed without `id`, so "
-                                  f"the token cannot perform the MODERATE task; {MODERATE_FIX}")
-    note = "" if moderate else " (no comment yet to confirm the MODERATE task)"
-    return Check(name, True, f"Page token of {me} ({me_name}); ban list and comment ids "
-                             f"readable{note}")

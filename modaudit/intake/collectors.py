@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from collectors.facebook import FacebookPageCollector, build_graph
-from collectors.instagram import InstagramCollector
 from collectors.reads import ReadMeter
 from collectors.records import LookupResult, ReadPlan, Snapshot
-from collectors.x import XCollector, XCredentials, build_client
+from modaudit import platforms
 from modaudit.config import AccountConfig, Config, ConfigError, secret
 
 
@@ -36,14 +34,10 @@ class Collector(Protocol):
         """The platform's per-user check of a block/mute list; None where it has none."""
 
 
-SECRET_KEYS = ("page_token_env", "bearer_token_env", "consumer_key_env", "consumer_secret_env",
-               "access_token_env", "access_token_secret_env")
-
-
 def secret_values(account: AccountConfig) -> tuple[str, ...]:
     """The account's secret values that can be read (for masking in messages); never raises."""
     values = []
-    for key in SECRET_KEYS:
+    for key in platforms.secret_keys():
         name = getattr(account, key)
         if not name:
             continue
@@ -54,43 +48,19 @@ def secret_values(account: AccountConfig) -> tuple[str, ...]:
     return tuple(v for v in values if v)
 
 
+def read_secret(account: AccountConfig, key: str) -> str | None:
+    """The secret the account's `key` names (None when the key is unset); ConfigError if unreadable."""
+    env = getattr(account, key)
+    return secret(env, named_by=f"account {account.name!r} {key}") if env else None
+
+
 def build_collector(config: Config, account: AccountConfig) -> Collector:
-    """The collector for `account`; ConfigError if its secret is missing or its platform unsupported."""
-    if account.platform in ("facebook", "instagram"):
-        assert account.page_token_env is not None  # guaranteed by config validation
-        token = secret(account.page_token_env, named_by=f"account {account.name!r} page_token_env")
-        graph = build_graph(
-            token=token, base_url=config.facebook.graph_base_url,
-            version=config.facebook.graph_version, timeout=config.collect.timeout_seconds,
-            max_retries=config.collect.max_retries, backoff_seconds=config.collect.backoff_seconds,
-        )
-        # Instagram: account_id is the professional account (IG User) id, read with the Page token.
-        kind = InstagramCollector if account.platform == "instagram" else FacebookPageCollector
-        return kind(graph, account.account_id)
-    if account.platform == "x":
-        return _x_collector(config, account)
-    raise ConfigError(
-        f"account {account.name!r}: collection for platform {account.platform!r} is not available "
-        "in this version of modaudit"
-    )
-
-
-def _x_collector(config: Config, account: AccountConfig) -> Collector:
-    def read(env: str | None, key: str) -> str | None:
-        return secret(env, named_by=f"account {account.name!r} {key}") if env else None
-
-    oauth1_keys = (account.consumer_key_env, account.consumer_secret_env, account.access_token_env,
-                   account.access_token_secret_env)
-    if all(oauth1_keys):
-        credentials = XCredentials(
-            consumer_key=read(account.consumer_key_env, "consumer_key_env"),
-            consumer_secret=read(account.consumer_secret_env, "consumer_secret_env"),
-            access_token=read(account.access_token_env, "access_token_env"),
-            access_token_secret=read(account.access_token_secret_env, "access_token_secret_env"))
-    else:
-        credentials = XCredentials(oauth2_user_token=read(account.bearer_token_env, "bearer_token_env"))
-    client = build_client(credentials, base_url=config.x.api_base_url,
-                          timeout=config.collect.timeout_seconds, max_retries=config.collect.max_retries,
-                          backoff_seconds=config.collect.backoff_seconds)
-    return XCollector(client, account.account_id, user_auth=credentials.oauth1,
-                      secrets=credentials.secrets(), max_wait=config.x.rate_limit_max_wait_seconds)
+    """The collector for `account`, built by its platform's hooks (modaudit/platforms/);
+    ConfigError if a secret is missing or the platform unsupported."""
+    try:
+        described = platforms.get(account.platform)
+    except KeyError:
+        raise ConfigError(
+            f"account {account.name!r}: collection for platform {account.platform!r} is not "
+            "available in this version of modaudit") from None
+    return described.hooks_module().collector(config, account)

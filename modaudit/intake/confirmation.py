@@ -27,6 +27,7 @@ from collectors.records import (
     RunWarning,
     VisibilityChange,
 )
+from modaudit import platforms
 from modaudit.intake.collectors import Collector
 from modaudit.store import state
 from modaudit.store.changes import deletion_candidates
@@ -189,7 +190,8 @@ def confirm_candidates(session: Session, account_id: int, platform: str,
     for at, pks in _by_time(looked_up).items():
         state.record_lookups(session, pks, [pk for pk in pks if pk in present], at)
     for at, pks in _by_time(gone).items():
-        state.mark_gone(session, pks, at, purge_text=platform == "x")
+        state.mark_gone(session, pks, at,
+                        purge_text=platforms.get(platform).purge_text_on_gone)
     state.set_visibility(session, visibility)
     return events
 

@@ -69,7 +69,7 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
     compute_features(session, run_id)  # while the text exists: retention erases it later
     first = {run_id} if runs.is_first_collection(session, account_id, run_id) else set()
     confirmer = Confirmer(answers, max_lookups)
-    events = _visibility(session, run_id, first, confirmer)
+    events = _visibility(session, run_id, first, confirmer, platform)
     events += _reply_settings(session, run_id, first, snapshot.fetched_at)
     state.close_reappeared(session, account_id, run_id)
     outcome.candidates = state.open_candidates(session, [run_id], snapshot.fetched_at)
@@ -86,11 +86,11 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
 
 
 def _visibility(session: Session, run_id: int, first: set[int],
-                confirmer: Confirmer) -> list[NewEvent]:
+                confirmer: Confirmer, platform: str) -> list[NewEvent]:
     """Hides at once; unhides once confirmed; first-known visibility recorded silently."""
     state.drop_unhides_seen_hidden(session, run_id)
     changes = visibility_changes(session, [run_id])
-    events = visibility_events(changes, first)
+    events = visibility_events(changes, first, platform)
     state.set_visibility(session, {c.comment_pk: c.is_hidden for c in changes
                                    if c.is_hidden or c.was_hidden is None})
     unhides = [c for c in changes if c.was_hidden and not c.is_hidden]

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from collectors.meta_webhook import MalformedDelivery, parse_delivery
 from collectors.records import NewEvent
+from modaudit import platforms
 from modaudit.config import Config
 from modaudit.intake import tail
 from modaudit.intake.webhook_events import webhook_events
@@ -33,7 +34,8 @@ from modaudit.store.engine import utcnow
 
 log = logging.getLogger(__name__)
 
-OBJECT_PLATFORMS = {"page": "facebook", "instagram": "instagram"}  # webhook object -> account platform
+# Webhook object -> account platform, as each platform's descriptor says.
+OBJECT_PLATFORMS = {p.webhook_object: p.name for p in platforms.REGISTRY.values() if p.webhook_object}
 BATCH = 500  # deliveries per transaction: a backlog drains in few transactions (~0.2 s each)
 # While deliveries keep arriving, a step shares the receiver's writer thread with them: a batch
 # this small keeps the acknowledgements waiting behind it to a few milliseconds.

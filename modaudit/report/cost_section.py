@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from analysis.cost import AccountCost, account_costs
 from analysis.recheck import worst_gap_days, young_days
+from modaudit import platforms
 from modaudit.report import i18n
 from modaudit.report.i18n import COST_WORDS
 from modaudit.store.reads import reads_by_account
@@ -38,18 +39,18 @@ class CostSection:
     prices_note: str = ""
 
 
-def latency_sentences(platforms: Sequence[str], settings: CostSettings, language: str) -> list[str]:
+def latency_sentences(names: Sequence[str], settings: CostSettings, language: str) -> list[str]:
     """One sentence per platform family present: what the schedule implies for detection."""
     words = COST_WORDS[language]
     days = list(settings.recheck_days)
     values = {"young": young_days(days), "gap": worst_gap_days(days), "last": days[-1],
               "lists": settings.lists_every_days}
     if values["gap"] == 0:  # nothing decays: nightly until the last day
-        return [words["latency_nightly"].format(**values)] if platforms else []
+        return [words["latency_nightly"].format(**values)] if names else []
     sentences = []
-    if {"facebook", "instagram"} & set(platforms):
+    if {"facebook", "instagram"} & set(names):
         sentences.append(words["latency_graph"].format(**values))
-    if "x" in platforms:
+    if "x" in names:
         sentences.append(words["latency_x"].format(**values))
     return sentences
 
@@ -66,7 +67,8 @@ def build_cost_section(session: Session, accounts: Sequence[tuple[str, str, str]
     notes = [words["budget_skipped"].format(account=name, n=n) for name, n in sorted(skipped.items())]
     table = {k: i18n.number(v, language) for k, v in settings.prices.items()}
     prices_note = (words["prices"].format(as_of=settings.prices_as_of, **table)
-                   if any(platform == "x" for _, platform, _ in accounts) else "")
+                   if any(platforms.get(p).billing == "resources" for _, p, _ in accounts)
+                   else "")
     return CostSection(words=words, costs=costs,
                        latency=latency_sentences([p for _, p, _ in accounts], settings, language),
                        budget_notes=notes, prices_note=prices_note)

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from analysis.coverage import Blind
+from modaudit import platforms
 from modaudit.report import i18n
 from modaudit.report.phrases import warning_sentence
-
-PLATFORM_NAMES = {"facebook": "Facebook", "x": "X", "instagram": "Instagram"}
 
 _WORDS: dict[str, dict[str, str]] = {
     "tr": {
@@ -64,7 +63,7 @@ def blind_lines(blind: list[Blind], language: str, tz: ZoneInfo) -> list[BlindLi
     lines = []
     for item in blind:
         values = {"account": item.account,
-                  "platform": PLATFORM_NAMES.get(item.platform, item.platform),
+                  "platform": platforms.display(item.platform),
                   "since": i18n.format_datetime(item.last_success, language, tz)}
         what = words["since" if item.last_success else "never"].format(**values)
         act = warning_sentence(item.problem, 1, language) if item.problem else words["no_runs"]

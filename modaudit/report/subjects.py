@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from modaudit import platforms
 from modaudit.report.i18n import format_datetime
 
 COMMENT, USER, POST = "comment", "user", "post"
@@ -41,19 +42,9 @@ WORDS: dict[str, dict[str, str]] = {
            "published_head": "Post published", "setting_head": "Who may reply"},
 }
 
-# Who may reply to a post, as X (`reply_settings`) and Instagram (`comments_disabled`) say it.
-_REPLY_SETTINGS = {
-    "tr": {"everyone": "herkes yanıtlayabilir",
-           "following": "yalnızca hesabın takip ettikleri yanıtlayabilir",
-           "mentionedUsers": "yalnızca gönderide anılanlar yanıtlayabilir",
-           "subscribers": "yalnızca aboneler yanıtlayabilir",
-           "verified": "yalnızca onaylı hesaplar yanıtlayabilir",
-           "comments_disabled": "yorumlar kapalı"},
-    "en": {"everyone": "everyone can reply", "following": "only accounts it follows can reply",
-           "mentionedUsers": "only accounts mentioned in the post can reply",
-           "subscribers": "only subscribers can reply", "verified": "only verified accounts can reply",
-           "comments_disabled": "comments turned off"},
-}
+# Who may reply to a post: "everyone" on every platform; each platform's other values in its own
+# descriptor's words (X's `reply_settings`, Instagram's and YouTube's comments turned off).
+_EVERYONE = {"tr": "herkes yanıtlayabilir", "en": "everyone can reply"}
 
 
 def subject_of(kind: str) -> str:
@@ -67,7 +58,15 @@ def subject_of(kind: str) -> str:
 
 def reply_setting(value: object, language: str = "tr") -> str | None:
     """A post's reply setting in words (None: not given, or a value without words)."""
-    return _REPLY_SETTINGS[language].get(value) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    if value == "everyone":
+        return _EVERYONE[language]
+    for described in platforms.REGISTRY.values():
+        words = described.reply_settings.get(language, {}).get(value)
+        if words:
+            return words
+    return None
 
 
 @dataclass(frozen=True)

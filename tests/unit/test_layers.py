@@ -17,7 +17,7 @@ PACKAGES = ("collectors", "analysis", "modaudit")
 # import-cycle check covers that). config is read by every layer.
 RANKS = {
     "modaudit.config": 0, "modaudit.config_rules": 0, "modaudit.config_sections": 0,
-    "modaudit.clock": 0,
+    "modaudit.clock": 0, "modaudit.platforms": 0,
     "collectors.records": 1, "collectors": 2,
     # Side by side: analysis decides, the store answers; neither imports the other (tested below).
     "modaudit.store": 3, "analysis": 3,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from modaudit.report.coverage_words import PLATFORM_NAMES
+from modaudit import platforms
 from modaudit.report.phrases import warning_sentence
 from modaudit.store.portal_queries import HealthRow
 
@@ -53,7 +53,7 @@ def health_lines(rows: list[HealthRow], blind: set[str], language: str) -> list[
         if row.last_status == "ok" and not problems:
             problems = [words["fine"]]
         lines.append(HealthLine(
-            account=row.account, platform=PLATFORM_NAMES.get(row.platform, row.platform),
+            account=row.account, platform=platforms.display(row.platform),
             institution=row.institution, runs=runs, calls=words["calls"].format(n=row.api_calls),
             last_status=words.get(row.last_status or "none", row.last_status or ""),
             failed=row.last_status == "failed", problems=problems, last_success=row.last_success,

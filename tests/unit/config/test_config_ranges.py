@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from modaudit.cli import cli
-from modaudit.config import _SECTIONS, ConfigError, load_config, parse_config
+from modaudit.config import _PLATFORM_SECTIONS, _SECTIONS, ConfigError, load_config, parse_config
 from modaudit.config_rules import RANGES, value_problem
 
 EXAMPLE = Path(__file__).parents[3] / "config.example.toml"
@@ -31,7 +31,7 @@ page_token_env = "VALILIK_TOKEN"
 
 def _numeric_fields() -> list[tuple[str, dataclasses.Field, type]]:
     found = []
-    for section, cls in _SECTIONS.items():
+    for section, cls in {**_SECTIONS, **_PLATFORM_SECTIONS}.items():
         hints = typing.get_type_hints(cls)
         found += [(f"{section}.{f.name}", f, hints[f.name]) for f in dataclasses.fields(cls)
                   if hints[f.name] in (int, float)]
@@ -53,7 +53,7 @@ def test_every_number_has_a_range_that_holds_its_default() -> None:
 
 def test_example_documents_every_key() -> None:
     example = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
-    for section, cls in _SECTIONS.items():
+    for section, cls in {**_SECTIONS, **_PLATFORM_SECTIONS}.items():
         keys = {"from" if f.name == "from_" else f.name for f in dataclasses.fields(cls)}
         assert keys <= set(example[section]), f"[{section}] lacks {sorted(keys - set(example[section]))}"
 

@@ -1,0 +1,42 @@
+"""The descriptor every platform module fills in (modaudit/platforms/__init__.py)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+
+# Link builder: (kind, subject_id, post_id, handle, permalink) -> the platform page, or None.
+LinkBuilder = Callable[[str, str, "str | None", str, "str | None"], "str | None"]
+
+@dataclass(frozen=True)
+class Platform:
+    """What modaudit knows of one platform; `name` is the config's `platform` value."""
+
+    name: str
+    display: str  # as its owner writes it: "YouTube"
+    hooks: str  # intake module: collector(config, account), probe(config, account), fix(exc, …)
+    section: str  # the config section holding its base URL
+    base_url_key: str
+    link: LinkBuilder
+    unobservable: Mapping[str, tuple[str, ...]]  # language -> sentences, for every report
+    secret_keys: tuple[str, ...] = ()  # account keys that name a secret's variable
+    credential_sets: tuple[tuple[str, ...], ...] = ()  # one set complete; () = needs no secret
+    credential_hint: str = ""  # the error when no set is complete
+    lists: tuple[str, ...] = ()  # the user lists the audit can read: "blocked", "muted"
+    gone_kind: str = "comment_deleted"  # what a comment confirmed gone is recorded as
+    gone_actor: str = "unknown"
+    purge_text_on_gone: bool = False  # the platform's terms ask deleted text to be dropped (X)
+    first_seen_hidden_is_finding: bool = True  # False: first seen hidden is state (a filter's)
+    moderation_observable: bool = True  # hides and deletions visible to the audit (selective)
+    billing: str = "requests"  # "requests" (rate-limited), "resources" (X), "units" (a quota)
+    webhook_object: str | None = None  # Meta webhook `object` that feeds this platform
+    reply_settings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The dataclass of its own config section (`[youtube]`), where the platform brings one; the
+    # older platforms' sections are modaudit/config_sections.py's.
+    settings: type | None = None
+
+    def hooks_module(self) -> ModuleType:
+        """The intake module that builds this platform's collector (imported on first use)."""
+        return importlib.import_module(self.hooks)
