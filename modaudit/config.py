@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import stat
 import tomllib
 import types
@@ -202,6 +203,9 @@ def _check_account(account: AccountConfig, path: str) -> None:
         problem = number_problem("x.monthly_budget_usd", account.monthly_budget_usd)
         if problem:
             raise ConfigError(f"{path}{sep}monthly_budget_usd: {problem}")
+    if not re.fullmatch(described.account_id_shape, account.account_id):
+        raise ConfigError(f"{path}{sep}account_id: {shown_value(account.account_id)} is not "
+                          f"{described.account_id_hint or 'a valid id'}")
     sets = described.credential_sets
     if sets and not any(all(getattr(account, key) for key in keys) for keys in sets):
         hint = described.credential_hint

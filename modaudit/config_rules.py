@@ -232,6 +232,9 @@ def value_problem(rule: str, key: str, value: object) -> str | None:
         return number_problem(rule, value)
     is_url = rule in URL_KEYS or (rule.split(".")[0] in PLATFORM_SECTIONS
                                   and key.endswith(("_url", "_uri")))
+    if rule == "bluesky.jetstream_url" and isinstance(value, str):
+        return None if value == "" or value.startswith(("ws://", "wss://")) else (
+            f"must be a ws:// or wss:// URL, or \"\" to leave Jetstream off, got {value!r}")
     if is_url and isinstance(value, str) and (value or rule != "timestamp.url"):
         return http_url_problem(value)
     if key.endswith("_env") and isinstance(value, str):

@@ -12,7 +12,7 @@ the portal can all read it.
 
 from __future__ import annotations
 
-from modaudit.platforms import facebook, instagram, x, youtube
+from modaudit.platforms import bluesky, facebook, instagram, x, youtube
 from modaudit.platforms.base import LinkBuilder, Platform
 
 __all__ = ["NAMES", "REGISTRY", "LinkBuilder", "Platform", "display", "get", "secret_keys",
@@ -20,7 +20,7 @@ __all__ = ["NAMES", "REGISTRY", "LinkBuilder", "Platform", "display", "get", "se
 
 # One line per platform, in the order reports list them.
 REGISTRY: dict[str, Platform] = {p.name: p for p in (
-    x.PLATFORM, facebook.PLATFORM, instagram.PLATFORM, youtube.PLATFORM)}
+    x.PLATFORM, facebook.PLATFORM, instagram.PLATFORM, youtube.PLATFORM, bluesky.PLATFORM)}
 NAMES: tuple[str, ...] = tuple(REGISTRY)
 
 

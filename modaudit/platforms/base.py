@@ -36,6 +36,9 @@ class Platform:
     # The dataclass of its own config section (`[youtube]`), where the platform brings one; the
     # older platforms' sections are modaudit/config_sections.py's.
     settings: type | None = None
+    # What its account_id looks like (a regular expression for the whole id), and how to find it.
+    account_id_shape: str = r".+"
+    account_id_hint: str = ""
 
     def hooks_module(self) -> ModuleType:
         """The intake module that builds this platform's collector (imported on first use)."""

@@ -43,6 +43,9 @@ PLATFORM = Platform(
     # Rejected by the channel or deleted by its author: YouTube answers both alike.
     gone_kind="comment_deleted", gone_actor="unknown",
     first_seen_hidden_is_finding=False, billing="units", settings=YouTubeSettings,
+    account_id_shape=r"UC[A-Za-z0-9_-]{22}",
+    account_id_hint=("the channel id: UC and 22 letters, digits, - or _ (YouTube Studio → "
+                     "Settings → Channel → Advanced settings), not the @handle"),
     unobservable={
         "tr": (
             "Kaybolan bir yorumu kanalın mı reddettiği yoksa yazarının mı sildiği YouTube API'sinde "
