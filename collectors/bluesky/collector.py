@@ -174,7 +174,8 @@ class BlueskyCollector:
                                     [quote for gate in postgates.values() for quote in detached_quotes(gate)])
         posts = posts_in_window(
             self.post_items(),
-            lambda raw: transform_post(raw, did=self.did, handle=self.handle, threadgates=threadgates),
+            lambda raw: transform_post(raw, did=self.did, handle=self.handle, threadgates=threadgates,
+                                       postgates=postgates),
             since, snapshot, f"posts of {self.did}")
         throttled = False
         for index, post in enumerate(posts):

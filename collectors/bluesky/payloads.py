@@ -150,6 +150,9 @@ def transform_block(raw: Any, names: dict[str, str] | None = None,
     problems += value_problems
     if value is None or value.subject is None or problems:
         return None, problems
+    expected = "did:" if kind == "block" else "at://"  # a block names a DID, a listblock a list
+    if not value.subject.startswith(expected):
+        return None, [FieldProblem("subject", f"not {'a DID' if kind == 'block' else 'an at-uri'}")]
     return UserRecord(platform_id=value.subject, name=(names or {}).get(value.subject),
                       raw=_evidence(record, record.value, kind), recorded_at=value.createdAt), problems
 
@@ -215,12 +218,13 @@ def permalink(handle: str | None, did: str, post_uri: str) -> str:
     return f"https://bsky.app/profile/{handle or did}/post/{rkey_of(post_uri)}"
 
 
-def transform_post(raw: Any, *, did: str, handle: str | None,
-                   threadgates: dict[str, Gate] | None) -> tuple[PostRecord | None, list[FieldProblem]]:
+def transform_post(raw: Any, *, did: str, handle: str | None, threadgates: dict[str, Gate] | None,
+                   postgates: dict[str, Gate] | None = None) -> tuple[PostRecord | None, list[FieldProblem]]:
     """One getAuthorFeed item as the account's PostRecord; reposts and others' posts are skipped.
 
     `threadgates` (post uri → gate) is None when the threadgate listing was incomplete: the
-    post's reply settings are then unread (None), never guessed.
+    post's reply settings are then unread (None), never guessed. The post's raw keeps its
+    threadgate's and postgate's uri, cid and createdAt as evidence.
     """
     if not isinstance(raw, dict):
         return None, [FieldProblem("item", f"not an object, got {type(raw).__name__}")]
@@ -236,8 +240,10 @@ def transform_post(raw: Any, *, did: str, handle: str | None,
         return None, [FieldProblem("createdAt", "missing")]
     gate = threadgates.get(view.uri) if threadgates is not None else None
     settings = reply_settings(gate.threadgate if gate else None) if threadgates is not None else None
+    postgate = (postgates or {}).get(view.uri)
     evidence = {"uri": view.uri, "cid": view.cid, "indexedAt": view.indexedAt,
-                "threadgate": gate.evidence() if gate else None}
+                "threadgate": gate.evidence() if gate else None,
+                "postgate": postgate.evidence() if postgate else None}
     return PostRecord(platform_id=view.uri, created_at=view.record.createdAt, message=view.record.text,
                       raw=evidence, reply_settings=settings, comment_count=view.replyCount,
                       permalink=permalink(handle, did, view.uri)), []

@@ -125,7 +125,9 @@ def test_collect_maps_blocks_listblocks_gates_posts_and_threads() -> None:
     assert first.raw["threadgate"] == {"uri": f"at://{DID}/app.bsky.feed.threadgate/3lcmq2fyzw22a",
                                        "cid": "bafyreic7thgate3su5kesinti2ma4y6wqxn7vlor3bkd2pejuzfh4gts6e",
                                        "createdAt": "2026-12-04T18:02:11.044000+00:00"}
+    assert first.raw["postgate"] is None
     assert posts[P2].post.reply_settings == "nobody"
+    assert posts[P2].post.raw["postgate"]["uri"] == f"at://{DID}/app.bsky.feed.postgate/3lcjx5b7pk42c"
 
     thread = posts[P1]
     assert thread.complete and thread.error is None
@@ -274,6 +276,19 @@ def test_a_block_without_created_at_makes_the_listing_incomplete() -> None:
     snapshot = collector(network).collect(now=NOW, since=SINCE)
     assert snapshot.blocked is not None and not snapshot.blocked.complete
     assert "createdAt missing" in (snapshot.blocked.error or "")
+
+
+def test_a_block_naming_no_did_makes_the_listing_incomplete() -> None:
+    """A block's subject must be a DID (a listblock's an at-uri): anything else is a field problem."""
+    network = Network()
+    page = load("bluesky/list_records_block_p1.json")
+    page["records"][1]["value"]["subject"] = "zeynepdemir.example.tr"
+    network.override["com.atproto.repo.listRecords"] = lambda r: (
+        answer(page) if r.url.params["collection"] == "app.bsky.graph.block" and not
+        r.url.params.get("cursor") else None)
+    snapshot = collector(network).collect(now=NOW, since=SINCE)
+    assert snapshot.blocked is not None and not snapshot.blocked.complete
+    assert "subject not a DID" in (snapshot.blocked.error or "")
 
 
 def test_an_answer_the_sdk_cannot_parse_makes_the_posts_incomplete() -> None:
