@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from collectors.bluesky.client import did_document_url
+from collectors.bluesky import build_collector
+from collectors.bluesky.client import XrpcReader, did_document_url
 from collectors.listings import THROTTLED
 from collectors.records import NotFound, PlatformError, RateLimited, ReadPlan
 from tests.fixtures import load
@@ -86,6 +87,31 @@ def test_did_document_addresses() -> None:
         "https://belediye.example.tr/.well-known/did.json"
     with pytest.raises(NotFound):
         did_document_url("did:key:z6Mk", "x")
+
+
+def test_a_did_web_document_is_read_from_the_host() -> None:
+    """did:web: the document at `https://{host}/.well-known/did.json`, its id checked."""
+    document = load("bluesky/did_document_plc.json")
+    document["id"] = "did:web:valilik.example.tr"
+    seen: list[str] = []
+
+    def host(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return answer(document)
+    reader = XrpcReader(timeout=5.0, transport=httpx.MockTransport(host))
+    read = reader.did_document("did:web:valilik.example.tr", "https://plc.example.tr")
+    assert seen == ["https://valilik.example.tr/.well-known/did.json"]
+    assert (read.handle, read.pds_url) == ("belediye.example.tr", PDS)
+
+
+def test_an_unknown_did_is_not_found() -> None:
+    """The PLC directory answers 404: NotFound naming the DID, not retried."""
+    network = Network()
+    account = build_collector(did="did:plc:yokboyle2ab3cd4ef5gh6ij7", handle=None, appview_url=APPVIEW,
+                              plc_url="https://plc.example.tr", timeout=5.0,
+                              transport=httpx.MockTransport(network.handle), sleep=pytest.fail)
+    with pytest.raises(NotFound, match="does not know this DID"):
+        account.identity()
 
 
 # --- one whole pass -----------------------------------------------------------------------------------
@@ -168,8 +194,10 @@ def test_collect_sends_the_documented_queries_and_no_credential() -> None:
     assert [(r.url.params["uri"], r.url.params["depth"], r.url.params["parentHeight"])
             for r in threads] == [(P1, "1000", "0"), (P2, "1000", "0")]
     assert snapshot.api_calls == account.api_calls == len(network.requests)
-    rows = {endpoint: requests for endpoint, _, requests, _ in account.meter.rows()}
-    assert rows["/xrpc/com.atproto.repo.listRecords"] == len(listed)
+    rows = {endpoint: (requests, items) for endpoint, _, requests, items in account.meter.rows()}
+    assert rows["/xrpc/com.atproto.repo.listRecords"] == (len(listed), 6)  # 2 blocks, 1 listblock, 3 gates
+    profiles = network.asked("app.bsky.actor.getProfiles")
+    assert [r.url.params.get_list("actors") for r in profiles] == [[AHMET, ZEYNEP]]
 
 
 def test_plan_reads_only_due_threads_and_skips_lists_when_not_due() -> None:
