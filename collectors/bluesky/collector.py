@@ -85,6 +85,7 @@ class BlueskyCollector:
         self.plc_url = plc_url
         self.page_size = page_size
         self._document: DidDoc | None = None
+        self._pds_of: dict[str, str | None] = {}  # reply authors' PDS, read once per collector
 
     @property
     def api_calls(self) -> int:
@@ -315,7 +316,9 @@ class BlueskyCollector:
         repo = comment_id.removeprefix("at://").split("/", 1)[0]
         if not repo.startswith("did:"):
             raise PlatformError(f"{comment_id} is not a post at-uri naming its author's DID")
-        pds_url = self.reader.did_document(repo, self.plc_url).pds_url
+        if repo not in self._pds_of:
+            self._pds_of[repo] = self.reader.did_document(repo, self.plc_url).pds_url
+        pds_url = self._pds_of[repo]
         if not pds_url:
             raise PlatformError(f"the DID document of {repo} names no #atproto_pds service")
         try:

@@ -350,8 +350,11 @@ def test_a_timeout_is_a_platform_error_after_the_retries() -> None:
 def test_lookup_of_a_reply_that_exists_is_present() -> None:
     """The author's DID document names their PDS; getRecord there finds the post."""
     network = Network()
-    result = collector(network).lookup_comment(R1)
+    account = collector(network)
+    result = account.lookup_comment(R1)
     assert (result.status, result.is_hidden) == ("present", None)
+    assert account.lookup_comment(R1).status == "present"
+    assert [r.url.path for r in network.requests].count(f"/{REPLIER_DID}") == 1  # the PDS kept
     record = network.asked("com.atproto.repo.getRecord")[0]
     assert record.url.host == "kuzey.pds.example.tr"
     assert dict(record.url.params) == {"repo": REPLIER_DID, "collection": "app.bsky.feed.post",
