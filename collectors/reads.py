@@ -52,11 +52,21 @@ def _graph_items(body: dict[str, Any]) -> int:
     return len(data) if isinstance(data, list) else 1
 
 
+BLUESKY_ITEMS = ("records", "feed", "items", "profiles")  # the list each Bluesky listing answers
+
+
+def _bluesky_items(body: dict[str, Any]) -> int:
+    for name in BLUESKY_ITEMS:
+        if isinstance(body.get(name), list):
+            return len(body[name])
+    return 1
+
+
 @dataclass
 class ReadMeter:
     """Requests and distinct resources per (endpoint, kind) for one run of one account."""
 
-    platform: str  # "x" bills resources; "graph" counts requests
+    platform: str  # "x" bills resources; "graph" and "bluesky" count requests
     requests: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     seen: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     items: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
@@ -70,6 +80,8 @@ class ReadMeter:
         if self.platform == "x":
             for kind, resource_id in _x_resources(endpoint, body):
                 self.seen[(endpoint, kind)].add(resource_id)
+        elif self.platform == "bluesky":
+            self.items[(endpoint, "item")] += _bluesky_items(body)
         else:
             self.items[(endpoint, "item")] += _graph_items(body)
 

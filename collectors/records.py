@@ -80,6 +80,18 @@ class UserRecord:
     platform_id: str
     name: str | None
     raw: dict[str, Any]
+    recorded_at: datetime | None = None  # Bluesky: the block record's own createdAt
+
+
+@dataclass(frozen=True)
+class DetachedQuote:
+    """A quote post the account detached from one of its posts (a Bluesky postgate entry)."""
+
+    post_id: str  # the account's post (at-uri)
+    quote_uri: str  # the detached quote post (at-uri)
+    record_uri: str  # the postgate record naming it
+    record_cid: str | None
+    recorded_at: datetime | None  # the postgate's createdAt
 
 
 @dataclass(frozen=True)
@@ -131,6 +143,7 @@ class Snapshot:
     api_calls: int = 0
     api_version: str | None = None
     warnings: list[RunWarning] = field(default_factory=list)
+    detached_quotes: list[DetachedQuote] | None = None  # Bluesky postgates; None: not read
 
 
 @dataclass

@@ -75,14 +75,18 @@ def test_imports_only_go_down() -> None:
 
 
 def test_each_sdk_is_imported_in_one_file() -> None:
-    """tweepy only in collectors/x.py, facebook-sdk only in collectors/facebook.py."""
-    users: dict[str, set[str]] = {"tweepy": set(), "facebook": set()}
+    """tweepy only in collectors/x.py, facebook-sdk only in collectors/facebook.py, the AT
+    Protocol SDK (`atproto`, `atproto_client`, `atproto_core`, `atproto_identity`, …) only in
+    collectors/bluesky/client.py."""
+    users: dict[str, set[str]] = {"tweepy": set(), "facebook": set(), "atproto": set()}
     for module, path in _modules().items():
         for imported in _imports(path):
             root = imported.split(".")[0]
+            root = "atproto" if root.startswith("atproto") else root
             if root in users:
                 users[root].add(module)
-    assert users == {"tweepy": {"collectors.x"}, "facebook": {"collectors.facebook"}}
+    assert users == {"tweepy": {"collectors.x"}, "facebook": {"collectors.facebook"},
+                     "atproto": {"collectors.bluesky.client"}}
 
 
 def test_only_the_demo_imports_the_simulator() -> None:
