@@ -163,13 +163,9 @@ def reply_settings(gate: Threadgate | None) -> str:
         return "everyone"  # the lexicon: an undefined `allow` lets anyone reply
     if not gate.allow:
         return "nobody"
-    words = set()
-    for rule in gate.allow:
-        kind = rule.get("$type")
-        if kind == LIST_RULE:
-            words.add(f"list:{rule.get('list')}")
-        else:
-            words.add(RULES.get(str(kind), f"unknown:{kind}"))
+    # Rule names only (the store keeps 40 characters); which lists is in the gate's evidence.
+    words = {"list" if rule.get("$type") == LIST_RULE
+             else RULES.get(str(rule.get("$type")), "unknown") for rule in gate.allow}
     return ",".join(sorted(words))
 
 
@@ -185,9 +181,13 @@ class Gate:
     postgate: Postgate | None = None
 
     def evidence(self) -> dict[str, Any]:
-        """The record's uri, cid and createdAt, kept on the post."""
-        return {"uri": self.uri, "cid": self.cid,
-                "createdAt": self.created_at.isoformat() if self.created_at else None}
+        """The record's uri, cid and createdAt, kept on the post (a threadgate's rules too: the
+        reply setting names a list rule, the evidence which list)."""
+        found: dict[str, Any] = {"uri": self.uri, "cid": self.cid,
+                                 "createdAt": self.created_at.isoformat() if self.created_at else None}
+        if self.threadgate is not None:
+            found["allow"] = self.threadgate.allow
+        return found
 
 
 def transform_gate(raw: Any, kind: str) -> tuple[Gate | None, list[FieldProblem]]:

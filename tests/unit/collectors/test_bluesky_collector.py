@@ -31,6 +31,7 @@ from tests.unit.collectors.bluesky_net import (
     fixture,
 )
 
+RULE = "app.bsky.feed.threadgate#"
 NOW = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
 SINCE = datetime(2026, 11, 20, tzinfo=UTC)
 AHMET = "did:plc:ahmetkaya2vq3rn4sx5tz6ab"
@@ -143,14 +144,17 @@ def test_collect_maps_blocks_listblocks_gates_posts_and_threads() -> None:
     posts = {listing.post.platform_id: listing for listing in snapshot.listings}
     assert list(posts) == [P1, P2]  # the repost is not the account's, the October post is too old
     first = posts[P1].post
-    assert first.reply_settings == f"list:at://{DID}/app.bsky.graph.list/3lbzmuhtar2c2,mention"
+    assert first.reply_settings == "list,mention"
     assert first.created_at == utc(2026, 12, 4, 9, 15)
     assert first.message is not None and first.message.startswith("7 Aralık Pazartesi")
     assert first.permalink == "https://bsky.app/profile/belediye.example.tr/post/3lcmq2fyzw22a"
     assert first.comment_count == 3
     assert first.raw["threadgate"] == {"uri": f"at://{DID}/app.bsky.feed.threadgate/3lcmq2fyzw22a",
                                        "cid": "bafyreic7thgate3su5kesinti2ma4y6wqxn7vlor3bkd2pejuzfh4gts6e",
-                                       "createdAt": "2026-12-04T18:02:11.044000+00:00"}
+                                       "createdAt": "2026-12-04T18:02:11.044000+00:00",
+                                       "allow": [{"$type": f"{RULE}mentionRule"},
+                                                 {"$type": f"{RULE}listRule",
+                                                  "list": f"at://{DID}/app.bsky.graph.list/3lbzmuhtar2c2"}]}
     assert first.raw["postgate"] is None
     assert posts[P2].post.reply_settings == "nobody"
     assert posts[P2].post.raw["postgate"]["uri"] == f"at://{DID}/app.bsky.feed.postgate/3lcjx5b7pk42c"
