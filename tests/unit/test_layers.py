@@ -75,14 +75,19 @@ def test_imports_only_go_down() -> None:
 
 
 def test_each_sdk_is_imported_in_one_file() -> None:
-    """tweepy only in collectors/x.py, facebook-sdk only in collectors/facebook.py."""
-    users: dict[str, set[str]] = {"tweepy": set(), "facebook": set()}
+    """tweepy only in collectors/x.py, facebook-sdk only in collectors/facebook.py, Google's
+    clients (googleapiclient, google-auth and its httplib2 adapter) only in collectors/youtube/client.py."""
+    users: dict[str, set[str]] = {"tweepy": set(), "facebook": set(), "googleapiclient": set(),
+                                  "google": set(), "google_auth_httplib2": set(), "httplib2": set()}
     for module, path in _modules().items():
         for imported in _imports(path):
             root = imported.split(".")[0]
             if root in users:
                 users[root].add(module)
-    assert users == {"tweepy": {"collectors.x"}, "facebook": {"collectors.facebook"}}
+    youtube = {"collectors.youtube.client"}
+    assert users == {"tweepy": {"collectors.x"}, "facebook": {"collectors.facebook"},
+                     "googleapiclient": youtube, "google": youtube, "google_auth_httplib2": youtube,
+                     "httplib2": youtube}
 
 
 def test_only_the_demo_imports_the_simulator() -> None:
