@@ -37,7 +37,7 @@ class YouTubeClient:
 
     def __init__(self, service: Any, credentials: Credentials, http: Any, *, max_retries: int,
                  secrets: tuple[str, ...], base_url: str,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime]) -> None:
         self.service = service
         self.credentials = credentials
         self.http = http
@@ -96,7 +96,8 @@ class YouTubeClient:
 
 
 def make_client(*, client_id: str, client_secret: str, refresh_token: str, api_base_url: str,
-                token_uri: str, timeout: float, max_retries: int, http: Any = None) -> YouTubeClient:
+                token_uri: str, timeout: float, max_retries: int, http: Any = None,
+                clock: Callable[[], datetime] | None = None) -> YouTubeClient:
     """A client for the owner's refresh token; `http` replaces httplib2's (tests give
     googleapiclient's HttpMockSequence: the token refresh and every API call go through it)."""
     # Asking for the scope on refresh makes google-auth keep the answer's `scope` as
@@ -113,4 +114,9 @@ def make_client(*, client_id: str, client_secret: str, refresh_token: str, api_b
     service = build("youtube", "v3", http=authorized, static_discovery=True, cache_discovery=False,
                     client_options={"api_endpoint": endpoint})
     return YouTubeClient(service, credentials, authorized, max_retries=max_retries,
-                         secrets=(client_secret, refresh_token), base_url=api_base_url.rstrip("/"))
+                         secrets=(client_secret, refresh_token), base_url=api_base_url.rstrip("/"),
+                         clock=clock or _utcnow)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
