@@ -47,6 +47,7 @@ class YouTubeClient:
         self.clock = clock
         self.meter = ReadMeter("youtube")
         self.cap = UnitCap()
+        self.sleep: Callable[[float], None] | None = None  # None: the library's own backoff sleep
 
     @property
     def units_spent(self) -> int:
@@ -58,6 +59,8 @@ class YouTubeClient:
         self.cap.check(self.units_spent, method)
         resource, verb = method.split(".")
         request = getattr(getattr(self.service, resource)(), verb)(**params)
+        if self.sleep is not None:
+            request._sleep = self.sleep  # googleapiclient's own seam for its retry backoff
         # Google charges a call whether it succeeds or not: count it before it is sent.
         self.meter.spend(f"youtube.{method}", units_of(method))
         try:

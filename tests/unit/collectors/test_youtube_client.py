@@ -152,8 +152,11 @@ def test_a_server_error_is_retried_by_the_library() -> None:
     """With max_retries 1, googleapiclient's own num_retries sends the call again after a 500."""
     yt, http = collector(TOKEN, answer("error_500_backend", 500), answer("comment_lookup_gone"),
                          max_retries=1)
+    waited: list[float] = []
+    yt.client.sleep = waited.append  # the backoff is the library's; its sleep is not slept here
     result = yt.lookup_comment(PRESENT)
     assert result.status == "gone" and len(http.request_sequence) == 3
+    assert len(waited) == 1 and 0 <= waited[0] <= 2  # rand() * 2 ** retry
 
 
 def test_a_body_that_is_not_json_is_a_platform_error() -> None:
