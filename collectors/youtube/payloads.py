@@ -18,6 +18,8 @@ from collectors.validation import Count, FieldProblem, Payload, parse_item, time
 COMMENTS_ON = "everyone"  # PostRecord.reply_settings of a video whose threads were listed
 COMMENTS_OFF = "comments_off"  # ... and of one answered 403 commentsDisabled
 WATCH_URL = "https://www.youtube.com/watch?v={video_id}"
+# CommentSnippet.moderationStatus values in the API reference; anything else is unknown.
+MODERATION_STATUSES = frozenset({"published", "heldForReview", "likelySpam", "rejected"})
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -215,7 +217,12 @@ def transform_video(raw: Any) -> tuple[PostRecord | None, list[FieldProblem]]:
 
 def transform_comment(raw: Any, video_id: str, parent_id: str | None,
                       status: str) -> tuple[CommentRecord | None, list[FieldProblem]]:
-    """A comment (top-level or reply) listed under moderation `status` as a CommentRecord."""
+    """A comment (top-level or reply) listed under moderation `status` as a CommentRecord.
+
+    The comment's own `snippet.moderationStatus` (returned to the channel's owner) wins over the
+    listing's: a thread is listed as held or spam when only one of its replies is, so its
+    published top-level comment must not read as hidden. Without it, the listing's status counts.
+    """
     comment, problems = parse_item(Comment, raw, ("id", "snippet"))
     if comment is None or not comment.id or comment.snippet is None:
         return None, problems
@@ -225,10 +232,16 @@ def transform_comment(raw: Any, video_id: str, parent_id: str | None,
         return None, problems
     author = snippet.authorChannelId.value if snippet.authorChannelId else None
     message = snippet.textOriginal if snippet.textOriginal is not None else snippet.textDisplay
+    own = snippet.moderationStatus
+    if own is not None and own not in MODERATION_STATUSES:
+        problems.append(FieldProblem("snippet.moderationStatus",
+                                     f"has an unknown value {own[:30]!r}"))
+    effective = own or status
+    hidden = None if effective not in MODERATION_STATUSES else effective != "published"
     return CommentRecord(platform_id=comment.id, post_id=video_id, parent_id=parent_id,
                          author_id=author, author_name=snippet.authorDisplayName, message=message,
-                         created_at=snippet.publishedAt, is_hidden=status != "published",
-                         raw={**raw, "moderationStatus": status}), problems
+                         created_at=snippet.publishedAt, is_hidden=hidden,
+                         raw={**raw, "moderationStatus": effective, "listedUnder": status}), problems
 
 
 def transform_thread(raw: Any, video_id: str, status: str

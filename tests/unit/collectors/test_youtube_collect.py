@@ -177,3 +177,31 @@ def test_videos_not_due_are_not_listed() -> None:
     plan = ReadPlan(due=lambda post: "young" if post.platform_id == V2 else None)
     snapshot = yt.collect(now=NOW, since=SINCE, plan=plan)
     assert [lst.skipped for lst in snapshot.listings] == ["schedule", "comments_off", "schedule"]
+
+
+def test_a_thread_held_for_one_reply_keeps_its_published_comment_visible() -> None:
+    """YouTube lists a thread as heldForReview when only a reply is held: the comment's own
+    moderationStatus decides, so the published top-level comment is never read as hidden."""
+    published_elsewhere = answer("comment_threads_empty")
+    yt, _ = collector(TOKEN, CHANNEL_UPLOADS, *PLAYLIST, published_elsewhere,
+                      answer("comment_threads_held_reply"), EMPTY, COMMENTS_OFF, EMPTY, EMPTY, EMPTY)
+    snapshot = yt.collect(now=NOW, since=SINCE)
+    by_id = {c.platform_id: c for c in snapshot.listings[0].comments}
+    top, reply = by_id["UgwMehmetYorum002AaABAg"], by_id["UgwMehmetYorum002AaABAg.9zYanit0006"]
+    assert (top.is_hidden, top.raw["moderationStatus"], top.raw["listedUnder"]) == (
+        False, "published", "heldForReview")
+    assert (reply.is_hidden, reply.parent_id) == (True, "UgwMehmetYorum002AaABAg")
+    assert snapshot.listings[0].complete
+
+
+def test_an_unknown_moderation_status_is_no_visibility() -> None:
+    """A moderationStatus outside the reference's values: visibility unknown, listing incomplete."""
+    body = answer("comment_threads_held_reply")[1].replace('"moderationStatus": "heldForReview"',
+                                                           '"moderationStatus": "underAppeal"')
+    yt, _ = collector(TOKEN, CHANNEL_UPLOADS, *PLAYLIST, EMPTY, ({"status": "200"}, body), EMPTY,
+                      COMMENTS_OFF, EMPTY, EMPTY, EMPTY)
+    snapshot = yt.collect(now=NOW, since=SINCE)
+    first = snapshot.listings[0]
+    reply = next(c for c in first.comments if c.parent_id)
+    assert reply.is_hidden is None and not first.complete
+    assert "snippet.moderationStatus has an unknown value" in first.error
