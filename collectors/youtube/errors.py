@@ -90,8 +90,9 @@ def translate_refresh(args: tuple[Any, ...], secrets: tuple[str, ...] = ()) -> A
     """google-auth's RefreshError (its args: a message and the token endpoint's JSON) as AuthFailed."""
     answer = next((a for a in args if isinstance(a, dict)), {})
     error = str(answer.get("error") or "")
-    said = redact(str(answer.get("error_description") or error or (args[0] if args else "")),
-                  secrets)[:200]
+    description = str(answer.get("error_description") or "")
+    said = redact(f"{error}: {description}" if error and description else
+                  error or description or str(args[0] if args else ""), secrets)[:200]
     details = {"reason": error or None}
     if error == "invalid_grant":
         return AuthFailed(GRANT_FIX.format(said=said or error), details)
