@@ -78,6 +78,14 @@ class YouTubeCollector:
         """Quota units spent so far by this collector."""
         return self.client.units_spent
 
+    def allow_units(self, units: int | None) -> None:
+        """From now on, spend at most `units` more quota units (None: no cap).
+
+        `collect(plan=…)` sets it from `plan.unit_allowance`, and the cap then stays for the
+        calls after it (token check, lookups), so tonight's allowance holds for the whole scan.
+        """
+        self.client.cap.set(self.units_spent, units)
+
     def _pages(self, method: str, what: str, page_size: int, expected: int | None = None,
                **params: Any) -> Iterator[Page]:
         def fetch(cursor: Cursor | None) -> Page:
@@ -107,7 +115,7 @@ class YouTubeCollector:
         """One pass over the channel; errors mark listings incomplete rather than raise."""
         snapshot = Snapshot(fetched_at=now, api_version="v3")  # blocked/muted: not listable
         self._quota = None
-        self.client.cap.set(self.units_spent, plan.unit_allowance if plan else None)
+        self.allow_units(plan.unit_allowance if plan else None)
         try:
             videos = posts_in_window(items_of(self.video_pages()), transform_video, since,
                                      snapshot, f"videos of {self.channel_id}")

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from collectors.records import ReadPlan
+import pytest
+
+from collectors.records import AuthFailed, ReadPlan
+from collectors.youtube.quota import AllowanceSpent
 from tests.unit.collectors.youtube_sequence import (
     CHANNEL_UPLOADS,
     EMPTY,
@@ -205,3 +208,40 @@ def test_an_unknown_moderation_status_is_no_visibility() -> None:
     reply = next(c for c in first.comments if c.parent_id)
     assert reply.is_hidden is None and not first.complete
     assert "snippet.moderationStatus has an unknown value" in first.error
+
+
+def test_quota_exhausted_on_the_uploads_leaves_the_videos_incomplete() -> None:
+    """quotaExceeded on the second uploads page: the first page's videos are kept but the video
+    list is incomplete, their listings say quota exhausted, and nothing else is asked."""
+    yt, http = collector(TOKEN, CHANNEL_UPLOADS, PLAYLIST[0], QUOTA)
+    snapshot = yt.collect(now=NOW, since=SINCE)
+    assert not snapshot.posts_complete
+    assert [lst.post.platform_id for lst in snapshot.listings] == [V1, V2]
+    assert all(not lst.complete and lst.error.startswith("quota exhausted")
+               for lst in snapshot.listings)
+    assert [w.code for w in snapshot.warnings] == ["posts_incomplete", "youtube_quota"]
+    assert len(http.request_sequence) == 4
+
+
+def test_a_token_that_is_refused_fails_the_run() -> None:
+    """invalid_grant on the first refresh: collect raises AuthFailed (the run fails, with its fix)."""
+    yt, _ = collector(answer("token_400_invalid_grant", 400))
+    with pytest.raises(AuthFailed, match="consent flow"):
+        yt.collect(now=NOW, since=SINCE)
+
+
+def test_the_allowance_holds_for_the_lookups_after_collect() -> None:
+    """8 units: the collection spends 7 (V1 only; V2 and V3 are cut), one lookup spends the
+    last, and the next is refused before anything is sent."""
+    yt, http = collector(TOKEN, CHANNEL_UPLOADS, *PLAYLIST, *V1_THREADS,
+                         answer("comment_lookup_present"))
+    snapshot = yt.collect(now=NOW, since=SINCE, plan=ReadPlan(due=lambda p: "young",
+                                                              unit_allowance=8))
+    assert [lst.skipped for lst in snapshot.listings] == [None, "budget", "budget"]
+    assert yt.lookup_comment("UgwMehmetYorum002AaABAg").status == "present"
+    sent = len(http.request_sequence)
+    with pytest.raises(AllowanceSpent):
+        yt.lookup_comment(AYSE)
+    assert len(http.request_sequence) == sent and yt.units_spent == 8
+    yt.allow_units(None)  # the lead may lift or reset the cap for later calls
+    assert yt.client.cap.left(yt.units_spent) is None
