@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collectors.listings import distinct, items_of, posts_in_window
 from collectors.paging import Cursor, Page, walk
@@ -44,6 +44,9 @@ from collectors.youtube.payloads import (
 )
 from collectors.youtube.quota import AllowanceSpent, units_of
 
+if TYPE_CHECKING:  # the client module imports Google's libraries: only build_collector loads it
+    from collectors.youtube.client import YouTubeClient
+
 log = logging.getLogger(__name__)
 
 STATUSES = ("published", "heldForReview", "likelySpam")
@@ -58,7 +61,7 @@ Progress = Callable[[int, int], None]
 class YouTubeCollector:
     """Collects one YouTube channel through a `collectors.youtube.client.YouTubeClient`."""
 
-    def __init__(self, client: Any, channel_id: str) -> None:
+    def __init__(self, client: YouTubeClient, channel_id: str) -> None:
         self.client = client
         self.channel_id = channel_id
         self._quota: RateLimited | None = None  # the quota stop of this collection, if any
