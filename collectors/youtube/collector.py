@@ -30,7 +30,7 @@ from collectors.records import (
     Snapshot,
 )
 from collectors.validation import ListingProblems
-from collectors.youtube.errors import SCOPE_FIX, CommentsDisabled
+from collectors.youtube.errors import MISSING_SCOPE, SCOPE_FIX, WRONG_CHANNEL, CommentsDisabled
 from collectors.youtube.payloads import (
     COMMENTS_OFF,
     COMMENTS_ON,
@@ -242,10 +242,12 @@ class YouTubeCollector:
         scopes = self.granted_scopes()
         if scopes and YOUTUBE_FORCE_SSL not in scopes:
             raise AuthFailed(f"the token carries {', '.join(sorted(scopes))} but not "
-                             f"youtube.force-ssl; {SCOPE_FIX}", {"scopes": sorted(scopes)})
+                             f"youtube.force-ssl; {SCOPE_FIX}",
+                             {"scopes": sorted(scopes), "problem": MISSING_SCOPE})
         channel_id, title = self.whoami()
         if channel_id != self.channel_id:
             shown = f"{channel_id} ({title})" if title else channel_id
             raise AuthFailed(f"the refresh token belongs to channel {shown}, not to the configured "
                              f"account_id {self.channel_id}: run the consent flow signed in as "
-                             "the channel's owner (or fix account_id)", {"identity": channel_id})
+                             "the channel's owner (or fix account_id)",
+                             {"identity": channel_id, "title": title, "problem": WRONG_CHANNEL})

@@ -30,6 +30,10 @@ GRANT_FIX = ("Google refused the refresh token ({said}): it was revoked or has e
 CLIENT_FIX = ("Google refused the OAuth client ({said}): check the client id and client secret "
               "of the Google Cloud project's OAuth client")
 
+# `details["problem"]` of an AuthFailed, for `modaudit check` to pick its advice by.
+REVOKED, BAD_CLIENT, MISSING_SCOPE, WRONG_CHANNEL = ("revoked_token", "bad_client",
+                                                     "missing_scope", "wrong_channel")
+
 
 class CommentsDisabled(CollectorError):
     """The video's comments are turned off (403 `commentsDisabled`): a state, not a failure."""
@@ -74,7 +78,7 @@ def translate_http(status: int, content: bytes | str | None, method: str, now: d
         return AuthFailed(f"{text}; the access token was refused: check the OAuth client and run "
                           "the consent flow again if the refresh token was revoked", details)
     if status == 403 and reason == "insufficientPermissions":
-        return AuthFailed(f"{text}; {SCOPE_FIX}", details)
+        return AuthFailed(f"{text}; {SCOPE_FIX}", {**details, "problem": MISSING_SCOPE})
     if status == 403 and reason in AUTH_REASONS:
         return AuthFailed(f"{text}; the token's Google account may not own or manage this channel",
                           details)
@@ -93,12 +97,13 @@ def translate_refresh(args: tuple[Any, ...], secrets: tuple[str, ...] = ()) -> A
     description = str(answer.get("error_description") or "")
     said = redact(f"{error}: {description}" if error and description else
                   error or description or str(args[0] if args else ""), secrets)[:200]
-    details = {"reason": error or None}
+    details: dict[str, Any] = {"reason": error or None}
     if error == "invalid_grant":
-        return AuthFailed(GRANT_FIX.format(said=said or error), details)
+        return AuthFailed(GRANT_FIX.format(said=said or error), {**details, "problem": REVOKED})
     if error in ("invalid_client", "unauthorized_client"):
-        return AuthFailed(CLIENT_FIX.format(said=said or error), details)
+        return AuthFailed(CLIENT_FIX.format(said=said or error), {**details, "problem": BAD_CLIENT})
     if error == "invalid_scope":
-        return AuthFailed(f"Google refused the scope asked on refresh ({said}); {SCOPE_FIX}", details)
+        return AuthFailed(f"Google refused the scope asked on refresh ({said}); {SCOPE_FIX}",
+                          {**details, "problem": MISSING_SCOPE})
     return AuthFailed(f"Google refused to refresh the access token ({said or 'no reason given'}): "
                       "run the OAuth consent flow again and store the new refresh token", details)

@@ -79,7 +79,7 @@ def test_check_names_the_wrong_channel() -> None:
         yt.check_token()
     message = str(caught.value)
     assert "UCb4skA0tHerKanal0000000" in message and CHANNEL in message
-    assert "consent flow" in message
+    assert "consent flow" in message and caught.value.details["problem"] == "wrong_channel"
     assert_no_secret(caught.value)
 
 
@@ -90,7 +90,7 @@ def test_check_names_a_revoked_refresh_token() -> None:
         yt.check_token()
     message = str(caught.value)
     assert "expired or revoked" in message and "new refresh token" in message
-    assert caught.value.details["reason"] == "invalid_grant"
+    assert caught.value.details == {"reason": "invalid_grant", "problem": "revoked_token"}
     assert_no_secret(caught.value)
 
 
@@ -101,7 +101,7 @@ def test_check_names_a_missing_scope() -> None:
         yt.check_token()
     message = str(caught.value)
     assert "youtube.force-ssl" in message and "consent screen" in message
-    assert "new refresh token" in message
+    assert "new refresh token" in message and caught.value.details["problem"] == "missing_scope"
     assert len(http.request_sequence) == 1  # no API call spent on a token that cannot read
     assert_no_secret(caught.value)
 
