@@ -117,8 +117,14 @@ def make_client(*, client_id: str, client_secret: str, refresh_token: str, api_b
     service = build("youtube", "v3", http=authorized, static_discovery=True, cache_discovery=False,
                     client_options={"api_endpoint": endpoint})
     return YouTubeClient(service, credentials, authorized, max_retries=max_retries,
-                         secrets=(client_secret, refresh_token), base_url=api_base_url.rstrip("/"),
+                         secrets=_maskable(client_secret, refresh_token), base_url=api_base_url.rstrip("/"),
                          clock=clock or _utcnow)
+
+
+def _maskable(*secrets: str) -> tuple[str, ...]:
+    # A real client secret or refresh token is dozens of characters; masking a stray short value
+    # would only garble every message (it is never a credential Google issues).
+    return tuple(secret for secret in secrets if secret and len(secret) >= 8)
 
 
 def _utcnow() -> datetime:
