@@ -7,11 +7,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from collectors.youtube.defaults import DEFAULT_API_BASE_URL, DEFAULT_TOKEN_URI, YOUTUBE_SCOPE
+
 if TYPE_CHECKING:
     from collectors.youtube.collector import YouTubeCollector
 
-DEFAULT_API_BASE_URL = "https://www.googleapis.com"
-DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"
+__all__ = ["DEFAULT_API_BASE_URL", "DEFAULT_TOKEN_URI", "YOUTUBE_SCOPE", "build_collector"]
 
 
 def build_collector(*, client_id: str, client_secret: str, refresh_token: str, channel_id: str,

@@ -23,13 +23,12 @@ from googleapiclient.errors import HttpError
 from collectors.http import redact
 from collectors.reads import ReadMeter
 from collectors.records import CollectorError, PlatformError
-from collectors.youtube import DEFAULT_API_BASE_URL, DEFAULT_TOKEN_URI  # noqa: F401
+from collectors.youtube.defaults import YOUTUBE_SCOPE
 from collectors.youtube.errors import translate_http, translate_refresh
 from collectors.youtube.quota import UnitCap, units_of
 
 log = logging.getLogger(__name__)
 
-YOUTUBE_SCOPE = "https://www.googleapis.com/auth/youtube.force-ssl"
 
 
 class YouTubeClient:

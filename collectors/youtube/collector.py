@@ -30,6 +30,7 @@ from collectors.records import (
     Snapshot,
 )
 from collectors.validation import ListingProblems
+from collectors.youtube.defaults import YOUTUBE_SCOPE
 from collectors.youtube.errors import MISSING_SCOPE, SCOPE_FIX, WRONG_CHANNEL, CommentsDisabled
 from collectors.youtube.payloads import (
     COMMENTS_OFF,
@@ -54,7 +55,6 @@ PLAYLIST_PAGE = 50  # playlistItems.list's maximum
 THREAD_PAGE = 100  # commentThreads.list's and comments.list's maximum
 VIDEO_MIN_UNITS = len(STATUSES) * units_of("commentThreads.list")  # one page of each status
 QUOTA_ERROR = "quota exhausted"
-YOUTUBE_FORCE_SSL = "https://www.googleapis.com/auth/youtube.force-ssl"  # needed to read comments
 Progress = Callable[[int, int], None]
 
 
@@ -240,7 +240,7 @@ class YouTubeCollector:
         channel's and carries the youtube.force-ssl scope."""
         self.client.refresh()
         scopes = self.granted_scopes()
-        if scopes and YOUTUBE_FORCE_SSL not in scopes:
+        if scopes and YOUTUBE_SCOPE not in scopes:
             raise AuthFailed(f"the token carries {', '.join(sorted(scopes))} but not "
                              f"youtube.force-ssl; {SCOPE_FIX}",
                              {"scopes": sorted(scopes), "problem": MISSING_SCOPE})
