@@ -30,7 +30,6 @@ from collectors.youtube.quota import UnitCap, units_of
 log = logging.getLogger(__name__)
 
 
-
 class YouTubeClient:
     """A built `youtube` v3 service with its credentials, a quota-unit meter and a unit cap."""
 
@@ -108,6 +107,8 @@ def make_client(*, client_id: str, client_secret: str, refresh_token: str, api_b
     credentials = Credentials(token=None, refresh_token=refresh_token, client_id=client_id,
                               client_secret=client_secret, token_uri=token_uri,
                               scopes=[YOUTUBE_SCOPE])
+    # build() takes credentials or an http, not both: an AuthorizedHttp over our own httplib2.Http
+    # carries the timeout (build's default has none), and lets tests put HttpMockSequence under it.
     base = http if http is not None else httplib2.Http(timeout=timeout)
     authorized = google_auth_httplib2.AuthorizedHttp(credentials, http=base)
     # The shipped document's method paths carry `youtube/v3/` (its servicePath is empty): the
@@ -116,8 +117,8 @@ def make_client(*, client_id: str, client_secret: str, refresh_token: str, api_b
     service = build("youtube", "v3", http=authorized, static_discovery=True, cache_discovery=False,
                     client_options={"api_endpoint": endpoint})
     return YouTubeClient(service, credentials, authorized, max_retries=max_retries,
-                         secrets=_maskable(client_secret, refresh_token), base_url=api_base_url.rstrip("/"),
-                         clock=clock or _utcnow)
+                         secrets=_maskable(client_secret, refresh_token),
+                         base_url=api_base_url.rstrip("/"), clock=clock or _utcnow)
 
 
 def _maskable(*secrets: str) -> tuple[str, ...]:

@@ -74,6 +74,9 @@ def test_a_night_over_the_channel_reads_every_status_and_every_reply() -> None:
 
     urls = requested(http)
     assert urlsplit(urls[0]).path == "/token"
+    assert {urlsplit(u).path for u in urls[1:]} == {
+        "/youtube/v3/channels", "/youtube/v3/playlistItems", "/youtube/v3/commentThreads",
+        "/youtube/v3/comments"}
     assert not any("/search" in url for url in urls)
     threads = [query(u) for u in urls if "/commentThreads" in u]
     assert [q["moderationStatus"] for q in threads[:3]] == [["published"], ["heldForReview"],
