@@ -3,7 +3,8 @@
 The counting session (`collectors/http.AuditSession`) hands every answer to a `ReadMeter`. X's
 pay-per-use pricing bills each resource a request returns, by type (posts, users), and a resource
 read twice in one UTC day once: the meter counts distinct ids per kind. Graph is not billed but
-rate-limited per call, so for Graph the figure that matters is requests.
+rate-limited per call, so for Graph the figure that matters is requests. YouTube spends quota
+units per call (`spend`): its endpoints are API methods (`youtube.commentThreads.list`), kind "units".
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _bluesky_items(body: dict[str, Any]) -> int:
 class ReadMeter:
     """Requests and distinct resources per (endpoint, kind) for one run of one account."""
 
-    platform: str  # "x" bills resources; "graph" and "bluesky" count requests
+    platform: str  # "x" bills resources; "graph" and "bluesky" count requests; "youtube" units
     requests: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     seen: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     items: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
@@ -84,6 +85,11 @@ class ReadMeter:
             self.items[(endpoint, "item")] += _bluesky_items(body)
         else:
             self.items[(endpoint, "item")] += _graph_items(body)
+
+    def spend(self, endpoint: str, units: int) -> None:
+        """Count one call of an API method that costs quota `units` (YouTube)."""
+        self.requests[endpoint] += 1
+        self.items[(endpoint, "units")] += units
 
     def rows(self) -> list[tuple[str, str, int, int]]:
         """(endpoint, kind, requests, resources), requests counted once per endpoint."""

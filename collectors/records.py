@@ -112,7 +112,8 @@ class CommentListing:
     error: str | None = None
     # Deliberately not (fully) listed: "schedule" or "budget" (skipped), "new_only" (X: the
     # replies since the last listing, read in full but never compared for absences),
-    # "post_only" (X: the post re-read, its replies beyond recent search's reach).
+    # "post_only" (X: the post re-read, its replies beyond recent search's reach), "comments_off"
+    # (YouTube: the video's comments are turned off, so there is nothing to list).
     skipped: str | None = None
 
     @property
@@ -154,6 +155,7 @@ class ReadPlan:
     X only: `known_due` are known posts read again by id; `newest_post_id` and `reply_since`
     are since_ids (new posts; new replies per post); `full_relist` posts get a full re-listing
     (their reply count dropped); `reply_allowance_usd` is what replies may still cost tonight.
+    YouTube only: `unit_allowance` caps the quota units the collection spends (oldest videos cut).
     """
 
     due: Callable[[PostRecord], str | None]
@@ -165,6 +167,7 @@ class ReadPlan:
     stored_counts: dict[str, int] = field(default_factory=dict)
     reply_allowance_usd: float | None = None
     prices: dict[str, float] = field(default_factory=dict)  # resource kind -> USD
+    unit_allowance: int | None = None  # YouTube: quota units tonight's collection may spend
 
 
 @dataclass(frozen=True)

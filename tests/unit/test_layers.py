@@ -75,18 +75,23 @@ def test_imports_only_go_down() -> None:
 
 
 def test_each_sdk_is_imported_in_one_file() -> None:
-    """tweepy only in collectors/x.py, facebook-sdk only in collectors/facebook.py, the AT
-    Protocol SDK (`atproto`, `atproto_client`, `atproto_core`, `atproto_identity`, …) only in
-    collectors/bluesky/client.py."""
-    users: dict[str, set[str]] = {"tweepy": set(), "facebook": set(), "atproto": set()}
+    """tweepy only in collectors/x.py, facebook-sdk only in collectors/facebook.py, Google's
+    clients (googleapiclient, google-auth and its httplib2 adapter) only in
+    collectors/youtube/client.py, the AT Protocol SDK (`atproto`, `atproto_client`, `atproto_core`,
+    `atproto_identity`, …) only in collectors/bluesky/client.py."""
+    users: dict[str, set[str]] = {"tweepy": set(), "facebook": set(), "googleapiclient": set(),
+                                  "google": set(), "google_auth_httplib2": set(), "httplib2": set(),
+                                  "atproto": set()}
     for module, path in _modules().items():
         for imported in _imports(path):
             root = imported.split(".")[0]
             root = "atproto" if root.startswith("atproto") else root
             if root in users:
                 users[root].add(module)
+    youtube = {"collectors.youtube.client"}
     assert users == {"tweepy": {"collectors.x"}, "facebook": {"collectors.facebook"},
-                     "atproto": {"collectors.bluesky.client"}}
+                     "googleapiclient": youtube, "google": youtube, "google_auth_httplib2": youtube,
+                     "httplib2": youtube, "atproto": {"collectors.bluesky.client"}}
 
 
 def test_only_the_demo_imports_the_simulator() -> None:
