@@ -220,14 +220,15 @@ class YTState:
     def threads(self, video_ids: set[str], status: str) -> list[YTCommentState]:
         """Top-level comments of these videos listed under `status`, newest first.
 
-        A thread is listed under a status if its top-level comment or one of its replies has it.
+        A thread is listed under a status if its top-level comment has it; under heldForReview or
+        likelySpam also a published thread one of whose replies has it (that reply is inlined).
         """
         with_reply = {c.parent_id for c in self.comments.values() if c.status == status}
         tops = [
             c
             for c in self.comments.values()
             if c.parent_id is None and c.video_id in video_ids and c.live
-            and (c.status == status or c.comment_id in with_reply)
+            and (c.status == status or (c.status == "published" and c.comment_id in with_reply))
         ]
         return sorted(tops, key=lambda c: c.published_at, reverse=True)
 
