@@ -22,8 +22,8 @@ from modaudit.sandbox.world.youtube import (
     YTChannelSpec,
     YTScenarioBuilder,
     YTState,
-    YTTruth,
 )
+from modaudit.sandbox.world.youtube_truth import YTTruth
 
 # The Page tasks a token's user can perform (Graph's `tasks` on /{user-id}/accounts); all by default.
 PAGE_TASKS = ("ANALYZE", "ADVERTISE", "MESSAGING", "MODERATE", "CREATE_CONTENT", "MANAGE")
