@@ -22,6 +22,7 @@ from modaudit.sandbox.youtube.errors import (
 )
 from modaudit.sandbox.youtube.handlers import HANDLERS, Call, Listing
 from modaudit.sandbox.youtube.paging import decode_token
+from modaudit.sandbox.youtube.quirks import reshape_items
 from modaudit.sandbox.youtube.quota import QuotaBook, pacific_day
 
 PREFIX = "/youtube/v3/"
@@ -63,8 +64,8 @@ class YouTubeApi:
             listing: Listing = handler(Call(state, request, channel))
         except YTError as error:
             return _json(error.status, error.body)
-        return ApiResponse(200, listing.body, {"content-type": CONTENT_TYPE}, listing.dropped,
-                           listing.applied)
+        applied = listing.applied + reshape_items(listing.body, request.shape)
+        return ApiResponse(200, listing.body, {"content-type": CONTENT_TYPE}, listing.dropped, applied)
 
     def fault_response(
         self, fault: Fault, state: PlatformState, request: ApiRequest

@@ -96,3 +96,17 @@ def test_faults_leave_the_token_endpoint_alone(sim: Simulator) -> None:
         "grant_type": "refresh_token", "client_id": CHANNEL.client_id,
         "client_secret": CHANNEL.client_secret, "refresh_token": CHANNEL.refresh_token})
     assert answer.status_code == 200
+
+
+def test_a_reply_lacking_its_author_and_a_count_of_another_type(sim: Simulator) -> None:
+    sim.add_fault(Fault("drop_field", path=THREADS, field="snippet.authorChannelId",
+                        item_id=rid(2, 1)))
+    sim.add_fault(Fault("retype_field", path=THREADS, field="snippet.totalReplyCount"))
+    threads = get(sim, "commentThreads", part="snippet,replies", videoId=VIDEOS[0]).json()["items"]
+    thread = next(t for t in threads if t["id"] == cid(2))
+    assert thread["snippet"]["totalReplyCount"] == "7"
+    replies = {c["id"]: c["snippet"] for c in thread["replies"]["comments"]}
+    assert "authorChannelId" not in replies[rid(2, 1)]
+    assert "authorChannelId" in replies[rid(2, 2)]
+    assert sim.fault_counts["drop_field"] == 1
+    assert sim.fault_counts["retype_field"] == 1
