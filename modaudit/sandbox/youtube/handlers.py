@@ -24,9 +24,9 @@ from modaudit.sandbox.youtube.paging import page
 
 # The parameters each method accepts (all exist in the discovery document's `parameters`).
 PARAMS = {
-    "channels": {"part", "id", "mine", "forHandle", "maxResults", "pageToken"},
+    "channels": {"part", "id", "mine", "forHandle", "maxResults", "pageToken", "hl"},
     "playlistItems": {"part", "playlistId", "maxResults", "pageToken"},
-    "videos": {"part", "id", "maxResults"},
+    "videos": {"part", "id", "maxResults", "hl"},
     "commentThreads": {"part", "videoId", "allThreadsRelatedToChannelId", "id",
                        "moderationStatus", "maxResults", "pageToken", "textFormat", "order"},
     "comments": {"part", "id", "parentId", "maxResults", "pageToken", "textFormat"},
@@ -34,9 +34,9 @@ PARAMS = {
 # Parameters the HTTP layer adds to every Google API call, not the method's own.
 COMMON_PARAMS = {"alt", "fields", "prettyPrint", "quotaUser", "key", "access_token"}
 PARTS = {
-    "channels": {"id", "snippet", "contentDetails"},
+    "channels": {"id", "snippet", "contentDetails", "statistics", "status"},
     "playlistItems": {"id", "snippet", "contentDetails", "status"},
-    "videos": {"id", "snippet", "statistics", "status"},
+    "videos": {"id", "snippet", "contentDetails", "statistics", "status"},
     "commentThreads": {"id", "snippet", "replies"},
     "comments": {"id", "snippet"},
 }
@@ -136,7 +136,8 @@ def channels(call: Call) -> Listing:
     else:
         handle = call.arg("forHandle").lstrip("@").lower()
         specs = [c for c in known.values() if c.handle.lstrip("@").lower() == handle]
-    items = [resources.channel(spec, parts) for spec in specs]
+    items = [resources.channel(spec, parts, len(call.state.youtube.uploads(spec.channel_id)))
+             for spec in specs]
     return Listing(_list_body("youtube#channelListResponse", items, 5, None, len(items)))
 
 

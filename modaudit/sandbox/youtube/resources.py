@@ -32,7 +32,7 @@ def _thumbnails(key: str) -> dict[str, Any]:
     }
 
 
-def channel(spec: YTChannelSpec, parts: set[str]) -> dict[str, Any]:
+def channel(spec: YTChannelSpec, parts: set[str], video_count: int = 0) -> dict[str, Any]:
     """A channel resource with the asked parts."""
     item: dict[str, Any] = {"kind": "youtube#channel", "etag": etag("c", spec.channel_id),
                             "id": spec.channel_id}
@@ -50,6 +50,12 @@ def channel(spec: YTChannelSpec, parts: set[str]) -> dict[str, Any]:
         item["contentDetails"] = {
             "relatedPlaylists": {"likes": "", "uploads": spec.uploads_playlist_id}
         }
+    if "statistics" in parts:
+        item["statistics"] = {"viewCount": "0", "subscriberCount": "0",
+                              "hiddenSubscriberCount": False, "videoCount": str(video_count)}
+    if "status" in parts:
+        item["status"] = {"privacyStatus": "public", "isLinked": True,
+                          "longUploadsStatus": "allowed", "madeForKids": False}
     return item
 
 
@@ -101,6 +107,10 @@ def video(state: YTState, video_state: YTVideoState, parts: set[str]) -> dict[st
             "liveBroadcastContent": "none",
             "localized": {"title": video_state.title, "description": video_state.description},
         }
+    if "contentDetails" in parts:
+        item["contentDetails"] = {"duration": "PT4M13S", "dimension": "2d", "definition": "hd",
+                                  "caption": "false", "licensedContent": False,
+                                  "contentRating": {}, "projection": "rectangular"}
     if "status" in parts:
         item["status"] = {
             "uploadStatus": "processed",

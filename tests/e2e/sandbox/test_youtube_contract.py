@@ -79,13 +79,14 @@ def client_answers(sim: Simulator) -> list[Answer]:
             answers.append((frozenset(parts), answer))
             request = collection.list_next(request, answer)
 
-    run(youtube.channels().list(part="id,snippet,contentDetails", mine=True), youtube.channels())
+    run(youtube.channels().list(part="id,snippet,contentDetails,statistics,status", mine=True),
+        youtube.channels())
     run(youtube.channels().list(part="snippet", id=CHANNEL.channel_id), youtube.channels())
     run(youtube.channels().list(part="id", forHandle=CHANNEL.handle), youtube.channels())
     run(youtube.playlistItems().list(part="id,snippet,contentDetails,status",
                                      playlistId=CHANNEL.uploads_playlist_id, maxResults=2),
         youtube.playlistItems())
-    run(youtube.videos().list(part="id,snippet,statistics,status", id=",".join(VIDEOS)),
+    run(youtube.videos().list(part="id,snippet,contentDetails,statistics,status", id=",".join(VIDEOS)),
         youtube.videos())
     for status in ("published", "heldForReview", "likelySpam"):
         for text_format in ("html", "plainText"):
