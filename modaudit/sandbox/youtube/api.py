@@ -18,6 +18,7 @@ from modaudit.sandbox.youtube.errors import (
     CONTENT_TYPE,
     YTError,
     backend_error,
+    google_error,
     quota_exceeded,
 )
 from modaudit.sandbox.youtube.handlers import HANDLERS, Call, Listing
@@ -58,9 +59,7 @@ class YouTubeApi:
                 raise quota_exceeded()
             handler = HANDLERS.get(request.route[len(PREFIX):])
             if handler is None or request.method != "GET":
-                raise YTError(404, {"error": {"code": 404, "message": "Not Found", "errors": [
-                    {"message": "Not Found", "domain": "global", "reason": "notFound"}],
-                    "status": "NOT_FOUND"}})
+                raise google_error(404, "Not Found", "notFound")
             listing: Listing = handler(Call(state, request, channel))
         except YTError as error:
             return _json(error.status, error.body)
