@@ -1,4 +1,4 @@
-"""The simulated platform: Graph API and X API v2 subsets on loopback, driven by scenarios."""
+"""The simulated platform: Graph API, X API v2 and YouTube Data API v3 subsets on loopback."""
 
 from __future__ import annotations
 
@@ -31,7 +31,14 @@ from modaudit.sandbox.world.x import (
     XMuteAction,
     XUser,
 )
+from modaudit.sandbox.world.youtube import (
+    YTAuthor,
+    YTChannelSpec,
+    YTCommentAction,
+    YTVideoAction,
+)
 from modaudit.sandbox.x.api import XApi
+from modaudit.sandbox.youtube.api import YouTubeApi
 
 __all__ = [
     "Action",
@@ -63,6 +70,11 @@ __all__ = [
     "XBlockAction",
     "XMuteAction",
     "XUser",
+    "YTAuthor",
+    "YTChannelSpec",
+    "YTCommentAction",
+    "YTVideoAction",
+    "YouTubeApi",
     "author_deletion_scenario",
     "demo_scenario",
 ]

@@ -18,6 +18,7 @@ FAULT_KINDS = (
     "omit",
     "x_rate_limit",
     "x_rate_limit_no_reset",
+    "quota_exceeded",  # YouTube: 403 quotaExceeded (domain youtube.quota), the day's units spent
     # Quirks of the real platforms (documented or recorded), so end-to-end tests meet them:
     "repeat_cursor",  # from `after_items` on, a listing page hands back the cursor it was asked with
     "empty_pages",  # from `after_items` on, pages are empty but always offer a fresh next cursor
@@ -37,7 +38,8 @@ SHAPE_KINDS = ("repeat_cursor", "empty_pages", "repeat_page", "overlap_pages", "
 # Paging quirks that move where a page asked by cursor starts (Fault.drifted says where).
 DRIFT_KINDS = ("repeat_page", "overlap_pages")
 # Kinds that replace the normal answer with an error response built by the API module. The
-# throttle_* kinds are Graph's, the x_rate_limit* kinds X's; an API ignores the others' kinds.
+# throttle_* kinds are Graph's, the x_rate_limit* kinds X's, quota_exceeded YouTube's; an API
+# ignores the others' kinds.
 ERROR_KINDS = (
     "http500",
     "throttle_app",
@@ -45,6 +47,7 @@ ERROR_KINDS = (
     "throttle_page",
     "x_rate_limit",
     "x_rate_limit_no_reset",
+    "quota_exceeded",
     "errors_only",
 )
 

@@ -9,7 +9,7 @@ import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -20,12 +20,16 @@ from modaudit.sandbox.faults import Fault, FaultBook
 from modaudit.sandbox.graph.api import GraphApi
 from modaudit.sandbox.world.scenario import PlatformState, Scenario
 from modaudit.sandbox.x.api import NOT_FOUND_STYLES, PROBLEMS_HOSTS, XApi
+from modaudit.sandbox.youtube.api import YouTubeApi
+from modaudit.sandbox.youtube.quota import pacific_day
 
 logger = logging.getLogger(__name__)
 
 _STATE_CACHE_SIZE = 32
 _POLL_INTERVAL = 0.05  # seconds; bounds how long stop() waits for the serving loop
 _TOKEN_IN_QUERY = re.compile(r"(access_token=)[^&\s]*")
+_SECRET_PARAMS = frozenset({"access_token", "refresh_token", "client_secret"})  # never logged
+_FORM = "application/x-www-form-urlencoded"
 
 
 def redact(text: str) -> str:
@@ -72,7 +76,7 @@ class Simulator:
         self.timeout_sleep = 3.0
         self.latency = 0.0  # seconds every answer waits, like a network round trip (benchmarks)
         self.request_log: list[tuple[str, str, dict[str, str]]] = []
-        self.router = Router(apis if apis is not None else [GraphApi(), XApi()])
+        self.router = Router(apis if apis is not None else [GraphApi(), XApi(), YouTubeApi()])
         self._faults = FaultBook(scenario.faults)
         self._lock = threading.Lock()
         self._now = scenario.start
@@ -186,6 +190,13 @@ class Simulator:
             if isinstance(api, XApi):
                 api.problems_host = host
 
+    def youtube_quota_used(self, project: str, day: date | None = None) -> int:
+        """YouTube units an OAuth client's project spent on a Pacific day (default: sim-now's)."""
+        day = day or pacific_day(self.now)
+        return sum(
+            api.quota_used(project, day) for api in self.router.apis if isinstance(api, YouTubeApi)
+        )
+
     def add_fault(self, fault: Fault) -> None:
         """Add a fault rule on top of the scenario's own."""
         self._faults.add(fault)
@@ -203,17 +214,28 @@ class Simulator:
     # -- request handling ------------------------------------------------------------------
 
     def respond(
-        self, method: str, target: str, headers: Mapping[str, str] | None = None
+        self,
+        method: str,
+        target: str,
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
     ) -> ApiResponse | None:
-        """The answer to one request; None means: drop the connection without answering."""
+        """The answer to one request; None means: drop the connection without answering.
+
+        A form-encoded body (an OAuth token request) adds its fields to the query parameters.
+        """
         split = urlsplit(target)
         path = unquote(split.path)
         query: dict[str, str] = {}
         for key, value in parse_qsl(split.query, keep_blank_values=True):
             query.setdefault(key, value)
+        content_type = {k.lower(): v for k, v in (headers or {}).items()}.get("content-type", "")
+        if body and content_type.split(";")[0].strip().lower() == _FORM:
+            for key, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
+                query.setdefault(key, value)
         with self._lock:
             self.request_log.append(
-                (method, path, {k: v for k, v in query.items() if k != "access_token"})
+                (method, path, {k: v for k, v in query.items() if k not in _SECRET_PARAMS})
             )
         if self.latency > 0:
             self._stopping.wait(self.latency)  # the stop event keeps stop() prompt
@@ -295,10 +317,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         length = int(self.headers.get("content-length") or 0)
-        if length:
-            self.rfile.read(length)
+        body = self.rfile.read(length) if length else b""
         try:
-            answer = self.server.simulator.respond(method, self.path, dict(self.headers.items()))
+            answer = self.server.simulator.respond(
+                method, self.path, dict(self.headers.items()), body
+            )
         except Exception:
             logger.exception("simulator failed on %s %s", method, redact(self.path))
             answer = ApiResponse(

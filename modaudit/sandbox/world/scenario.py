@@ -16,6 +16,14 @@ from modaudit.sandbox.world.instagram import (
     IGTruth,
 )
 from modaudit.sandbox.world.x import X_ACTIONS, XAccountSpec, XAction, XScenarioBuilder, XState, XTruth
+from modaudit.sandbox.world.youtube import (
+    YT_ACTIONS,
+    YTAction,
+    YTChannelSpec,
+    YTScenarioBuilder,
+    YTState,
+)
+from modaudit.sandbox.world.youtube_truth import YTTruth
 
 # The Page tasks a token's user can perform (Graph's `tasks` on /{user-id}/accounts); all by default.
 PAGE_TASKS = ("ANALYZE", "ADVERTISE", "MESSAGING", "MODERATE", "CREATE_CONTENT", "MANAGE")
@@ -95,7 +103,10 @@ class BanAction:
     banned: bool = True
 
 
-Action = PostAction | CommentAction | HideAction | DeleteAction | BanAction | XAction | IGAction
+Action = (
+    PostAction | CommentAction | HideAction | DeleteAction | BanAction | XAction | IGAction
+    | YTAction
+)
 
 DELETERS = ("page", "author", "platform")
 
@@ -146,6 +157,7 @@ class PlatformState:
     banned: dict[str, list[BanState]] = field(default_factory=dict)
     x: XState = field(default_factory=XState)
     instagram: IGState = field(default_factory=IGState)
+    youtube: YTState = field(default_factory=YTState)
 
     def page_for_token(self, token: str) -> PageSpec | None:
         """The page whose access token this is, if any."""
@@ -209,6 +221,8 @@ class PlatformState:
             self.x.apply(action)
         elif isinstance(action, IG_ACTIONS):
             self.instagram.apply(action)
+        elif isinstance(action, YT_ACTIONS):
+            self.youtube.apply(action)
         else:
             raise ScenarioError(f"unknown action {action!r}")
 
@@ -250,8 +264,8 @@ class PlatformState:
 
 
 @dataclass
-class Scenario(XScenarioBuilder, IGScenarioBuilder):
-    """Pages, X accounts, timed actions and faults; `state_at(now)` replays actions up to `now`."""
+class Scenario(XScenarioBuilder, IGScenarioBuilder, YTScenarioBuilder):
+    """Pages, X, Instagram and YouTube accounts, timed actions and faults; `state_at` replays them."""
 
     start: datetime
     pages: list[PageSpec]
@@ -259,6 +273,7 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder):
     faults: list[Fault] = field(default_factory=list)
     x_accounts: list[XAccountSpec] = field(default_factory=list)
     instagram_accounts: list[IGAccountSpec] = field(default_factory=list)
+    youtube_channels: list[YTChannelSpec] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         require_aware(self.start)
@@ -322,6 +337,7 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder):
             pages={p.page_id: p for p in self.pages},
             x=XState(accounts={a.user_id: a for a in self.x_accounts}),
             instagram=IGState(accounts={a.ig_user_id: a for a in self.instagram_accounts}),
+            youtube=YTState(channels={c.channel_id: c for c in self.youtube_channels}),
         )
         for action in self.ordered_actions():
             if action.at > now:
@@ -339,6 +355,7 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder):
         truths: list[GroundTruth] = []
         x_truth = XTruth({a.user_id: a for a in self.x_accounts})
         ig_truth = IGTruth()
+        yt_truth = YTTruth()
         for action in self.ordered_actions():
             if until is not None and action.at > until:
                 break
@@ -351,7 +368,9 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder):
                 kind = "user_blocked" if action.banned else "user_unblocked"
                 truths.append(GroundTruth(kind, action.user_id, action.at))
             else:
-                observed = x_truth.observe(action) or ig_truth.observe(action)
+                observed = (
+                    x_truth.observe(action) or ig_truth.observe(action) or yt_truth.observe(action)
+                )
                 if observed is not None:
                     truths.append(GroundTruth(*observed, action.at))
         return truths
