@@ -35,6 +35,7 @@ from collectors.youtube.errors import MISSING_SCOPE, SCOPE_FIX, WRONG_CHANNEL, C
 from collectors.youtube.payloads import (
     COMMENTS_OFF,
     COMMENTS_ON,
+    SKIPPED_COMMENTS_OFF,
     channel_identity,
     list_page,
     lookup_answer,
@@ -171,7 +172,7 @@ class YouTubeCollector:
             listing.complete = not problems
         except CommentsDisabled:
             return CommentListing(post=replace(video, reply_settings=COMMENTS_OFF),
-                                  skipped=COMMENTS_OFF)
+                                  skipped=SKIPPED_COMMENTS_OFF)
         except AllowanceSpent:
             listing.skipped = "budget"
         except RateLimited as exc:

@@ -16,7 +16,9 @@ from collectors.records import CommentRecord, LookupResult, PlatformError, PostR
 from collectors.validation import Count, FieldProblem, Payload, parse_item, time_field
 
 COMMENTS_ON = "everyone"  # PostRecord.reply_settings of a video whose threads were listed
-COMMENTS_OFF = "comments_off"  # ... and of one answered 403 commentsDisabled
+# ... and of one answered 403 commentsDisabled: Instagram's word for the same, one set of words.
+COMMENTS_OFF = "comments_disabled"
+SKIPPED_COMMENTS_OFF = "comments_off"  # CommentListing.skipped: deliberately not listed
 WATCH_URL = "https://www.youtube.com/watch?v={video_id}"
 # CommentSnippet.moderationStatus values in the API reference; anything else is unknown.
 MODERATION_STATUSES = frozenset({"published", "heldForReview", "likelySpam", "rejected"})

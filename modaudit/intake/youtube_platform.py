@@ -4,14 +4,14 @@ the fix for a failure."""
 
 from __future__ import annotations
 
-from collectors.records import AuthFailed, CollectorError, RateLimited
+from collectors.records import CollectorError, RateLimited
+from collectors.youtube.defaults import YOUTUBE_SCOPE
+from collectors.youtube.errors import BAD_CLIENT, MISSING_SCOPE, REVOKED, WRONG_CHANNEL
 from modaudit.config import AccountConfig, Config
 from modaudit.intake.check_line import Check
 from modaudit.intake.collectors import Collector, read_secret
 
-# Held and likely-spam listings need the owner's token with this scope (Data API reference,
-# commentThreads.list `moderationStatus`).
-FORCE_SSL = "https://www.googleapis.com/auth/youtube.force-ssl"
+FORCE_SSL = YOUTUBE_SCOPE  # held and likely-spam listings need the owner's token with it
 NEW_REFRESH_TOKEN = ("run the OAuth consent flow again signed in as the channel's owner (README, "
                      "'YouTube') and put the new refresh token in the variable")
 
@@ -31,41 +31,31 @@ def collector(config: Config, account: AccountConfig) -> Collector:
 
 
 def probe(name: str, account: AccountConfig, built: Collector) -> Check:
-    """The refresh token works, is the channel's own, and carries youtube.force-ssl."""
+    """The refresh token works, is the channel's own, and carries youtube.force-ssl (the
+    collector's `check_token` raises, naming the problem, otherwise)."""
+    built.check_token()
     channel, title = built.whoami()  # type: ignore[attr-defined]
-    variable = f"${account.refresh_token_env} (account {account.name!r} refresh_token_env)"
-    if channel != account.account_id:
-        shown = f"{channel} ({title})" if title else f"{channel}"
-        return Check(name, False, f"the refresh token in {variable} belongs to channel {shown}, "
-                                  f"not account_id {account.account_id}; check account "
-                                  f"{account.name!r} account_id, or {NEW_REFRESH_TOKEN}")
-    if FORCE_SSL not in built.granted_scopes():  # type: ignore[attr-defined]
-        return Check(name, False, f"the refresh token in {variable} lacks the youtube.force-ssl "
-                                  "scope, without which held and likely-spam comments cannot be "
-                                  "listed; add the scope "
-                                  "https://www.googleapis.com/auth/youtube.force-ssl on the OAuth "
-                                  f"consent screen, then {NEW_REFRESH_TOKEN}")
     return Check(name, True, f"refresh token of channel {channel} ({title}); held and "
                              "likely-spam comments readable (youtube.force-ssl)")
 
 
 def fix(exc: CollectorError, config: Config, account: AccountConfig) -> str | None:
     """How to fix a YouTube failure of this account, naming its variables."""
-    reason = str(exc.details.get("reason") or exc.details.get("error") or "")
+    problem = exc.details.get("problem")
     token = f"${account.refresh_token_env} (account {account.name!r} refresh_token_env)"
-    if reason == "invalid_grant":
-        return (f"Google refused the refresh token in {token} (revoked, expired, or the consent "
-                f"screen is still in 'Testing', which expires refresh tokens after 7 days): "
-                f"{NEW_REFRESH_TOKEN}")
-    if reason in ("invalid_client", "unauthorized_client"):
-        return (f"Google does not know the OAuth client in ${account.client_id_env} and "
-                f"${account.client_secret_env}: copy both from Google Cloud console → APIs & "
-                "Services → Credentials (a 'Desktop app' OAuth client of the project)")
-    if reason in ("insufficientPermissions", "forbidden") or (
-            isinstance(exc, AuthFailed) and "scope" in str(exc)):
-        return (f"the refresh token in {token} lacks a permission: make it with the "
-                f"youtube.force-ssl scope while signed in as the channel's owner; {NEW_REFRESH_TOKEN}")
-    if isinstance(exc, RateLimited) or reason in ("quotaExceeded", "dailyLimitExceeded"):
+    if problem == REVOKED:
+        return f"put a new refresh token in {token}: {NEW_REFRESH_TOKEN}"
+    if problem == BAD_CLIENT:
+        return (f"copy the OAuth client's id and secret into ${account.client_id_env} and "
+                f"${account.client_secret_env} from Google Cloud console → APIs & Services → "
+                "Credentials (a 'Desktop app' client of the project)")
+    if problem == MISSING_SCOPE:
+        return (f"the refresh token in {token} lacks {FORCE_SSL}: add that scope on the OAuth "
+                f"consent screen, then {NEW_REFRESH_TOKEN}")
+    if problem == WRONG_CHANNEL:
+        return (f"the refresh token in {token} is another channel's; check account "
+                f"{account.name!r} account_id (now {account.account_id}), or {NEW_REFRESH_TOKEN}")
+    if isinstance(exc, RateLimited):
         return ("the Google Cloud project's YouTube quota for today is spent; it resets at "
                 "midnight Pacific time. Ask Google for more (console → APIs & Services → YouTube "
                 "Data API v3 → Quotas), then raise [youtube] daily_quota_units to match")

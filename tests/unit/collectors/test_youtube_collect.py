@@ -55,7 +55,7 @@ def test_a_night_over_the_channel_reads_every_status_and_every_reply() -> None:
     assert first.post.message == "Millet Bahçesi açılış töreni"
     assert first.post.created_at.isoformat() == "2026-12-05T09:00:00+00:00"
     assert (first.post.reply_settings, second.post.reply_settings, third.post.reply_settings) == (
-        "everyone", "comments_off", "everyone")
+        "everyone", "comments_disabled", "everyone")
     assert first.complete and third.complete and third.comments == []
     assert (second.complete, second.skipped, second.error) == (False, "comments_off", None)
 
