@@ -130,17 +130,17 @@ class QuotaProject:
 def quota_projects(config: Config) -> list[QuotaProject]:
     """The configured accounts of quota-billed platforms, grouped by the variable that names
     their OAuth client (`client_id_env`): one client, one Google Cloud project, one quota."""
-    grouped: dict[tuple[str, str], list[str]] = {}
+    grouped: dict[tuple[str, str, str], list[str]] = {}
     for account in config.accounts:
         if platforms.get(account.platform).billing != UNITS:
             continue
-        # Without a client variable an account is its own project (config refuses that today).
         client = account.client_id_env or ""
-        key = (account.platform, client or f"\0{account.name}")
+        # Without a client variable an account is its own project (config refuses that today).
+        key = (account.platform, client, "" if client else account.name)
         grouped.setdefault(key, []).append(account.name)
-    return [QuotaProject(platform, "" if client.startswith("\0") else client, tuple(names),
+    return [QuotaProject(platform, client, tuple(names),
                          config.settings(platforms.get(platform).section).daily_quota_units)
-            for (platform, client), names in sorted(grouped.items())]
+            for (platform, client, _), names in sorted(grouped.items())]
 
 
 def project_of(projects: Iterable[QuotaProject], account: str) -> QuotaProject | None:
