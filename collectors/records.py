@@ -155,7 +155,7 @@ class ReadPlan:
     X only: `known_due` are known posts read again by id; `newest_post_id` and `reply_since`
     are since_ids (new posts; new replies per post); `full_relist` posts get a full re-listing
     (their reply count dropped); `reply_allowance_usd` is what replies may still cost tonight.
-    YouTube only: `unit_allowance` caps the quota units the collection spends (oldest videos cut).
+    Quota-billed platforms only: `unit_allowance` is what the listings may spend tonight, in units.
     """
 
     due: Callable[[PostRecord], str | None]
@@ -167,7 +167,10 @@ class ReadPlan:
     stored_counts: dict[str, int] = field(default_factory=dict)
     reply_allowance_usd: float | None = None
     prices: dict[str, float] = field(default_factory=dict)  # resource kind -> USD
-    unit_allowance: int | None = None  # YouTube: quota units tonight's collection may spend
+    # Quota-billed platforms (YouTube): units tonight's listings may spend, what the project's
+    # daily quota leaves less room for the lookups; once spent, the oldest due posts' comments
+    # are skipped (`skipped = 'budget'`). None: no limit.
+    unit_allowance: int | None = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,15 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from analysis.cost import PROJECTION_DAYS, AccountCost, account_costs, prices
+from analysis.cost import (
+    PROJECTION_DAYS,
+    AccountCost,
+    QuotaProject,
+    account_costs,
+    prices,
+    quota_day_start,
+    quota_projects,
+)
 from analysis.lexicon import deployment_lexicon
 from analysis.selective import GroupResult
 from modaudit import platforms
@@ -43,7 +51,7 @@ from modaudit.store import engine as store_engine
 from modaudit.store import findings, retention, users
 from modaudit.store.engine import check_schema, engine_for
 from modaudit.store.finding_rows import FindingRow, list_findings
-from modaudit.store.reads import reads_by_account
+from modaudit.store.reads import reads_by_account, units_since
 from modaudit.store.retention import PurgeResult
 from modaudit.store.runs import sync_accounts
 from modaudit.store.schema import FindingReview
@@ -379,3 +387,15 @@ def cost(config: Config, now: datetime | None = None,
                                              0.0 if platforms.get(a.platform).billing == "resources"
                                              else None, days)
             for a in config.accounts]
+
+
+def quota_today(config: Config, now: datetime | None = None) -> list[QuotaProject]:
+    """Each quota project's (accounts sharing an OAuth client) units spent since the last reset
+    (midnight Pacific time), from the runs' recorded reads."""
+    projects = quota_projects(config)
+    if not projects:
+        return []
+    since = quota_day_start(_now(now))
+    with _store(config) as engine, Session(engine) as session:
+        units = units_since(session, since, [n for p in projects for n in p.accounts])
+    return [project.spending(units) for project in projects]

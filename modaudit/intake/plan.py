@@ -1,4 +1,5 @@
-"""Tonight's read plan for one account: the schedule's due posts, signals and the X budget."""
+"""Tonight's read plan for one account: the schedule's due posts, signals, the X budget and a
+quota-billed platform's (YouTube's) units left today."""
 
 from __future__ import annotations
 
@@ -6,23 +7,36 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from analysis.cost import account_costs, prices, reply_allowance
+from analysis.cost import (
+    UNITS,
+    account_costs,
+    prices,
+    project_of,
+    quota_day_start,
+    quota_projects,
+    reply_allowance,
+    unit_allowance,
+)
 from analysis.recheck import DAY, PostState, due_reason, young_days
 from collectors.records import PostRecord, ReadPlan
+from modaudit import platforms
 from modaudit.config import AccountConfig, Config
 from modaudit.store import recheck, run_history
-from modaudit.store.reads import reads_by_account
+from modaudit.store.reads import reads_by_account, units_since
 
 BUDGET_DAYS = 30
 # Nested comments for at most a week of posts: one answer then holds ~35 posts' first comments;
 # Graph refuses answers that grow too large ("reduce the amount of data"), so a longer nightly
 # span is listed post by post.
 NESTED_MAX_DAYS = 7
+# The token is checked on a known object before the first lookup (docs/architecture.md §5): on
+# a quota-billed platform that call costs a unit, as each lookup does.
+TOKEN_CHECK_UNITS = 1
 
 
 def budget_of(config: Config, account: AccountConfig) -> float | None:
     """The account's monthly X budget in USD, or None when there is none."""
-    if account.platform != "x":
+    if platforms.get(account.platform).billing != "resources":
         return None
     budget = (account.monthly_budget_usd if account.monthly_budget_usd is not None
               else config.x.monthly_budget_usd)
@@ -73,7 +87,21 @@ def build_plan(session: Session, config: Config, account: AccountConfig, account
         budget = budget_of(config, account)
         if budget is not None:
             plan.reply_allowance_usd = _allowance(session, config, account, budget, now)
+    if platforms.get(account.platform).billing == UNITS:
+        plan.unit_allowance = units_left(session, config, account, now)
     return plan
+
+
+def units_left(session: Session, config: Config, account: AccountConfig, now: datetime) -> int:
+    """Units tonight's listings may spend: what the account's project (every account naming the
+    same OAuth client) has left of its daily quota since midnight Pacific, less room for the
+    token check and the lookups by id (one unit each, at most `[collect] max_lookups_per_run`)."""
+    project = project_of(quota_projects(config), account.name)
+    if project is None:  # not reached: the caller checked the billing
+        return 0
+    spent = project.spending(units_since(session, quota_day_start(now), project.accounts)).spent
+    return unit_allowance(project.daily_quota, spent,
+                          config.collect.max_lookups_per_run + TOKEN_CHECK_UNITS)
 
 
 def _allowance(session: Session, config: Config, account: AccountConfig, budget: float,

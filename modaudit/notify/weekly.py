@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from analysis.cost import prices
+from analysis.cost import prices, quota_projects
 from modaudit.config import AccountConfig, Config, ConfigError
 from modaudit.notify import anchoring, mail
 from modaudit.report.cost_section import CostSettings
@@ -112,7 +112,8 @@ def _weekly_for(engine: Engine, config: Config, institution: str, accounts: list
                             nightly_audit=config.schedule.nightly_audit,
                             cost_settings=CostSettings(config.collect.recheck_days,
                                                        config.collect.lists_every_days,
-                                                       prices(config.x), config.x.prices_as_of))
+                                                       prices(config.x), config.x.prices_as_of,
+                                                       quota_projects(config)))
         report = build_weekly_report(session, scope, week, now)
         permalinks = instagram_permalinks(session, [
             (row.account, row.post_id) for row in (*report.open_findings, *report.new_findings)])

@@ -165,7 +165,7 @@ def build_weekly_report(session: Session, scope: ReportScope, week: IsoWeek,
         witness=witness_rows(session, names, now),
         handles={name: handle for name, _, handle in scope.accounts},
         cost=(build_cost_section(session, scope.accounts, start, end, scope.cost_settings,
-                                 scope.language) if scope.cost_settings else None),
+                                 scope.language, scope.tz) if scope.cost_settings else None),
         posts=posts_by_account(session, [(row.account, row.subject_id) for row in (*new, *open_rows)
                                          if row.kind.startswith("replies")]),
     )

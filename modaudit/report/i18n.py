@@ -283,6 +283,12 @@ def money(amount: float, language: str, digits: int = 2) -> str:
     return f"${amount:.{digits}f}"
 
 
+def count(value: int, language: str) -> str:
+    """A whole number with the reader's thousands separator: "10.000" or "10,000"."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if language == "tr" else text
+
+
 def number(value: float, language: str) -> str:
     """A short decimal as the reader writes it: "0,005" or "0.005"."""
     text = f"{value:g}"
@@ -305,6 +311,19 @@ COST_WORDS: dict[str, dict[str, str]] = {
                   "okuması {owned} (X'in kullandıkça öde tablosu, {as_of} tarihli).",
         "budget_skipped": "{account}: bütçe nedeniyle {n} gönderinin yanıtları okunmadı; bu "
                           "gönderiler hakkında hiçbir sonuç çıkarılmadı.",
+        "latency_youtube": "YouTube: {young} günden eski videolarda bekletilen veya kaybolan bir "
+                           "yorum ya da kapatılan yorumlar en geç {gap} gün içinde bulunur; daha "
+                           "yeni videolarda ertesi gece. Videonun {last}. gününden sonra yorumlar "
+                           "yeniden okunmaz.",
+        "units": "Kota birimi",
+        "quota_skipped": "{account}: kota yetmediği için {n} videonun yorumları okunmadı; "
+                         "bunlardan sonuç çıkarılmadı.",
+        "quota_project": "{platform} projesi ({accounts}): bu hafta bir günde en çok {n} birim "
+                         "harcandı ({day}, Pasifik saatiyle); günlük kota {quota} birim, her gün "
+                         "Pasifik saatiyle gece yarısı (saat {reset}) sıfırlanır.",
+        "quota_idle": "{platform} projesi ({accounts}): bu hafta kota birimi harcanmadı; günlük "
+                      "kota {quota} birim.",
+        "quota_shared": " Kotayı projeyi paylaşan {others} başka hesap da kullanır.",
         "latency_graph": "Facebook ve Instagram: {young} günden eski gönderilerde bir silme "
                          "genellikle ertesi gece (yorum sayısı düşer), en geç {gap} gün içinde; bir "
                          "gizleme en geç {gap} gün içinde bulunur. Daha yeni gönderilerde ve ban "
@@ -326,6 +345,19 @@ COST_WORDS: dict[str, dict[str, str]] = {
                   "table, as of {as_of}).",
         "budget_skipped": "{account}: because of the budget, the replies of {n} posts were not "
                           "read; nothing was inferred about them.",
+        "latency_youtube": "YouTube: on videos older than {young} days a held or vanished comment, "
+                           "or comments turned off, is found within {gap} days; on younger videos, "
+                           "the next night. After day {last} of a video, its comments are not "
+                           "read again.",
+        "units": "Quota units",
+        "quota_skipped": "{account}: the daily quota ran short, so the comments of {n} videos "
+                         "were not read; nothing was inferred from them.",
+        "quota_project": "{platform} project of {accounts}: at most {n} units spent in one day "
+                         "this week ({day}, Pacific time), of a daily quota of {quota}; the quota "
+                         "resets at midnight Pacific time ({reset}).",
+        "quota_idle": "{platform} project of {accounts}: no units spent this week, of a daily "
+                      "quota of {quota}.",
+        "quota_shared": " {others} other account(s) share the project and its quota.",
         "latency_graph": "Facebook and Instagram: on posts older than {young} days a deletion is "
                          "usually found the next night (the comment count drops) and at worst "
                          "within {gap} days; a hide within {gap} days. On younger posts and on the "
