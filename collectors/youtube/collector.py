@@ -85,8 +85,8 @@ class YouTubeCollector:
     def allow_units(self, units: int | None) -> None:
         """From now on, spend at most `units` more quota units (None: no cap).
 
-        `collect(plan=…)` sets it from `plan.unit_allowance`, and the cap then stays for the
-        calls after it (token check, lookups), so tonight's allowance holds for the whole scan.
+        `collect(plan=…)` sets it from `plan.unit_allowance` for its listings and lifts it when
+        done: the plan's allowance already leaves room for the token check and the lookups.
         """
         self.client.cap.set(self.units_spent, units)
 
@@ -146,6 +146,9 @@ class YouTubeCollector:
                 f"daily quota allowance ([youtube] daily_quota_units), oldest first: "
                 f"{', '.join(budget_cut[:20])}"))
         snapshot.api_calls = self.api_calls
+        # The cap is the listings'; the lookups by id that follow are bounded by [collect]
+        # max_lookups_per_run, which the plan kept out of tonight's allowance.
+        self.allow_units(None)
         return snapshot
 
     def _listing(self, video: PostRecord, plan: ReadPlan | None, snapshot: Snapshot) -> CommentListing:
