@@ -88,15 +88,18 @@ def reply_setting(value: object, language: str = "tr", platform: str | None = No
     if not isinstance(value, str):
         return None
     described = platforms.REGISTRY.get(platform or "")
-    # Without the account's platform, any platform's words for the value (the older callers).
-    owners = [described] if described else list(platforms.REGISTRY.values())
-    if described is None and value == "everyone":
+    own = described.reply_settings.get(language, {}) if described else {}
+    said = own.get(value) or _combined(value, own)
+    if said:
+        return said
+    if value == "everyone":
         return _EVERYONE[language]
-    for table in (owner.reply_settings.get(language, {}) for owner in owners):
+    # A value the account's platform has no words for: any platform's (the older callers).
+    for table in (other.reply_settings.get(language, {}) for other in platforms.REGISTRY.values()):
         said = table.get(value) or _combined(value, table)
         if said:
             return said
-    return _EVERYONE[language] if value == "everyone" else None
+    return None
 
 
 def _combined(value: str, table: Mapping[str, str]) -> str | None:
