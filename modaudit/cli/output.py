@@ -34,7 +34,7 @@ SHORT_KINDS = {"comment_hidden": "hidden", "comment_unhidden": "unhidden",
                "user_unmuted": "unmuted", "replies_restricted": "replies restricted",
                "replies_reopened": "replies reopened", "quote_detached": "quote detached"}
 SEVERITY_LETTERS = {"high": "H", "medium": "M", "review": "R", "low": "L"}
-LEGEND = "severity: H high · M medium · R review (actor unknown) · L low"
+LEGEND = "severity: H high · M medium · R review (actor unknown, quote detached) · L low"
 
 
 def print_findings_table(rows: list[Any], config: Config, emit: Callable[[Any], None]) -> None:
