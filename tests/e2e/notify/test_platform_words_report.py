@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from modaudit.report.data import ReportScope, build_weekly_report
 from modaudit.report.observability import unobservable
 from modaudit.report.periods import parse_week
-from modaudit.report.render import RenderedReport, render_weekly
+from modaudit.report.render import RenderedReport, render_alert, render_weekly
 from modaudit.store.engine import make_engine
+from modaudit.store.finding_rows import list_findings
 from tests.conftest import migrate_quickly, scratch_database
 from tests.support.platform_words_world import (
     BLUESKY,
@@ -120,3 +121,15 @@ def test_the_english_report_has_the_platforms_english_words(
         assert words in rendered.html, words
     rows = list(csv.DictReader(io.StringIO(rendered.csv.decode("utf-8-sig")), delimiter=";"))
     assert {"video", "list", "account", "reply", "quoting post"} <= {row["Subject"] for row in rows}
+
+
+def test_the_nightly_alert_names_a_blocked_list_as_a_list(store: tuple[str, WordsWorld]) -> None:
+    engine = make_engine(store[0])
+    with Session(engine) as session:
+        rows = [row for row in list_findings(session, BLUESKY) if row.severity == "high"]
+    engine.dispose()
+    _, text, html = render_alert(rows, BLUESKY, INSTITUTION, "tr", TZ, handle=HANDLE)
+    for said in (text, html):
+        assert "moderasyon listesi topluca engellendi" in said and "hesap engellendi" in said
+        assert "kullanıcı engellendi" not in said
+    assert f'href="{EXPECTED["bluesky:user_blocked@list"][2]}"' in html
