@@ -166,9 +166,12 @@ def sentence(detail: FindingDetail, language: str, tz: Any) -> str:
     # A platform that says the kind in its own words (a YouTube comment held for review is not
     # "hidden") gets the sentence that carries those words, not the generic verb.
     own = said != i18n.term(kind, language)
-    key = f"sentence_{kind}" if kind in SENTENCES and not own else "sentence_other"
-    if name is None and kind in UNNAMED and not own:
-        key += "_unnamed"
+    if own:  # whose comment, which account or list, when the audit knows the name
+        key = "sentence_named" if name is not None else "sentence_other"
+    else:
+        key = f"sentence_{kind}" if kind in SENTENCES else "sentence_other"
+        if name is None and kind in UNNAMED:
+            key += "_unnamed"
     return word(key, language, account=detail.account.name, who=who, when=when, kind=said)
 
 

@@ -24,11 +24,20 @@ from playwright.sync_api import Browser, Page, expect
 from modaudit.config import parse_config
 from modaudit.report.observability import unobservable
 from tests.conftest import migrate_quickly, scratch_database
-from tests.support.platform_words_world import EXPECTED, WordsWorld, fill_words_store
+from tests.support.platform_words_world import (
+    EXPECTED,
+    HELD_AUTHOR,
+    LIST_NAME,
+    OTHER_HANDLE,
+    WordsWorld,
+    fill_words_store,
+)
 from tests.support.portal import PASSWORD, chromium_or_skip, portal_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("portal-browser")]
 DOCS = Path(__file__).resolve().parents[3] / "docs"
+NAMED = {"youtube:comment_hidden": HELD_AUTHOR, "bluesky:user_blocked": OTHER_HANDLE,
+         "bluesky:user_blocked@list": LIST_NAME}
 SHOTS = {"youtube": "youtube:comment_hidden", "bluesky": "bluesky:user_blocked@list"}
 
 
@@ -76,6 +85,9 @@ def test_a_finding_page_speaks_its_platforms_words(portal: Portal, page: Page, k
     kind_words, subject_lines, link = EXPECTED[key]
     page.goto(f"{portal.base}/bulgu/{portal.world.ids[key]}")
     expect(page.locator("h1")).to_contain_text(kind_words)
+    expect(page.locator("main")).to_contain_text(f"{kind_words}")
+    if key in NAMED:  # the sentence says whose comment, which account or list
+        assert f"{kind_words} — {NAMED[key]}." in page.locator("main").inner_text()
     subject = page.locator("#subject").inner_text()
     for line in subject_lines:
         assert line in " ".join(subject.split()), (line, subject)
