@@ -105,10 +105,10 @@ def reply_setting(value: object, language: str = "tr", platform: str | None = No
 def _combined(value: str, table: Mapping[str, str]) -> str | None:
     """Rules joined by commas, each "rule" or "rule:argument", said as one sentence."""
     rules = [part.split(":", 1)[0].strip() for part in value.split(",") if part.strip()]
-    parts = [table.get(f"+{rule}") for rule in dict.fromkeys(rules)]
-    if not parts or "+" not in table or not all(parts):
-        return None
-    who = [p for p in parts if p]
+    said = [table.get(f"+{rule}") for rule in dict.fromkeys(rules)]
+    if not said or "+" not in table or None in said:
+        return None  # a rule without words is not guessed at
+    who = [part for part in said if part]
     joined = who[0] if len(who) == 1 else f"{', '.join(who[:-1])} {table['+and']} {who[-1]}"
     return table["+"].format(who=joined)
 
