@@ -16,6 +16,9 @@ SEVERITY = {
     "comment_hidden": "medium",
     "replies_restricted": "medium",
     "user_muted": "low",
+    # Bluesky: the account detached a post quoting its own (a post gate). Whether that silences
+    # criticism or sheds an abusive quote is for a reader to judge.
+    "quote_detached": "review",
 }
 # An un-event closes the unreviewed findings of the event it undoes, on the same subject.
 CLOSES = {

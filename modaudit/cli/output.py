@@ -32,9 +32,9 @@ SHORT_KINDS = {"comment_hidden": "hidden", "comment_unhidden": "unhidden",
                "comment_deleted": "deleted", "reply_deleted_by_author": "deleted by author",
                "user_blocked": "blocked", "user_unblocked": "unblocked", "user_muted": "muted",
                "user_unmuted": "unmuted", "replies_restricted": "replies restricted",
-               "replies_reopened": "replies reopened"}
+               "replies_reopened": "replies reopened", "quote_detached": "quote detached"}
 SEVERITY_LETTERS = {"high": "H", "medium": "M", "review": "R", "low": "L"}
-LEGEND = "severity: H high · M medium · R review (actor unknown) · L low"
+LEGEND = "severity: H high · M medium · R review (actor unknown, quote detached) · L low"
 
 
 def print_findings_table(rows: list[Any], config: Config, emit: Callable[[Any], None]) -> None:

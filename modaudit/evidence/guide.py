@@ -22,7 +22,7 @@ from modaudit.evidence.package import (
     attachment_file,
     comment_file,
 )
-from modaudit.report.i18n import term
+from modaudit.report.i18n import kind_term
 from modaudit.report.text_safety import visible
 from modaudit.store.chain import GENESIS
 from modaudit.store.timestamps import element_file
@@ -257,7 +257,8 @@ def _about(package: ExportPackage) -> str:
              f"Oluşturulma / built: {words.moment(package.generated_at, package.tz)}"]
     for finding in package.findings:
         row = finding.row
-        lines.append(f"Bulgu {row.id}: {term(row.kind, 'tr')} ({row.subject_id}); olay kaydı "
+        kind = kind_term(row.kind, "tr", package.platform, row.subject_id)
+        lines.append(f"Bulgu {row.id}: {kind} ({row.subject_id}); olay kaydı "
                      f"zincir/{element_file(finding.event_position)}")
     return "\n".join(f"# {_comment(line)}" for line in lines)
 

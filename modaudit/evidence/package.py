@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from modaudit.evidence import words
-from modaudit.report.i18n import term
+from modaudit.report.i18n import kind_term, term
 from modaudit.report.links import platform_url
 from modaudit.store import chain, exported
 from modaudit.store.anchors import anchors_covering
@@ -188,7 +188,8 @@ def build_package(session: Session, *, now: datetime, finding_id: int | None = N
     # Up to the nearest anchor that covers every record of these findings, or the head.
     last = reaching[0].event_count if reaching else head
     elements = exported.chain_elements(session, target.id, first, last)
-    files = [ChainFile(e.seq, _label(e), _canonical(target.name, e), e.hash) for e in elements]
+    files = [ChainFile(e.seq, _label(e, target.platform), _canonical(target.name, e), e.hash)
+             for e in elements]
     anchors = [AnchorFile(a.event_count, a.head_hash, a.manifest, a.token or b"", a.stamped_at,
                           a.tsa_url, _token_time(a.token)) for a in stamped if a.event_count <= last]
     return ExportPackage(target.name, target.platform, target.institution, now, scope, found,
@@ -215,9 +216,10 @@ def attachment_file(item: AttachmentBytes) -> str:
     return f"ekler/ek-{item.id}{_EXTENSIONS.get(item.content_type, '.bin')}"
 
 
-def _label(element: Event | ChainRecord) -> str:
+def _label(element: Event | ChainRecord, platform: str) -> str:
     if isinstance(element, Event):
-        return f"olay {element.id}: {term(element.kind, 'tr')} ({element.subject_id})"
+        kind = kind_term(element.kind, "tr", platform, element.subject_id)
+        return f"olay {element.id}: {kind} ({element.subject_id})"
     return words.record_label(element.kind, element.id, element.finding_id)
 
 
@@ -228,6 +230,7 @@ def package_json(package: ExportPackage) -> dict[str, Any]:
         "institution": package.institution, "generated_at": package.generated_at.isoformat(),
         "scope": package.scope, "chain_head_count": package.head_count,
         "findings": [_finding_json(package, f) for f in package.findings],
+        "unobservable": words.unobservable_on(package.platform),
         "chain": [{"position": c.position, "file": f"zincir/{c.name}", "hash": c.hash,
                    "what": c.label} for c in package.files],
         # A token's own time (genTime), not the database's copy of it.
@@ -247,8 +250,10 @@ def _finding_json(package: ExportPackage, finding: ExportFinding) -> dict[str, A
     return {
         **row.as_json(),
         "what": words.what_happened(package.institution, package.platform, package.account,
-                                    row.kind),
-        "status_words": term(row.status, "tr"), "subject": _subject_json(finding),
+                                    row.kind, row.subject_id),
+        "kind_words": kind_term(row.kind, "tr", package.platform, row.subject_id),
+        "status_words": term(row.status, "tr"),
+        "subject": _subject_json(finding, package.platform),
         "event_position": finding.event_position, "event_hash": finding.event_hash,
         "text_digest": finding.text_digest, "record_positions": finding.record_positions,
         "reviews": [{"review_id": r.review_id, "old_status": r.old_status,
@@ -261,18 +266,25 @@ def _finding_json(package: ExportPackage, finding: ExportFinding) -> dict[str, A
     }
 
 
-def _subject_json(finding: ExportFinding) -> dict[str, Any]:
-    """What the finding is about, with only the fields that kind has."""
+def _subject_json(finding: ExportFinding, platform: str) -> dict[str, Any]:
+    """What the finding is about, with only the fields that kind has; `words` is what the
+    platform calls it ("video", "liste", "yanıt")."""
     row, subject = finding.row, finding.subject
+    said = words.words_for("tr", platform, row.subject_id)[subject]
+    if subject == words.QUOTE:
+        return {"type": subject, "words": said, "id": row.subject_id,
+                "author": row.evidence.get("quote_author"), "text": row.evidence.get("quote_text"),
+                "post_id": row.post_id, "link": finding.link}
     if subject == words.USER:
-        return {"type": subject, "id": row.subject_id, "name": row.subject_name,
+        return {"type": subject, "words": said, "id": row.subject_id, "name": row.subject_name,
                 "link": finding.link}
     if subject == words.POST:
         post = finding.post
-        return {"type": subject, "id": row.subject_id, "text": post.message if post else None,
+        return {"type": subject, "words": said, "id": row.subject_id,
+                "text": post.message if post else None,
                 "published_at": _iso(post.created_at if post else None),
                 "reply_settings": row.evidence.get("reply_settings"),
                 "previously": row.evidence.get("previously"), "link": finding.link}
-    return {"type": subject, "id": row.subject_id, "author": row.subject_name,
+    return {"type": subject, "words": said, "id": row.subject_id, "author": row.subject_name,
             "text": row.text, "text_digest": finding.text_digest,
             "text_file": comment_file(finding), "post_id": row.post_id, "link": finding.link}

@@ -31,9 +31,10 @@ from modaudit.evidence.package import (
     attachment_file,
     comment_file,
 )
-from modaudit.report.i18n import CLAUSE_2_TR, MANAGERS_DUTY_TR, term
+from modaudit.report.i18n import CLAUSE_2_TR, MANAGERS_DUTY_TR, kind_term, term
 from modaudit.report.text_safety import visible
 from modaudit.store.exported import AttachmentBytes
+from modaudit.store.finding_rows import FindingRow
 from modaudit.store.timestamps import element_file
 
 RULE_SOURCE = ("Kamu Görevlileri Etik Kurulu, 20.09.2021 tarihli ve 2021/81 sayılı İlke Kararı, "
@@ -90,13 +91,16 @@ def _text(value: object) -> str:
     return escape(visible(words.printable(str(value), _glyphs().__contains__)))
 
 
-def _subject_flow(finding: ExportFinding, tz: ZoneInfo, body: ParagraphStyle,
+def _subject_flow(finding: ExportFinding, platform: str, tz: ZoneInfo, body: ParagraphStyle,
                   mono: ParagraphStyle) -> list:
     """The comment, the user or the post, each with only what that kind has."""
     row, subject = finding.row, finding.subject
-    said = words.WORDS["tr"]  # the portal's and the report's words for each kind of subject
+    # The portal's and the report's words for each kind of subject, in the platform's own.
+    said = words.words_for("tr", platform, row.subject_id)
     flow: list = []
-    if subject == words.USER:
+    if subject == words.QUOTE:
+        flow += _quote_flow(row, said, body)
+    elif subject == words.USER:
         name = _text(row.subject_name) if row.subject_name is not None else said["no_name"]
         flow.append(Paragraph(f"<b>{said['user_label']}:</b> {name} ({said['id']} "
                               f"{_text(row.subject_id)})", body))
@@ -110,7 +114,7 @@ def _subject_flow(finding: ExportFinding, tz: ZoneInfo, body: ParagraphStyle,
             flow.append(Paragraph(f"<b>{said['post_text']}:</b> “{_text(post.message)}”", body))
         else:
             flow.append(Paragraph(f"<b>{said['post_text']}:</b> {said['not_stored']}", body))
-        setting = words.reply_setting(row.evidence.get("reply_settings"))
+        setting = words.reply_setting(row.evidence.get("reply_settings"), "tr", platform)
         if setting:
             flow.append(Paragraph(f"<b>{said['reply_setting']}:</b> {setting}", body))
     else:
@@ -128,10 +132,32 @@ def _subject_flow(finding: ExportFinding, tz: ZoneInfo, body: ParagraphStyle,
         if finding.text_digest:
             flow.append(Paragraph(f"Metnin SHA-256 özeti: {finding.text_digest}", mono))
         if row.post_id:
-            flow.append(Paragraph(f"<b>Gönderi:</b> {_text(row.post_id)}", body))
+            flow.append(Paragraph(f"<b>{said['on_post']}:</b> {_text(row.post_id)}", body))
     if finding.link:
         flow.append(Paragraph(f"<b>Platformdaki yeri:</b> {_text(finding.link)}", body))
     return flow
+
+
+def _quote_flow(row: FindingRow, said: dict[str, str], body: ParagraphStyle) -> list:
+    """A post quoting the account's: its id, its author and text as the evidence kept them."""
+    flow = [Paragraph(f"<b>{said['quote_label']}:</b> {_text(row.subject_id)}", body)]
+    for key, label in (("quote_author", "quote_author"), ("quote_text", "quote_text")):
+        value = row.evidence.get(key)
+        if isinstance(value, str) and value:
+            shown = f"“{_text(value)}”" if key == "quote_text" else _text(value)
+            flow.append(Paragraph(f"<b>{said[label]}:</b> {shown}", body))
+    if row.post_id:
+        flow.append(Paragraph(f"<b>{said['quoted_post']}:</b> {_text(row.post_id)}", body))
+    return flow
+
+
+def _limits_flow(package: ExportPackage, styles: dict[str, ParagraphStyle]) -> list:
+    """What the platform does not let the audit observe: a clean package is no proof."""
+    limits = words.unobservable_on(package.platform)
+    if not limits:
+        return []
+    return [Paragraph("Bu platformda gözlemlenemeyenler", styles["h2"]),
+            *(Paragraph(f"• {_text(limit)}", styles["body"]) for limit in limits)]
 
 
 def _review_flow(finding: ExportFinding, tz: ZoneInfo,
@@ -167,8 +193,10 @@ def _attachment_flow(item: AttachmentBytes, styles: dict[str, ParagraphStyle]) -
 def _finding_flow(package: ExportPackage, finding: ExportFinding,
                   styles: dict[str, ParagraphStyle]) -> list:
     row, body, tz = finding.row, styles["body"], package.tz
-    what = words.what_happened(package.institution, package.platform, package.account, row.kind)
-    flow: list = [Paragraph(f"Bulgu {row.id}: {_text(term(row.kind, 'tr'))}", styles["h2"]),
+    what = words.what_happened(package.institution, package.platform, package.account, row.kind,
+                               row.subject_id)
+    kind = kind_term(row.kind, "tr", package.platform, row.subject_id)
+    flow: list = [Paragraph(f"Bulgu {row.id}: {_text(kind)}", styles["h2"]),
                   Paragraph(f"<b>Ne oldu:</b> {_text(what)} İşlemi yapan: "
                             f"{_text(term(row.actor, 'tr'))}; nasıl tespit edildi: "
                             f"{_text(term(row.source, 'tr'))}.", body),
@@ -176,7 +204,7 @@ def _finding_flow(package: ExportPackage, finding: ExportFinding,
                             f"{words.bracket(row.occurred_after, row.occurred_before, tz)}", body),
                   Paragraph(f"<b>Önem:</b> {term(row.severity, 'tr')}; "
                             f"<b>durum:</b> {term(row.status, 'tr')}", body)]
-    flow += _subject_flow(finding, tz, body, styles["mono"])
+    flow += _subject_flow(finding, package.platform, tz, body, styles["mono"])
     flow += _review_flow(finding, tz, styles)
     flow.append(Paragraph(
         f"<b>Zincirdeki yeri:</b> {finding.event_position}. kayıt "
@@ -252,6 +280,7 @@ def render_pdf(package: ExportPackage) -> bytes:
         flow.append(Paragraph(_text(FONT_NOTE), styles["body"]))
     for finding in package.findings:
         flow += _finding_flow(package, finding, styles)
+    flow += _limits_flow(package, styles)
     flow += [Paragraph("Kural", styles["h2"]), Paragraph(_text(RULE_SOURCE) + ":", styles["body"]),
              Paragraph(f"“{_text(CLAUSE_2_TR)}”", styles["quote"]),
              Paragraph(_text(DUTY_SOURCE) + ":", styles["body"]),

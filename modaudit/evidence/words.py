@@ -16,10 +16,20 @@ from modaudit import platforms
 from modaudit.report.i18n import format_datetime
 
 # What a finding is about and a post's reply setting: the one table the portal and the report use.
-from modaudit.report.subjects import COMMENT, POST, USER, WORDS, reply_setting, subject_of
+from modaudit.report.subjects import (
+    COMMENT,
+    POST,
+    QUOTE,
+    USER,
+    WORDS,
+    reply_setting,
+    subject_of,
+    words_for,
+)
 
-__all__ = ["COMMENT", "POST", "USER", "WORDS", "bracket", "moment", "platform_name", "printable",
-           "record_label", "reply_setting", "subject_of", "what_happened", "zone_name"]
+__all__ = ["COMMENT", "POST", "QUOTE", "USER", "WORDS", "bracket", "moment", "platform_name",
+           "printable", "record_label", "reply_setting", "subject_of", "unobservable_on",
+           "what_happened", "words_for", "zone_name"]
 
 # What happened, by kind, as the end of "<institution> kurumunun <platform> hesabında (<name>) …".
 _SENTENCES = {
@@ -33,6 +43,7 @@ _SENTENCES = {
     "user_unmuted": "bir kullanıcının sessize alınması kaldırıldı",
     "replies_restricted": "bir gönderiye yanıt verilmesi kısıtlandı",
     "replies_reopened": "bir gönderi yeniden herkesin yanıtına açıldı",
+    "quote_detached": "bir gönderiyi alıntılayan bir gönderi ayrıldı",
 }
 _ZONES = {"Europe/Istanbul": "Türkiye saati", "UTC": "UTC"}
 RECORD_WORDS = {"finding_opened": "bulgu açıldı", "finding_closed": "bulgu kapandı",
@@ -50,9 +61,19 @@ def platform_name(platform: str) -> str:
     return platforms.display(platform)
 
 
-def what_happened(institution: str, platform: str, account: str, kind: str) -> str:
-    """One sentence: on which account, what happened (nothing about whom or what else)."""
-    done = _SENTENCES.get(kind, kind)
+def unobservable_on(platform: str) -> list[str]:
+    """What `platform` does not let the audit observe, in Turkish (none for an unknown one)."""
+    described = platforms.REGISTRY.get(platform)
+    return list(described.unobservable.get("tr", ())) if described else []
+
+
+def what_happened(institution: str, platform: str, account: str, kind: str,
+                  subject_id: str = "") -> str:
+    """One sentence: on which account, what happened (nothing about whom or what else), in the
+    platform's own words where it has them (its descriptor's `sentences`)."""
+    described = platforms.REGISTRY.get(platform)
+    own = described.sentence("tr", kind, subject_id) if described else None
+    done = own or _SENTENCES.get(kind, kind)
     return f"{institution} kurumunun {platform_name(platform)} hesabında ({account}) {done}."
 
 

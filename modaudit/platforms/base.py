@@ -9,6 +9,14 @@ from types import ModuleType
 
 # Link builder: (kind, subject_id, post_id, handle, permalink) -> the platform page, or None.
 LinkBuilder = Callable[[str, str, "str | None", str, "str | None"], "str | None"]
+# Which variant of its kind's subject an id is ("list": a Bluesky moderation list), or "".
+VariantOf = Callable[[str], str]
+
+
+def plain(subject_id: str) -> str:
+    """Every subject is of its kind's plain variant (the platforms without variants)."""
+    return ""
+
 
 @dataclass(frozen=True)
 class Platform:
@@ -39,7 +47,27 @@ class Platform:
     # What its account_id looks like (a regular expression for the whole id), and how to find it.
     account_id_shape: str = r".+"
     account_id_hint: str = ""
+    # Its own words, over the generic ones: language -> report/subjects.WORDS key -> word. A key
+    # "key@variant" applies only to subjects of that variant (see `variant`).
+    words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # What happened, in its own words: language -> kind (or "kind@variant") -> a short phrase,
+    # used as the kind's label on every face (portal, report, alert, CSVs, export).
+    sentences: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    variant: VariantOf = plain
 
     def hooks_module(self) -> ModuleType:
         """The intake module that builds this platform's collector (imported on first use)."""
         return importlib.import_module(self.hooks)
+
+    def word(self, language: str, key: str, subject_id: str = "") -> str | None:
+        """Its own word for a report/subjects.WORDS key, for this subject; None: the generic."""
+        return _pick(self.words.get(language, {}), key, self.variant(subject_id))
+
+    def sentence(self, language: str, kind: str, subject_id: str = "") -> str | None:
+        """What a `kind` finding about this subject is, in its own words; None: the generic."""
+        return _pick(self.sentences.get(language, {}), kind, self.variant(subject_id))
+
+
+def _pick(table: Mapping[str, str], key: str, variant: str) -> str | None:
+    """The variant's entry if there is one, else the key's own."""
+    return (table.get(f"{key}@{variant}") if variant else None) or table.get(key)

@@ -41,6 +41,12 @@ def web_url(value: str) -> str | None:
     return f"{SITE}/profile/{quote(did, safe=':')}/{page}/{quote(rkey)}" if page else None
 
 
+def variant(subject_id: str) -> str:
+    """"list" for a moderation list's at-uri (a listblock's subject), else ""."""
+    parts = _at_uri(subject_id)
+    return "list" if parts and parts[1] == "app.bsky.graph.list" else ""
+
+
 def link(kind: str, subject_id: str, post_id: str | None, handle: str,
          permalink: str | None) -> str | None:
     """The reply, post, blocked account or blocked list a finding is about, on bsky.app."""
@@ -76,15 +82,55 @@ PLATFORM = Platform(
             "inferred from it.",
         ),
     },
+    # A thread gate's rules combine ("following,mention", "list:at://…"): each rule's "+" word
+    # says who, joined into the "+" sentence (report/subjects.reply_setting).
     reply_settings={
         "tr": {"nobody": "kimse yanıtlayamaz",
                "mention": "yalnızca gönderide anılanlar yanıtlayabilir",
                "following": "yalnızca hesabın takip ettikleri yanıtlayabilir",
                "follower": "yalnızca hesabın takipçileri yanıtlayabilir",
-               "list": "yalnızca bir listedekiler yanıtlayabilir"},
+               "list": "yalnızca bir listedekiler yanıtlayabilir",
+               "+mention": "gönderide anılanlar", "+following": "hesabın takip ettikleri",
+               "+follower": "hesabın takipçileri", "+list": "bir listedekiler",
+               "+": "yalnızca {who} yanıtlayabilir", "+and": "ve"},
         "en": {"nobody": "nobody can reply", "mention": "only accounts mentioned can reply",
                "following": "only accounts it follows can reply",
                "follower": "only its followers can reply",
-               "list": "only members of a list can reply"},
+               "list": "only members of a list can reply",
+               "+mention": "accounts mentioned", "+following": "accounts it follows",
+               "+follower": "its followers", "+list": "members of a list",
+               "+": "only {who} can reply", "+and": "and"},
+    },
+    variant=variant,
+    # Replies, not comments; accounts, not users; a blocked list is a list.
+    words={
+        "tr": {"comment": "yanıt", "author": "Yanıtı yazan", "comment_text": "Yanıt metni",
+               "comment_id": "yanıt kimliği", "user": "hesap", "user_label": "Hesap",
+               "user@list": "liste", "user_label@list": "Liste",
+               "person_head": "Yazan / hesap"},
+        "en": {"comment": "reply", "author": "Reply by", "comment_text": "Reply text",
+               "comment_id": "reply id", "user": "account", "user_label": "Account",
+               "user@list": "list", "user_label@list": "List",
+               "person_head": "Author / account"},
+    },
+    sentences={
+        "tr": {"user_blocked": "hesap engellendi",
+               "user_blocked@list": "moderasyon listesi topluca engellendi",
+               "user_unblocked": "hesabın engeli kaldırıldı",
+               "user_unblocked@list": "moderasyon listesinin engeli kaldırıldı",
+               "comment_hidden": "yanıt gizlendi (başlık kapısı)",
+               "comment_unhidden": "gizlenen yanıt yeniden gösterildi (başlık kapısı)",
+               "replies_restricted": "gönderiye kimlerin yanıt verebileceği daraltıldı",
+               "replies_reopened": "gönderiye kimlerin yanıt verebileceği genişletildi",
+               "quote_detached": "gönderiyi alıntılayan bir gönderi ayrıldı (gönderi kapısı)"},
+        "en": {"user_blocked": "account blocked",
+               "user_blocked@list": "moderation list blocked wholesale",
+               "user_unblocked": "account unblocked",
+               "user_unblocked@list": "moderation list unblocked",
+               "comment_hidden": "reply hidden (thread gate)",
+               "comment_unhidden": "hidden reply shown again (thread gate)",
+               "replies_restricted": "who may reply to the post narrowed",
+               "replies_reopened": "who may reply to the post widened",
+               "quote_detached": "a quote of the post detached (post gate)"},
     },
 )

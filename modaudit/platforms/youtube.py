@@ -74,7 +74,30 @@ PLATFORM = Platform(
         ),
     },
     reply_settings={
-        "tr": {"comments_disabled": "yorumlar kapalı"},
-        "en": {"comments_disabled": "comments turned off"},
+        "tr": {"comments_disabled": "yorumlar kapalı", "everyone": "yorumlar açık"},
+        "en": {"comments_disabled": "comments turned off", "everyone": "comments on"},
+    },
+    # A channel's posts are videos; a held comment is not hidden by a flag but kept for review.
+    words={
+        "tr": {"post": "video", "post_label": "Video", "post_text": "Video başlığı",
+               "on_post": "Videosu", "published": "Yayımlandığı zaman",
+               "reply_setting": "Yorumlar", "published_head": "Video zamanı",
+               "setting_head": "Yorumlar"},
+        "en": {"post": "video", "post_label": "Video", "post_text": "Video title",
+               "on_post": "On video", "reply_setting": "Comments",
+               "published_head": "Video published", "setting_head": "Comments"},
+    },
+    sentences={
+        "tr": {"comment_hidden": "yorum incelemeye alındı (herkese görünmüyor)",
+               "comment_unhidden": "incelemedeki yorum yayımlandı",
+               "comment_deleted": "yorum kaldırıldı (kanal reddetmiş ya da yazarı silmiş olabilir)",
+               "replies_restricted": "videoda yorumlar kapatıldı",
+               "replies_reopened": "videoda yorumlar yeniden açıldı"},
+        "en": {"comment_hidden": "comment held for review (hidden from the public)",
+               "comment_unhidden": "held comment published",
+               "comment_deleted": "comment removed (rejected by the channel or deleted by its "
+                                  "author)",
+               "replies_restricted": "comments turned off on the video",
+               "replies_reopened": "comments turned back on on the video"},
     },
 )

@@ -29,7 +29,7 @@ def evidence_lines(row: FindingRow, language: str, tz: ZoneInfo) -> list[tuple[s
         value = row.evidence.get(key)
         if value in (None, "", {}, []) or key in _SAID_WITH_THE_SUBJECT:
             continue
-        shown = _value(key, value, language, tz)
+        shown = _value(key, value, language, tz, row.platform)
         if shown:
             lines.append((label, shown))
     return lines
@@ -68,7 +68,8 @@ def _lookup(answer: dict[str, Any], language: str) -> str:
     return words["present"]
 
 
-def _value(key: str, value: Any, language: str, tz: ZoneInfo) -> str | None:
+def _value(key: str, value: Any, language: str, tz: ZoneInfo,
+           platform: str | None = None) -> str | None:
     if key == "lookup" and isinstance(value, dict):
         return _lookup(value, language)
     if key == "sightings" and isinstance(value, list):
@@ -78,7 +79,7 @@ def _value(key: str, value: Any, language: str, tz: ZoneInfo) -> str | None:
     if key == "lookups" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if key == "previously" and isinstance(value, str):  # a post's earlier reply setting
-        return reply_setting(value, language) or i18n.term(value, language)
+        return reply_setting(value, language, platform) or i18n.term(value, language)
     if key in _WORD_KEYS and isinstance(value, str):
         return _word(value, language)
     return _moment(value, language, tz)

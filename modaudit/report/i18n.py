@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from modaudit import platforms
+
 # Quoted verbatim from İlke Kararı 2021/81 (shared/ilke-karari-2021-81.txt).
 CLAUSE_2_TR = (
     "Dil, ırk, etnik köken, renk, cinsiyet, siyasi düşünce, felsefi inanç, din, mezhep, servet, "
@@ -49,6 +51,7 @@ _TERMS: dict[str, dict[str, str]] = {
         "user_blocked": "kullanıcı engellendi", "user_unblocked": "engel kaldırıldı",
         "user_muted": "kullanıcı sessize alındı", "user_unmuted": "sessize alma kaldırıldı",
         "replies_restricted": "yanıtlar kısıtlandı", "replies_reopened": "yanıtlar yeniden açıldı",
+        "quote_detached": "alıntı ayrıldı",
         # severities
         "high": "yüksek", "medium": "orta", "low": "düşük", "review": "belirsiz",
         # statuses
@@ -59,6 +62,7 @@ _TERMS: dict[str, dict[str, str]] = {
         "unknown": "bilinmiyor",
         "snapshot_diff": "iki denetimin karşılaştırması", "lookup": "platforma yapılan sorgu",
         "webhook": "platformun anlık bildirimi", "archive": "arşiv", "hidden": "gizli",
+        "record": "hesabın herkese açık kaydı",
         "visible": "görünür",
         # lists (the portal's timeline)
         "blocked": "engellenenler listesinde", "muted": "sessize alınanlar listesinde",
@@ -69,6 +73,7 @@ _TERMS: dict[str, dict[str, str]] = {
         "user_blocked": "user blocked", "user_unblocked": "user unblocked",
         "user_muted": "user muted", "user_unmuted": "user unmuted",
         "replies_restricted": "replies restricted", "replies_reopened": "replies reopened",
+        "quote_detached": "quote detached",
         "high": "high", "medium": "medium", "low": "low", "review": "to review",
         "open": "open", "justified": "justified", "confirmed": "confirmed breach",
         "dismissed": "dismissed", "closed": "closed",
@@ -76,6 +81,7 @@ _TERMS: dict[str, dict[str, str]] = {
         "unknown": "unknown",
         "snapshot_diff": "comparison of two audits", "lookup": "lookup by id",
         "webhook": "webhook notification", "archive": "archive", "hidden": "hidden",
+        "record": "the account's public record",
         "visible": "visible", "blocked": "on the block list", "muted": "on the mute list",
     },
 }
@@ -210,6 +216,14 @@ def term(value: str | None, language: str) -> str:
     if value is None:
         return ""
     return _TERMS[language].get(value, value)
+
+
+def kind_term(kind: str, language: str, platform: str | None = None, subject_id: str = "") -> str:
+    """A finding's kind in the words of its account's platform (a YouTube held comment, a Bluesky
+    list blocked), else as `term` says it for every platform."""
+    described = platforms.REGISTRY.get(platform or "")
+    own = described.sentence(language, kind, subject_id) if described else None
+    return own or term(kind, language)
 
 
 def phrase(key: str, language: str, **values: object) -> str:

@@ -11,14 +11,16 @@ SEVERITY_LEGEND: dict[str, dict[str, str]] = {
         "high": "Bir kullanıcı engellendi ya da hesap bir yorumu sildi: önce bunları inceleyin.",
         "medium": "Bir yorum gizlendi ya da bir gönderinin yanıtları kısıtlandı.",
         "review": "Bir yorum kayboldu; sayfanın mı, yazarının mı, platformun mu kaldırdığı "
-                  "bilinmiyor.",
+                  "bilinmiyor. Ya da hesap, gönderisini alıntılayan bir gönderiyi ayırdı "
+                  "(Bluesky): bir tacizi mi, bir eleştiriyi mi uzaklaştırdığına siz karar verin.",
         "low": "Bir kullanıcı sessize alındı (yorumları yalnızca hesaba görünmez).",
     },
     "en": {
         "high": "A user was blocked, or the account deleted a comment: review these first.",
         "medium": "A comment was hidden, or a post's replies were restricted.",
         "review": "A comment disappeared; whether the page, its author or the platform removed "
-                  "it is unknown.",
+                  "it is unknown. Or the account detached a post quoting its own (Bluesky): "
+                  "whether that shed abuse or criticism is for you to judge.",
         "low": "A user was muted (their comments are hidden from the account only).",
     },
 }

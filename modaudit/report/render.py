@@ -125,7 +125,14 @@ def _helpers(language: str, tz: ZoneInfo, handles: dict[str, str] | None = None,
         "duration": lambda user, now: blocked_duration(user, now, language),
         "link": lambda row: finding_link(row, handles or {}, permalinks),
         "about": lambda row: subject_of(row, language, tz, posts),
+        "kind": lambda row: kind_of(row, language),
     }
+
+
+def kind_of(row: Any, language: str) -> str:
+    """A row's kind in its account's platform's words, where the row says its platform."""
+    return i18n.kind_term(row.kind, language, getattr(row, "platform", None),
+                          getattr(row, "subject_id", ""))
 
 
 def subject_of(row: FindingRow, language: str, tz: ZoneInfo, posts: Posts | None = None) -> Subject:
@@ -135,7 +142,7 @@ def subject_of(row: FindingRow, language: str, tz: ZoneInfo, posts: Posts | None
     return describe(row.kind, row.subject_id, name=row.subject_name, text=row.text,
                     post_id=row.post_id, evidence=row.evidence, language=language, tz=tz,
                     post_text=post.message if post else None,
-                    published_at=post.created_at if post else None)
+                    published_at=post.created_at if post else None, platform=row.platform)
 
 
 def finding_link(row: FindingRow, handles: dict[str, str],
@@ -223,7 +230,7 @@ def todo_lines(report: WeeklyReport) -> list[str]:
             return [i18n.LABELS[language]["todo_unknown"]]
         return [i18n.LABELS[language]["todo_none_seen"]]
     days = max(0, (report.generated_at - oldest.detected_at).days)
-    values = {"id": oldest.id, "kind": i18n.term(oldest.kind, language), "account": oldest.account,
+    values = {"id": oldest.id, "kind": kind_of(oldest, language), "account": oldest.account,
               "days": days}
     return [i18n.phrase("waiting", language, n=len(report.open_findings)),
             i18n.phrase("oldest_days" if days else "oldest_today", language, **values)]
@@ -305,6 +312,8 @@ def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo, language: str = "tr",
             elif column == "when":
                 value = bracket(row.occurred_after, row.occurred_before,
                                         bool(row.evidence.get("before_first_seen")), language, tz)
+            elif column == "kind":
+                value = kind_of(row, language)
             elif column == "link":
                 value = finding_link(row, handles or {}, permalinks)
             else:

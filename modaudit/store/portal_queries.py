@@ -120,6 +120,7 @@ class ListRow:
     evidence: dict[str, Any]
     post_text: str | None  # the post a restriction of replies is about, as stored
     published_at: datetime | None
+    platform: str = ""  # the account's: whose words say the kind and the subject
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def _rows_query() -> Select[Any]:
     return (select(Finding.id, Account.name, Account.institution, Finding.kind, Finding.severity,
                    Finding.status, Finding.detected_at, Event.occurred_after, Event.occurred_before,
                    Finding.subject_id, func.coalesce(Comment.author_name, ListEntry.user_name),
-                   Comment.message, Finding.post_id, Event.evidence, Post.message, Post.created_at)
+                   Comment.message, Finding.post_id, Event.evidence, Post.message, Post.created_at,
+                   Account.platform)
             .select_from(Finding)
             .join(Event, Event.id == Finding.event_id)
             .join(Account, Account.id == Finding.account_id)

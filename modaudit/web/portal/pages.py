@@ -22,6 +22,7 @@ from modaudit.clock import utcnow
 from modaudit.report import i18n
 from modaudit.report.data import SEVERITIES
 from modaudit.report.links import platform_url
+from modaudit.report.observability import unobservable
 from modaudit.report.periods import last_complete_week
 from modaudit.report.render import blind_context, bracket
 from modaudit.report.selective_section import build_section, section_view
@@ -160,12 +161,18 @@ def sentence(detail: FindingDetail, language: str, tz: Any) -> str:
             else detail.entry.user_name if detail.entry and detail.entry.user_name else None)
     # Controls shown, never acted on (the sentence is escaped as a whole); an id never as a name.
     who = visible(name or detail.finding.subject_id)
-    kind = detail.finding.kind
-    key = f"sentence_{kind}" if kind in SENTENCES else "sentence_other"
-    if name is None and kind in UNNAMED:
-        key += "_unnamed"
-    return word(key, language, account=detail.account.name, who=who, when=when,
-                kind=i18n.term(detail.finding.kind, language))
+    kind, platform = detail.finding.kind, detail.account.platform
+    said = i18n.kind_term(kind, language, platform, detail.finding.subject_id)
+    # A platform that says the kind in its own words (a YouTube comment held for review is not
+    # "hidden") gets the sentence that carries those words, not the generic verb.
+    own = said != i18n.term(kind, language)
+    if own:  # whose comment, which account or list, when the audit knows the name
+        key = "sentence_named" if name is not None else "sentence_other"
+    else:
+        key = f"sentence_{kind}" if kind in SENTENCES else "sentence_other"
+        if name is None and kind in UNNAMED:
+            key += "_unnamed"
+    return word(key, language, account=detail.account.name, who=who, when=when, kind=said)
 
 
 def subject_of(detail: FindingDetail, language: str, tz: Any) -> Subject:
@@ -176,7 +183,8 @@ def subject_of(detail: FindingDetail, language: str, tz: Any) -> Subject:
                     text=comment.message if comment else None, post_id=finding.post_id,
                     evidence=detail.event.evidence, language=language, tz=tz,
                     post_text=post.message if post else None,
-                    published_at=post.created_at if post else None)
+                    published_at=post.created_at if post else None,
+                    platform=detail.account.platform)
 
 
 @dataclass(frozen=True)
@@ -215,11 +223,22 @@ def finding_response(request: Request, viewer: Viewer, fid: int, *, error: str =
         request, "finding.html", status=status, viewer=viewer, d=detail, link=link,
         sentence=sentence(detail, language, config.tz), decisions=DECISIONS,
         subject=subject_of(detail, language, config.tz),
+        limits=_limits(detail.account.platform, language),
+        limits_title=i18n.LABELS[language]["unobservable"],
         max_mb=config.web.max_attachment_mb, saved=request.query_params.get("kaydedildi") == "1",
         error=error, draft=draft or ReviewDraft(), technical=_technical(detail),
         timeline=[(item.at, word(item.what, language, detail=i18n.term(item.detail, language))
                    if item.detail else word(item.what, language)) for item in detail.timeline],
         **blind)
+
+
+def _limits(platform: str, language: str) -> list[str]:
+    """What the account's platform does not let the audit observe (its descriptor's sentences),
+    so that a finding is read beside what could not be seen."""
+    try:
+        return unobservable(platform, language)
+    except ValueError:
+        return []
 
 
 def _error_key(request: Request) -> str:

@@ -62,8 +62,9 @@ def _finding_cells(rows: list[ListRow], config: Config) -> Iterable[Sequence[Any
         cells = subjects.describe(
             r.kind, r.subject_id, name=r.subject_name, text=r.text, post_id=r.post_id,
             evidence=r.evidence, language=lang, tz=config.tz, post_text=r.post_text,
-            published_at=r.published_at).cells(lang)
-        yield (r.id, r.institution, r.account, i18n.term(r.kind, lang), i18n.term(r.severity, lang),
+            published_at=r.published_at, platform=r.platform).cells(lang)
+        yield (r.id, r.institution, r.account, i18n.kind_term(r.kind, lang, r.platform, r.subject_id),
+               i18n.term(r.severity, lang),
                i18n.term(r.status, lang), cells["subject"], cells["subject_id"], cells["person"],
                cells["text"], r.occurred_after, r.occurred_before, r.detected_at,
                cells["published_at"], cells["setting"])

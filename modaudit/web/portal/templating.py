@@ -28,6 +28,7 @@ def _environment() -> Environment:
     env.filters["term"] = _term
     env.globals["when"] = _when
     env.globals["about"] = _about
+    env.globals["kind"] = _kind
     env.globals["colour"] = lambda severity: _SEVERITY_COLOURS.get(severity, "#98a2b3")
     return env
 
@@ -48,7 +49,14 @@ def _about(context: Context, row: Any) -> Subject:
     """A findings list row's subject in its kind's words (a comment, a user or a post)."""
     return describe(row.kind, row.subject_id, name=row.subject_name, text=row.text,
                     post_id=row.post_id, evidence=row.evidence, language=context["lang"],
-                    tz=context["tz"], post_text=row.post_text, published_at=row.published_at)
+                    tz=context["tz"], post_text=row.post_text, published_at=row.published_at,
+                    platform=row.platform)
+
+
+@pass_context
+def _kind(context: Context, kind: str, platform: str | None = None, subject_id: str = "") -> str:
+    """A finding's kind in its account's platform's words (report/i18n.kind_term)."""
+    return i18n.kind_term(kind, context["lang"], platform, subject_id)
 
 
 @pass_context

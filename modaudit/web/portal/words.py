@@ -94,6 +94,7 @@ WORDS: dict[str, dict[str, str]] = {
         "sentence_user_muted_unnamed": "{account} hesabı adı bilinmeyen bir kullanıcıyı "
                                        "(kimlik {who}) {when} sessize aldı.",
         "sentence_other": "{account} hesabında {when}: {kind}.",
+        "sentence_named": "{account} hesabında {when}: {kind} — {who}.",
         "actor_note": "İşlemi yapan: {actor}.", "manager": "yönetici", "auditor": "denetçi",
         "operator": "operatör",
         "password_long": "Parola en çok 1024 karakter olabilir.",
@@ -195,6 +196,7 @@ WORDS: dict[str, dict[str, str]] = {
         "sentence_user_muted_unnamed": "{account} muted a user whose name is unknown (id {who}) "
                                        "{when}.",
         "sentence_other": "On {account}, {when}: {kind}.",
+        "sentence_named": "On {account}, {when}: {kind} — {who}.",
         "actor_note": "Done by: {actor}.", "manager": "manager", "auditor": "auditor",
         "operator": "operator",
     },
