@@ -7,6 +7,14 @@ from datetime import datetime, timedelta
 
 from modaudit.sandbox.faults import Fault
 from modaudit.sandbox.world.base import GroundTruth, ScenarioError, require_aware
+from modaudit.sandbox.world.bluesky import (
+    BSKY_ACTIONS,
+    BskyAction,
+    BskyActor,
+    BskyScenarioBuilder,
+    BskyState,
+    BskyTruth,
+)
 from modaudit.sandbox.world.instagram import (
     IG_ACTIONS,
     IGAccountSpec,
@@ -95,7 +103,7 @@ class BanAction:
     banned: bool = True
 
 
-Action = PostAction | CommentAction | HideAction | DeleteAction | BanAction | XAction | IGAction
+Action = PostAction | CommentAction | HideAction | DeleteAction | BanAction | XAction | IGAction | BskyAction
 
 DELETERS = ("page", "author", "platform")
 
@@ -146,6 +154,7 @@ class PlatformState:
     banned: dict[str, list[BanState]] = field(default_factory=dict)
     x: XState = field(default_factory=XState)
     instagram: IGState = field(default_factory=IGState)
+    bluesky: BskyState = field(default_factory=BskyState)
 
     def page_for_token(self, token: str) -> PageSpec | None:
         """The page whose access token this is, if any."""
@@ -209,6 +218,8 @@ class PlatformState:
             self.x.apply(action)
         elif isinstance(action, IG_ACTIONS):
             self.instagram.apply(action)
+        elif isinstance(action, BSKY_ACTIONS):
+            self.bluesky.apply(action)
         else:
             raise ScenarioError(f"unknown action {action!r}")
 
@@ -250,8 +261,9 @@ class PlatformState:
 
 
 @dataclass
-class Scenario(XScenarioBuilder, IGScenarioBuilder):
-    """Pages, X accounts, timed actions and faults; `state_at(now)` replays actions up to `now`."""
+class Scenario(XScenarioBuilder, IGScenarioBuilder, BskyScenarioBuilder):
+    """Pages, X, Instagram and Bluesky accounts, timed actions and faults; `state_at(now)` replays
+    actions up to `now`."""
 
     start: datetime
     pages: list[PageSpec]
@@ -259,6 +271,7 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder):
     faults: list[Fault] = field(default_factory=list)
     x_accounts: list[XAccountSpec] = field(default_factory=list)
     instagram_accounts: list[IGAccountSpec] = field(default_factory=list)
+    bluesky_accounts: list[BskyActor] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         require_aware(self.start)
@@ -322,6 +335,7 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder):
             pages={p.page_id: p for p in self.pages},
             x=XState(accounts={a.user_id: a for a in self.x_accounts}),
             instagram=IGState(accounts={a.ig_user_id: a for a in self.instagram_accounts}),
+            bluesky=BskyState(accounts={a.did: a for a in self.bluesky_accounts}),
         )
         for action in self.ordered_actions():
             if action.at > now:
@@ -339,6 +353,7 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder):
         truths: list[GroundTruth] = []
         x_truth = XTruth({a.user_id: a for a in self.x_accounts})
         ig_truth = IGTruth()
+        bsky_truth = BskyTruth()
         for action in self.ordered_actions():
             if until is not None and action.at > until:
                 break
@@ -354,4 +369,6 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder):
                 observed = x_truth.observe(action) or ig_truth.observe(action)
                 if observed is not None:
                     truths.append(GroundTruth(*observed, action.at))
+                for kind, subject in bsky_truth.observe(action):
+                    truths.append(GroundTruth(kind, subject, action.at))
         return truths
