@@ -159,7 +159,8 @@ class JetstreamServer:
             await connection.close(1008, "only /subscribe is served")
             return
         wanted = Subscription(path)
-        last = wanted.cursor - 1 if wanted.cursor is not None else self._horizon()
+        # No cursor, or one from the future: live tail from the latest event.
+        last = self._horizon() if wanted.cursor is None else min(wanted.cursor - 1, self._horizon())
         self._connections.add(connection)
         try:
             while True:

@@ -31,7 +31,7 @@ def did_document(actor: BskyActor, base_url: str) -> dict[str, Any]:
             "https://w3id.org/security/suites/secp256k1-2019/v1",
         ],
         "id": actor.did,
-        "alsoKnownAs": [f"at://{actor.handle}"],
+        "alsoKnownAs": [f"at://{actor.doc_handle or actor.handle}"],
         "verificationMethod": [
             {
                 "id": f"{actor.did}#atproto",
@@ -96,11 +96,11 @@ def describe_repo(state: BskyState, request: ApiRequest) -> Answer:
     """com.atproto.repo.describeRepo: handle, DID, DID document and collections."""
     actor = repo_actor(state, request)
     return {
-        "handle": actor.handle,
+        "handle": actor.doc_handle or actor.handle,  # what the DID document says
         "did": actor.did,
         "didDoc": did_document(actor, request.base_url),
         "collections": state.collections_of(actor.did),
-        "handleIsCorrect": True,
+        "handleIsCorrect": actor.handle_is_correct,
     }, ()
 
 

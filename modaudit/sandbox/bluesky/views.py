@@ -13,7 +13,7 @@ _EARLY = datetime(2023, 2, 1, tzinfo=UTC)  # before any simulated write: an empt
 
 def profile_basic(actor: BskyActor) -> dict[str, Any]:
     """app.bsky.actor.defs#profileViewBasic."""
-    return {"did": actor.did, "handle": actor.handle, "displayName": actor.display_name, "labels": []}
+    return {"did": actor.did, "handle": actor.shown_handle, "displayName": actor.display_name, "labels": []}
 
 
 def profile_view(actor: BskyActor) -> dict[str, Any]:

@@ -36,12 +36,27 @@ APPEARANCES = ("notFound", "blocked")  # how the AppView may show a post whose r
 
 @dataclass(frozen=True)
 class BskyActor:
-    """A Bluesky account: the institution's own (in `Scenario.bluesky_accounts`) or anyone else's."""
+    """A Bluesky account: the institution's own (in `Scenario.bluesky_accounts`) or anyone else's.
+
+    `doc_handle`, when set, is another handle the DID document claims (stale or taken over): the
+    handle and the DID then disagree, and the AppView shows "handle.invalid".
+    """
 
     did: str
     handle: str
     display_name: str
     description: str = ""
+    doc_handle: str | None = None
+
+    @property
+    def handle_is_correct(self) -> bool:
+        """Whether the handle resolves to the DID and the DID document names the handle."""
+        return self.doc_handle is None or self.doc_handle == self.handle
+
+    @property
+    def shown_handle(self) -> str:
+        """The handle the AppView shows: "handle.invalid" when the two directions disagree."""
+        return self.handle if self.handle_is_correct else "handle.invalid"
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,17 @@ import pytest
 from atproto import Client, IdResolver, exceptions, models
 from atproto_client.models.utils import get_or_create
 
-from modaudit.sandbox import Fault, Simulator
-from modaudit.sandbox.world.bluesky_ids import split_at_uri
-from tests.support.bluesky_scenarios import ACCOUNT, BLOCKS, MEMBERS, POSTS, contract_scenario, simulating
+from modaudit.sandbox import BskyActor, Fault, Scenario, Simulator
+from modaudit.sandbox.world.bluesky_ids import did_plc, split_at_uri
+from tests.support.bluesky_scenarios import (
+    ACCOUNT,
+    BLOCKS,
+    MEMBERS,
+    POSTS,
+    START,
+    contract_scenario,
+    simulating,
+)
 
 RECORD_MODELS: dict[str, Any] = {
     "app.bsky.feed.post": models.AppBskyFeedPost.Record,
@@ -312,3 +320,35 @@ def test_quirks_500_429_repeat_cursor_and_not_found_post() -> None:
         shown = {getattr(r, "uri", None): r.py_type for r in thread.replies or []}  # type: ignore[union-attr]
         assert shown[URIS["r1"]] == "app.bsky.feed.defs#notFoundPost"
         assert sim.fault_counts["not_found_post"] >= 1
+
+
+def test_a_cut_listing_drops_the_connection_after_the_first_page() -> None:
+    with simulating(SCENARIO, SCENARIO.day(9, 12)) as sim:
+        client = Client(base_url=sim.base_url + "/xrpc")
+        sim.add_fault(Fault("cutoff", path="/xrpc/com.atproto.repo.listRecords/app.bsky.graph.block",
+                            after_items=60, times=1))  # fmt: skip
+        first = client.com.atproto.repo.list_records(
+            {"repo": ACCOUNT.did, "collection": "app.bsky.graph.block", "limit": 100}
+        )
+        assert len(first.records) == 60 and first.cursor
+        later = {"repo": ACCOUNT.did, "collection": "app.bsky.graph.block", "limit": 100}
+        later["cursor"] = first.cursor
+        # atproto 0.0.73 lets httpx's RemoteProtocolError through unwrapped (not a NetworkError).
+        with pytest.raises((exceptions.NetworkError, httpx.TransportError)):
+            client.com.atproto.repo.list_records(later)
+        assert sim.fault_counts["cutoff"] == 1
+
+
+def test_handle_and_did_disagreeing() -> None:
+    taken = BskyActor(did_plc("test:eski"), "eskikaymakamlik.bsky.social", "Eski Kaymakamlık",
+                      doc_handle="baskabirisi.bsky.social")  # fmt: skip
+    s = Scenario(start=START, pages=[], bluesky_accounts=[taken])
+    s.bsky_post(s.day(0, 9), taken, "Merhaba")
+    with simulating(s, s.day(1, 0)) as sim:
+        client = Client(base_url=sim.base_url + "/xrpc")
+        assert client.com.atproto.identity.resolve_handle({"handle": taken.handle}).did == taken.did
+        document = IdResolver(plc_url=sim.base_url).did.resolve(taken.did)
+        assert document is not None and document.get_handle() == "baskabirisi.bsky.social"
+        described = client.com.atproto.repo.describe_repo({"repo": taken.did})
+        assert described.handle_is_correct is False
+        assert client.app.bsky.actor.get_profile({"actor": taken.did}).handle == "handle.invalid"
