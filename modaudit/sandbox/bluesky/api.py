@@ -67,7 +67,7 @@ class BlueskyApi:
             body, applied = handler(bluesky, request)
         except XrpcError as error:
             return error.response()
-        return ApiResponse(200, body, headers(), applied=applied)
+        return ApiResponse(200, body, headers(), _omitted(bluesky, request), applied)
 
     def fault_response(self, fault: Fault, state: PlatformState, request: ApiRequest) -> ApiResponse | None:
         """The XRPC answer to "http500" or "xrpc_rate_limit" (None for other platforms' kinds)."""
@@ -79,6 +79,13 @@ class BlueskyApi:
         if nsid not in LISTINGS:
             return None
         return LATER_PAGE if request.query.get("cursor") else 0
+
+
+def _omitted(state: BskyState, request: ApiRequest) -> frozenset[str]:
+    """The live records an "omit" fault kept out of a listRecords answer."""
+    if not request.omit_ids or not request.path.endswith("com.atproto.repo.listRecords"):
+        return frozenset()
+    return frozenset(uri for uri in request.omit_ids if uri in state.records)
 
 
 def _did_document(state: BskyState, request: ApiRequest) -> ApiResponse:

@@ -60,7 +60,8 @@ def list_records(state: BskyState, request: ApiRequest) -> Answer:
     limit = int_param(request, "limit", 50, 1, 100)
     reverse = bool_param(request, "reverse")
     cursor = request.query.get("cursor") or None
-    records = state.records_of(actor.did, collection)
+    # An "omit" fault leaves a live record out (a listing is no proof of a deletion).
+    records = [r for r in state.records_of(actor.did, collection) if r.uri not in request.omit_ids]
     if not reverse:
         records.reverse()
     start = 0

@@ -307,6 +307,14 @@ def test_quirks_500_429_repeat_cursor_and_not_found_post() -> None:
             sim.add_fault(Fault("xrpc_rate_limit", path="/xrpc/app.bsky.feed.getAuthorFeed", times=1))
             client.app.bsky.feed.get_author_feed({"actor": ACCOUNT.did})
 
+        hidden_block = list_all(client, "app.bsky.graph.block")[0][7].uri
+        sim.add_fault(Fault("omit", path=blocks_route, item_id=hidden_block, times=1))
+        listed = {r.uri for r in list_all(client, "app.bsky.graph.block")[0]}
+        assert hidden_block not in listed and len(listed) == BLOCKS - 1
+        did, collection, rkey = split_at_uri(hidden_block)  # type: ignore[misc]
+        assert client.com.atproto.repo.get_record({"repo": did, "collection": collection, "rkey": rkey})
+        assert sim.fault_counts["omit"] == 1
+
         sim.add_fault(Fault("repeat_cursor", path="/xrpc/com.atproto.repo.listRecords/app.bsky.graph.block",
                             after_items=100))  # fmt: skip
         first = raw(sim, "com.atproto.repo.listRecords", repo=ACCOUNT.did, collection="app.bsky.graph.block",
