@@ -5,7 +5,8 @@
 "record", "cid"}}` as the simulator's clock passes them (or as a test `publish`es them). With a
 cursor, replay starts at that time_us inclusive, as Jetstream's does, so a client resuming from
 the last event it handled sees that event again and must skip it. `drop_connections()` cuts every
-subscriber without a close frame, the way a network failure does.
+subscriber without a close frame, the way a network failure does; `drop_every = n` cuts each
+connection after its n-th event, for tests that cannot time a cut by hand.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class JetstreamServer:
         self.port = port
         self.url = ""
         self.sent = 0  # events sent, over all connections
+        self.drop_every: int | None = None  # quirk: cut each connection after this many events
         self._published: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -162,6 +164,7 @@ class JetstreamServer:
         # No cursor, or one from the future: live tail from the latest event.
         last = self._horizon() if wanted.cursor is None else min(wanted.cursor - 1, self._horizon())
         self._connections.add(connection)
+        sent_here = 0
         try:
             while True:
                 for event in self._events_after(last):
@@ -169,6 +172,10 @@ class JetstreamServer:
                     if wanted.wants(event):
                         await connection.send(json.dumps(event, ensure_ascii=False))
                         self.sent += 1
+                        sent_here += 1
+                        if self.drop_every is not None and sent_here >= self.drop_every:
+                            connection.transport.abort()
+                            return
                 await asyncio.sleep(_POLL)
                 if connection.state.name in ("CLOSING", "CLOSED"):
                     return

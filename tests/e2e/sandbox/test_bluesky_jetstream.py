@@ -108,6 +108,18 @@ def test_a_dropped_subscriber_resumes_from_its_cursor(
     assert [e["commit"]["collection"] for e in fresh] == ["app.bsky.graph.listblock", "app.bsky.graph.block"]
 
 
+def test_drop_every_cuts_each_connection_after_n_events(running: Running, demo: Scenario) -> None:
+    sim, stream = running
+    stream.drop_every = 1
+    sim.set_now(demo.day(7, 23))
+    with subscribe(stream, f"{GRAPH}&cursor=0") as ws:
+        first = receive(ws)
+        with pytest.raises(ConnectionClosed):
+            ws.recv(timeout=3)
+    with subscribe(stream, f"{GRAPH}&cursor={first['time_us'] + 1}") as ws:
+        assert receive(ws)["commit"]["collection"] == "app.bsky.graph.listblock"
+
+
 def test_published_events_reach_subscribers(running: Running, demo: Scenario) -> None:
     stream = running[1]
     event = {
