@@ -8,7 +8,7 @@ from modaudit.sandbox.faults import Fault
 from modaudit.sandbox.graph.api import GraphApi
 from modaudit.sandbox.scenarios.demo import author_deletion_scenario, demo_scenario
 from modaudit.sandbox.server import Router, Simulator
-from modaudit.sandbox.world.bluesky import BskyActor
+from modaudit.sandbox.world.bluesky_actions import BskyActor
 from modaudit.sandbox.world.instagram import IGAccountSpec, IGUser
 from modaudit.sandbox.world.scenario import (
     Action,

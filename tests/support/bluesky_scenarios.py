@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from modaudit.sandbox import Scenario, Simulator
-from modaudit.sandbox.world.bluesky import BskyActor
+from modaudit.sandbox.world.bluesky_actions import BskyActor
 from modaudit.sandbox.world.bluesky_ids import did_plc
 
 START = datetime(2026, 3, 2, tzinfo=UTC)

@@ -9,8 +9,9 @@ import pytest
 
 from modaudit.sandbox import Scenario, ScenarioError
 from modaudit.sandbox.scenarios.bluesky_demo import BSKY_ACCOUNT, BSKY_USERS, add_bluesky_demo
-from modaudit.sandbox.world.bluesky import BLOCK, LISTBLOCK, THREADGATE, BskyActor, gate_change
+from modaudit.sandbox.world.bluesky_actions import BLOCK, LISTBLOCK, THREADGATE, BskyActor
 from modaudit.sandbox.world.bluesky_ids import cid_of, did_plc, iso, micros, split_at_uri, tid
+from modaudit.sandbox.world.bluesky_truth import gate_change
 
 START = datetime(2026, 11, 16, tzinfo=UTC)
 TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")  # atproto's TID syntax

@@ -26,7 +26,8 @@ from modaudit.sandbox.bluesky.xrpc import (
     repeat_cursor,
     require,
 )
-from modaudit.sandbox.world.bluesky import LIST, POST, BskyActor, BskyState, RecordState
+from modaudit.sandbox.world.bluesky import BskyState, RecordState
+from modaudit.sandbox.world.bluesky_actions import LIST, POST, BskyActor
 from modaudit.sandbox.world.bluesky_ids import split_at_uri
 
 FEED_FILTERS = (

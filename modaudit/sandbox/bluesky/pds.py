@@ -14,7 +14,8 @@ from modaudit.sandbox.bluesky.xrpc import (
     require,
 )
 from modaudit.sandbox.faults import Fault
-from modaudit.sandbox.world.bluesky import BskyActor, BskyState
+from modaudit.sandbox.world.bluesky import BskyState
+from modaudit.sandbox.world.bluesky_actions import BskyActor
 from modaudit.sandbox.world.bluesky_ids import at_uri
 
 Answer = tuple[dict[str, Any], tuple[Fault, ...]]  # (JSON body, quirk faults it applied)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from modaudit.sandbox.world.bluesky import LIST, LISTITEM, POST, POSTGATE, BskyActor, BskyState, RecordState
+from modaudit.sandbox.world.bluesky import BskyState, RecordState
+from modaudit.sandbox.world.bluesky_actions import LIST, LISTITEM, POST, POSTGATE, BskyActor
 from modaudit.sandbox.world.bluesky_ids import iso, split_at_uri
 
 _EARLY = datetime(2023, 2, 1, tzinfo=UTC)  # before any simulated write: an empty repo's indexedAt

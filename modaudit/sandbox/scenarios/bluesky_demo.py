@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from modaudit.sandbox.faults import Fault
-from modaudit.sandbox.world.bluesky import BskyActor
+from modaudit.sandbox.world.bluesky_actions import BskyActor
 from modaudit.sandbox.world.bluesky_ids import did_plc
 from modaudit.sandbox.world.scenario import Scenario
 

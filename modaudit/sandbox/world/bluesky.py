@@ -1,4 +1,4 @@
-"""Bluesky part of a scenario: actors, timed record writes (posts, blocks, lists, gates), their state.
+"""Bluesky part of a scenario: the repositories that timed actions write, and their commits.
 
 Every action writes, updates or deletes records in an actor's repository, as the Bluesky app does:
 a block is an `app.bsky.graph.block` record (rkey a TID, `createdAt` the action time), hiding a
@@ -8,169 +8,35 @@ reply updates the root post's `app.bsky.feed.threadgate`, detaching a quote its
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from modaudit.sandbox.world.base import ScenarioError
-from modaudit.sandbox.world.bluesky_ids import at_uri, cid_of, iso, micros, split_at_uri, tid
-
-POST, BLOCK, LIST, LISTITEM, LISTBLOCK = (
-    "app.bsky.feed.post",
-    "app.bsky.graph.block",
-    "app.bsky.graph.list",
-    "app.bsky.graph.listitem",
-    "app.bsky.graph.listblock",
-)
-THREADGATE, POSTGATE = "app.bsky.feed.threadgate", "app.bsky.feed.postgate"
-MODLIST = "app.bsky.graph.defs#modlist"
-# Threadgate rules by short name; any other rule string is a list at-uri (a listRule).
-GATE_RULES = {
-    "mention": "app.bsky.feed.threadgate#mentionRule",
-    "following": "app.bsky.feed.threadgate#followingRule",
-    "follower": "app.bsky.feed.threadgate#followerRule",
-}
-APPEARANCES = ("notFound", "blocked")  # how the AppView may show a post whose record still exists
-
-
-@dataclass(frozen=True)
-class BskyActor:
-    """A Bluesky account: the institution's own (in `Scenario.bluesky_accounts`) or anyone else's.
-
-    `doc_handle`, when set, is another handle the DID document claims (stale or taken over): the
-    handle and the DID then disagree, and the AppView shows "handle.invalid".
-    """
-
-    did: str
-    handle: str
-    display_name: str
-    description: str = ""
-    doc_handle: str | None = None
-
-    @property
-    def handle_is_correct(self) -> bool:
-        """Whether the handle resolves to the DID and the DID document names the handle."""
-        return self.doc_handle is None or self.doc_handle == self.handle
-
-    @property
-    def shown_handle(self) -> str:
-        """The handle the AppView shows: "handle.invalid" when the two directions disagree."""
-        return self.handle if self.handle_is_correct else "handle.invalid"
-
-
-@dataclass(frozen=True)
-class BskyPostAction:
-    """An actor posts; a reply when `reply_to` (a post's at-uri), a quote when `quote_of` is set."""
-
-    at: datetime
-    author: BskyActor
-    text: str
-    reply_to: str | None = None
-    quote_of: str | None = None
-
-
-@dataclass(frozen=True)
-class BskyDeleteAction:
-    """The author deletes their own post (a reply deleted this way is not moderation)."""
-
-    at: datetime
-    uri: str
-
-
-@dataclass(frozen=True)
-class BskyBlockAction:
-    """An account blocks an actor (a new block record) or, `blocked=False`, unblocks (deletes it)."""
-
-    at: datetime
-    account_did: str
-    subject: BskyActor
-    blocked: bool = True
-
-
-@dataclass(frozen=True)
-class BskyListAction:
-    """An account creates a moderation list with its members (a list record and listitems)."""
-
-    at: datetime
-    account_did: str
-    name: str
-    members: tuple[BskyActor, ...]
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class BskyListBlockAction:
-    """An account blocks a whole list (a listblock record) or, `blocked=False`, stops blocking it."""
-
-    at: datetime
-    account_did: str
-    list_uri: str
-    blocked: bool = True
-
-
-@dataclass(frozen=True)
-class BskyThreadgateAction:
-    """Who may reply to a post: `allow` rules ("mention", "following", "follower" or a list
-    at-uri; `()` = nobody; None = everyone), or `delete=True` to remove the gate."""
-
-    at: datetime
-    post_uri: str
-    allow: tuple[str, ...] | None = ()
-    delete: bool = False
-
-
-@dataclass(frozen=True)
-class BskyHideReplyAction:
-    """The root post's author hides a reply (threadgate `hiddenReplies`), or unhides it."""
-
-    at: datetime
-    post_uri: str
-    reply_uri: str
-    hidden: bool = True
-
-
-@dataclass(frozen=True)
-class BskyDetachQuoteAction:
-    """A post's author detaches a quote of it (postgate `detachedEmbeddingUris`), or reattaches it."""
-
-    at: datetime
-    post_uri: str
-    quote_uri: str
-    detached: bool = True
-
-
-@dataclass(frozen=True)
-class BskyAppearanceAction:
-    """Platform quirk: the AppView shows a live post as "notFound" or "blocked" (None: normally)."""
-
-    at: datetime
-    uri: str
-    appears_as: str | None = "notFound"
-
-
-BskyAction = (
-    BskyPostAction
-    | BskyDeleteAction
-    | BskyBlockAction
-    | BskyListAction
-    | BskyListBlockAction
-    | BskyThreadgateAction
-    | BskyHideReplyAction
-    | BskyDetachQuoteAction
-    | BskyAppearanceAction
-)
-BSKY_ACTIONS = (
-    BskyPostAction,
-    BskyDeleteAction,
+from modaudit.sandbox.world.bluesky_actions import (
+    APPEARANCES,
+    BLOCK,
+    GATE_RULES,
+    LIST,
+    LISTBLOCK,
+    LISTITEM,
+    MODLIST,
+    POST,
+    POSTGATE,
+    THREADGATE,
+    BskyAction,
+    BskyActor,
+    BskyAppearanceAction,
     BskyBlockAction,
+    BskyDeleteAction,
+    BskyDetachQuoteAction,
+    BskyHideReplyAction,
     BskyListAction,
     BskyListBlockAction,
+    BskyPostAction,
     BskyThreadgateAction,
-    BskyHideReplyAction,
-    BskyDetachQuoteAction,
-    BskyAppearanceAction,
 )
+from modaudit.sandbox.world.bluesky_ids import at_uri, cid_of, iso, micros, split_at_uri, tid
 
 
 @dataclass(frozen=True)
@@ -437,102 +303,6 @@ def _rule(rule: str) -> dict[str, Any]:
         return {"$type": GATE_RULES[rule]}
     _need(rule.startswith("at://"), f"unknown threadgate rule {rule!r}")
     return {"$type": "app.bsky.feed.threadgate#listRule", "list": rule}
-
-
-class BskyTruth:
-    """Turns Bluesky actions, fed in time order, into (kind, subject) ground-truth pairs."""
-
-    def __init__(self) -> None:
-        self._gates: dict[str, tuple[str, ...] | None] = {}  # post uri -> allow (None: everyone)
-        self._hidden: dict[str, list[str]] = {}  # post uri -> its hidden replies
-
-    def observe(self, action: Any) -> list[tuple[str, str]]:
-        """The ground truth an action amounts to (none unless it is moderation by an account)."""
-        if isinstance(action, BskyBlockAction):
-            return [("user_blocked" if action.blocked else "user_unblocked", action.subject.did)]
-        if isinstance(action, BskyListBlockAction):
-            return [("user_blocked" if action.blocked else "user_unblocked", action.list_uri)]
-        if isinstance(action, BskyHideReplyAction):
-            hidden = self._hidden.setdefault(action.post_uri, [])
-            hidden[:] = [uri for uri in hidden if uri != action.reply_uri]
-            if action.hidden:
-                hidden.append(action.reply_uri)
-            return [("comment_hidden" if action.hidden else "comment_unhidden", action.reply_uri)]
-        if isinstance(action, BskyDetachQuoteAction) and action.detached:
-            return [("quote_detached", action.quote_uri)]
-        if isinstance(action, BskyThreadgateAction):
-            return self._gate(action)
-        return []
-
-    def _gate(self, action: BskyThreadgateAction) -> list[tuple[str, str]]:
-        """A gate narrowed or widened; deleting it also unhides the replies it hid."""
-        before = self._gates.get(action.post_uri)
-        after = None if action.delete else action.allow
-        self._gates[action.post_uri] = after
-        change = gate_change(before, after)
-        found = [(change, action.post_uri)] if change else []
-        if action.delete:
-            found += [("comment_unhidden", uri) for uri in self._hidden.pop(action.post_uri, [])]
-        return found
-
-
-def gate_change(before: tuple[str, ...] | None, after: tuple[str, ...] | None) -> str | None:
-    """ "replies_restricted", "replies_reopened" or None, between two `allow`s (None: everyone)."""
-    if before == after or (before is not None and after is not None and set(before) == set(after)):
-        return None
-    if after is None:
-        return "replies_reopened"
-    if before is None or not set(before) <= set(after):
-        return "replies_restricted"  # someone who could reply no longer can
-    return "replies_reopened"
-
-
-class BskyScenarioBuilder:
-    """Builder helpers for Bluesky actions, mixed into `Scenario` (which provides `add`)."""
-
-    add: Callable[..., Any]
-
-    def bsky_post(self, at: datetime, author: BskyActor, text: str, *, reply_to: str | None = None,
-                  quote_of: str | None = None) -> str:  # fmt: skip
-        """An actor posts (replies, quotes); returns the post's at-uri (rkey = the TID of `at`)."""
-        self.add(BskyPostAction(at, author, text, reply_to, quote_of))
-        return at_uri(author.did, POST, tid(at))
-
-    def bsky_delete(self, at: datetime, uri: str) -> None:
-        """The author deletes their own post."""
-        self.add(BskyDeleteAction(at, uri))
-
-    def bsky_block(self, at: datetime, account_did: str, subject: BskyActor, blocked: bool = True) -> str:
-        """An account blocks (or unblocks) an actor; returns the block record's at-uri."""
-        self.add(BskyBlockAction(at, account_did, subject, blocked))
-        return at_uri(account_did, BLOCK, tid(at))
-
-    def bsky_list(self, at: datetime, account_did: str, name: str, members: tuple[BskyActor, ...],
-                  description: str = "") -> str:  # fmt: skip
-        """An account creates a moderation list; returns the list's at-uri."""
-        self.add(BskyListAction(at, account_did, name, members, description))
-        return at_uri(account_did, LIST, tid(at))
-
-    def bsky_listblock(self, at: datetime, account_did: str, list_uri: str, blocked: bool = True) -> None:
-        """An account blocks (or stops blocking) a list."""
-        self.add(BskyListBlockAction(at, account_did, list_uri, blocked))
-
-    def bsky_threadgate(self, at: datetime, post_uri: str, allow: tuple[str, ...] | None = (),
-                        *, delete: bool = False) -> None:  # fmt: skip
-        """Gate who may reply to a post (`()` nobody, None everyone), or delete the gate."""
-        self.add(BskyThreadgateAction(at, post_uri, allow, delete))
-
-    def bsky_hide_reply(self, at: datetime, post_uri: str, reply_uri: str, hidden: bool = True) -> None:
-        """The root post's author hides (or unhides) a reply."""
-        self.add(BskyHideReplyAction(at, post_uri, reply_uri, hidden))
-
-    def bsky_detach_quote(self, at: datetime, post_uri: str, quote_uri: str, detached: bool = True) -> None:
-        """A post's author detaches (or reattaches) a quote of it."""
-        self.add(BskyDetachQuoteAction(at, post_uri, quote_uri, detached))
-
-    def bsky_appear_as(self, at: datetime, uri: str, appears_as: str | None = "notFound") -> None:
-        """Platform quirk: threads show a live post as "notFound" or "blocked" from `at` on."""
-        self.add(BskyAppearanceAction(at, uri, appears_as))
 
 
 def _need(condition: bool, message: str) -> None:

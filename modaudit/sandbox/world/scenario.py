@@ -7,14 +7,9 @@ from datetime import datetime, timedelta
 
 from modaudit.sandbox.faults import Fault
 from modaudit.sandbox.world.base import GroundTruth, ScenarioError, require_aware
-from modaudit.sandbox.world.bluesky import (
-    BSKY_ACTIONS,
-    BskyAction,
-    BskyActor,
-    BskyScenarioBuilder,
-    BskyState,
-    BskyTruth,
-)
+from modaudit.sandbox.world.bluesky import BskyState
+from modaudit.sandbox.world.bluesky_actions import BSKY_ACTIONS, BskyAction, BskyActor
+from modaudit.sandbox.world.bluesky_truth import BskyScenarioBuilder, BskyTruth
 from modaudit.sandbox.world.instagram import (
     IG_ACTIONS,
     IGAccountSpec,
