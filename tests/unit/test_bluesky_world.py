@@ -90,6 +90,14 @@ def test_author_deletion_and_appearance_quirk_are_no_truth() -> None:
     assert uris["r7"] not in subjects and uris["r8"] not in subjects
 
 
+def test_gates_on_other_peoples_posts_are_no_truth() -> None:
+    s, uris = demo()
+    s.bsky_threadgate(s.day(7, 10), uris["r3"], ())  # mehmet restricts replies to his own reply
+    s.bsky_hide_reply(s.day(7, 11), uris["r3"], uris["r5"])
+    s.validate()
+    assert [t.subject_id for t in s.ground_truth() if t.at >= s.day(7, 0)] == []
+
+
 def test_deleting_a_gate_unhides_its_replies() -> None:
     s, uris = demo()
     s.bsky_threadgate(s.day(7, 10), uris["p2"], delete=True)

@@ -21,18 +21,22 @@ from modaudit.sandbox.world.bluesky_actions import (
     BskyPostAction,
     BskyThreadgateAction,
 )
-from modaudit.sandbox.world.bluesky_ids import at_uri, tid
+from modaudit.sandbox.world.bluesky_ids import at_uri, split_at_uri, tid
 
 
 class BskyTruth:
     """Turns Bluesky actions, fed in time order, into (kind, subject) ground-truth pairs."""
 
-    def __init__(self) -> None:
+    def __init__(self, accounts: set[str]) -> None:
+        self.accounts = accounts  # the institutions' DIDs: only their moderation is ground truth
         self._gates: dict[str, tuple[str, ...] | None] = {}  # post uri -> allow (None: everyone)
         self._hidden: dict[str, list[str]] = {}  # post uri -> its hidden replies
 
     def observe(self, action: Any) -> list[tuple[str, str]]:
         """The ground truth an action amounts to (none unless it is moderation by an account)."""
+        post_uri = getattr(action, "post_uri", None)
+        if post_uri is not None and (split_at_uri(post_uri) or ("",))[0] not in self.accounts:
+            return []  # someone else gating, hiding or detaching on their own post
         if isinstance(action, BskyBlockAction):
             return [("user_blocked" if action.blocked else "user_unblocked", action.subject.did)]
         if isinstance(action, BskyListBlockAction):

@@ -348,7 +348,7 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder, BskyScenarioBuilder):
         truths: list[GroundTruth] = []
         x_truth = XTruth({a.user_id: a for a in self.x_accounts})
         ig_truth = IGTruth()
-        bsky_truth = BskyTruth()
+        bsky_truth = BskyTruth({a.did for a in self.bluesky_accounts})
         for action in self.ordered_actions():
             if until is not None and action.at > until:
                 break
