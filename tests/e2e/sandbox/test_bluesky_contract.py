@@ -8,13 +8,14 @@ well-formed, and every record value must parse into the model its `$type` names.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from atproto import Client, IdResolver, exceptions, models
-from atproto_client.models.utils import get_or_create
+from atproto_client.models.utils import get_model_as_json, get_or_create
 
 from modaudit.sandbox import BskyActor, Fault, Scenario, Simulator
 from modaudit.sandbox.world.bluesky_ids import did_plc, split_at_uri
@@ -66,10 +67,21 @@ def raw(sim: Simulator, nsid: str, **params: Any) -> httpx.Response:
 
 
 def check_record_value(value: dict[str, Any]) -> None:
-    """A record value parses into the model its `$type` names, both explicitly and by lookup."""
+    """A record value parses into the model its `$type` names, both explicitly and by lookup, and
+    `get_model_as_json` gives it back with nothing lost (the SDK adds `$type` to nested objects)."""
     model = RECORD_MODELS[value["$type"]]
-    strict(value, model)
+    parsed = strict(value, model)
     assert isinstance(get_or_create(value, strict=False), model)  # resolved by `$type`
+    assert _nested_untyped(json.loads(get_model_as_json(parsed))) == _nested_untyped(value)
+
+
+def _nested_untyped(value: Any, depth: int = 0) -> Any:
+    """The JSON with every `$type` below the top level removed."""
+    if isinstance(value, dict):
+        return {k: _nested_untyped(v, depth + 1) for k, v in value.items() if k != "$type" or depth == 0}
+    if isinstance(value, list):
+        return [_nested_untyped(item, depth + 1) for item in value]
+    return value
 
 
 # -- PLC directory and identity ---------------------------------------------------------
