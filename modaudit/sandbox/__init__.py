@@ -1,12 +1,15 @@
-"""The simulated platform: Graph API, X API v2 and YouTube Data API v3 subsets on loopback."""
+"""The simulated platforms on loopback, driven by scenarios: Graph API, X API v2, YouTube Data
+API v3 and Bluesky (XRPC)."""
 
 from __future__ import annotations
 
 from modaudit.sandbox.api import Api, ApiRequest, ApiResponse
+from modaudit.sandbox.bluesky.api import BlueskyApi
 from modaudit.sandbox.faults import Fault
 from modaudit.sandbox.graph.api import GraphApi
 from modaudit.sandbox.scenarios.demo import author_deletion_scenario, demo_scenario
 from modaudit.sandbox.server import Router, Simulator
+from modaudit.sandbox.world.bluesky_actions import BskyActor
 from modaudit.sandbox.world.instagram import IGAccountSpec, IGUser
 from modaudit.sandbox.world.scenario import (
     Action,
@@ -46,6 +49,8 @@ __all__ = [
     "ApiRequest",
     "ApiResponse",
     "BanAction",
+    "BlueskyApi",
+    "BskyActor",
     "CommentAction",
     "DeleteAction",
     "Fault",

@@ -31,10 +31,12 @@ FAULT_KINDS = (
     "retype_field",  # items carry `field` as `value` if given, else as its value in a string
     "blank_since",  # Graph: `paging.next` in time-paging form: `since` blank, `fields` left out
     "wrong_object",  # a lookup by id answers with another object's data
+    "xrpc_rate_limit",  # Bluesky: 429 RateLimitExceeded with ratelimit-* headers (reset_after)
+    "not_found_post",  # Bluesky: threads show the live post `item_id` (an at-uri) as notFoundPost
 )
 # Kinds that alter an answer that is otherwise served normally; the API module applies them.
 SHAPE_KINDS = ("repeat_cursor", "empty_pages", "repeat_page", "overlap_pages", "drop_field",
-               "retype_field", "blank_since", "wrong_object")
+               "retype_field", "blank_since", "wrong_object", "not_found_post")
 # Paging quirks that move where a page asked by cursor starts (Fault.drifted says where).
 DRIFT_KINDS = ("repeat_page", "overlap_pages")
 # Kinds that replace the normal answer with an error response built by the API module. The
@@ -49,6 +51,7 @@ ERROR_KINDS = (
     "x_rate_limit_no_reset",
     "quota_exceeded",
     "errors_only",
+    "xrpc_rate_limit",
 )
 
 
@@ -78,8 +81,8 @@ class Fault:
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {FAULT_KINDS}")
-        if self.kind == "omit" and not self.item_id:
-            raise ValueError("an 'omit' fault needs item_id")
+        if self.kind in ("omit", "not_found_post") and not self.item_id:
+            raise ValueError(f"the {self.kind!r} fault needs item_id")
         if self.kind in ("drop_field", "retype_field") and not self.field:
             raise ValueError(f"a {self.kind!r} fault needs field")
 

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from modaudit.sandbox.api import Api, ApiRequest, ApiResponse
+from modaudit.sandbox.bluesky.api import BlueskyApi
 from modaudit.sandbox.faults import Fault, FaultBook
 from modaudit.sandbox.graph.api import GraphApi
 from modaudit.sandbox.world.scenario import PlatformState, Scenario
@@ -76,7 +77,8 @@ class Simulator:
         self.timeout_sleep = 3.0
         self.latency = 0.0  # seconds every answer waits, like a network round trip (benchmarks)
         self.request_log: list[tuple[str, str, dict[str, str]]] = []
-        self.router = Router(apis if apis is not None else [GraphApi(), XApi(), YouTubeApi()])
+        self.router = Router(apis if apis is not None
+                             else [GraphApi(), XApi(), YouTubeApi(), BlueskyApi()])
         self._faults = FaultBook(scenario.faults)
         self._lock = threading.Lock()
         self._now = scenario.start

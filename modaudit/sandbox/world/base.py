@@ -15,8 +15,9 @@ class GroundTruth:
     """One moderation action taken by the institution, as an auditor should eventually report it.
 
     Kinds: comment_hidden | comment_unhidden | comment_deleted | user_blocked | user_unblocked |
-    user_muted | user_unmuted | replies_restricted | replies_reopened. `subject_id` is the comment,
-    user or tweet the action concerns.
+    user_muted | user_unmuted | replies_restricted | replies_reopened | quote_detached (Bluesky,
+    severity review). `subject_id` is the comment, user or tweet the action concerns (on Bluesky:
+    a DID, or an at-uri for a reply, a post, a quote or a blocked list).
     """
 
     kind: str

@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 
 from modaudit.sandbox.faults import Fault
 from modaudit.sandbox.world.base import GroundTruth, ScenarioError, require_aware
+from modaudit.sandbox.world.bluesky import BskyState
+from modaudit.sandbox.world.bluesky_actions import BSKY_ACTIONS, BskyAction, BskyActor
+from modaudit.sandbox.world.bluesky_truth import BskyScenarioBuilder, BskyTruth
 from modaudit.sandbox.world.instagram import (
     IG_ACTIONS,
     IGAccountSpec,
@@ -105,7 +108,7 @@ class BanAction:
 
 Action = (
     PostAction | CommentAction | HideAction | DeleteAction | BanAction | XAction | IGAction
-    | YTAction
+    | YTAction | BskyAction
 )
 
 DELETERS = ("page", "author", "platform")
@@ -158,6 +161,7 @@ class PlatformState:
     x: XState = field(default_factory=XState)
     instagram: IGState = field(default_factory=IGState)
     youtube: YTState = field(default_factory=YTState)
+    bluesky: BskyState = field(default_factory=BskyState)
 
     def page_for_token(self, token: str) -> PageSpec | None:
         """The page whose access token this is, if any."""
@@ -223,6 +227,8 @@ class PlatformState:
             self.instagram.apply(action)
         elif isinstance(action, YT_ACTIONS):
             self.youtube.apply(action)
+        elif isinstance(action, BSKY_ACTIONS):
+            self.bluesky.apply(action)
         else:
             raise ScenarioError(f"unknown action {action!r}")
 
@@ -264,8 +270,9 @@ class PlatformState:
 
 
 @dataclass
-class Scenario(XScenarioBuilder, IGScenarioBuilder, YTScenarioBuilder):
-    """Pages, X, Instagram and YouTube accounts, timed actions and faults; `state_at` replays them."""
+class Scenario(XScenarioBuilder, IGScenarioBuilder, YTScenarioBuilder, BskyScenarioBuilder):
+    """Pages, X, Instagram, YouTube and Bluesky accounts, timed actions and faults; `state_at(now)`
+    replays actions up to `now`."""
 
     start: datetime
     pages: list[PageSpec]
@@ -274,6 +281,7 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder, YTScenarioBuilder):
     x_accounts: list[XAccountSpec] = field(default_factory=list)
     instagram_accounts: list[IGAccountSpec] = field(default_factory=list)
     youtube_channels: list[YTChannelSpec] = field(default_factory=list)
+    bluesky_accounts: list[BskyActor] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         require_aware(self.start)
@@ -338,6 +346,7 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder, YTScenarioBuilder):
             x=XState(accounts={a.user_id: a for a in self.x_accounts}),
             instagram=IGState(accounts={a.ig_user_id: a for a in self.instagram_accounts}),
             youtube=YTState(channels={c.channel_id: c for c in self.youtube_channels}),
+            bluesky=BskyState(accounts={a.did: a for a in self.bluesky_accounts}),
         )
         for action in self.ordered_actions():
             if action.at > now:
@@ -356,6 +365,7 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder, YTScenarioBuilder):
         x_truth = XTruth({a.user_id: a for a in self.x_accounts})
         ig_truth = IGTruth()
         yt_truth = YTTruth()
+        bsky_truth = BskyTruth({a.did for a in self.bluesky_accounts})
         for action in self.ordered_actions():
             if until is not None and action.at > until:
                 break
@@ -373,4 +383,6 @@ class Scenario(XScenarioBuilder, IGScenarioBuilder, YTScenarioBuilder):
                 )
                 if observed is not None:
                     truths.append(GroundTruth(*observed, action.at))
+                for kind, subject in bsky_truth.observe(action):
+                    truths.append(GroundTruth(kind, subject, action.at))
         return truths
