@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -39,9 +40,20 @@ def receive(ws: ClientConnection, timeout: float = 3.0) -> dict[str, Any]:
     return json.loads(ws.recv(timeout=timeout))
 
 
+def attach(stream: JetstreamServer, url: str) -> ClientConnection:
+    """A subscriber the server has registered: its live tail starts before the clock moves on
+    (a busy machine may otherwise run the server's handler after the test's next step)."""
+    before = stream.connections
+    ws = connect(url)
+    deadline = time.monotonic() + 5
+    while stream.connections <= before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return ws
+
+
 def subscribe(stream: JetstreamServer, query: str) -> ClientConnection:
     """A subscriber to the account's repository with extra query parameters."""
-    return connect(f"{stream.url}/subscribe?wantedDids={BSKY_ACCOUNT.did}&{query}")
+    return attach(stream, f"{stream.url}/subscribe?wantedDids={BSKY_ACCOUNT.did}&{query}")
 
 
 def test_a_block_and_its_deletion_reach_a_live_subscriber(
@@ -69,7 +81,7 @@ def test_a_block_and_its_deletion_reach_a_live_subscriber(
 
 def test_filters_by_did_and_collection_prefix(running: Running, demo: Scenario) -> None:
     sim, stream = running
-    with connect(f"{stream.url}/subscribe?wantedCollections=app.bsky.feed.*") as ws:
+    with attach(stream, f"{stream.url}/subscribe?wantedCollections=app.bsky.feed.*") as ws:
         sim.set_now(demo.day(1, 10, 30))  # the post p2 at 09:00 and mehmet's reply at 10:00
         events = [receive(ws), receive(ws)]
     assert [e["commit"]["collection"] for e in events] == ["app.bsky.feed.post"] * 2
