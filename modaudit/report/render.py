@@ -16,6 +16,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from analysis.coverage import Blind
+from modaudit import platforms
 from modaudit.report import i18n
 from modaudit.report.coverage_words import act_label, blind_lines, blind_title
 from modaudit.report.data import SEVERITIES, BlockedUser, WeeklyReport, by_severity
@@ -316,6 +317,8 @@ def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo, language: str = "tr",
                 value = kind_of(row, language)
             elif column == "link":
                 value = finding_link(row, handles or {}, permalinks)
+            elif column == "platform":
+                value = platforms.display(row.platform)
             else:
                 value = getattr(row, column)
             if isinstance(value, datetime):
