@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from analysis.jetstream_events import COLLECTIONS
-from collectors.bluesky.stream import FollowOptions, JetstreamFollower
+from collectors.bluesky.stream import FollowOptions, JetstreamFollower, where
 from modaudit.config import Config, ConfigError
 from modaudit.intake.jetstream import JetstreamIntake
 
@@ -31,6 +31,8 @@ class Following:
         self.thread.join(timeout)
         if self.thread.is_alive():
             log.warning("the Jetstream follower did not stop within %.0f s", timeout)
+        else:
+            log.info("stopped following Jetstream (%d event(s) recorded)", self.intake.outcome.events)
 
 
 def jetstream_url(config: Config) -> str:
@@ -53,6 +55,8 @@ def start_following(config: Config, engine: Engine,
         return None
     follower = JetstreamFollower(url, dids, list(COLLECTIONS), cursor=intake.cursor,
                                  handle=intake.receive, options=options)
+    log.info("following Jetstream at %s for %d Bluesky account(s), from %s", where(url), len(dids),
+             f"cursor {cursor}" if (cursor := intake.cursor()) is not None else "now")
     thread = threading.Thread(target=follower.run, name="jetstream", daemon=True)
     thread.start()
     return Following(follower, intake, thread)
