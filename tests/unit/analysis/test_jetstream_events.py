@@ -20,14 +20,14 @@ from analysis.merge import merge_corroborations
 from collectors.bluesky.jetstream import JetstreamCommit, parse_message
 from collectors.records import NewEvent
 
-DID = "did:plc:ornekbelediye2aaaaaaaaaaa"
+DID = "did:plc:ornekbelediye2aaaaaaaaaa"
 SELIN = "did:plc:selinyildirim2aaaaaaaaaa"
 POST = f"at://{DID}/app.bsky.feed.post/3m4belediye22"
 REPLY = "at://did:plc:kemalarslan2aaaaaaaaaaaa/app.bsky.feed.post/3m4yanit222222"
 QUOTE = "at://did:plc:kemalarslan2aaaaaaaaaaaa/app.bsky.feed.post/3m4alinti22222"
 LIST = f"at://{DID}/app.bsky.graph.list/3m4liste222222"
 CONTEXT = CommitContext(7, "ab" * 32, datetime(2026, 11, 17, 14, 0, 1, tzinfo=UTC))
-T_BLOCK = 1_763_388_000_000_000  # 2026-11-17T14:00:00Z
+T_BLOCK = 1_794_924_000_000_000  # 2026-11-17T14:00:00Z
 
 
 def message(operation: str, collection: str, rkey: str, record: dict[str, Any] | None = None,
