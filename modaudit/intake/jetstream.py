@@ -31,8 +31,10 @@ from collectors.bluesky.jetstream import JetstreamCommit, MalformedMessage, pars
 from collectors.records import NewEvent
 from modaudit.config import Config
 from modaudit.intake import tail
+from modaudit.intake.webhooks import DATABASE_UNAVAILABLE
 from modaudit.store import jetstream as store
-from modaudit.store import runs
+from modaudit.store import recheck, runs
+from modaudit.store.deliveries import id_problem
 from modaudit.store.engine import utcnow
 
 log = logging.getLogger(__name__)
@@ -127,11 +129,14 @@ class JetstreamIntake:
         """Store a batch of messages (and the cursor past them), then process what is pending."""
         now = now or utcnow()
         rows, ignored = commit_rows(messages, now)
-        store.store_commits(self.engine, rows, now)
+        store.store_commits(self.engine, rows, now)  # raises: the follower resumes from the store
         self.outcome.stored += len(rows)
         self.outcome.ignored += ignored
-        while self.process_batch(now):
-            pass
+        try:
+            while self.process_batch(now):
+                pass
+        except DATABASE_UNAVAILABLE as exc:  # stored, so processed on the next batch
+            log.warning("Jetstream processing waits for the database: %s", type(exc).__name__)
 
     def _account_ids(self, now: datetime) -> dict[str, int]:
         if self._accounts is None:
@@ -148,7 +153,26 @@ class JetstreamIntake:
             return False
         now = now or utcnow()
         accounts = self._account_ids(now)
-        with Session(self.engine) as session, session.begin():  # decide and write: no platform
+        try:
+            self._process(pending, accounts, now)
+        except DATABASE_UNAVAILABLE:
+            raise
+        except Exception:  # a commit the database refuses, or one no rule foresaw: find it
+            log.exception("a batch of Jetstream commits could not be written; trying each alone")
+            for row in pending:
+                try:
+                    self._process([row], accounts, now)
+                except DATABASE_UNAVAILABLE:
+                    raise
+                except Exception as exc:
+                    why = f"processing failed: {type(exc).__name__}: {str(exc)[:200]}"
+                    if store.set_aside(self.engine, row.id, why):
+                        self.outcome.unparseable += 1
+        return len(pending) >= self.batch
+
+    def _process(self, pending: list[Any], accounts: dict[str, int], now: datetime) -> None:
+        """Claim, decide and write these commits in one transaction (no platform is asked)."""
+        with Session(self.engine) as session, session.begin():
             claimed = store.claim_commits(session, [row.id for row in pending], now)
             mine = [row for row in pending if row.id in claimed]
             settled = self._write(session, mine, accounts, now)
@@ -157,7 +181,6 @@ class JetstreamIntake:
             self.outcome.processed += row["status"] == store.PROCESSED
             self.outcome.unknown_did += row["status"] == store.UNKNOWN_DID
             self.outcome.unparseable += row["status"] == store.UNPARSEABLE
-        return len(pending) >= self.batch
 
     def _write(self, session: Session, rows: list[Any], accounts: dict[str, int],
                now: datetime) -> list[dict[str, Any]]:
@@ -180,9 +203,20 @@ class JetstreamIntake:
             known = store.known_records(session, account_id, [c.uri for _, c, _ in items])
             decisions = decide_commits([(c, ctx) for _, c, ctx in items],
                                        {uri: _known(r) for uri, r in known.items()})
-            self._record(session, account_id, decisions, now)
-            settled += [{"id": commit_id, "status": store.PROCESSED, "error": decision.note}
-                        for (commit_id, _, _), decision in zip(items, decisions, strict=True)]
+            kept: list[CommitDecision] = []
+            for (commit_id, _, _), decision in zip(items, decisions, strict=True):
+                # Checked before writing, so SQLite (which would keep it) and PostgreSQL (which
+                # refuses an over-long id) set the same commit aside.
+                refused = next((problem for event in decision.events
+                                for name, value in (("subject", event.subject_id),
+                                                    ("post", event.post_id))
+                                if (problem := id_problem(name, value))), None)
+                if refused:
+                    settled.append({"id": commit_id, "status": store.UNPARSEABLE, "error": refused})
+                    continue
+                kept.append(decision)
+                settled.append({"id": commit_id, "status": store.PROCESSED, "error": decision.note})
+            self._record(session, account_id, kept, now)
         return settled
 
     def _record(self, session: Session, account_id: int, decisions: list[CommitDecision],
@@ -190,6 +224,9 @@ class JetstreamIntake:
         events: list[NewEvent] = [event for d in decisions for event in d.events]
         store.save_records(session, account_id,
                            [_state_row(d.state) for d in decisions if d.state is not None], now)
+        # A gate changed on a post is a signal, as a webhook is: its replies are re-checked tonight.
+        for post_id, at in sorted({(e.post_id, e.occurred_before) for e in events if e.post_id}):
+            recheck.request_recheck(session, account_id, post_id, at)
         if events:
             recorded = tail.record(session, account_id, None, events, now)
             self.outcome.events += recorded.events

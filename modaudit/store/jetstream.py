@@ -37,6 +37,8 @@ def store_commits(engine: Engine, rows: list[dict[str, Any]], now: datetime,
         session.execute(dialect_insert(session, JetstreamCommit)
                         .on_conflict_do_nothing(index_elements=["dedup_key"]), rows)
         newest = max(row["time_us"] for row in rows)
+        if newest <= 0:  # only messages without a time (unparseable): nothing to resume from
+            return
         statement = dialect_insert(session, JetstreamCursor).values(
             stream=stream, time_us=newest, updated_at=now)
         session.execute(statement.on_conflict_do_update(
@@ -101,6 +103,15 @@ def save_records(session: Session, account_id: int, states: list[dict[str, Any]]
               "time_us": insert.excluded.time_us, "updated_at": insert.excluded.updated_at})
     session.execute(statement, [{**state, "account_id": account_id, "updated_at": now}
                                 for state in latest.values()])
+
+
+def set_aside(engine: Engine, commit_id: int, why: str) -> bool:
+    """Keep a pending commit processing could not write, marked unparseable with the reason."""
+    with Session(engine) as session, session.begin():
+        result = session.execute(update(JetstreamCommit).where(
+            JetstreamCommit.id == commit_id, JetstreamCommit.status == PENDING)
+            .values(status=UNPARSEABLE, error=storable(why)[:500]))
+    return bool(result.rowcount)
 
 
 def commit_counts(engine: Engine) -> dict[str, int]:

@@ -126,3 +126,21 @@ def test_the_nightly_record_of_a_streamed_block_is_a_sighting(intake: JetstreamI
     with Session(intake.engine) as session:
         assert session.scalars(select(EventSighting.source)).all() == ["record"]
     assert stored_events(intake.engine) == [("user_blocked", ZEYNEP, "jetstream")]
+
+
+def test_a_commit_naming_an_id_the_store_cannot_keep_is_set_aside_alone(
+    intake: JetstreamIntake,
+) -> None:
+    post = f"at://{DID}/app.bsky.feed.post/3m4duyuru2222"
+    gate = {"did": DID, "time_us": T0, "kind": "commit", "commit": {
+        "rev": "3m4rev2222222", "operation": "create", "collection": "app.bsky.feed.threadgate",
+        "rkey": "3m4duyuru2222", "cid": "bafyreigate1",
+        "record": {"$type": "app.bsky.feed.threadgate", "post": post, "createdAt":
+                   "2026-11-17T13:00:00.000Z", "hiddenReplies": ["at://" + "x" * 150]}}}
+    intake.receive([text(gate), text(commit("create", "3m4blok222222", T0 + 1))], NOW)
+    assert stored_events(intake.engine) == [("user_blocked", ZEYNEP, "jetstream")]
+    with Session(intake.engine) as session:
+        rows = dict(session.execute(select(JetstreamCommit.status, JetstreamCommit.error)
+                                    .order_by(JetstreamCommit.time_us)).all())
+    assert set(rows) == {"unparseable", "processed"}
+    assert "at most 100" in rows["unparseable"]
