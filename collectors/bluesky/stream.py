@@ -8,6 +8,7 @@ never parses or stores anything itself (collectors/bluesky/jetstream.py parses; 
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -53,6 +54,15 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _time_us(message: str) -> int | None:
+    """A message's time_us, if it has one (parsing proper is collectors/bluesky/jetstream.py's)."""
+    try:
+        value = json.loads(message).get("time_us")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 class JetstreamFollower:
     """Follows one Jetstream for a set of DIDs until `stop` is set (from another thread)."""
 
@@ -68,6 +78,7 @@ class JetstreamFollower:
         self.stop_event = threading.Event()
         self.connections = 0  # successful connections so far (1 + reconnects)
         self._connection: ClientConnection | None = None
+        self._refused_from: int | None = None  # time_us of a batch refused before any cursor
 
     def stop(self) -> None:
         """Ask the follower to finish: it closes its connection and returns from `run`."""
@@ -83,7 +94,7 @@ class JetstreamFollower:
             try:
                 # The cursor is the caller's stored one: what was stored before a drop is where
                 # the next connection starts (Jetstream replays it inclusively; the store skips it).
-                url = subscribe_url(self.base_url, self.dids, self.collections, self.cursor())
+                url = subscribe_url(self.base_url, self.dids, self.collections, self._resume_from())
                 with connect(url, open_timeout=self.options.open_timeout,
                              max_size=self.options.max_message_bytes) as connection:
                     self._connection = connection
@@ -107,6 +118,21 @@ class JetstreamFollower:
                 self._connection = None
         log.info("stopped following Jetstream at %s", where(self.base_url))
 
+    def _resume_from(self) -> int | None:
+        """The caller's cursor; before it has one, the first message its handler refused."""
+        stored = self.cursor()
+        return stored if stored is not None else self._refused_from
+
+    def _hand_over(self, batch: list[str]) -> None:
+        """Give a batch to the handler; if it refuses, remember where the batch began."""
+        try:
+            self.handle(batch)
+        except Exception:
+            if self._refused_from is None:
+                times = [t for t in map(_time_us, batch) if t is not None]
+                self._refused_from = min(times) if times else None
+            raise
+
     def _wait(self, failures: int, why: str) -> None:
         delay = min(self.options.max_backoff_seconds,
                     self.options.backoff_seconds * 2 ** (failures - 1))
@@ -124,7 +150,7 @@ class JetstreamFollower:
                 message = None
             except Exception:
                 if batch and not self.stop_event.is_set():
-                    self.handle(batch)  # what arrived before the drop is kept
+                    self._hand_over(batch)  # what arrived before the drop is kept
                 raise
             if message is not None:
                 if not batch:
@@ -133,7 +159,7 @@ class JetstreamFollower:
                              else message.decode("utf-8", "replace"))
             if batch and (message is None or len(batch) >= self.options.batch_size
                           or time.monotonic() - started >= self.options.batch_seconds):
-                self.handle(batch)
+                self._hand_over(batch)
                 batch = []
         if batch:
-            self.handle(batch)
+            self._hand_over(batch)
