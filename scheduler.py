@@ -32,6 +32,7 @@ from modaudit import jobs
 from modaudit.clock import utcnow
 from modaudit.config import Config, cron_trigger, load_config
 from modaudit.fleet import executor_for
+from modaudit.intake.jetstream_follow import start_following
 from modaudit.store.engine import engine_for
 from modaudit.store.locks import service_lock
 
@@ -187,7 +188,11 @@ def serve(config_path: str, install_signals: bool = True) -> int:
         # background: slow platforms must neither delay the schedule nor a shutdown.
         threading.Thread(target=jobs.check_at_start, args=(config,), name="start-checks",
                          daemon=True).start()
+        # Bluesky in real time (`[bluesky] jetstream_url`): blocks and gates as they happen.
+        following = start_following(config, engine)
         wake.wait()
+        if following is not None:
+            following.stop()
         stopper = threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True)
         stopper.start()
         stopper.join(config.schedule.shutdown_grace_seconds)

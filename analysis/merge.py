@@ -1,10 +1,10 @@
 """One moderation action seen by a webhook and by polling is one event, with two sightings.
 
-A webhook gives a change's exact time; polling gives a bracket (after the last observation
-without it, before the first with it). When the exact time lies inside the bracket, for the same
-kind and comment, the two are the same action: whichever source comes second adds a sighting to the
-event the first recorded, instead of a second event (and so a second finding). Recorded events are
-never edited: the hash chain stays intact.
+A webhook (or Bluesky's Jetstream) gives a change's exact time; polling gives a bracket (after
+the last observation without it, before the first with it). When the exact time lies inside the
+bracket, for the same kind and subject, the two are the same action: whichever source comes second
+adds a sighting to the event the first recorded, instead of a second event (and so a second
+finding). Recorded events are never edited: the hash chain stays intact.
 
 Pure: the new events and the recorded ones of the same subjects in (`store/sightings.py` reads
 them), the events still to record and the sightings to add out.
@@ -19,8 +19,13 @@ from typing import Any, Protocol
 
 from collectors.records import NewEvent
 
-MERGEABLE = ("comment_hidden", "comment_unhidden", "comment_deleted")
+MERGEABLE = ("comment_hidden", "comment_unhidden", "comment_deleted",
+             # Bluesky: Jetstream's commit and the nightly audit's record or diff of one action.
+             "user_blocked", "user_unblocked", "replies_restricted", "replies_reopened",
+             "quote_detached")
 WEBHOOK = "webhook"
+# Sources that tell an action as it happens, with its exact time: Meta's webhooks, Jetstream.
+REALTIME = frozenset({WEBHOOK, "jetstream"})
 
 
 class RecordedAction(Protocol):
@@ -62,9 +67,9 @@ def same_action(new: NewEvent, recorded: Sequence[RecordedAction]) -> RecordedAc
 
     `recorded` holds the events of the same kind and subject, newest first; the first match wins.
     """
-    new_is_webhook = new.source == WEBHOOK
+    new_is_webhook = new.source in REALTIME
     for event in recorded:
-        if (event.source == WEBHOOK) == new_is_webhook:
+        if (event.source in REALTIME) == new_is_webhook:
             continue
         if new_is_webhook and _within(new.occurred_before, event.occurred_after, event.occurred_before):
             return event

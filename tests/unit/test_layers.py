@@ -78,10 +78,11 @@ def test_each_sdk_is_imported_in_one_file() -> None:
     """tweepy only in collectors/x.py, facebook-sdk only in collectors/facebook.py, Google's
     clients (googleapiclient, google-auth and its httplib2 adapter) only in
     collectors/youtube/client.py, the AT Protocol SDK (`atproto`, `atproto_client`, `atproto_core`,
-    `atproto_identity`, …) only in collectors/bluesky/client.py."""
+    `atproto_identity`, …) only in collectors/bluesky/client.py, `websockets` only in
+    collectors/bluesky/stream.py (and the simulator's Jetstream, which serves it)."""
     users: dict[str, set[str]] = {"tweepy": set(), "facebook": set(), "googleapiclient": set(),
                                   "google": set(), "google_auth_httplib2": set(), "httplib2": set(),
-                                  "atproto": set()}
+                                  "atproto": set(), "websockets": set()}
     for module, path in _modules().items():
         for imported in _imports(path):
             root = imported.split(".")[0]
@@ -91,7 +92,8 @@ def test_each_sdk_is_imported_in_one_file() -> None:
     youtube = {"collectors.youtube.client"}
     assert users == {"tweepy": {"collectors.x"}, "facebook": {"collectors.facebook"},
                      "googleapiclient": youtube, "google": youtube, "google_auth_httplib2": youtube,
-                     "httplib2": youtube, "atproto": {"collectors.bluesky.client"}}
+                     "httplib2": youtube, "atproto": {"collectors.bluesky.client"},
+                     "websockets": {"collectors.bluesky.stream", "modaudit.sandbox.bluesky.jetstream"}}
 
 
 def test_only_the_demo_imports_the_simulator() -> None:

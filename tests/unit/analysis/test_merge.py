@@ -116,10 +116,10 @@ def test_the_newest_match_wins() -> None:
 
 
 def test_kinds_that_never_merge_pass_through_in_order() -> None:
-    """Blocks and mutes come from lists only: they are kept as they are, and their subjects are not
-    among those the store must read."""
+    """Mutes come from lists only: kept as they are, their subjects not among those the store must
+    read. Blocks merge (Bluesky's Jetstream tells them too) but with nothing recorded are kept."""
     events = [polled("user_blocked", "u1", at(0), at(24)), polled("user_muted", "u2", at(0), at(24)),
               polled("comment_hidden", "c1", at(0), at(24))]
     recorded = {("comment_hidden", "c1"): [Action(5, "webhook", at(3), at(3))]}
     assert merge_corroborations(events, recorded, at(25)).kept == events[:2]
-    assert mergeable_subjects(events) == {"c1"}
+    assert mergeable_subjects(events) == {"c1", "u1"}

@@ -1,0 +1,146 @@
+"""Jetstream's intake on a store: messages stored once with the cursor, processed into events once,
+and an action the nightly audit also records merged into one event with two sightings.
+
+Messages written by hand after Jetstream's documented shape, for a fictional account.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from collectors.records import NewEvent
+from modaudit.config import load_config
+from modaudit.intake import tail
+from modaudit.intake.jetstream import JetstreamIntake
+from modaudit.store import jetstream as stream_store
+from modaudit.store.engine import make_engine
+from modaudit.store.schema import Event, EventSighting, Finding
+from modaudit.store.schema_jetstream import JetstreamCommit
+
+DID = "did:plc:ornekbelediye2aaaaaaaaaa"
+ZEYNEP = "did:plc:zeynepkaraca2aaaaaaaaaaa"
+T0 = 1_794_924_000_000_000  # 2026-11-17T14:00:00Z
+CREATED = datetime(2026, 11, 17, 13, 59, 58, tzinfo=UTC)
+NOW = datetime(2026, 11, 17, 14, 0, 5, tzinfo=UTC)
+
+
+def commit(operation: str, rkey: str, time_us: int, *, did: str = DID,
+           collection: str = "app.bsky.graph.block", rev: str = "3m4rev2222222") -> dict[str, Any]:
+    body: dict[str, Any] = {"rev": rev, "operation": operation, "collection": collection, "rkey": rkey}
+    if operation != "delete":
+        body |= {"cid": "bafyreiblok1", "record": {"$type": collection, "subject": ZEYNEP,
+                                                   "createdAt": "2026-11-17T13:59:58.000Z"}}
+    return {"did": did, "time_us": time_us, "kind": "commit", "commit": body}
+
+
+def text(message: dict[str, Any], **dumps: Any) -> str:
+    return json.dumps(message, **dumps)
+
+
+@pytest.fixture
+def intake(migrated: str, tmp_path: Path) -> Iterator[JetstreamIntake]:
+    path = tmp_path / "modaudit.toml"
+    path.write_text("\n".join([
+        "[database]", f'url = "{migrated}"', "[bluesky]", 'jetstream_url = "ws://127.0.0.1:9"',
+        "[[accounts]]", 'name = "belediye-bsky"', 'platform = "bluesky"', f'account_id = "{DID}"',
+        'institution = "Örnek Belediyesi"', ""]), encoding="utf-8")
+    engine = make_engine(migrated)
+    try:
+        yield JetstreamIntake(engine, load_config(path))
+    finally:
+        engine.dispose()
+
+
+def stored_events(engine: Engine) -> list[tuple[str, str, str]]:
+    with Session(engine) as session:
+        return [tuple(row) for row in session.execute(
+            select(Event.kind, Event.subject_id, Event.source).order_by(Event.seq))]
+
+
+def test_a_replayed_commit_is_stored_and_recorded_once(intake: JetstreamIntake) -> None:
+    block = commit("create", "3m4blok222222", T0)
+    intake.receive([text(block)], NOW)
+    # The inclusive replay of a resumed stream, and the same commit serialised differently.
+    intake.receive([text(block), text(block, indent=1, sort_keys=True)], NOW)
+    assert stored_events(intake.engine) == [("user_blocked", ZEYNEP, "jetstream")]
+    with Session(intake.engine) as session:
+        assert len(session.scalars(select(JetstreamCommit.id)).all()) == 1
+        assert session.scalar(select(Event.occurred_before)) == CREATED
+        assert session.scalar(select(Finding.status)) == "open"
+    assert stream_store.stored_cursor(intake.engine) == T0
+
+
+def test_the_cursor_only_moves_forward(intake: JetstreamIntake) -> None:
+    intake.receive([text(commit("create", "3m4blok222222", T0 + 10))], NOW)
+    intake.receive([text(commit("create", "3m4blok333333", T0, rev="3m4rev3333333"))], NOW)
+    assert stream_store.stored_cursor(intake.engine) == T0 + 10
+
+
+def test_a_delete_after_its_create_unblocks_and_closes(intake: JetstreamIntake) -> None:
+    intake.receive([text(commit("create", "3m4blok222222", T0))], NOW)
+    intake.receive([text(commit("delete", "3m4blok222222", T0 + 60_000_000, rev="3m4rev3333333"))],
+                   NOW)
+    assert [kind for kind, _, _ in stored_events(intake.engine)] == ["user_blocked", "user_unblocked"]
+    with Session(intake.engine) as session:
+        assert session.scalar(select(Finding.status)) == "closed"
+
+
+def test_a_delete_of_a_block_never_seen_records_nothing(intake: JetstreamIntake) -> None:
+    intake.receive([text(commit("delete", "3m4eski222222", T0))], NOW)
+    assert stored_events(intake.engine) == []
+    with Session(intake.engine) as session:
+        status, error = session.execute(select(JetstreamCommit.status, JetstreamCommit.error)).one()
+    assert status == "processed" and "nightly audit" in error
+
+
+def test_what_is_not_a_moderation_commit_is_kept_or_ignored(intake: JetstreamIntake) -> None:
+    intake.receive([
+        "{not json",
+        text({"did": DID, "time_us": T0, "kind": "identity", "identity": {"did": DID}}),
+        text(commit("create", "3m4post222222", T0, collection="app.bsky.feed.post")),
+        text(commit("create", "3m4blok222222", T0, did="did:plc:baskabiri2aaaaaaaaaaaaa")),
+    ], NOW)
+    with Session(intake.engine) as session:
+        statuses = sorted(session.scalars(select(JetstreamCommit.status)))
+    assert statuses == ["unknown_did", "unparseable"]
+    assert intake.outcome.ignored == 2 and stored_events(intake.engine) == []
+
+
+def test_the_nightly_record_of_a_streamed_block_is_a_sighting(intake: JetstreamIntake) -> None:
+    intake.receive([text(commit("create", "3m4blok222222", T0))], NOW)
+    nightly = NewEvent(kind="user_blocked", subject_id=ZEYNEP, actor="account", source="record",
+                       occurred_after=CREATED, occurred_before=CREATED,
+                       evidence={"uri": f"at://{DID}/app.bsky.graph.block/3m4blok222222"})
+    with Session(intake.engine) as session, session.begin():
+        account_id = session.scalar(select(Event.account_id))
+        recorded = tail.record(session, account_id, None, [nightly], NOW)
+    assert recorded.events == 0 and recorded.findings_opened == 0
+    with Session(intake.engine) as session:
+        assert session.scalars(select(EventSighting.source)).all() == ["record"]
+    assert stored_events(intake.engine) == [("user_blocked", ZEYNEP, "jetstream")]
+
+
+def test_a_commit_naming_an_id_the_store_cannot_keep_is_set_aside_alone(
+    intake: JetstreamIntake,
+) -> None:
+    post = f"at://{DID}/app.bsky.feed.post/3m4duyuru2222"
+    gate = {"did": DID, "time_us": T0, "kind": "commit", "commit": {
+        "rev": "3m4rev2222222", "operation": "create", "collection": "app.bsky.feed.threadgate",
+        "rkey": "3m4duyuru2222", "cid": "bafyreigate1",
+        "record": {"$type": "app.bsky.feed.threadgate", "post": post, "createdAt":
+                   "2026-11-17T13:00:00.000Z", "hiddenReplies": ["at://" + "x" * 150]}}}
+    intake.receive([text(gate), text(commit("create", "3m4blok222222", T0 + 1))], NOW)
+    assert stored_events(intake.engine) == [("user_blocked", ZEYNEP, "jetstream")]
+    with Session(intake.engine) as session:
+        rows = dict(session.execute(select(JetstreamCommit.status, JetstreamCommit.error)
+                                    .order_by(JetstreamCommit.time_us)).all())
+    assert set(rows) == {"unparseable", "processed"}
+    assert "at most 100" in rows["unparseable"]
