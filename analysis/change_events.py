@@ -207,14 +207,30 @@ def is_reopening(change: ReplySettingsChange) -> bool:
         and not is_restricted(change.current)
 
 
-def reply_settings_events(changes: list[ReplySettingsChange],
-                          first_collection_runs: set[int]) -> list[NewEvent]:
-    """replies_restricted from a post's reply settings (reopenings: `reopen_event`)."""
+def narrowed(previous: str, current: str) -> bool:
+    """Whether a rule set lets fewer in than before: a rule of `previous` missing from `current`
+    ("nobody" is the empty set), so someone who could reply no longer can."""
+    def rules(value: str) -> set[str]:
+        return set() if value == "nobody" else set(value.split(","))
+    return not rules(previous) <= rules(current)
+
+
+def reply_settings_events(changes: list[ReplySettingsChange], first_collection_runs: set[int],
+                          platform: str = "facebook") -> list[NewEvent]:
+    """replies_restricted from a post's reply settings (reopenings: `reopen_event`).
+
+    One restriction swapped for another is no event, except where the settings are rule sets
+    (Bluesky) and the new set narrows the old one.
+    """
+    rule_sets = platforms.get(platform).reply_settings_are_rules
     events = []
     for change in changes:
         was, now = is_restricted(change.previous), is_restricted(change.current)
-        if not now or (change.previous is not None and was):
-            continue  # open, reopened (confirmed elsewhere) or one restriction swapped for another
+        if not now:
+            continue  # open, or reopened (confirmed elsewhere)
+        if change.previous is not None and was and not (
+                rule_sets and narrowed(change.previous, change.current)):
+            continue  # one restriction swapped for another, or widened: still restricted
         first_seen = change.previous is None
         events.append(NewEvent(
             kind="replies_restricted", subject_id=change.post_id,

@@ -72,7 +72,7 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
     first = {run_id} if runs.is_first_collection(session, account_id, run_id) else set()
     confirmer = Confirmer(answers, max_lookups)
     events = _visibility(session, run_id, first, confirmer, platform)
-    events += _reply_settings(session, run_id, first, snapshot.fetched_at)
+    events += _reply_settings(session, run_id, first, snapshot.fetched_at, platform)
     state.close_reappeared(session, account_id, run_id)
     outcome.candidates = state.open_candidates(session, [run_id], snapshot.fetched_at)
     events += confirm_candidates(session, account_id, platform, confirmer)
@@ -100,12 +100,12 @@ def _visibility(session: Session, run_id: int, first: set[int],
     return events + confirm_unhides(session, unhides, confirmer)
 
 
-def _reply_settings(session: Session, run_id: int, first: set[int],
-                    fetched_at: datetime) -> list[NewEvent]:
+def _reply_settings(session: Session, run_id: int, first: set[int], fetched_at: datetime,
+                    platform: str) -> list[NewEvent]:
     """Restrictions at once; a reopening once a second consecutive observation confirms it."""
     state.drop_reopens_seen_restricted(session, run_id)
     changes = reply_settings_changes(session, [run_id])
-    events = reply_settings_events(changes, first)
+    events = reply_settings_events(changes, first, platform)
     settled = {c.post_pk: c.current for c in changes if not is_reopening(c)}
     pending: dict[int, tuple[datetime, datetime | None]] = {}
     for change in filter(is_reopening, changes):
