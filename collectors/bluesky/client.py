@@ -158,6 +158,16 @@ class XrpcReader:
                     self.sleep(self.backoff_seconds * 2 ** attempt)
                     continue
                 raise translate(exc, what, url) from None
+            except httpx.TransportError as exc:
+                # A connection dropped mid-answer reaches us as httpx's own error, unwrapped by
+                # the SDK (docs/architecture.md §8): retried, then a PlatformError like a 5xx.
+                self.meter.record(meter_key, None)
+                if attempt < self.max_retries:
+                    log.info("%s: retrying after %s", what, type(exc).__name__)
+                    self.sleep(self.backoff_seconds * 2 ** attempt)
+                    continue
+                raise PlatformError(f"{what}: {_host(url)} dropped the connection "
+                                    f"({type(exc).__name__})") from None
             self.meter.record(meter_key, response.content if isinstance(response.content, dict) else None)
             return response
         raise PlatformError(f"{what}: no answer after {self.max_retries + 1} tries")  # pragma: no cover

@@ -106,6 +106,20 @@ def test_a_did_web_document_is_read_from_the_host() -> None:
     assert (read.handle, read.pds_url) == ("belediye.example.tr", PDS)
 
 
+def test_a_dropped_connection_is_retried_then_a_platform_error() -> None:
+    """httpx's RemoteProtocolError (a server hanging up mid-answer) is retried, then said plainly."""
+    sleeps: list[float] = []
+
+    def hang_up(request: httpx.Request) -> httpx.Response:
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    reader = XrpcReader(timeout=5.0, max_retries=2, backoff_seconds=0.5,
+                        transport=httpx.MockTransport(hang_up), sleep=sleeps.append)
+    with pytest.raises(PlatformError, match="dropped the connection"):
+        reader.query(PDS, "com.atproto.repo.listRecords",
+                     {"repo": DID, "collection": "app.bsky.graph.block", "limit": 100})
+    assert (reader.calls, sleeps) == (3, [0.5, 1.0])
+
+
 def test_a_did_document_served_as_did_ld_json_is_read() -> None:
     """The PLC directory's content type is application/did+ld+json, which the SDK leaves as bytes."""
     document = json.dumps(load("bluesky/did_document_plc.json")).encode()
