@@ -165,19 +165,23 @@ def list_changes(session: Session, account_id: int, run_id: int, list_name: str)
 def replies_by_authors(session: Session, account_id: int, author_ids: Sequence[str],
                        per_author: int = 20) -> dict[str, list[dict[str, Any]]]:
     """The replies these authors wrote under the account's posts that the audit has seen, newest
-    first, at most `per_author` each: the context of a block (Bluesky)."""
+    first, at most `per_author` each: the context of a block (Bluesky).
+
+    By reference and digest, never the text: an event's evidence is chained for good, while
+    retention must be able to erase a commenter's words (docs/architecture.md §9).
+    """
     found: dict[str, list[dict[str, Any]]] = {}
     for chunk in chunks(sorted(set(author_ids))):
         rows = session.execute(
-            select(Comment.author_id, Comment.platform_id, Post.platform_id, Comment.message,
+            select(Comment.author_id, Comment.platform_id, Post.platform_id, Comment.text_digest,
                    Comment.created_at, Comment.gone_at)
             .join(Post, Post.id == Comment.post_id)
             .where(Comment.account_id == account_id, Comment.author_id.in_(chunk))
             .order_by(Comment.author_id, Comment.created_at.desc(), Comment.id.desc()))
-        for author, uri, post_uri, text, created, gone in rows:
+        for author, uri, post_uri, text_digest, created, gone in rows:
             replies = found.setdefault(author, [])
             if len(replies) < per_author:
-                replies.append({"uri": uri, "post": post_uri, "text": text,
+                replies.append({"uri": uri, "post": post_uri, "text_digest": text_digest,
                                 "created_at": created.isoformat() if created else None,
                                 "gone": gone is not None})
     return found

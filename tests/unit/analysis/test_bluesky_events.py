@@ -29,7 +29,7 @@ QUOTE = "at://did:plc:elifyilmaz5pe6qf7rg2sh3t/app.bsky.feed.post/3lckb2zq6gs2o"
 BLOCK_RECORD = {"uri": f"at://{ACCOUNT}/app.bsky.graph.block/3lcn5xk2abc2d", "cid": "bafyreiblock",
                 "createdAt": "2026-03-02T14:00:00.000Z", "kind": "block"}
 REPLY = {"uri": f"at://{BLOCKED}/app.bsky.feed.post/3lcmr7tjqkk2b", "post": POST,
-         "text": "Göz boyama bunlar!", "created_at": "2026-03-02T11:00:00+00:00", "gone": False}
+         "text_digest": "9f" * 32, "created_at": "2026-03-02T11:00:00+00:00", "gone": False}
 
 
 def block(recorded_hours: float, record: dict | None = None) -> ListChange:
