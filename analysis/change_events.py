@@ -212,7 +212,10 @@ def narrowed(previous: str, current: str) -> bool:
     ("nobody" is the empty set), so someone who could reply no longer can."""
     def rules(value: str) -> set[str]:
         return set() if value == "nobody" else set(value.split(","))
-    return not rules(previous) <= rules(current)
+    before, after = rules(previous), rules(current)
+    if "unknown" in before | after:
+        return False  # a rule the audit has no word for is never guessed at
+    return not before <= after
 
 
 def reply_settings_events(changes: list[ReplySettingsChange], first_collection_runs: set[int],

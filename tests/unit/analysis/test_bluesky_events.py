@@ -133,6 +133,7 @@ def test_rule_sets_narrow_when_a_rule_goes() -> None:
     assert narrowed("following", "mention")
     assert not narrowed("mention", "following,mention")
     assert not narrowed("nobody", "list")
+    assert not narrowed("following", "unknown")  # a rule without words is never guessed at
 
 
 def test_a_narrowed_thread_gate_is_a_restriction_on_bluesky_only() -> None:
