@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from collectors.records import (
     DeletionCandidate,
+    DetachedQuote,
     ListChange,
     LookupResult,
     NewEvent,
@@ -106,16 +108,74 @@ def deletion_event(candidate: DeletionCandidate, answer: LookupResult, platform:
 
 
 def list_events(changes: list[ListChange], list_name: str, fetched_at: datetime,
-                previous_complete_at: datetime | None) -> list[NewEvent]:
-    """user_blocked or user_muted for users new on a complete list."""
+                previous_complete_at: datetime | None,
+                replies: Mapping[str, list[dict[str, Any]]] | None = None) -> list[NewEvent]:
+    """user_blocked or user_muted for users new on a complete list.
+
+    An entry that is a record of its own (a Bluesky block or listblock) carries its time: the
+    event is at the record's createdAt (source `record`), with the record and, as context, the
+    blocked account's replies the audit has seen (`replies`, by user id). Other lists carry no
+    dates: the event is bracketed by the two complete fetches.
+    """
     on_kind, _ = LIST_EVENTS[list_name]
-    return [NewEvent(
-        kind=on_kind, subject_id=change.user_id, actor="account", source="snapshot_diff",
-        occurred_after=previous_complete_at, occurred_before=fetched_at,
-        evidence={"list": list_name, "previous_complete_fetch": _iso(previous_complete_at),
-                  "seen_on_list_at": _iso(fetched_at),
-                  "before_first_seen": previous_complete_at is None},
-    ) for change in changes if change.added]
+    events = []
+    for change in changes:
+        if not change.added:
+            continue
+        evidence: dict[str, Any] = {"list": list_name,
+                                    "previous_complete_fetch": _iso(previous_complete_at),
+                                    "seen_on_list_at": _iso(fetched_at),
+                                    "before_first_seen": previous_complete_at is None}
+        after, before, source = previous_complete_at, fetched_at, "snapshot_diff"
+        if change.record is not None:
+            evidence.update(_record_evidence(change, (replies or {}).get(change.user_id, [])))
+        # A record dated after it was seen says a clock is wrong: keep the audits' bracket.
+        if change.recorded_at is not None and change.recorded_at <= fetched_at:
+            after = before = change.recorded_at
+            source = "record"
+        events.append(NewEvent(kind=on_kind, subject_id=change.user_id, actor="account",
+                               source=source, occurred_after=after, occurred_before=before,
+                               evidence=evidence))
+    return events
+
+
+def _record_evidence(change: ListChange, replies: list[dict[str, Any]]) -> dict[str, Any]:
+    """A block record's evidence: its at-uri, cid and createdAt, whom (handle, or the list and
+    its members as read) and the blocked account's replies seen."""
+    record = change.record or {}
+    found: dict[str, Any] = {"record_uri": record.get("uri"), "record_cid": record.get("cid"),
+                             "record_created_at": record.get("createdAt")}
+    if record.get("kind") == "listblock":
+        found.update(list_name=change.user_name, members=record.get("members") or [],
+                     members_complete=bool(record.get("members_complete")))
+    else:
+        found.update(handle=change.user_name, replies=replies)
+    return found
+
+
+def quote_events(quotes: list[DetachedQuote], known: set[tuple[str, str]], fetched_at: datetime,
+                 previous_read_at: datetime | None) -> list[NewEvent]:
+    """quote_detached for each quote a complete read of the postgates detaches and the last did not.
+
+    A postgate keeps its first createdAt when more quotes are detached later, so the record's
+    time bounds the action from below only; the read before bounds it too.
+    """
+    events = []
+    for quote in quotes:
+        if (quote.post_id, quote.quote_uri) in known:
+            continue
+        after = previous_read_at
+        if quote.recorded_at is not None and quote.recorded_at <= fetched_at:
+            after = quote.recorded_at if after is None else max(after, quote.recorded_at)
+        events.append(NewEvent(
+            kind="quote_detached", subject_id=quote.quote_uri, post_id=quote.post_id,
+            actor="account", source="record", occurred_after=after, occurred_before=fetched_at,
+            evidence={"quote_uri": quote.quote_uri, "quote_author": quote.quote_author,
+                      "quote_text": quote.quote_text, "record_uri": quote.record_uri,
+                      "record_cid": quote.record_cid, "record_created_at": _iso(quote.recorded_at),
+                      "previous_read": _iso(previous_read_at), "seen_at": _iso(fetched_at),
+                      "before_first_seen": previous_read_at is None}))
+    return events
 
 
 def unlist_event(change: ListChange, list_name: str, *, missing_at: datetime,
@@ -147,14 +207,33 @@ def is_reopening(change: ReplySettingsChange) -> bool:
         and not is_restricted(change.current)
 
 
-def reply_settings_events(changes: list[ReplySettingsChange],
-                          first_collection_runs: set[int]) -> list[NewEvent]:
-    """replies_restricted from a post's reply settings (reopenings: `reopen_event`)."""
+def narrowed(previous: str, current: str) -> bool:
+    """Whether a rule set lets fewer in than before: a rule of `previous` missing from `current`
+    ("nobody" is the empty set), so someone who could reply no longer can."""
+    def rules(value: str) -> set[str]:
+        return set() if value == "nobody" else set(value.split(","))
+    before, after = rules(previous), rules(current)
+    if "unknown" in before | after:
+        return False  # a rule the audit has no word for is never guessed at
+    return not before <= after
+
+
+def reply_settings_events(changes: list[ReplySettingsChange], first_collection_runs: set[int],
+                          platform: str = "facebook") -> list[NewEvent]:
+    """replies_restricted from a post's reply settings (reopenings: `reopen_event`).
+
+    One restriction swapped for another is no event, except where the settings are rule sets
+    (Bluesky) and the new set narrows the old one.
+    """
+    rule_sets = platforms.get(platform).reply_settings_are_rules
     events = []
     for change in changes:
         was, now = is_restricted(change.previous), is_restricted(change.current)
-        if not now or (change.previous is not None and was):
-            continue  # open, reopened (confirmed elsewhere) or one restriction swapped for another
+        if not now:
+            continue  # open, or reopened (confirmed elsewhere)
+        if change.previous is not None and was and not (
+                rule_sets and narrowed(change.previous, change.current)):
+            continue  # one restriction swapped for another, or widened: still restricted
         first_seen = change.previous is None
         events.append(NewEvent(
             kind="replies_restricted", subject_id=change.post_id,

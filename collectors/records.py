@@ -92,6 +92,8 @@ class DetachedQuote:
     record_uri: str  # the postgate record naming it
     record_cid: str | None
     recorded_at: datetime | None  # the postgate's createdAt
+    quote_author: str | None = None  # the quoting post's author (handle, else DID), as read
+    quote_text: str | None = None  # the quoting post's text, as read (None: unread)
 
 
 @dataclass(frozen=True)
@@ -284,6 +286,10 @@ class ListChange:
     seen_before: datetime | None
     absent_since: datetime | None = None  # missing from complete fetches since (unconfirmed)
     absent_runs: int = 0  # how many complete fetches in a row have missed the user
+    # Bluesky: the block (or listblock) record's own createdAt, and its evidence (at-uri, cid,
+    # members of a blocked list); None where a list carries no dates.
+    recorded_at: datetime | None = None
+    record: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

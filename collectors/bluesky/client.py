@@ -7,6 +7,7 @@ counts it in a ReadMeter, and turns the SDK's errors into the project's Collecto
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -157,6 +158,16 @@ class XrpcReader:
                     self.sleep(self.backoff_seconds * 2 ** attempt)
                     continue
                 raise translate(exc, what, url) from None
+            except httpx.TransportError as exc:
+                # A connection dropped mid-answer reaches us as httpx's own error, unwrapped by
+                # the SDK (docs/architecture.md §8): retried, then a PlatformError like a 5xx.
+                self.meter.record(meter_key, None)
+                if attempt < self.max_retries:
+                    log.info("%s: retrying after %s", what, type(exc).__name__)
+                    self.sleep(self.backoff_seconds * 2 ** attempt)
+                    continue
+                raise PlatformError(f"{what}: {_host(url)} dropped the connection "
+                                    f"({type(exc).__name__})") from None
             self.meter.record(meter_key, response.content if isinstance(response.content, dict) else None)
             return response
         raise PlatformError(f"{what}: no answer after {self.max_retries + 1} tries")  # pragma: no cover
@@ -189,16 +200,31 @@ class XrpcReader:
                 raise NotFound(f"{what}: the directory at {_host(url)} does not know this DID",
                                exc.details) from None
             raise
-        if not isinstance(response.content, dict):
+        content = _json_document(response)
+        if not isinstance(content, dict):
             raise MalformedAnswer(f"{what}: {_host(url)} did not answer JSON")
         try:
-            document = DidDocument.from_dict(response.content)
+            document = DidDocument.from_dict(content)
         except (ValidationError, ValueError):
             raise MalformedAnswer(f"{what}: not a DID document") from None
         if document.get_did() != did:
             raise MalformedAnswer(f"{what}: the document names {document.get_did()!r} instead")
         return DidDoc(did=did, handle=document.get_handle(), pds_url=document.get_pds_endpoint(),
-                      raw=response.content)
+                      raw=content)
+
+
+def _json_document(response: Response) -> Any:
+    """A DID document's JSON: the SDK parses only `application/json`, while the PLC directory
+    answers `application/did+ld+json` (left as bytes)."""
+    if isinstance(response.content, bytes):
+        content_type = str(response.headers.get("content-type") or response.headers.get("Content-Type") or "")
+        if "json" not in content_type.lower():
+            return None
+        try:
+            return json.loads(response.content)
+        except ValueError:
+            return None
+    return response.content
 
 
 def did_document_url(did: str, plc_url: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -38,10 +39,12 @@ from collectors.records import (
     CollectorError,
     CommentListing,
     CommentRecord,
+    DetachedQuote,
     LookupResult,
     NotFound,
     PlatformError,
     PostRecord,
+    RateLimited,
     ReadPlan,
     RunWarning,
     Snapshot,
@@ -85,7 +88,7 @@ class BlueskyCollector:
         self.plc_url = plc_url
         self.page_size = page_size
         self._document: DidDoc | None = None
-        self._pds_of: dict[str, str | None] = {}  # reply authors' PDS, read once per collector
+        self._documents: dict[str, DidDoc] = {}  # others' DID documents, read once per collector
 
     @property
     def api_calls(self) -> int:
@@ -171,8 +174,8 @@ class BlueskyCollector:
         self.check_token()  # an unresolvable account fails the run outright
         threadgates = self._gates(THREADGATE, snapshot)
         postgates = self._gates(POSTGATE, snapshot)
-        snapshot.detached_quotes = (None if postgates is None else
-                                    [quote for gate in postgates.values() for quote in detached_quotes(gate)])
+        snapshot.detached_quotes = (None if postgates is None else self._with_quote_context(
+            [quote for gate in postgates.values() for quote in detached_quotes(gate)], snapshot))
         posts = posts_in_window(
             self.post_items(),
             lambda raw: transform_post(raw, did=self.did, handle=self.handle, threadgates=threadgates,
@@ -311,19 +314,47 @@ class BlueskyCollector:
         """Unknown (None): a block record is keyed by its rkey, not by the blocked DID."""
         return None
 
-    def lookup_comment(self, comment_id: str) -> LookupResult:
-        """Look a reply up on its author's PDS: RecordNotFound → gone, found → present."""
-        repo = comment_id.removeprefix("at://").split("/", 1)[0]
+    def _post_record(self, uri: str) -> dict[str, Any]:
+        """A post's record (getRecord) from its author's PDS, found in the author's DID document."""
+        repo = uri.removeprefix("at://").split("/", 1)[0]
         if not repo.startswith("did:"):
-            raise PlatformError(f"{comment_id} is not a post at-uri naming its author's DID")
-        if repo not in self._pds_of:
-            self._pds_of[repo] = self.reader.did_document(repo, self.plc_url).pds_url
-        pds_url = self._pds_of[repo]
+            raise PlatformError(f"{uri} is not a post at-uri naming its author's DID")
+        pds_url = self._document_of(repo).pds_url
         if not pds_url:
             raise PlatformError(f"the DID document of {repo} names no #atproto_pds service")
+        return self.reader.query(pds_url, "com.atproto.repo.getRecord",
+                                 {"repo": repo, "collection": POST, "rkey": rkey_of(uri)})
+
+    def _document_of(self, did: str) -> DidDoc:
+        if did not in self._documents:
+            self._documents[did] = self.reader.did_document(did, self.plc_url)
+        return self._documents[did]
+
+    def _with_quote_context(self, quotes: list[DetachedQuote],
+                            snapshot: Snapshot) -> list[DetachedQuote]:
+        """Each detached quote with its author's handle and its text, as context: the postgate
+        record is the evidence, so a quote that cannot be read is kept without them."""
+        found: list[DetachedQuote] = []
+        for index, quote in enumerate(quotes):
+            author = quote.quote_uri.removeprefix("at://").split("/", 1)[0]
+            try:
+                value = self._post_record(quote.quote_uri).get("value")
+                text = value.get("text") if isinstance(value, dict) else None
+                handle = self._document_of(author).handle
+            except CollectorError as exc:
+                snapshot.warnings.append(RunWarning("quote_unread", f"quote {quote.quote_uri}: {exc}"))
+                if isinstance(exc, RateLimited):  # asked to slow down: the rest stay unread
+                    return found + quotes[index:]
+                found.append(quote)
+                continue
+            found.append(replace(quote, quote_author=handle or author,
+                                 quote_text=text if isinstance(text, str) else None))
+        return found
+
+    def lookup_comment(self, comment_id: str) -> LookupResult:
+        """Look a reply up on its author's PDS: RecordNotFound → gone, found → present."""
         try:
-            answer = self.reader.query(pds_url, "com.atproto.repo.getRecord",
-                                       {"repo": repo, "collection": POST, "rkey": rkey_of(comment_id)})
+            answer = self._post_record(comment_id)
         except NotFound as exc:
             if exc.details.get("error") != "RecordNotFound":
                 raise

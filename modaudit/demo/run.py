@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from modaudit import jobs
 from modaudit.config import Config, load_config
 from modaudit.demo import webhooks as webhook_demo
-from modaudit.sandbox import Simulator, demo_scenario
+from modaudit.sandbox import Scenario, Simulator, demo_scenario
+from modaudit.sandbox.scenarios.bluesky_demo import add_bluesky_demo
 from modaudit.sandbox.tsa import LoopbackTsa
 from modaudit.store.engine import engine_for, upgrade
 from modaudit.store.finding_rows import FindingRow, list_events, list_findings
@@ -67,6 +68,19 @@ def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
     path = out_dir / "modaudit.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _add_bluesky_config(config_path: Path, base_url: str, scenario: Scenario) -> None:
+    """The demo's Bluesky accounts, audited from outside: a DID and a handle, and no secret (their
+    blocks and gates are public records), under the demo's one institution (one weekly report).
+    Appended: TOML tables may follow `[[accounts]]`."""
+    lines = ["", "[bluesky]", f'appview_url = "{base_url}"', f'plc_url = "{base_url}"']
+    for index, account in enumerate(scenario.bluesky_accounts):
+        lines += ["[[accounts]]", f'name = "demo-bluesky-{index + 1}"', 'platform = "bluesky"',
+                  f'account_id = "{account.did}"', f'handle = "{account.handle}"',
+                  'institution = "Örnek Valiliği"', 'managers = ["yonetici@example.gov.tr"]']
+    with config_path.open("a", encoding="utf-8") as config:
+        config.write("\n".join(lines) + "\n")
 
 
 def _portal_user(config: Config, config_path: Path, say: Callable[[str], None]) -> None:
@@ -127,11 +141,13 @@ def run_demo(out_dir: Path, say: Callable[[str], None],
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     database = _fresh_database(out_dir)
     scenario = demo_scenario()
+    add_bluesky_demo(scenario)
     tsa = LoopbackTsa(out_dir / "tsa").start()  # the demo's Time-Stamp Authority, to the end
     with Simulator(scenario) as simulator:
         config_path = _write_config(out_dir, simulator.base_url, scenario.pages,
                                     scenario.x_accounts, database, scenario.instagram_accounts,
                                     tsa)
+        _add_bluesky_config(config_path, simulator.base_url, scenario)
         for index, account in enumerate(scenario.instagram_accounts):
             os.environ[f"{_token_env(index)}_INSTAGRAM"] = account.token
         webhook_demo.set_demo_secrets()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from analysis.change_events import (
     is_reopening,
     list_events,
+    quote_events,
     reopen_event,
     reply_settings_events,
     visibility_events,
@@ -32,10 +33,11 @@ from modaudit.intake.confirmation import (
     confirm_unhides,
     confirm_unlisted,
 )
-from modaudit.store import runs, state
+from modaudit.store import quotes, runs, state
 from modaudit.store.changes import (
     list_changes,
     previous_complete_list_at,
+    replies_by_authors,
     reply_settings_changes,
     visibility_changes,
 )
@@ -70,11 +72,12 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
     first = {run_id} if runs.is_first_collection(session, account_id, run_id) else set()
     confirmer = Confirmer(answers, max_lookups)
     events = _visibility(session, run_id, first, confirmer, platform)
-    events += _reply_settings(session, run_id, first, snapshot.fetched_at)
+    events += _reply_settings(session, run_id, first, snapshot.fetched_at, platform)
     state.close_reappeared(session, account_id, run_id)
     outcome.candidates = state.open_candidates(session, [run_id], snapshot.fetched_at)
     events += confirm_candidates(session, account_id, platform, confirmer)
     events += _lists(session, account_id, run_id, snapshot, confirmer)
+    events += _quotes(session, account_id, run_id, snapshot)
     confirmer.finish()
     recorded = tail.record(session, account_id, run_id, events, clock())
     outcome.events = recorded.events
@@ -97,12 +100,12 @@ def _visibility(session: Session, run_id: int, first: set[int],
     return events + confirm_unhides(session, unhides, confirmer)
 
 
-def _reply_settings(session: Session, run_id: int, first: set[int],
-                    fetched_at: datetime) -> list[NewEvent]:
+def _reply_settings(session: Session, run_id: int, first: set[int], fetched_at: datetime,
+                    platform: str) -> list[NewEvent]:
     """Restrictions at once; a reopening once a second consecutive observation confirms it."""
     state.drop_reopens_seen_restricted(session, run_id)
     changes = reply_settings_changes(session, [run_id])
-    events = reply_settings_events(changes, first)
+    events = reply_settings_events(changes, first, platform)
     settled = {c.post_pk: c.current for c in changes if not is_reopening(c)}
     pending: dict[int, tuple[datetime, datetime | None]] = {}
     for change in filter(is_reopening, changes):
@@ -126,11 +129,26 @@ def _lists(session: Session, account_id: int, run_id: int, snapshot: Snapshot,
             continue  # an incomplete list never yields events, least of all un-events
         changes = list_changes(session, account_id, run_id, list_name)
         previous = previous_complete_list_at(session, account_id, run_id, list_name)
-        events += list_events(changes, list_name, snapshot.fetched_at, previous)
+        # A block that is a record (Bluesky) names its account's replies seen, as context.
+        recorded = [c.user_id for c in changes if c.added and c.record is not None]
+        replies = replies_by_authors(session, account_id, recorded) if recorded else {}
+        events += list_events(changes, list_name, snapshot.fetched_at, previous, replies)
         unlisted, removed, absent, kept = confirm_unlisted(
             list_name, [c for c in changes if not c.added], snapshot.fetched_at, previous, confirmer)
         events += unlisted
         state.update_list_entries(session, account_id, run_id, list_name, removed,
                                   snapshot.fetched_at, absent_user_ids=absent)
         state.keep_listed(session, account_id, list_name, kept, snapshot.fetched_at)
+    return events
+
+
+def _quotes(session: Session, account_id: int, run_id: int, snapshot: Snapshot) -> list[NewEvent]:
+    """Quotes newly detached by the account's postgates (Bluesky), from a complete read only."""
+    if snapshot.detached_quotes is None:
+        return []  # postgates unread or not read whole: nothing is inferred
+    known = quotes.known_detached(session, account_id)
+    previous = quotes.previous_quotes_read_at(session, account_id, run_id)
+    events = quote_events(snapshot.detached_quotes, known, snapshot.fetched_at, previous)
+    quotes.replace_detached(session, account_id, run_id, snapshot.detached_quotes,
+                            snapshot.fetched_at)
     return events

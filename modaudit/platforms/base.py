@@ -41,6 +41,9 @@ class Platform:
     billing: str = "requests"  # "requests" (rate-limited), "resources" (X), "units" (a quota)
     webhook_object: str | None = None  # Meta webhook `object` that feeds this platform
     reply_settings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Reply settings are sets of rules, comma-joined ("following,mention"; "nobody" the empty
+    # set; Bluesky's thread gates): one set narrowed to another is a restriction of its own.
+    reply_settings_are_rules: bool = False
     # The dataclass of its own config section (`[youtube]`), where the platform brings one; the
     # older platforms' sections are modaudit/config_sections.py's.
     settings: type | None = None

@@ -84,6 +84,7 @@ PLATFORM = Platform(
     },
     # A thread gate's rules combine ("following,mention", "list:at://…"): each rule's "+" word
     # says who, joined into the "+" sentence (report/subjects.reply_setting).
+    reply_settings_are_rules=True,
     reply_settings={
         "tr": {"nobody": "kimse yanıtlayamaz",
                "mention": "yalnızca gönderide anılanlar yanıtlayabilir",

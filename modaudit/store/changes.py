@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -21,6 +22,7 @@ from modaudit.store.schema import (
     PostListing,
     Run,
 )
+from modaudit.store.sql import chunks
 
 
 def deletion_candidates(session: Session, account_ids: Sequence[int],
@@ -136,7 +138,8 @@ def list_changes(session: Session, account_id: int, run_id: int, list_name: str)
     """Users added to and removed from a list, given this run fetched it completely."""
     listed = aliased(ListEntry)
     added = (
-        select(ListObservation.user_id, ListObservation.user_name)
+        select(ListObservation.user_id, ListObservation.user_name, ListObservation.recorded_at,
+               ListObservation.record)
         .where(ListObservation.run_id == run_id, ListObservation.list_name == list_name)
         .where(~exists().where(listed.account_id == account_id, listed.list_name == list_name,
                                listed.user_id == ListObservation.user_id, listed.listed.is_(True)))
@@ -152,7 +155,33 @@ def list_changes(session: Session, account_id: int, run_id: int, list_name: str)
                                ListObservation.user_id == ListEntry.user_id))
         .order_by(ListEntry.user_id)
     )
-    changes = [ListChange(uid, name, True, None) for uid, name in session.execute(added)]
+    changes = [ListChange(uid, name, True, None, recorded_at=recorded, record=record)
+               for uid, name, recorded, record in session.execute(added)]
     changes += [ListChange(uid, name, False, seen, absent, runs or 0)
                 for uid, name, seen, absent, runs in session.execute(removed)]
     return changes
+
+
+def replies_by_authors(session: Session, account_id: int, author_ids: Sequence[str],
+                       per_author: int = 20) -> dict[str, list[dict[str, Any]]]:
+    """The replies these authors wrote under the account's posts that the audit has seen, newest
+    first, at most `per_author` each: the context of a block (Bluesky).
+
+    By reference and digest, never the text: an event's evidence is chained for good, while
+    retention must be able to erase a commenter's words (docs/architecture.md §9).
+    """
+    found: dict[str, list[dict[str, Any]]] = {}
+    for chunk in chunks(sorted(set(author_ids))):
+        rows = session.execute(
+            select(Comment.author_id, Comment.platform_id, Post.platform_id, Comment.text_digest,
+                   Comment.created_at, Comment.gone_at)
+            .join(Post, Post.id == Comment.post_id)
+            .where(Comment.account_id == account_id, Comment.author_id.in_(chunk))
+            .order_by(Comment.author_id, Comment.created_at.desc(), Comment.id.desc()))
+        for author, uri, post_uri, text_digest, created, gone in rows:
+            replies = found.setdefault(author, [])
+            if len(replies) < per_author:
+                replies.append({"uri": uri, "post": post_uri, "text_digest": text_digest,
+                                "created_at": created.isoformat() if created else None,
+                                "gone": gone is not None})
+    return found

@@ -159,6 +159,8 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
         session.execute(dialect_insert(session, CommentObservation), list(chunk))
     for list_name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted)):
         _save_list(session, run_id, list_name, listing)
+    if snapshot.detached_quotes is not None:  # NULL: not read whole (or no postgates to read)
+        session.execute(update(Run).where(Run.id == run_id).values(quotes_complete=True))
 
 
 def one_listing_per_post(listings: list[CommentListing]) -> list[CommentListing]:
@@ -189,7 +191,9 @@ def _save_list(session: Session, run_id: int, list_name: str, listing: UserListi
     if users:
         session.execute(dialect_insert(session, ListObservation), [
             {"run_id": run_id, "list_name": list_name, "user_id": u.platform_id,
-             "user_name": clean(u.name)}
+             "user_name": clean(u.name), "recorded_at": u.recorded_at,
+             # Only an entry that is a record of its own keeps its evidence (Bluesky's blocks).
+             "record": clean(u.raw) if u.recorded_at is not None else None}
             for u in users.values()
         ])
     column = Run.blocked_complete if list_name == "blocked" else Run.muted_complete

@@ -75,6 +75,8 @@ class Run(Base):
     warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     blocked_complete: Mapped[bool | None] = mapped_column(Boolean)
     muted_complete: Mapped[bool | None] = mapped_column(Boolean)
+    # Bluesky: whether the account's postgates (its detached quotes) were read whole.
+    quotes_complete: Mapped[bool | None] = mapped_column(Boolean)
     content_digest: Mapped[str | None] = mapped_column(String(64))  # archives: what was imported
 
 
@@ -218,6 +220,28 @@ class ListObservation(Base):
     list_name: Mapped[str] = mapped_column(String(20), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_name: Mapped[str | None] = mapped_column(Text)
+    # A list entry that is a record of its own (Bluesky's block/listblock): its createdAt and its
+    # evidence (at-uri, cid, a blocked list's members); NULL where a list carries no dates.
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    record: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class DetachedQuote(Base):
+    """A quote of one of the account's posts that its postgate detaches now (Bluesky).
+
+    The current state the next complete read is compared with: a row leaves when the quote is
+    attached again, so detaching it once more is a new event.
+    """
+
+    __tablename__ = "detached_quotes"
+    __table_args__ = (UniqueConstraint("account_id", "post_id", "quote_uri"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    post_id: Mapped[str] = mapped_column(String(100))  # the account's post (at-uri)
+    quote_uri: Mapped[str] = mapped_column(String(100))  # the quoting post (at-uri)
+    record_uri: Mapped[str] = mapped_column(Text)  # the postgate naming it
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_seen_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
 
 
 class Event(Base):

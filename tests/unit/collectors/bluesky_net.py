@@ -24,6 +24,7 @@ PDS = "https://pds.example.tr"
 APPVIEW = "https://appview.example.tr"
 REPLIER_DID = "did:plc:mehmetcelik4ka5lb6mc7nd2"
 REPLIER_PDS = "https://kuzey.pds.example.tr"
+QUOTER_DID = "did:plc:elifyilmaz5pe6qf7rg2sh3t"  # quotes P2; the postgate detaches her quote
 P1 = f"at://{DID}/app.bsky.feed.post/3lcmq2fyzw22a"
 P2 = f"at://{DID}/app.bsky.feed.post/3lcjx5b7pk42c"
 COLLECTIONS = {"app.bsky.graph.block": "list_records_block_p1",
@@ -73,6 +74,8 @@ class Network:
             return fixture(COLLECTIONS[params["collection"]])
         if nsid == "com.atproto.repo.getRecord" and url.host == "kuzey.pds.example.tr":
             return fixture("get_record_post")
+        if nsid == "com.atproto.repo.getRecord" and url.host == "guney.pds.example.tr":
+            return fixture("get_record_quote")
         if nsid == "app.bsky.feed.getAuthorFeed":
             return fixture("get_author_feed") if not params.get("cursor") else answer({"feed": []})
         if nsid == "app.bsky.feed.getPostThread":
@@ -84,7 +87,8 @@ class Network:
         return answer({"error": "MethodNotImplemented", "message": "Method Not Implemented"}, 501)
 
     def _plc(self, did: str) -> httpx.Response:
-        documents = {DID: "did_document_plc", REPLIER_DID: "did_document_replier"}
+        documents = {DID: "did_document_plc", REPLIER_DID: "did_document_replier",
+                     QUOTER_DID: "did_document_quoter"}
         if did in documents:
             return fixture(documents[did])
         return httpx.Response(404, json={"message": f"DID not registered: {did}"})

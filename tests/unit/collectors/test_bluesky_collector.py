@@ -6,6 +6,7 @@ MockTransport handed to the SDK's own httpx client (tests/unit/collectors/bluesk
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -105,6 +106,41 @@ def test_a_did_web_document_is_read_from_the_host() -> None:
     assert (read.handle, read.pds_url) == ("belediye.example.tr", PDS)
 
 
+def test_a_dropped_connection_is_retried_then_a_platform_error() -> None:
+    """httpx's RemoteProtocolError (a server hanging up mid-answer) is retried, then said plainly."""
+    sleeps: list[float] = []
+
+    def hang_up(request: httpx.Request) -> httpx.Response:
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    reader = XrpcReader(timeout=5.0, max_retries=2, backoff_seconds=0.5,
+                        transport=httpx.MockTransport(hang_up), sleep=sleeps.append)
+    with pytest.raises(PlatformError, match="dropped the connection"):
+        reader.query(PDS, "com.atproto.repo.listRecords",
+                     {"repo": DID, "collection": "app.bsky.graph.block", "limit": 100})
+    assert (reader.calls, sleeps) == (3, [0.5, 1.0])
+
+
+def test_a_did_document_served_as_did_ld_json_is_read() -> None:
+    """The PLC directory's content type is application/did+ld+json, which the SDK leaves as bytes."""
+    document = json.dumps(load("bluesky/did_document_plc.json")).encode()
+
+    def plc(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=document,
+                              headers={"content-type": "application/did+ld+json; charset=utf-8"})
+    reader = XrpcReader(timeout=5.0, transport=httpx.MockTransport(plc))
+    read = reader.did_document(DID, "https://plc.example.tr")
+    assert (read.handle, read.pds_url) == ("belediye.example.tr", PDS)
+
+
+def test_a_did_document_that_is_not_json_is_malformed() -> None:
+    """An HTML page where the document should be: a MalformedAnswer, never a traceback."""
+    def plc(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"<html></html>", headers={"content-type": "text/html"})
+    reader = XrpcReader(timeout=5.0, transport=httpx.MockTransport(plc))
+    with pytest.raises(PlatformError, match="did not answer JSON"):
+        reader.did_document(DID, "https://plc.example.tr")
+
+
 def test_an_unknown_did_is_not_found() -> None:
     """The PLC directory answers 404: NotFound naming the DID, not retried."""
     network = Network()
@@ -177,6 +213,21 @@ def test_collect_maps_blocks_listblocks_gates_posts_and_threads() -> None:
         P2, "at://did:plc:elifyilmaz5pe6qf7rg2sh3t/app.bsky.feed.post/3lckb2zq6gs2o")
     assert quote.record_uri == f"at://{DID}/app.bsky.feed.postgate/3lcjx5b7pk42c"
     assert quote.recorded_at == utc(2026, 12, 3, 7, 41, 58, 120000)
+    # Context read from the quoting post's own repository: its author's handle and its text.
+    assert (quote.quote_author, quote.quote_text) == (
+        "elifyilmaz.example.tr", "Yol çalışması yine uzadı, duyuruya bakın 👇")
+
+
+def test_an_unreadable_quote_is_kept_without_its_context() -> None:
+    """The postgate is the evidence: a quoting post that cannot be read leaves author and text
+    unknown (a warning says so), and the detached quote is still reported."""
+    network = Network()
+    network.override["com.atproto.repo.getRecord"] = lambda r: fixture("get_record_400_not_found", 400)
+    snapshot = collector(network).collect(now=NOW, since=SINCE)
+    assert snapshot.detached_quotes is not None and len(snapshot.detached_quotes) == 1
+    quote = snapshot.detached_quotes[0]
+    assert (quote.quote_author, quote.quote_text) == (None, None)
+    assert [w.code for w in snapshot.warnings] == ["quote_unread"]
 
 
 def test_collect_sends_the_documented_queries_and_no_credential() -> None:

@@ -37,6 +37,15 @@ def test_reply_settings_of_a_threadgate(allow: list[dict[str, Any]] | None, sett
     assert reply_settings(gate(allow)) == settings
 
 
+def test_every_rule_at_once_fits_the_stores_column() -> None:
+    """Rule names only, whatever the lists: the store keeps reply settings in 40 characters."""
+    allow = [{"$type": f"{RULE}{name}"} for name in
+             ("mentionRule", "followingRule", "followerRule", "somethingNew")]
+    allow += [{"$type": f"{RULE}listRule", "list": LIST}, {"$type": f"{RULE}listRule", "list": LIST + "x"}]
+    settings = reply_settings(gate(allow))
+    assert settings == "follower,following,list,mention,unknown" and len(settings) <= 40
+
+
 def test_no_threadgate_is_everyone() -> None:
     """A post without a threadgate record takes replies from anyone."""
     assert reply_settings(None) == "everyone"

@@ -1,7 +1,7 @@
 """Bluesky's Jetstream: the stored cursor, the commits received, the records they built
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06
 """
 from __future__ import annotations
@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0015'
-# "0014" once bsky-flow's migration is merged; chained to main's head until then.
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

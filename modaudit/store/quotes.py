@@ -1,0 +1,45 @@
+"""Bluesky's detached quotes as the store knows them now, and when they were last read whole."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from collectors.records import DetachedQuote
+from modaudit.store.schema import DetachedQuote as DetachedQuoteRow
+from modaudit.store.schema import Run
+from modaudit.store.sql import chunks, dialect_insert
+
+
+def known_detached(session: Session, account_id: int) -> set[tuple[str, str]]:
+    """(post at-uri, quote at-uri) of every quote the account's postgates detached when last read."""
+    rows = session.execute(select(DetachedQuoteRow.post_id, DetachedQuoteRow.quote_uri)
+                           .where(DetachedQuoteRow.account_id == account_id))
+    return {(post_id, quote_uri) for post_id, quote_uri in rows}
+
+
+def previous_quotes_read_at(session: Session, account_id: int, run_id: int) -> datetime | None:
+    """When the account's postgates were last read whole before this run (None: never)."""
+    return session.scalar(select(func.max(Run.fetched_at)).where(
+        Run.account_id == account_id, Run.id < run_id, Run.quotes_complete.is_(True)))
+
+
+def replace_detached(session: Session, account_id: int, run_id: int,
+                     quotes: Sequence[DetachedQuote], now: datetime) -> None:
+    """Make the stored detached quotes those of a complete read: new ones in, reattached ones out."""
+    current = {(q.post_id, q.quote_uri): q for q in quotes}
+    gone = known_detached(session, account_id) - set(current)
+    for chunk in chunks(sorted(gone)):
+        session.execute(delete(DetachedQuoteRow).where(
+            DetachedQuoteRow.account_id == account_id,
+            tuple_(DetachedQuoteRow.post_id, DetachedQuoteRow.quote_uri).in_(chunk)))
+    for chunk in chunks(list(current.values())):
+        statement = dialect_insert(session, DetachedQuoteRow).values([
+            {"account_id": account_id, "post_id": q.post_id, "quote_uri": q.quote_uri,
+             "record_uri": q.record_uri, "first_seen_at": now, "first_seen_run_id": run_id}
+            for q in chunk])
+        session.execute(statement.on_conflict_do_nothing(
+            index_elements=["account_id", "post_id", "quote_uri"]))
