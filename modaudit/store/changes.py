@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from collectors.records import DeletionCandidate, ListChange, ReplySettingsChange, VisibilityChange
@@ -31,6 +31,13 @@ def deletion_candidates(session: Session, account_ids: Sequence[int],
     """
     seen = aliased(CommentObservation)
     listed = aliased(PostListing)
+    parent = aliased(Comment)
+    parent_state = (
+        select(case((parent.gone_at.is_not(None), "gone"),
+                    (parent.missing_since.is_not(None), "missing"), else_=None))
+        .where(parent.account_id == Comment.account_id,
+               parent.platform_id == Comment.parent_platform_id)
+        .limit(1).scalar_subquery())
     last_complete = (
         select(func.max(seen.run_id))
         .join(listed, and_(listed.run_id == seen.run_id, listed.post_id == seen.post_id,
@@ -44,6 +51,10 @@ def deletion_candidates(session: Session, account_ids: Sequence[int],
                .label("post_platform_id"), Comment.first_seen_at, Comment.last_seen_at,
                Comment.missing_since, Comment.present_at, Comment.lookups, Comment.is_hidden,
                last_complete.label("last_complete_run_id"), Comment.text_digest,
+               Comment.parent_platform_id, parent_state.label("parent_state"),
+               # The platform's own word for the comment's status, where its payload has one
+               # (YouTube's moderationStatus, which the collector keeps in `raw`).
+               Comment.raw["moderationStatus"].as_string().label("last_status"),
                rank.label("rank"))
         .join(Post, Post.id == Comment.post_id)
         .where(Comment.account_id.in_(account_ids), Comment.missing_since.is_not(None),
@@ -60,7 +71,9 @@ def deletion_candidates(session: Session, account_ids: Sequence[int],
         post_id=row.post_platform_id, first_seen_at=row.first_seen_at,
         last_seen_at=row.last_seen_at, missing_since=row.missing_since, present_at=row.present_at,
         lookups=row.lookups, is_hidden=row.is_hidden, last_complete_run_id=row.last_complete_run_id,
-        last_complete_at=row.fetched_at, text_digest=row.text_digest) for row in session.execute(query)]
+        last_complete_at=row.fetched_at, text_digest=row.text_digest,
+        parent_id=row.parent_platform_id, parent_state=row.parent_state,
+        last_status=row.last_status) for row in session.execute(query)]
 
 
 def visibility_changes(session: Session, run_ids: Sequence[int]) -> list[VisibilityChange]:
