@@ -232,12 +232,20 @@ def _with_replies(event: NewEvent, replies_of: dict[str, list[str]]) -> NewEvent
 
 
 def confirm_unhides(session: Session, unhides: list[VisibilityChange],
-                    confirmer: Confirmer) -> list[NewEvent]:
+                    confirmer: Confirmer, silent: set[str] | None = None) -> list[NewEvent]:
     """comment_unhidden for comments seen visible after hidden, once confirmed.
 
     A lookup that read the comment visible confirms at once; otherwise the second consecutive
     visible observation does. A lookup that read it hidden makes the listing's word a glitch.
+    The comments in `silent` are confirmed the same way but their unhide is state, not an event
+    (no hide of theirs was recorded).
     """
+    return [event for event in _confirm_unhides(session, unhides, confirmer)
+            if event.subject_id not in (silent or set())]
+
+
+def _confirm_unhides(session: Session, unhides: list[VisibilityChange],
+                     confirmer: Confirmer) -> list[NewEvent]:
     events: list[NewEvent] = []
     settled: dict[int, bool] = {}
     pending: dict[int, tuple[datetime, datetime | None]] = {}

@@ -15,12 +15,14 @@ from collectors.records import DeletionCandidate, ListChange, ReplySettingsChang
 from modaudit.store.schema import (
     Comment,
     CommentObservation,
+    Event,
     ListEntry,
     ListObservation,
     Post,
     PostListing,
     Run,
 )
+from modaudit.store.sql import chunks
 
 
 def deletion_candidates(session: Session, account_ids: Sequence[int],
@@ -169,3 +171,18 @@ def list_changes(session: Session, account_id: int, run_id: int, list_name: str)
     changes += [ListChange(uid, name, False, seen, absent, runs or 0)
                 for uid, name, seen, absent, runs in session.execute(removed)]
     return changes
+
+
+def hidden_by_event(session: Session, account_id: int, comment_ids: Sequence[str]) -> set[str]:
+    """Of these comments, those whose last recorded visibility event is a `comment_hidden`: an
+    unhide of any other (hidden before anyone saw it, by a platform's filter) closes nothing."""
+    last: dict[str, str] = {}
+    for chunk in chunks(list(comment_ids)):
+        rows = session.execute(
+            select(Event.subject_id, Event.kind)
+            .where(Event.account_id == account_id, Event.subject_id.in_(chunk),
+                   Event.kind.in_(("comment_hidden", "comment_unhidden")))
+            .order_by(Event.seq))
+        for subject_id, kind in rows:
+            last[subject_id] = kind
+    return {subject for subject, kind in last.items() if kind == "comment_hidden"}

@@ -85,9 +85,11 @@ def yt_week(seed: int) -> Scenario:
                 comments.append(reply)
                 parents[reply] = top
                 video_of[reply] = video
-    # YouTube's own filter, before the first audit: state, never a finding.
-    s.yt_comment(s.day(-1, 8), videos[0], comment_id(9, 1, seed), SPAMMER, "Kazanç 👉 site.example",
-                 likely_spam=True)
+    # YouTube's own filter, before the first audit: state, never a finding; so is the channel's
+    # approval of it (day 2), which closes nothing.
+    spam = s.yt_comment(s.day(0, 12), videos[3], comment_id(9, 1, seed), SPAMMER,
+                        "Kazanç 👉 site.example", likely_spam=True)
+    s.yt_approve(s.day(2, 12), spam)
     # A busy thread on the last video (never turned off): replies paged three times a night.
     busy = comment_id(4, 99, seed)
     s.yt_comment(s.day(0, 18), videos[3], busy, authors[0], "Sorular bu başlığa lütfen")
