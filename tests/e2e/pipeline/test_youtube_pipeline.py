@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from modaudit import jobs
 from modaudit.config import load_config
 from modaudit.jobs import RunResult
-from modaudit.sandbox import Scenario, Simulator
+from modaudit.sandbox import Fault, Scenario, Simulator
 from modaudit.store.engine import make_engine
 from modaudit.store.finding_rows import FindingRow, list_events, list_findings
 from modaudit.store.schema import Event
@@ -27,6 +27,7 @@ from tests.conftest import migrate_quickly
 from tests.support.heldout_world import score
 from tests.support.scenarios import night
 from tests.support.yt_heldout import NIGHTS, comment_id, write_yt_config, yt_week
+from tests.support.yt_support import VIDEOS, cid, rid, small_yt_scenario
 
 SEEDS = (3301, 3302, 3303)
 QUIRK_NIGHTS = (1, 3, 5)
@@ -118,3 +119,39 @@ def test_youtube_spam_filter_is_state_and_comments_off_are_about_the_video(week:
     for event in week.events:
         if event.kind.startswith("replies_"):
             assert event.subject_id == event.post_id and event.subject_id.startswith("DnKymVid")
+
+
+# (field, value) per night 1..6, on every item of every answer; None drops the field, anything
+# else is what it becomes. The comment's own status, the reply count, the time and the ids.
+YT_FIELDS = [("snippet.moderationStatus", None), ("snippet.totalReplyCount", "7"),
+             ("snippet.topLevelComment.snippet.moderationStatus", None),
+             ("snippet.topLevelComment.snippet.moderationStatus", 7),
+             ("snippet.topLevelComment.snippet.publishedAt", None), ("id", 900100)]
+
+
+def test_fields_dropped_and_retyped_night_after_night(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every field detection relies on goes missing or changes type, one night after another:
+    no false finding, none closed wrongly; each action is found once a night can show it."""
+    s = small_yt_scenario()
+    s.yt_hold(s.day(1, 9), cid(1))
+    s.yt_comments(s.day(1, 10), VIDEOS[2], enabled=False)
+    s.yt_reject(s.day(2, 9), cid(3))
+    s.yt_approve(s.day(4, 9), cid(1))
+    s.yt_comments(s.day(4, 10), VIDEOS[2], enabled=True)
+    s.yt_author_delete(s.day(5, 9), cid(5))
+    s.yt_hold(s.day(2, 10), rid(2, 3))  # its thread then listed as held, its comment not
+    for night_number, (field, value) in enumerate(YT_FIELDS, start=1):
+        kind = "drop_field" if value is None else "retype_field"
+        s.faults.append(Fault(kind, field=field, value=value, start=s.day(night_number, 21),
+                              end=s.day(night_number, 23, 59)))
+    week = run_yt_week(s, tmp_path, monkeypatch)
+    result = score(week.truth, week.recorded)
+    statuses = [r.status for r in week.runs]
+    assert (result.precision, result.recall) == (1.0, 1.0), (sorted(week.truth ^ week.recorded),
+                                                             statuses)
+    assert len(week.truth) == 7 and set(week.faults) == {"drop_field", "retype_field"}
+    undo = {"comment_hidden": "comment_unhidden", "replies_restricted": "replies_reopened"}
+    closed = [(f.kind, f.subject_id) for f in week.findings if f.status == "closed"]
+    assert all((undo[kind], subject) in week.truth for kind, subject in closed)
+    assert "partial" in statuses and statuses[-2:] == ["ok", "ok"]
