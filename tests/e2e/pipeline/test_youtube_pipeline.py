@@ -2,8 +2,9 @@
 
 Held-out weeks (tests/support/yt_heldout.py) are scored against their ground truth: precision
 and recall 1.00, with a 500 once, a live comment left out, a repeating nextPageToken and the
-day's quota spent on their nights producing nothing. The simulated clock moves a day per run,
-as the nightly schedule would.
+day's quota spent on their nights producing nothing. A smaller week loses or retypes, night
+after night, each field detection relies on. The simulated clock moves a day per run, as the
+nightly schedule would.
 """
 
 from __future__ import annotations
