@@ -156,3 +156,14 @@ def test_fields_dropped_and_retyped_night_after_night(tmp_path: Path,
     closed = [(f.kind, f.subject_id) for f in week.findings if f.status == "closed"]
     assert all((undo[kind], subject) in week.truth for kind, subject in closed)
     assert "partial" in statuses and statuses[-2:] == ["ok", "ok"]
+
+
+def test_holds_are_the_accounts_and_approvals_wait_for_a_second_sighting(week: Week) -> None:
+    """published → held or likely spam is the channel's hide; back to published is confirmed by
+    a second listing (YouTube's lookups by id do not say the status) before it closes anything."""
+    for event in week.events:
+        if event.kind == "comment_hidden":
+            assert event.actor == "account" and event.evidence["previously"] == "visible"
+        if event.kind == "comment_unhidden":
+            assert event.evidence["confirmed_by"] == "consecutive_observations"
+            assert (event.kind.replace("un", ""), event.subject_id) in week.recorded
