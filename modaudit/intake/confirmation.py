@@ -179,9 +179,9 @@ def confirm_candidates(session: Session, account_id: int, platform: str,
     follows = _replies_with_parents(answered, platform)
     replies_of: dict[str, list[str]] = {}
     for candidate, result, at in answered:
-        if follows.get(candidate.comment_id) == "wait":
-            continue  # looked up again with its parent
         looked_up.append((candidate.comment_pk, at))
+        if follows.get(candidate.comment_id) == "wait":
+            continue  # a candidate still, looked up again after its parent
         event = deletion_event(candidate, result, platform, at)
         if result.status == "gone":
             gone.append((candidate.comment_pk, at))
