@@ -140,7 +140,7 @@ def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ConfigWrite
     def write(db_url: str, base_url: str, pages: list, *, extra: str = "",
               timeout: float = 2.0, name: str = "modaudit.toml", x_accounts: tuple = (),
               x_oauth2: bool = False, instagram_accounts: tuple = (),
-              youtube_channels: tuple = (), nightly: bool = True) -> Path:
+              nightly: bool = True) -> Path:
         # `nightly`: every post re-listed every night of its first 30 days, as before the
         # decaying schedule, for tests of detection rather than of the schedule.
         schedule = (f"recheck_days = {list(range(1, 31))}"
@@ -149,8 +149,6 @@ def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ConfigWrite
             "[database]", f'url = "{db_url}"',
             "[facebook]", f'graph_base_url = "{base_url}"',
             "[x]", f'api_base_url = "{base_url}"', "rate_limit_max_wait_seconds = 2",
-            *(["[youtube]", f'api_base_url = "{base_url}"', f'token_uri = "{base_url}/token"']
-              if youtube_channels else []),
             "[collect]", f"timeout_seconds = {timeout}", "max_retries = 2", "backoff_seconds = 0.01",
             schedule, extra,
         ]
@@ -176,14 +174,6 @@ def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ConfigWrite
             lines += ["[[accounts]]", f'name = "ig-{index}"', 'platform = "instagram"',
                       f'account_id = "{account.ig_user_id}"', f'handle = "{account.username}"',
                       'institution = "Test Valiliği"', f'page_token_env = "{env}"']
-        for index, channel in enumerate(youtube_channels):
-            lines += ["[[accounts]]", f'name = "yt-{index}"', 'platform = "youtube"',
-                      f'account_id = "{channel.channel_id}"', f'handle = "{channel.handle}"',
-                      'institution = "Test Valiliği"']
-            for key in ("client_id", "client_secret", "refresh_token"):
-                env = f"TEST_YT_{index}_{key.upper()}"
-                monkeypatch.setenv(env, getattr(channel, key))
-                lines.append(f'{key}_env = "{env}"')
         path = tmp_path / name
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
