@@ -73,7 +73,10 @@ def unhide_event(change: VisibilityChange, *, last_hidden_at: datetime | None,
 
 def _candidate_evidence(candidate: DeletionCandidate, answer: LookupResult,
                         confirmed_at: datetime) -> dict[str, Any]:
-    return {
+    # YouTube's own word for where the comment stood when last seen (published, heldForReview,
+    # likelySpam): a reviewer asks whether it was public before it vanished.
+    status = {"last_status": candidate.last_status} if candidate.last_status else {}
+    return {**status,
         "first_seen_at": _iso(candidate.first_seen_at), "last_seen_at": _iso(candidate.last_seen_at),
         "last_complete_listing_run": candidate.last_complete_run_id,
         "last_complete_listing_at": _iso(candidate.last_complete_at),
@@ -104,6 +107,26 @@ def deletion_event(candidate: DeletionCandidate, answer: LookupResult, platform:
     if answer.is_hidden is False and candidate.is_hidden is True:
         # A read of the comment itself is the confirmation an unhide needs.
         return NewEvent(kind="comment_unhidden", actor="account", source="lookup", **common)
+    return None
+
+
+def reply_with_parent(candidate: DeletionCandidate, gone_now: set[str],
+                      present_now: set[str]) -> str | None:
+    """Whether a reply confirmed gone went with its top-level comment, on a platform where
+    removing a comment removes its replies (`replies_go_with_parent`).
+
+    "with_parent": its parent is gone (confirmed earlier or by this run's lookups), so the reply
+    is part of the parent's action, not an event of its own; "wait": its parent is missing too
+    and this run did not learn its fate, so the reply waits for it; None: an action on the reply
+    alone (its parent is still there, or it has none).
+    """
+    parent = candidate.parent_id
+    if parent is None or parent in present_now:
+        return None
+    if candidate.parent_state == "gone" or parent in gone_now:
+        return "with_parent"
+    if candidate.parent_state == "missing":
+        return "wait"
     return None
 
 

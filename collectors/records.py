@@ -234,6 +234,10 @@ class DeletionCandidate:
     last_complete_run_id: int | None
     last_complete_at: datetime | None
     text_digest: str | None
+    parent_id: str | None = None  # a reply's top-level comment
+    # "gone" (confirmed), "missing" (itself a candidate) or None (listed, or no parent)
+    parent_state: str | None = None
+    last_status: str | None = None  # the platform's own status word when last seen (YouTube's)
 
     @property
     def existed_until(self) -> datetime:

@@ -223,7 +223,9 @@ def transform_comment(raw: Any, video_id: str, parent_id: str | None,
 
     The comment's own `snippet.moderationStatus` (returned to the channel's owner) wins over the
     listing's: a thread is listed as held or spam when only one of its replies is, so its
-    published top-level comment must not read as hidden. Without it, the listing's status counts.
+    published top-level comment must not read as hidden. Without it, a `published` listing's
+    word counts; a held or spam listing's does not (it may be there for another comment of its
+    thread): visibility unknown and a field problem, never a hide read into a missing field.
     """
     comment, problems = parse_item(Comment, raw, ("id", "snippet"))
     if comment is None or not comment.id or comment.snippet is None:
@@ -238,8 +240,12 @@ def transform_comment(raw: Any, video_id: str, parent_id: str | None,
     if own is not None and own not in MODERATION_STATUSES:
         problems.append(FieldProblem("snippet.moderationStatus",
                                      f"has an unknown value {own[:30]!r}"))
+    if own is None and status != "published":
+        problems.append(FieldProblem("snippet.moderationStatus",
+                                     f"is missing from a comment listed under {status}"))
     effective = own or status
-    hidden = None if effective not in MODERATION_STATUSES else effective != "published"
+    hidden = (None if effective not in MODERATION_STATUSES or (own is None and status != "published")
+              else effective != "published")
     return CommentRecord(platform_id=comment.id, post_id=video_id, parent_id=parent_id,
                          author_id=author, author_name=snippet.authorDisplayName, message=message,
                          created_at=snippet.publishedAt, is_hidden=hidden,

@@ -151,8 +151,10 @@ def cli(ctx: click.Context, config_path: str, verbose: bool) -> None:
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # urllib3 reports each transient retry; our runs record them as warnings already.
-    logging.getLogger("urllib3").setLevel(logging.INFO if verbose else logging.ERROR)
+    # urllib3 and google-api-python-client report each transient retry; our runs record them as
+    # warnings already.
+    for noisy in ("urllib3", "googleapiclient"):
+        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.ERROR)
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
 

@@ -28,12 +28,14 @@ DEMO_USER = "yonetici@example.gov.tr"
 
 def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
                   database: Path, instagram_accounts: list | tuple = (),
-                  tsa: LoopbackTsa | None = None) -> Path:
+                  tsa: LoopbackTsa | None = None, youtube_channels: list | tuple = ()) -> Path:
     lines = [
         "# Written by `modaudit demo`: the simulator's address changes on every run.",
         "[database]", f'url = "sqlite:///{database.as_posix()}"',
         "[facebook]", f'graph_base_url = "{base_url}"',
         "[x]", f'api_base_url = "{base_url}"', "rate_limit_max_wait_seconds = 5",
+        # Google's API and its OAuth token endpoint, both simulated on loopback.
+        "[youtube]", f'api_base_url = "{base_url}"', f'token_uri = "{base_url}/token"',
         "[collect]", "timeout_seconds = 2.0", "max_retries = 2", "backoff_seconds = 0.05",
         "# Every post every night, so the week's actions are all found within it; the default",
         "# decaying schedule's reads and latencies are measured by bench/api_cost.py.",
@@ -60,6 +62,13 @@ def _write_config(out_dir: Path, base_url: str, pages: list, x_accounts: list,
             'institution = "Örnek Valiliği"', 'managers = ["yonetici@example.gov.tr"]',
             f'page_token_env = "{_token_env(index)}_INSTAGRAM"',
         ]
+    for index, channel in enumerate(youtube_channels):
+        # The governorate's report covers the channel too: one report, one file, as before.
+        lines += [
+            "[[accounts]]", f'name = "demo-youtube-{index + 1}"', 'platform = "youtube"',
+            f'account_id = "{channel.channel_id}"', f'handle = "{channel.handle}"',
+            'institution = "Örnek Valiliği"', 'managers = ["yonetici@example.gov.tr"]',
+        ] + [f'{key}_env = "{_yt_env(index, key)}"' for key in YT_KEYS]
     lines += webhook_demo.CONFIG_LINES
     lines += ["[web]", f'base_url = "{DEMO_PORTAL}"', f'session_secret_env = "{DEMO_WEB_SECRET_ENV}"']
     if tsa is not None:  # a real RFC 3161 TSA on loopback, with a CA made for this run
@@ -105,6 +114,13 @@ def _x_env(index: int, key: str) -> str:
     return f"MODAUDIT_DEMO_X_{index + 1}_{key.upper()}"
 
 
+YT_KEYS = ("client_id", "client_secret", "refresh_token")
+
+
+def _yt_env(index: int, key: str) -> str:
+    return f"MODAUDIT_DEMO_YOUTUBE_{index + 1}_{key.upper()}"
+
+
 def _token_env(index: int) -> str:
     return f"MODAUDIT_DEMO_PAGE_TOKEN_{index + 1}"
 
@@ -146,7 +162,7 @@ def run_demo(out_dir: Path, say: Callable[[str], None],
     with Simulator(scenario) as simulator:
         config_path = _write_config(out_dir, simulator.base_url, scenario.pages,
                                     scenario.x_accounts, database, scenario.instagram_accounts,
-                                    tsa)
+                                    tsa, scenario.youtube_channels)
         _add_bluesky_config(config_path, simulator.base_url, scenario)
         for index, account in enumerate(scenario.instagram_accounts):
             os.environ[f"{_token_env(index)}_INSTAGRAM"] = account.token
@@ -156,6 +172,9 @@ def run_demo(out_dir: Path, say: Callable[[str], None],
         for index, account in enumerate(scenario.x_accounts):
             for key in X_KEYS:
                 os.environ[_x_env(index, key)] = getattr(account, key)
+        for index, channel in enumerate(scenario.youtube_channels):
+            for key in YT_KEYS:
+                os.environ[_yt_env(index, key)] = getattr(channel, key)
         config = load_config(config_path)
         engine = engine_for(config.database)
         upgrade(engine)

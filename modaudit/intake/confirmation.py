@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from analysis.change_events import deletion_event, unhide_event, unlist_event
+from analysis.change_events import (
+    deletion_event,
+    reply_with_parent,
+    unhide_event,
+    unlist_event,
+)
 from analysis.lookups import LookupPlan
 from collectors.records import (
     CollectorError,
+    DeletionCandidate,
     Interrupted,
     ListChange,
     LookupResult,
@@ -166,15 +172,22 @@ def confirm_candidates(session: Session, account_id: int, platform: str,
     looked_up: list[tuple[int, datetime]] = []
     present: list[int] = []
     visibility: dict[int, bool] = {}
-    for candidate in deletion_candidates(session, [account_id]):
-        answer = confirmer.lookup(candidate.comment_id)
-        if answer is None or answer.result is None:
-            continue
-        result = answer.result
-        looked_up.append((candidate.comment_pk, answer.at))
-        event = deletion_event(candidate, result, platform, answer.at)
+    answered = [(candidate, answer.result, answer.at)
+                for candidate in deletion_candidates(session, [account_id])
+                if (answer := confirmer.lookup(candidate.comment_id)) is not None
+                and answer.result is not None]
+    follows = _replies_with_parents(answered, platform)
+    replies_of: dict[str, list[str]] = {}
+    for candidate, result, at in answered:
+        looked_up.append((candidate.comment_pk, at))
+        if follows.get(candidate.comment_id) == "wait":
+            continue  # a candidate still, looked up again after its parent
+        event = deletion_event(candidate, result, platform, at)
         if result.status == "gone":
-            gone.append((candidate.comment_pk, answer.at))
+            gone.append((candidate.comment_pk, at))
+            if follows.get(candidate.comment_id) == "with_parent" and candidate.parent_id:
+                replies_of.setdefault(candidate.parent_id, []).append(candidate.comment_id)
+                event = None
         else:
             present.append(candidate.comment_pk)
             if result.is_hidden is not None:
@@ -186,6 +199,7 @@ def confirm_candidates(session: Session, account_id: int, platform: str,
                     "but present; looked up again next run"))
         if event is not None:
             events.append(event)
+    events = [_with_replies(event, replies_of) for event in events]
     # Each at the time the platform answered: a bracket starts from when it was last known there.
     for at, pks in _by_time(looked_up).items():
         state.record_lookups(session, pks, [pk for pk in pks if pk in present], at)
@@ -196,13 +210,42 @@ def confirm_candidates(session: Session, account_id: int, platform: str,
     return events
 
 
+def _replies_with_parents(answered: list[tuple[DeletionCandidate, LookupResult, datetime]],
+                          platform: str) -> dict[str, str]:
+    """Replies gone with their top-level comment ("with_parent") or waiting for it ("wait"),
+    where the platform removes replies with their comment."""
+    if not platforms.get(platform).replies_go_with_parent:
+        return {}
+    gone_now = {c.comment_id for c, result, _ in answered if result.status == "gone"}
+    present_now = {c.comment_id for c, result, _ in answered if result.status != "gone"}
+    decided = {c.comment_id: reply_with_parent(c, gone_now, present_now)
+               for c, result, _ in answered if result.status == "gone"}
+    return {comment_id: how for comment_id, how in decided.items() if how is not None}
+
+
+def _with_replies(event: NewEvent, replies_of: dict[str, list[str]]) -> NewEvent:
+    """A deletion with the replies that went with it named in its evidence."""
+    replies = replies_of.get(event.subject_id)
+    if not replies or event.source != "lookup":
+        return event
+    return replace(event, evidence={**event.evidence, "replies_gone_with_it": sorted(replies)})
+
+
 def confirm_unhides(session: Session, unhides: list[VisibilityChange],
-                    confirmer: Confirmer) -> list[NewEvent]:
+                    confirmer: Confirmer, silent: set[str] | None = None) -> list[NewEvent]:
     """comment_unhidden for comments seen visible after hidden, once confirmed.
 
     A lookup that read the comment visible confirms at once; otherwise the second consecutive
     visible observation does. A lookup that read it hidden makes the listing's word a glitch.
+    The comments in `silent` are confirmed the same way but their unhide is state, not an event
+    (no hide of theirs was recorded).
     """
+    return [event for event in _confirm_unhides(session, unhides, confirmer)
+            if event.subject_id not in (silent or set())]
+
+
+def _confirm_unhides(session: Session, unhides: list[VisibilityChange],
+                     confirmer: Confirmer) -> list[NewEvent]:
     events: list[NewEvent] = []
     settled: dict[int, bool] = {}
     pending: dict[int, tuple[datetime, datetime | None]] = {}

@@ -24,6 +24,7 @@ from analysis.change_events import (
     visibility_events,
 )
 from collectors.records import NewEvent, RunWarning, Snapshot
+from modaudit import platforms
 from modaudit.intake import tail
 from modaudit.intake.classify import compute_features
 from modaudit.intake.confirmation import (
@@ -35,6 +36,7 @@ from modaudit.intake.confirmation import (
 )
 from modaudit.store import quotes, runs, state
 from modaudit.store.changes import (
+    hidden_by_event,
     list_changes,
     previous_complete_list_at,
     replies_by_authors,
@@ -71,7 +73,7 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
     compute_features(session, run_id)  # while the text exists: retention erases it later
     first = {run_id} if runs.is_first_collection(session, account_id, run_id) else set()
     confirmer = Confirmer(answers, max_lookups)
-    events = _visibility(session, run_id, first, confirmer, platform)
+    events = _visibility(session, account_id, run_id, first, confirmer, platform)
     events += _reply_settings(session, run_id, first, snapshot.fetched_at, platform)
     state.close_reappeared(session, account_id, run_id)
     outcome.candidates = state.open_candidates(session, [run_id], snapshot.fetched_at)
@@ -88,16 +90,24 @@ def detect(session: Session, *, account_id: int, platform: str, run_id: int, sna
     return outcome
 
 
-def _visibility(session: Session, run_id: int, first: set[int],
+def _visibility(session: Session, account_id: int, run_id: int, first: set[int],
                 confirmer: Confirmer, platform: str) -> list[NewEvent]:
-    """Hides at once; unhides once confirmed; first-known visibility recorded silently."""
+    """Hides at once; unhides once confirmed; first-known visibility recorded silently.
+
+    Where a comment first seen hidden is state (YouTube's spam filter), so is its approval: an
+    unhide is an event only after a recorded hide.
+    """
     state.drop_unhides_seen_hidden(session, run_id)
     changes = visibility_changes(session, [run_id])
     events = visibility_events(changes, first, platform)
     state.set_visibility(session, {c.comment_pk: c.is_hidden for c in changes
                                    if c.is_hidden or c.was_hidden is None})
     unhides = [c for c in changes if c.was_hidden and not c.is_hidden]
-    return events + confirm_unhides(session, unhides, confirmer)
+    silent: set[str] = set()
+    if unhides and not platforms.get(platform).first_seen_hidden_is_finding:
+        ids = [c.comment_id for c in unhides]
+        silent = set(ids) - hidden_by_event(session, account_id, ids)
+    return events + confirm_unhides(session, unhides, confirmer, silent)
 
 
 def _reply_settings(session: Session, run_id: int, first: set[int], fetched_at: datetime,

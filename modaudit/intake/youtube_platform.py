@@ -12,8 +12,6 @@ from modaudit.intake.check_line import Check
 from modaudit.intake.collectors import Collector, read_secret
 
 FORCE_SSL = YOUTUBE_SCOPE  # held and likely-spam listings need the owner's token with it
-NEW_REFRESH_TOKEN = ("run the OAuth consent flow again signed in as the channel's owner (README, "
-                     "'YouTube') and put the new refresh token in the variable")
 
 
 def collector(config: Config, account: AccountConfig) -> Collector:
@@ -40,21 +38,21 @@ def probe(name: str, account: AccountConfig, built: Collector) -> Check:
 
 
 def fix(exc: CollectorError, config: Config, account: AccountConfig) -> str | None:
-    """How to fix a YouTube failure of this account, naming its variables."""
+    """Where this account's fix goes: the variables to change (the collector's message already
+    says what Google refused and how to get a new token or client)."""
     problem = exc.details.get("problem")
     token = f"${account.refresh_token_env} (account {account.name!r} refresh_token_env)"
     if problem == REVOKED:
-        return f"put a new refresh token in {token}: {NEW_REFRESH_TOKEN}"
+        return f"the new refresh token goes in {token}; the README's 'YouTube' shows the flow"
     if problem == BAD_CLIENT:
         return (f"copy the OAuth client's id and secret into ${account.client_id_env} and "
                 f"${account.client_secret_env} from Google Cloud console → APIs & Services → "
                 "Credentials (a 'Desktop app' client of the project)")
     if problem == MISSING_SCOPE:
-        return (f"the refresh token in {token} lacks {FORCE_SSL}: add that scope on the OAuth "
-                f"consent screen, then {NEW_REFRESH_TOKEN}")
+        return f"the consent flow must ask for {FORCE_SSL}; put the new refresh token in {token}"
     if problem == WRONG_CHANNEL:
-        return (f"the refresh token in {token} is another channel's; check account "
-                f"{account.name!r} account_id (now {account.account_id}), or {NEW_REFRESH_TOKEN}")
+        return (f"either account {account.name!r} account_id (now {account.account_id}) is "
+                f"wrong, or {token} holds another channel's token")
     if isinstance(exc, RateLimited):
         return ("the Google Cloud project's YouTube quota for today is spent; it resets at "
                 "midnight Pacific time. Ask Google for more (console → APIs & Services → YouTube "

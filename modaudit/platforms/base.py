@@ -36,6 +36,9 @@ class Platform:
     gone_kind: str = "comment_deleted"  # what a comment confirmed gone is recorded as
     gone_actor: str = "unknown"
     purge_text_on_gone: bool = False  # the platform's terms ask deleted text to be dropped (X)
+    # Removing a comment removes its replies (YouTube): a reply gone with its parent is part of
+    # the parent's action, not an action of its own.
+    replies_go_with_parent: bool = False
     first_seen_hidden_is_finding: bool = True  # False: first seen hidden is state (a filter's)
     moderation_observable: bool = True  # hides and deletions visible to the audit (selective)
     billing: str = "requests"  # "requests" (rate-limited), "resources" (X), "units" (a quota)

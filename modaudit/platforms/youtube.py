@@ -41,7 +41,7 @@ PLATFORM = Platform(
                      "refresh_token_env: the channel owner's OAuth client and refresh token "
                      "(see the README, 'YouTube')"),
     # Rejected by the channel or deleted by its author: YouTube answers both alike.
-    gone_kind="comment_deleted", gone_actor="unknown",
+    gone_kind="comment_deleted", gone_actor="unknown", replies_go_with_parent=True,
     first_seen_hidden_is_finding=False, billing="units", settings=YouTubeSettings,
     account_id_shape=r"UC[A-Za-z0-9_-]{22}",
     account_id_hint=("the channel id: UC and 22 letters, digits, - or _ (YouTube Studio → "

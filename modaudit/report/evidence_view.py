@@ -60,7 +60,8 @@ def _word(value: str, language: str) -> str:
 
 def _lookup(answer: dict[str, Any], language: str) -> str:
     words = VALUE_WORDS[language]
-    if "error" in answer:
+    # Graph's "does not exist" is an error; YouTube's is a lookup by id listing nothing.
+    if "error" in answer or answer.get("items") == []:
         return words["gone"]
     hidden = answer.get("is_hidden", answer.get("hidden"))
     if isinstance(hidden, bool):

@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from collectors.records import DeletionCandidate, ListChange, ReplySettingsChange, VisibilityChange
 from modaudit.store.schema import (
     Comment,
     CommentObservation,
+    Event,
     ListEntry,
     ListObservation,
     Post,
@@ -33,6 +34,13 @@ def deletion_candidates(session: Session, account_ids: Sequence[int],
     """
     seen = aliased(CommentObservation)
     listed = aliased(PostListing)
+    parent = aliased(Comment)
+    parent_state = (
+        select(case((parent.gone_at.is_not(None), "gone"),
+                    (parent.missing_since.is_not(None), "missing"), else_=None))
+        .where(parent.account_id == Comment.account_id,
+               parent.platform_id == Comment.parent_platform_id)
+        .limit(1).scalar_subquery())
     last_complete = (
         select(func.max(seen.run_id))
         .join(listed, and_(listed.run_id == seen.run_id, listed.post_id == seen.post_id,
@@ -46,6 +54,10 @@ def deletion_candidates(session: Session, account_ids: Sequence[int],
                .label("post_platform_id"), Comment.first_seen_at, Comment.last_seen_at,
                Comment.missing_since, Comment.present_at, Comment.lookups, Comment.is_hidden,
                last_complete.label("last_complete_run_id"), Comment.text_digest,
+               Comment.parent_platform_id, parent_state.label("parent_state"),
+               # The platform's own word for the comment's status, where its payload has one
+               # (YouTube's moderationStatus, which the collector keeps in `raw`).
+               Comment.raw["moderationStatus"].as_string().label("last_status"),
                rank.label("rank"))
         .join(Post, Post.id == Comment.post_id)
         .where(Comment.account_id.in_(account_ids), Comment.missing_since.is_not(None),
@@ -62,7 +74,9 @@ def deletion_candidates(session: Session, account_ids: Sequence[int],
         post_id=row.post_platform_id, first_seen_at=row.first_seen_at,
         last_seen_at=row.last_seen_at, missing_since=row.missing_since, present_at=row.present_at,
         lookups=row.lookups, is_hidden=row.is_hidden, last_complete_run_id=row.last_complete_run_id,
-        last_complete_at=row.fetched_at, text_digest=row.text_digest) for row in session.execute(query)]
+        last_complete_at=row.fetched_at, text_digest=row.text_digest,
+        parent_id=row.parent_platform_id, parent_state=row.parent_state,
+        last_status=row.last_status) for row in session.execute(query)]
 
 
 def visibility_changes(session: Session, run_ids: Sequence[int]) -> list[VisibilityChange]:
@@ -185,3 +199,18 @@ def replies_by_authors(session: Session, account_id: int, author_ids: Sequence[s
                                 "created_at": created.isoformat() if created else None,
                                 "gone": gone is not None})
     return found
+
+
+def hidden_by_event(session: Session, account_id: int, comment_ids: Sequence[str]) -> set[str]:
+    """Of these comments, those whose last recorded visibility event is a `comment_hidden`: an
+    unhide of any other (hidden before anyone saw it, by a platform's filter) closes nothing."""
+    last: dict[str, str] = {}
+    for chunk in chunks(list(comment_ids)):
+        rows = session.execute(
+            select(Event.subject_id, Event.kind)
+            .where(Event.account_id == account_id, Event.subject_id.in_(chunk),
+                   Event.kind.in_(("comment_hidden", "comment_unhidden")))
+            .order_by(Event.seq))
+        for subject_id, kind in rows:
+            last[subject_id] = kind
+    return {subject for subject, kind in last.items() if kind == "comment_hidden"}

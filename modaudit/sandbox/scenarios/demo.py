@@ -1,5 +1,5 @@
-"""Built-in scenarios: a governorate's Page and X account over one audited week, and a small
-author-deletion case.
+"""Built-in scenarios: a governorate's Page, X and Instagram accounts and a municipality's YouTube
+channel over one audited week, and a small author-deletion case.
 
 The auditor is expected to run once a day at day(n, hour=23, minute=30) for n in 0..7, so every
 action happens between 08:00 and 20:00.
@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from modaudit.sandbox.faults import Fault
 from modaudit.sandbox.scenarios.instagram_demo import add_instagram_demo
 from modaudit.sandbox.scenarios.x_demo import add_x_demo
+from modaudit.sandbox.scenarios.youtube_demo import add_youtube_demo
 from modaudit.sandbox.world.scenario import PageSpec, Scenario, User
 
 DEMO_START = datetime(2026, 11, 16, tzinfo=UTC)  # a Monday
@@ -136,7 +137,8 @@ def demo_scenario(start: datetime | None = None) -> Scenario:
     """One Page (six posts, 41 comments from 15 users, 12 moderation actions, 4 faults) and one X
     account (4 tweets, 17 replies from 10 users, 10 moderation actions, 2 faults; see x_demo) and
     one Instagram account (4 media, 13 comments from 8 users, 8 moderation actions; see
-    instagram_demo)."""
+    instagram_demo) and one YouTube channel (5 videos, 24 comments from 12 commenters, 10
+    moderation actions, a 500 once; see youtube_demo)."""
     s = Scenario(start=start or DEMO_START, pages=[PAGE])
     for number, day, hhmm, text in POSTS:
         s.post(_at(s, day, hhmm), PAGE.page_id, post_id(number), text)
@@ -178,6 +180,7 @@ def demo_scenario(start: datetime | None = None) -> Scenario:
     ])  # fmt: skip
     add_x_demo(s)
     add_instagram_demo(s)
+    add_youtube_demo(s)
     s.validate()
     return s
 

@@ -74,10 +74,14 @@ def test_manager_reads_the_report_at(width: int, browser, report_file: Path, tmp
         assert links.count() > 0
         hrefs = links.evaluate_all("els => els.map(e => e.href)")
         assert all(href.startswith(("https://www.facebook.com/", "https://x.com/",
-                                    "https://www.instagram.com/", "https://bsky.app/profile/"))
+                                    "https://www.instagram.com/", "https://bsky.app/profile/",
+                                    "https://www.youtube.com/watch?v="))
                    for href in hrefs)
         # A Bluesky finding opens its reply, post, account or list on bsky.app.
         assert [href for href in hrefs if href.startswith("https://bsky.app/profile/did:plc:")]
+        # A YouTube comment opens on its video at the comment (`&lc=`).
+        youtube = [href for href in hrefs if href.startswith("https://www.youtube.com/")]
+        assert any("&lc=" in href for href in youtube), youtube
         # An Instagram finding opens its post (the media's permalink), not the profile.
         instagram = [href for href in hrefs if href.startswith("https://www.instagram.com/")]
         assert instagram and all(href.startswith("https://www.instagram.com/p/") for href in instagram)

@@ -43,8 +43,11 @@ def test_demo_scenario_ground_truth_and_content() -> None:
     scenario = demo_scenario()
     final = scenario.state_at(scenario.day(8))
     everything = scenario.ground_truth()
-    assert len(everything) == 30  # 12 on the Page, 10 on X, 8 on Instagram (test_ig_simulator)
-    elsewhere = final.x.users | final.x.tweets | final.instagram.comments | final.instagram.media
+    # 12 on the Page, 10 on X, 8 on Instagram (test_ig_simulator), 10 on YouTube
+    # (test_youtube_simulator)
+    assert len(everything) == 40
+    elsewhere = (final.x.users | final.x.tweets | final.instagram.comments | final.instagram.media
+                 | final.youtube.comments.keys() | final.youtube.videos.keys())
 
     def on_page(truths: list[GroundTruth]) -> list[GroundTruth]:
         return [t for t in truths if t.subject_id not in elsewhere]

@@ -13,6 +13,7 @@ from analysis.change_events import (
     list_events,
     reopen_event,
     reply_settings_events,
+    reply_with_parent,
     unhide_event,
     unlist_event,
     visibility_events,
@@ -228,3 +229,37 @@ def test_a_reopening_is_an_un_event_confirmed_by_consecutive_observations() -> N
     assert (event.occurred_after, event.occurred_before) == (at(0), at(24))
     assert event.evidence["confirmed_by"] == "consecutive_observations"
     assert event.evidence["confirmed_at"] == at(48).isoformat()
+
+
+# --- replies that go with their comment (YouTube) ---------------------------------------------
+
+REPLY = replace(CANDIDATE, comment_pk=2, comment_id="c1.r1", parent_id="c1")
+
+
+@pytest.mark.parametrize(("parent_state", "gone_now", "present_now", "expected"), [
+    ("gone", set(), set(), "with_parent"),  # its comment confirmed gone on an earlier night
+    ("missing", {"c1"}, set(), "with_parent"),  # both confirmed gone tonight
+    ("missing", set(), set(), "wait"),  # its comment missing, not looked up tonight
+    ("missing", set(), {"c1"}, None),  # its comment still there: the reply alone was removed
+    (None, set(), set(), None),  # its comment listed: the reply alone was removed
+])
+def test_a_reply_gone_with_its_comment_is_part_of_that_action(
+        parent_state: str | None, gone_now: set[str], present_now: set[str],
+        expected: str | None) -> None:
+    """Rejecting (or deleting) a YouTube comment takes its replies: one action, not several."""
+    reply = replace(REPLY, parent_state=parent_state)
+    assert reply_with_parent(reply, gone_now, present_now) == expected
+
+
+def test_a_top_level_comment_never_follows_a_parent() -> None:
+    assert reply_with_parent(CANDIDATE, {"c1"}, set()) is None
+
+
+def test_the_last_status_is_evidence_of_a_deletion() -> None:
+    """YouTube's own word for where the comment stood when last seen, for the reviewer."""
+    event = deletion_event(replace(CANDIDATE, last_status="heldForReview"), GONE, "youtube", at(30))
+    assert event is not None
+    assert (event.kind, event.actor, event.evidence["last_status"]) == \
+        ("comment_deleted", "unknown", "heldForReview")
+    plain = deletion_event(CANDIDATE, GONE, "facebook", at(30))
+    assert plain is not None and "last_status" not in plain.evidence

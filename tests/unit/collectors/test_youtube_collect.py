@@ -242,3 +242,16 @@ def test_the_allowance_caps_the_listings_and_leaves_the_lookups_to_their_own_bou
     assert [lst.skipped for lst in snapshot.listings] == [None, "budget", "budget"]
     assert yt.units_spent <= 8 and yt.client.cap.left(yt.units_spent) is None
     assert yt.lookup_comment("UgwMehmetYorum002AaABAg").status == "present"
+
+
+def test_a_held_listing_without_the_comments_own_status_reads_no_hide() -> None:
+    """A thread listed as held may be there for one of its replies: without the top-level
+    comment's own moderationStatus its visibility is unknown (never hidden), the listing
+    incomplete."""
+    body = answer("comment_threads_held_reply")[1].replace('"moderationStatus": "published",', "")
+    yt, _ = collector(TOKEN, CHANNEL_UPLOADS, *PLAYLIST, EMPTY, ({"status": "200"}, body), EMPTY,
+                      COMMENTS_OFF, EMPTY, EMPTY, EMPTY)
+    first = yt.collect(now=NOW, since=SINCE).listings[0]
+    top = next(c for c in first.comments if c.parent_id is None)
+    assert top.is_hidden is None and not first.complete
+    assert "snippet.moderationStatus is missing" in (first.error or "")

@@ -124,7 +124,7 @@ def _night(session: Session, account: StoredAccount, night: datetime,
                            clock_from(asked_from))
     run_id = runs.start_run(session, account.id, "nightly", night)
     runs.save_snapshot(session, account.id, run_id, snapshot)
-    outcome = detect(session, account_id=account.id, platform="facebook", run_id=run_id,
+    outcome = detect(session, account_id=account.id, platform=account.platform, run_id=run_id,
                      snapshot=snapshot, answers=answers, clock=lambda: night + timedelta(hours=1),
                      max_lookups=budget)
     events = list(session.scalars(select(Event).where(Event.run_id == run_id)))
@@ -187,3 +187,46 @@ def test_ask_foresees_every_lookup_the_write_phase_needs(migrated: str) -> None:
         assert outcome.unconfirmed == 0 and outcome.listing_glitches == 3
         assert sorted((e.kind, e.subject_id) for e in events) == [
             ("comment_unhidden", "c2"), ("comment_unhidden", "c3"), ("user_unblocked", "u1")]
+
+
+def test_a_youtube_reply_gone_with_its_comment_is_part_of_that_deletion(migrated: str) -> None:
+    """Rejecting a comment takes its replies: one event, naming them; a reply whose comment is
+    still listed was removed alone; a reply whose comment went unanswered waits for it."""
+    with open_session(migrated) as session:
+        account = StoredAccount(session, "belediye", "youtube")
+        account.run(at(0), {"p1": [comment("c1"), comment("c1.r1", parent="c1"), comment("c2"),
+                                   comment("c2.r1", parent="c2"), comment("c3"),
+                                   comment("c3.r1", parent="c3")]})
+        gone = frozenset({"c1", "c1.r1", "c2.r1", "c3", "c3.r1"})
+        outcome, events, _ = _night(session, account, at(24), {"p1": [comment("c2")]},
+                                    Platform(gone=gone, failing=frozenset({"c3"})))
+        assert [w.code for w in outcome.warnings] == ["lookup_failed"]
+        assert sorted((e.kind, e.subject_id, e.actor) for e in events) == [
+            ("comment_deleted", "c1", "unknown"), ("comment_deleted", "c2.r1", "unknown")]
+        [c1] = [e for e in events if e.subject_id == "c1"]
+        assert c1.evidence["replies_gone_with_it"] == ["c1.r1"]
+        assert account.comment_row("c1.r1").gone_at is not None
+        assert account.comment_row("c3.r1").gone_at is None  # waits for c3's answer
+        _, events, _ = _night(session, account, at(48), {"p1": [comment("c2")]},
+                              Platform(gone=gone))
+        assert [(e.kind, e.subject_id) for e in events] == [("comment_deleted", "c3")]
+        assert events[0].evidence["replies_gone_with_it"] == ["c3.r1"]
+
+
+def test_approving_a_comment_youtube_set_aside_is_state(migrated: str) -> None:
+    """First seen held (YouTube's filter) is state; so is its approval. A comment the channel
+    held after it was seen published is a hide, and its approval the un-event."""
+    with open_session(migrated) as session:
+        account = StoredAccount(session, "belediye", "youtube")
+        nights = [
+            {"p1": [comment("c1", hidden=True), comment("c2")]},
+            {"p1": [comment("c1", hidden=True), comment("c2", hidden=True)]},
+            {"p1": [comment("c1"), comment("c2")]},
+            {"p1": [comment("c1"), comment("c2")]},  # the second sighting confirms both
+        ]
+        kinds = []
+        for day, listings in enumerate(nights):
+            _, events, _ = _night(session, account, at(24 * day), listings, Platform())
+            kinds += [(e.kind, e.subject_id) for e in events]
+        assert kinds == [("comment_hidden", "c2"), ("comment_unhidden", "c2")]
+        assert account.comment_row("c1").is_hidden is False

@@ -57,6 +57,9 @@ def test_lookup_answers_read_as_sentences() -> None:
     present = {"lookup": {"id": "900_1_5", "is_hidden": True}}
     assert dict(evidence_lines(_row(evidence=present), "en", IST))["The platform answered"] == \
         "the comment is still there (hidden)"
+    youtube = {"lookup": {"kind": "youtube#commentListResponse", "items": []}}
+    assert dict(evidence_lines(_row(evidence=youtube), "tr", IST))["Platformun yanıtı"].startswith(
+        "yorum artık yok")
 
 
 def test_collection_warnings_are_sentences_with_the_fix() -> None:

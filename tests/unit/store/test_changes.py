@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -10,12 +12,21 @@ from collectors.records import UserListing
 from modaudit.store import state
 from modaudit.store.changes import (
     deletion_candidates,
+    hidden_by_event,
     list_changes,
     previous_complete_list_at,
     reply_settings_changes,
     visibility_changes,
 )
-from tests.support.stored_runs import POSTED, WRITTEN, StoredAccount, at, comment, ids
+from tests.support.stored_runs import (
+    POSTED,
+    WRITTEN,
+    StoredAccount,
+    at,
+    comment,
+    ids,
+    new_event,
+)
 
 # --- visibility ------------------------------------------------------------------------------
 
@@ -109,6 +120,34 @@ def test_missing_from_a_complete_listing_becomes_a_candidate(page: StoredAccount
     assert candidate.missing_since == at(24)
     assert (candidate.last_complete_run_id, candidate.last_complete_at) == (first, at(0))
     assert (candidate.lookups, candidate.present_at, candidate.existed_until) == (0, None, at(0))
+
+
+def test_a_candidate_knows_its_parent_and_last_status(page: StoredAccount) -> None:
+    """A reply's candidate names its comment and whether that one is missing or gone; the
+    platform's own status word (YouTube's moderationStatus in `raw`) comes along."""
+    held = replace(comment("c1"), raw={"id": "c1", "moderationStatus": "heldForReview"})
+    page.run(at(0), {"p1": [held, comment("c1.r1", parent="c1"), comment("c2"),
+                            comment("c2.r1", parent="c2")]})
+    second = page.run(at(24), {"p1": [comment("c2")]})
+    state.open_candidates(page.session, [second], at(24))
+    found = {c.comment_id: c for c in deletion_candidates(page.session, [page.id])}
+    assert set(found) == {"c1", "c1.r1", "c2.r1"}
+    assert (found["c1"].parent_id, found["c1"].parent_state, found["c1"].last_status) == \
+        (None, None, "heldForReview")
+    assert (found["c1.r1"].parent_id, found["c1.r1"].parent_state) == ("c1", "missing")
+    assert (found["c2.r1"].parent_id, found["c2.r1"].parent_state, found["c2.r1"].last_status) \
+        == ("c2", None, None)
+    state.mark_gone(page.session, [page.comment_pk("c1")], at(25))
+    [reply, _] = sorted(deletion_candidates(page.session, [page.id]), key=lambda c: c.comment_id)
+    assert (reply.comment_id, reply.parent_state) == ("c1.r1", "gone")
+
+
+def test_hidden_by_event_is_the_last_visibility_event(page: StoredAccount) -> None:
+    """An unhide closes something only after a recorded hide (the last of hide and unhide)."""
+    run = page.run(at(0), {"p1": [comment("c1"), comment("c2"), comment("c3")]})
+    page.record([new_event("comment_hidden", "c1", at(1)), new_event("comment_hidden", "c2", at(1)),
+                 new_event("comment_unhidden", "c2", at(2))], at(3), run)
+    assert hidden_by_event(page.session, page.id, ["c1", "c2", "c3"]) == {"c1"}
 
 
 @pytest.mark.parametrize("listing", ["failed", "partial"])
