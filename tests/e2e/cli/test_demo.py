@@ -23,7 +23,7 @@ def test_demo_deliveries_are_received_in_the_simulated_week(tmp_path: Path,
     assert run_demo(Path("modaudit-demo"), lines.append, lambda rows, config: None)
     # Four platforms' accounts, the YouTube channel's nights among them, all found.
     assert sum("demo-youtube-1 ok" in line for line in lines) == 9, lines
-    assert lines[-1] == "detected 40 of 40 moderation actions, 0 false findings"
+    assert lines[-1] == "detected 48 of 48 moderation actions, 0 false findings"
     tmp_path = tmp_path / "modaudit-demo"
     # Commenters' personal data, even simulated: the folder and the database are the owner's only.
     assert (tmp_path.stat().st_mode & 0o777, (tmp_path / "modaudit.db").stat().st_mode & 0o777) \
