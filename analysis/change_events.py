@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,11 @@ from collectors.records import (
 from modaudit import platforms
 
 LIST_EVENTS = {"blocked": ("user_blocked", "user_unblocked"), "muted": ("user_muted", "user_unmuted")}
+
+
+def text_digest(text: str | None) -> str | None:
+    """SHA-256 of a text as the chain covers it (the same as store/chain.text_digest)."""
+    return None if text is None else hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -193,8 +199,11 @@ def quote_events(quotes: list[DetachedQuote], known: set[tuple[str, str]], fetch
         events.append(NewEvent(
             kind="quote_detached", subject_id=quote.quote_uri, post_id=quote.post_id,
             actor="account", source="record", occurred_after=after, occurred_before=fetched_at,
+            # The quoting post's text stays with the store's detached quote, which retention
+            # erases; the chain covers its digest only (docs/architecture.md §9).
+            text_digest=text_digest(quote.quote_text),
             evidence={"quote_uri": quote.quote_uri, "quote_author": quote.quote_author,
-                      "quote_text": quote.quote_text, "record_uri": quote.record_uri,
+                      "record_uri": quote.record_uri,
                       "record_cid": quote.record_cid, "record_created_at": _iso(quote.recorded_at),
                       "previous_read": _iso(previous_read_at), "seen_at": _iso(fetched_at),
                       "before_first_seen": previous_read_at is None}))

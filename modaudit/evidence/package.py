@@ -273,7 +273,7 @@ def _subject_json(finding: ExportFinding, platform: str) -> dict[str, Any]:
     said = words.words_for("tr", platform, row.subject_id)[subject]
     if subject == words.QUOTE:
         return {"type": subject, "words": said, "id": row.subject_id,
-                "author": row.evidence.get("quote_author"), "text": row.evidence.get("quote_text"),
+                "author": row.subject_name or row.evidence.get("quote_author"), "text": row.text,
                 "post_id": row.post_id, "link": finding.link}
     if subject == words.USER:
         return {"type": subject, "words": said, "id": row.subject_id, "name": row.subject_name,

@@ -139,12 +139,12 @@ def _subject_flow(finding: ExportFinding, platform: str, tz: ZoneInfo, body: Par
 
 
 def _quote_flow(row: FindingRow, said: dict[str, str], body: ParagraphStyle) -> list:
-    """A post quoting the account's: its id, its author and text as the evidence kept them."""
+    """A post quoting the account's: its id, its author and text as the audit read them."""
     flow = [Paragraph(f"<b>{said['quote_label']}:</b> {_text(row.subject_id)}", body)]
-    for key, label in (("quote_author", "quote_author"), ("quote_text", "quote_text")):
-        value = row.evidence.get(key)
+    author = row.subject_name or row.evidence.get("quote_author")
+    for label, value in (("quote_author", author), ("quote_text", row.text)):
         if isinstance(value, str) and value:
-            shown = f"“{_text(value)}”" if key == "quote_text" else _text(value)
+            shown = f"“{_text(value)}”" if label == "quote_text" else _text(value)
             flow.append(Paragraph(f"<b>{said[label]}:</b> {shown}", body))
     if row.post_id:
         flow.append(Paragraph(f"<b>{said['quoted_post']}:</b> {_text(row.post_id)}", body))

@@ -159,12 +159,13 @@ def describe(kind: str, subject_id: str, *, name: str | None, text: str | None,
 
     `name` and `text` are the comment's author and text or the listed user's name; `post_text`
     and `published_at` the stored post a restriction of replies is about (None when not stored).
-    A quoting post's author and text are the event's evidence (`quote_author`, `quote_text`).
+    A quoting post's author and text are `name` and `text` (the store's detached quote, which
+    retention erases), the author also in the event's evidence (`quote_author`).
     """
     words, about = words_for(language, platform, subject_id), subject_of(kind)
     lines: list[Line] = []
     if about == QUOTE:
-        return _quote(subject_id, post_id, evidence or {}, words, platform)
+        return _quote(subject_id, post_id, evidence or {}, words, platform, name, text)
     if about == USER:
         shown = name or words["no_name"]
         lines.append(Line(words["user_label"], shown, user_text=bool(name),
@@ -191,9 +192,10 @@ def describe(kind: str, subject_id: str, *, name: str | None, text: str | None,
 
 
 def _quote(subject_id: str, post_id: str | None, evidence: dict[str, Any],
-           words: Mapping[str, str], platform: str | None) -> Subject:
-    """A post quoting the account's post: who wrote it and what, as the evidence kept them."""
-    name, text = evidence.get("quote_author"), evidence.get("quote_text")
+           words: Mapping[str, str], platform: str | None, author: str | None,
+           said: str | None) -> Subject:
+    """A post quoting the account's post: who wrote it and what, as the audit read them."""
+    name, text = author or evidence.get("quote_author"), said
     name = name if isinstance(name, str) and name else None
     text = text if isinstance(text, str) and text else None
     lines = [Line(words["quote_label"], f"{words['id']} {subject_id}")]

@@ -13,6 +13,7 @@ from modaudit.store.attachments import attachments_of
 from modaudit.store.evidence import verify_event
 from modaudit.store.exported import PostSeen, posts_seen
 from modaudit.store.portal_queries import Scope
+from modaudit.store.quotes import quote_read
 from modaudit.store.schema import (
     Account,
     Comment,
@@ -52,6 +53,7 @@ class FindingDetail:
     reviews: list[FindingReview]
     attachments: dict[int, list[FindingAttachment]]  # by review id
     related: list[Event]  # other events about the same subject (e.g. the un-event)
+    quote: tuple[str | None, str | None] = (None, None)  # a detached quote's author and text
 
 
 def finding_detail(session: Session, scope: Scope, finding_id: int) -> FindingDetail | None:
@@ -91,9 +93,11 @@ def finding_detail(session: Session, scope: Scope, finding_id: int) -> FindingDe
     for item in attachments_of(session, finding.id):
         by_review.setdefault(item.review_id, []).append(item)
     timeline.sort(key=lambda item: item.at)
+    quote = (quote_read(session, account.id, finding.post_id, finding.subject_id)
+             if finding.kind == "quote_detached" else (None, None))
     return FindingDetail(finding, event, account, comment, entry, post, timeline,
                          verify_event(session, event.id), reviews, by_review,
-                         [e for e in related if e.id != event.id])
+                         [e for e in related if e.id != event.id], quote)
 
 
 def _time(value: Any) -> datetime | None:

@@ -6,12 +6,14 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from modaudit.store.quotes import quote_join
 from modaudit.store.schema import (
     Account,
     Comment,
+    DetachedQuote,
     Event,
     Finding,
     FindingAttachment,
@@ -66,7 +68,8 @@ def list_findings(session: Session, account: str | None = None, status: str | No
                             FindingReview.on_behalf_of)
                      .order_by(FindingReview.id).subquery())
     query = (
-        select(Finding, Event, Account, Comment.author_name, Comment.message, ListEntry.user_name)
+        select(Finding, Event, Account, func.coalesce(Comment.author_name, DetachedQuote.quote_author),
+               func.coalesce(Comment.message, DetachedQuote.quote_text), ListEntry.user_name)
         .join(Event, Event.id == Finding.event_id)
         .join(Account, Account.id == Finding.account_id)
         .outerjoin(Comment, and_(Comment.account_id == Finding.account_id,
@@ -75,6 +78,7 @@ def list_findings(session: Session, account: str | None = None, status: str | No
         .outerjoin(ListEntry, and_(ListEntry.account_id == Finding.account_id,
                                    ListEntry.user_id == Finding.subject_id,
                                    Finding.kind.like("user%")))
+        .outerjoin(DetachedQuote, quote_join(Finding))
         .order_by(Finding.id)
     )
     if account:
@@ -104,7 +108,7 @@ def list_findings(session: Session, account: str | None = None, status: str | No
         rows.append(FindingRow(
             id=finding.id, account=acc.name, platform=acc.platform, institution=acc.institution,
             kind=finding.kind, subject_id=finding.subject_id,
-            subject_name=author_name if finding.kind.startswith("comment") else user_name,
+            subject_name=user_name if finding.kind.startswith("user") else author_name,
             text=message, post_id=finding.post_id, severity=finding.severity,
             status=finding.status, actor=event.actor, source=event.source,
             occurred_after=event.occurred_after, occurred_before=event.occurred_before,

@@ -15,7 +15,17 @@ from urllib.parse import urlencode
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from modaudit.store.schema import Account, Comment, Event, Finding, ListEntry, Post, Run
+from modaudit.store.quotes import quote_join
+from modaudit.store.schema import (
+    Account,
+    Comment,
+    DetachedQuote,
+    Event,
+    Finding,
+    ListEntry,
+    Post,
+    Run,
+)
 from modaudit.store.search import fold
 
 PAGE_SIZE = 50
@@ -136,15 +146,18 @@ class Page:
 def _rows_query() -> Select[Any]:
     return (select(Finding.id, Account.name, Account.institution, Finding.kind, Finding.severity,
                    Finding.status, Finding.detected_at, Event.occurred_after, Event.occurred_before,
-                   Finding.subject_id, func.coalesce(Comment.author_name, ListEntry.user_name),
-                   Comment.message, Finding.post_id, Event.evidence, Post.message, Post.created_at,
+                   Finding.subject_id,
+                   func.coalesce(Comment.author_name, ListEntry.user_name, DetachedQuote.quote_author),
+                   func.coalesce(Comment.message, DetachedQuote.quote_text), Finding.post_id,
+                   Event.evidence, Post.message, Post.created_at,
                    Account.platform)
             .select_from(Finding)
             .join(Event, Event.id == Finding.event_id)
             .join(Account, Account.id == Finding.account_id)
             .outerjoin(Comment, _comment_join())
             .outerjoin(ListEntry, _entry_join())
-            .outerjoin(Post, _post_join()))
+            .outerjoin(Post, _post_join())
+            .outerjoin(DetachedQuote, quote_join(Finding)))
 
 
 def findings_page(session: Session, scope: Scope, filters: Filters,

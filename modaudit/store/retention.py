@@ -14,7 +14,15 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from modaudit.store.findings import forget_erased_text
-from modaudit.store.schema import Comment, Finding, ListEntry, ListObservation, Run, WebhookDelivery
+from modaudit.store.schema import (
+    Comment,
+    DetachedQuote,
+    Finding,
+    ListEntry,
+    ListObservation,
+    Run,
+    WebhookDelivery,
+)
 
 log = logging.getLogger(__name__)
 KEEPING_STATUSES = ("open", "justified", "confirmed", "dismissed")
@@ -50,6 +58,15 @@ def purge(session: Session, *, comment_text_days: int, now: datetime) -> PurgeRe
     names = session.execute(update(ListEntry).where(
         ListEntry.listed.is_(False), ListEntry.last_seen_at < cutoff, ListEntry.user_name.is_not(None),
         ~user_needed).values(user_name=None).execution_options(synchronize_session=False)).rowcount or 0
+    # Bluesky: a detached quote's author and text, as read, go with the comments' text.
+    quote_needed = exists().where(Finding.account_id == DetachedQuote.account_id,
+                                  Finding.subject_id == DetachedQuote.quote_uri,
+                                  Finding.status.in_(KEEPING_STATUSES))
+    erased += session.execute(update(DetachedQuote).where(
+        DetachedQuote.first_seen_at < cutoff,
+        or_(DetachedQuote.quote_text.is_not(None), DetachedQuote.quote_author.is_not(None)),
+        ~quote_needed).values(quote_text=None, quote_author=None)
+        .execution_options(synchronize_session=False)).rowcount or 0
     old_runs = select(Run.id).where(Run.fetched_at < cutoff)
     observation_needed = exists().where(Finding.subject_id == ListObservation.user_id,
                                         Finding.status.in_(KEEPING_STATUSES))

@@ -240,6 +240,10 @@ class DetachedQuote(Base):
     post_id: Mapped[str] = mapped_column(String(100))  # the account's post (at-uri)
     quote_uri: Mapped[str] = mapped_column(String(100))  # the quoting post (at-uri)
     record_uri: Mapped[str] = mapped_column(Text)  # the postgate naming it
+    # The quoting post's author and text as read: here, where retention erases them, and in the
+    # event only as a digest (docs/architecture.md §9).
+    quote_author: Mapped[str | None] = mapped_column(Text)
+    quote_text: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     first_seen_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
 

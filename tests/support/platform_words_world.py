@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from collectors.records import CommentRecord, NewEvent, UserListing, UserRecord
+from collectors.records import CommentRecord, DetachedQuote, NewEvent, UserListing, UserRecord
 from modaudit.intake.tail import apply_rules
 from modaudit.store import state, users
 from modaudit.store.engine import make_engine
-from modaudit.store.schema import Finding, Post
+from modaudit.store.quotes import replace_detached
+from modaudit.store.schema import Finding, Post, Run
 from modaudit.web.portal.auth import hash_password
 from tests.support.stored_runs import WRITTEN, StoredAccount, at
 
@@ -97,9 +98,13 @@ def _bluesky(session: Session) -> list:
         _event("comment_hidden", REPLY, post=POST),
         _event("replies_restricted", POST, post=POST, reply_settings="following,mention",
                previously="everyone"),
-        _event("quote_detached", QUOTE, post=POST, quote_author=QUOTE_AUTHOR,
-               quote_text=QUOTE_TEXT),
+        _event("quote_detached", QUOTE, post=POST, quote_author=QUOTE_AUTHOR),
     ], at(24))
+    # The quoting post's text is kept with the store's detached quote (retention erases it there).
+    first_run = session.scalar(select(func.min(Run.id)).where(Run.account_id == account.id))
+    replace_detached(session, account.id, first_run, [DetachedQuote(
+        post_id=POST, quote_uri=QUOTE, record_uri=f"{POST}-gate", record_cid=None,
+        recorded_at=at(1), quote_author=QUOTE_AUTHOR, quote_text=QUOTE_TEXT)], at(24))
     second = account.run(
         at(24), {POST: [_comment(REPLY, POST, OTHER_HANDLE, REPLY_TEXT, OTHER)]},
         reply_settings={POST: "following,mention"},

@@ -178,9 +178,11 @@ def sentence(detail: FindingDetail, language: str, tz: Any) -> str:
 def subject_of(detail: FindingDetail, language: str, tz: Any) -> Subject:
     """What the finding is about, in its kind's words: the comment, the user or the post."""
     finding, comment, post = detail.finding, detail.comment, detail.post
-    name = (comment.author_name if comment else detail.entry.user_name if detail.entry else None)
+    quote_author, quote_text = detail.quote
+    name = (comment.author_name if comment else detail.entry.user_name if detail.entry
+            else quote_author)
     return describe(finding.kind, finding.subject_id, name=name,
-                    text=comment.message if comment else None, post_id=finding.post_id,
+                    text=comment.message if comment else quote_text, post_id=finding.post_id,
                     evidence=detail.event.evidence, language=language, tz=tz,
                     post_text=post.message if post else None,
                     published_at=post.created_at if post else None,

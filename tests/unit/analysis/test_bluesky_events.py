@@ -3,6 +3,7 @@ a block at its record's time, a listblock with its members, detached quotes, nar
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from analysis.change_events import (
@@ -90,13 +91,15 @@ def detached(recorded_hours: float | None = 20) -> DetachedQuote:
 
 
 def test_a_newly_detached_quote_is_an_event_with_the_quoting_post() -> None:
-    """Subject the quote, post the account's post; the faces read quote_author and quote_text."""
+    """Subject the quote, post the account's post; the author in the evidence, the text only as
+    its digest (the store's detached quote keeps it, where retention erases it)."""
     [event] = quote_events([detached()], set(), at(24), at(0))
     assert (event.kind, event.subject_id, event.post_id, event.actor, event.source) == (
         "quote_detached", QUOTE, POST, "account", "record")
     assert (event.occurred_after, event.occurred_before) == (at(20), at(24))
     assert event.evidence["quote_author"] == "elifyilmaz.example.tr"
-    assert event.evidence["quote_text"] == "Şu açıklamaya bakın"
+    assert "quote_text" not in event.evidence
+    assert event.text_digest == hashlib.sha256("Şu açıklamaya bakın".encode()).hexdigest()
     assert event.evidence["record_uri"].endswith("app.bsky.feed.postgate/3lcmq2fyzw22a")
     assert event.evidence["record_cid"] == "bafyreipg"
     assert event.evidence["before_first_seen"] is False

@@ -115,8 +115,8 @@ def test_a_bluesky_reply_is_a_reply_on_its_post_page() -> None:
 
 def test_a_detached_quote_is_the_quoting_post_and_a_finding_for_review() -> None:
     quote = _subject("quote_detached", REPLY, "bluesky", post_id=POST,
-                     evidence={"quote_author": "elifkaraca.bsky.social",
-                               "quote_text": "Şu açıklamaya bakın"})
+                     evidence={"quote_author": "elifkaraca.bsky.social"},
+                     text="Şu açıklamaya bakın")
     assert quote.kind == QUOTE
     assert [(line.label, line.value) for line in quote.lines] == [
         ("Alıntılayan gönderi", f"kimlik {REPLY}"), ("Alıntılayan", "elifkaraca.bsky.social"),

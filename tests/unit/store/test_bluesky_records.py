@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from collectors.records import DetachedQuote, UserListing, UserRecord
 from modaudit.store import quotes
 from modaudit.store.changes import list_changes, replies_by_authors
+from modaudit.store.retention import purge
 from modaudit.store.schema import Run
 from tests.support.stored_runs import StoredAccount, at, comment
 
@@ -73,3 +74,20 @@ def test_the_last_complete_read_of_the_postgates(session: Session) -> None:
     session.flush()
     assert quotes.previous_quotes_read_at(session, account.id, second) == at(0)
     assert quotes.previous_quotes_read_at(session, account.id, first) is None
+
+
+def test_a_quotes_author_and_text_are_kept_beside_it_and_erased_by_retention(
+        session: Session) -> None:
+    """The quoting post's words live with the stored quote, not in the chained event: retention
+    erases them past `comment_text_days` like comments' text (docs/architecture.md §9)."""
+    account = StoredAccount(session, "bsky", "bluesky")
+    first = account.run(at(0), {})
+    said = DetachedQuote(post_id="p1", quote_uri="q1", record_uri="at://pg", record_cid="c",
+                         recorded_at=at(1), quote_author="baran.bsky.social",
+                         quote_text="Şu açıklamaya bakın")
+    quotes.replace_detached(session, account.id, first, [said], at(0))
+    assert quotes.quote_read(session, account.id, "p1", "q1") == (
+        "baran.bsky.social", "Şu açıklamaya bakın")
+    purge(session, comment_text_days=30, now=at(24 * 31))
+    assert quotes.quote_read(session, account.id, "p1", "q1") == (None, None)
+    assert quotes.known_detached(session, account.id) == {("p1", "q1")}  # the state stays

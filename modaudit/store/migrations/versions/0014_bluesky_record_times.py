@@ -33,6 +33,8 @@ def upgrade() -> None:
         sa.Column('post_id', sa.String(100), nullable=False),
         sa.Column('quote_uri', sa.String(100), nullable=False),
         sa.Column('record_uri', sa.Text(), nullable=False),
+        sa.Column('quote_author', sa.Text(), nullable=True),
+        sa.Column('quote_text', sa.Text(), nullable=True),
         sa.Column('first_seen_at', TS, nullable=False),
         sa.Column('first_seen_run_id', BIG, sa.ForeignKey('runs.id'), nullable=False),
         sa.UniqueConstraint('account_id', 'post_id', 'quote_uri'),
