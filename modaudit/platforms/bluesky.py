@@ -106,13 +106,14 @@ PLATFORM = Platform(
     words={
         "tr": {"comment": "yanıt", "author": "Yanıtı yazan", "comment_text": "Yanıt metni",
                "comment_id": "yanıt kimliği", "user": "hesap", "user_label": "Hesap",
-               "user@list": "liste", "user_label@list": "Liste",
+               "user@list": "moderasyon listesi", "user_label@list": "Liste",
                "person_head": "Yazan / hesap"},
         "en": {"comment": "reply", "author": "Reply by", "comment_text": "Reply text",
                "comment_id": "reply id", "user": "account", "user_label": "Account",
-               "user@list": "list", "user_label@list": "List",
+               "user@list": "moderation list", "user_label@list": "List",
                "person_head": "Author / account"},
     },
+    actors={"tr": {"author": "yanıtın yazarı"}, "en": {"author": "the reply's author"}},
     sentences={
         "tr": {"user_blocked": "hesap engellendi",
                "user_blocked@list": "moderasyon listesi topluca engellendi",

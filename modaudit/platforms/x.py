@@ -54,6 +54,8 @@ PLATFORM = Platform(
             "Recent search covers only the last 7 days: older replies cannot be listed again.",
         ),
     },
+    # A reply is its author's own post: only its author (or X) deletes it.
+    actors={"tr": {"author": "yanıtın yazarı"}, "en": {"author": "the reply's author"}},
     reply_settings={
         "tr": {"following": "yalnızca hesabın takip ettikleri yanıtlayabilir",
                "mentionedUsers": "yalnızca gönderide anılanlar yanıtlayabilir",

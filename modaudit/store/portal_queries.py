@@ -244,12 +244,14 @@ class BlockedRow:
     occurred_before: datetime | None
     finding_id: int | None
     finding_status: str | None
+    platform: str | None = None  # the account's: whose words the entry is said in
 
 
 def blocked_now(session: Session, scope: Scope) -> list[BlockedRow]:
     """Users on a block list at the last complete fetch, longest blocked first."""
     query = (select(Account.name, ListEntry.user_id, ListEntry.user_name, ListEntry.first_seen_at,
-                    Event.occurred_after, Event.occurred_before, Finding.id, Finding.status)
+                    Event.occurred_after, Event.occurred_before, Finding.id, Finding.status,
+                    Account.platform)
              .select_from(ListEntry).join(Account, Account.id == ListEntry.account_id)
              .outerjoin(Finding, and_(Finding.account_id == ListEntry.account_id,
                                       Finding.subject_id == ListEntry.user_id,

@@ -20,6 +20,7 @@ from analysis.coverage import blind_now
 from analysis.rules import SEVERITY
 from modaudit.clock import utcnow
 from modaudit.report import i18n
+from modaudit.report.blocked_words import blocked_entry, headings
 from modaudit.report.data import SEVERITIES
 from modaudit.report.links import platform_url
 from modaudit.report.observability import unobservable
@@ -280,7 +281,12 @@ def blocked(request: Request) -> Response:
     with _session(request) as session:
         rows = portal_queries.blocked_now(session, viewer.scope)
         blind = unseen(session, request, viewer)
-    return portal.render(request, "blocked.html", viewer=viewer, rows=rows, **blind)
+    language = _config(request).report.language
+    # Each entry in its platform's words: a Bluesky account or moderation list is no "user".
+    entries = [(row, blocked_entry(row.user_id, row.user_name, row.platform, language))
+               for row in rows]
+    return portal.render(request, "blocked.html", viewer=viewer, entries=entries,
+                         B=headings([entry for _, entry in entries], language), **blind)
 
 
 def blocked_csv(request: Request) -> Response:

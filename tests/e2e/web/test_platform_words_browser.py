@@ -129,7 +129,7 @@ def test_the_findings_csv_says_the_same(portal: Portal, page: Page) -> None:
     rows = list(csv.reader(io.StringIO(answer.body().decode("utf-8-sig")), delimiter=";"))
     heads, by_id = rows[0], {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     subjects = {"youtube:comment_hidden": "yorum", "youtube:replies_restricted": "video",
-                "bluesky:user_blocked": "hesap", "bluesky:user_blocked@list": "liste",
+                "bluesky:user_blocked": "hesap", "bluesky:user_blocked@list": "moderasyon listesi",
                 "bluesky:comment_hidden": "yanıt", "bluesky:quote_detached": "alıntılayan gönderi"}
     for key, (kind_words, _, _) in EXPECTED.items():
         row = by_id[str(portal.world.ids[key])]
