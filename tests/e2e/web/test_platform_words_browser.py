@@ -25,6 +25,8 @@ from modaudit.config import parse_config
 from modaudit.report.observability import unobservable
 from tests.conftest import migrate_quickly, scratch_database
 from tests.support.platform_words_world import (
+    BLOCKED,
+    BLUESKY,
     EXPECTED,
     HELD_AUTHOR,
     LIST_NAME,
@@ -138,3 +140,27 @@ def test_the_findings_csv_says_the_same(portal: Portal, page: Page) -> None:
             assert row[heads[6]] == subjects[key], (key, row)
     assert by_id[str(portal.world.ids["bluesky:quote_detached"])]["Önem"] == "belirsiz"
     assert by_id[str(portal.world.ids["youtube:comment_deleted"])]["Önem"] == "belirsiz"
+
+
+def test_the_blocked_page_names_an_account_and_a_moderation_list(portal: Portal,
+                                                                 page: Page) -> None:
+    page.goto(f"{portal.base}/engellenenler")
+    expect(page.locator("h1")).to_have_text(f"Şu an engellenenler ({len(BLOCKED)})")
+    rows = page.locator("tr.blocked-entry")
+    expect(rows).to_have_count(len(BLOCKED))
+    for name, what, subject, link in BLOCKED:
+        row = page.locator("tr.blocked-entry", has_text=f"{name} ({what}")
+        shown = " ".join(row.inner_text().split())
+        assert shown.startswith(f"{name} ({what}, kimlik {subject})"), shown
+        assert BLUESKY in shown and "kullanıcı" not in shown.lower()
+        expect(row.get_by_role("link", name="Platformda aç")).to_have_attribute("href", link)
+    assert "Kullanıcı" not in page.locator("table.list tr").first.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_the_blocked_csv_says_the_same(portal: Portal, page: Page) -> None:
+    answer = page.context.request.get(f"{portal.base}/engellenenler.csv")
+    assert answer.ok
+    rows = list(csv.DictReader(io.StringIO(answer.body().decode("utf-8-sig")), delimiter=";"))
+    assert sorted((row["Adı"], row["Engellenen"], row["Kimlik"], row["Bağlantı"], row["Platform"])
+                  for row in rows) == sorted((*entry, "Bluesky") for entry in BLOCKED)
