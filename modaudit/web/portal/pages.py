@@ -27,7 +27,7 @@ from modaudit.report.observability import unobservable
 from modaudit.report.periods import last_complete_week
 from modaudit.report.render import blind_context, bracket
 from modaudit.report.selective_section import build_section, section_view
-from modaudit.report.subjects import Subject, describe
+from modaudit.report.subjects import Subject, describe, words_for
 from modaudit.report.text_safety import visible
 from modaudit.store import portal_queries
 from modaudit.store.attachments import attachment
@@ -228,9 +228,22 @@ def finding_response(request: Request, viewer: Viewer, fid: int, *, error: str =
         limits_title=i18n.LABELS[language]["unobservable"],
         max_mb=config.web.max_attachment_mb, saved=request.query_params.get("kaydedildi") == "1",
         error=error, draft=draft or ReviewDraft(), technical=_technical(detail),
-        timeline=[(item.at, word(item.what, language, detail=i18n.term(item.detail, language))
-                   if item.detail else word(item.what, language)) for item in detail.timeline],
-        **blind)
+        timeline=timeline_lines(detail, language), **blind)
+
+
+def timeline_lines(detail: FindingDetail, language: str) -> list[tuple[Any, str]]:
+    """The finding's timeline in words: each event's kind and the comment in the words of the
+    account's platform (a Bluesky reply hidden, a moderation list blocked)."""
+    platform, subject_id = detail.account.platform, detail.finding.subject_id
+    comment = words_for(language, platform, subject_id)["comment"]
+    lines = []
+    for item in detail.timeline:
+        if item.what == "event":
+            said = i18n.kind_term(item.detail or "", language, platform, subject_id)
+        else:
+            said = i18n.term(item.detail, language)
+        lines.append((item.at, word(item.what, language, detail=said, comment=comment)))
+    return lines
 
 
 def _limits(platform: str, language: str) -> list[str]:
