@@ -1,7 +1,7 @@
-"""Who or what is blocked, and who acted, in each platform's words: a Bluesky account (its handle,
-DID and bsky.app page) or moderation list (its list page) is never "kullanıcı id at://…"; a Bluesky
-or X reply's author is not a comment's. The weekly report, /engellenenler's CSV and the findings
-CSV say the same.
+"""Who or what is blocked, who acted, and what a collection warning is about, in each platform's
+words: a Bluesky account (its handle, DID and bsky.app page) or moderation list (its list page) is
+never "kullanıcı id at://…"; a Bluesky or X reply's author is not a comment's; a channel's
+warning names its videos. The weekly report, /engellenenler's CSV and the findings CSV say the same.
 
 Ids are shaped as the references show them (AT Protocol DIDs, an `app.bsky.graph.list` at-uri, an
 X user id, a Page-scoped Facebook id); the people are fictional.
@@ -19,9 +19,17 @@ import pytest
 from modaudit.config import parse_config
 from modaudit.report import i18n
 from modaudit.report.blocked_words import blocked_entry, headings
-from modaudit.report.data import SEVERITIES, BlockedUser, CountRow, DayCount, WeeklyReport
+from modaudit.report.data import (
+    SEVERITIES,
+    AccountHealth,
+    BlockedUser,
+    CountRow,
+    DayCount,
+    WeeklyReport,
+)
 from modaudit.report.evidence_view import evidence_lines
 from modaudit.report.periods import IsoWeek
+from modaudit.report.phrases import warning_sentence
 from modaudit.report.render import findings_csv, render_weekly
 from modaudit.store.finding_rows import FindingRow
 from modaudit.store.portal_queries import BlockedRow
@@ -161,3 +169,36 @@ def test_the_blocked_csv_names_each_entry_and_links_it() -> None:
         ("Bluesky", "moderasyon listesi", LIST, LIST_NAME, LIST_PAGE),
         ("Facebook", "kullanıcı", "6003", "", "")]
     assert "Kullanıcı kimliği" not in body
+
+
+@pytest.mark.parametrize(("platform", "code", "tr"), [
+    ("youtube", "listing_incomplete", "Bazı videoların yorumları tam alınamadı; bu videolarda "
+                                      "silme sonucu çıkarılmadı."),
+    ("youtube", "posts_incomplete", "Kanalın video listesi tam alınamadı; silme sonucu "
+                                    "çıkarılmadı."),
+    ("bluesky", "listing_incomplete", "Bazı gönderilerin yanıtları tam alınamadı; bu "
+                                      "gönderilerde sonuç çıkarılmadı."),
+    ("x", "lookup_failed", "Kaybolan bir yanıtın sorgusu başarısız oldu; sonraki gece yinelenir."),
+    ("facebook", "listing_incomplete", "Bazı gönderilerin yorumları tam alınamadı; bu "
+                                       "gönderilerde silme sonucu çıkarılmadı."),
+])
+def test_a_collection_warning_names_videos_and_replies(platform: str, code: str, tr: str) -> None:
+    assert warning_sentence(code, 1, "tr", platform) == tr
+    assert warning_sentence(code, 2, "tr", platform) == f"{tr} (2 kez)"
+
+
+def test_the_youtube_quota_warning_is_a_sentence_not_a_code() -> None:
+    for language in ("tr", "en"):
+        said = warning_sentence("youtube_quota", 1, language, "youtube")
+        assert "youtube_quota" not in said and "YouTube" in said
+
+
+def test_the_weekly_health_section_says_a_channels_warnings_in_its_words() -> None:
+    report = _report([])
+    report = WeeklyReport(**{**report.__dict__, "health": [AccountHealth(
+        "belediye-yt", "youtube", "belediyekanal", {"ok": 0, "partial": 1, "failed": 0}, 4, AT,
+        {"listing_incomplete": 1}, [])]})
+    rendered = render_weekly(report, "cid:chart")
+    for said in (rendered.text, rendered.html):
+        assert "Bazı videoların yorumları tam alınamadı" in said
+        assert "Bazı gönderilerin yorumları" not in said
