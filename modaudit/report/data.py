@@ -68,6 +68,9 @@ class ReviewRow:
     note: str
     reviewed_by: str
     reviewed_at: datetime
+    # The finding's account's platform and subject: its kind said in that platform's words.
+    platform: str | None = None
+    subject_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,8 +238,9 @@ def _reviews(session: Session, names: list[str], start: datetime, end: datetime)
                       # "decided by (recorded by)" when the CLI recorded it for someone
                       reviewed_by=f"{review.on_behalf_of} ({review.reviewed_by})"
                       if review.on_behalf_of else review.reviewed_by,
-                      reviewed_at=review.reviewed_at)
-            for review, kind, account in report_queries.reviews_between(session, names, start, end)]
+                      reviewed_at=review.reviewed_at, platform=platform, subject_id=subject_id)
+            for review, kind, account, platform, subject_id
+            in report_queries.reviews_between(session, names, start, end)]
 
 
 def _blind(health: list[AccountHealth], scope: ReportScope, reference: datetime) -> list[Blind]:

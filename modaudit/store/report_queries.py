@@ -43,9 +43,10 @@ def latest_blocks(session: Session,
 
 def reviews_between(session: Session, names: Sequence[str], start: datetime,
                     end: datetime) -> list[Row[Any]]:
-    """(review, finding kind, account name) of the reviews recorded in [start, end), in order."""
+    """(review, finding kind, account name, account platform, finding subject) of the reviews
+    recorded in [start, end), in order."""
     return list(session.execute(
-        select(FindingReview, Finding.kind, Account.name)
+        select(FindingReview, Finding.kind, Account.name, Account.platform, Finding.subject_id)
         .join(Finding, Finding.id == FindingReview.finding_id)
         .join(Account, Account.id == Finding.account_id)
         .where(Account.name.in_(list(names)), FindingReview.reviewed_at >= start,

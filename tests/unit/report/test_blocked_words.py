@@ -25,6 +25,7 @@ from modaudit.report.data import (
     BlockedUser,
     CountRow,
     DayCount,
+    ReviewRow,
     WeeklyReport,
 )
 from modaudit.report.evidence_view import evidence_lines
@@ -202,3 +203,13 @@ def test_the_weekly_health_section_says_a_channels_warnings_in_its_words() -> No
     for said in (rendered.text, rendered.html):
         assert "Bazı videoların yorumları tam alınamadı" in said
         assert "Bazı gönderilerin yorumları" not in said
+
+
+def test_the_weeks_reviews_say_each_kind_in_its_platforms_words() -> None:
+    review = ReviewRow(5, "belediye-bsky", "user_blocked", "open", "justified", "Spam listesi",
+                       "Ayşe Kaya", AT, platform="bluesky", subject_id=LIST)
+    report = WeeklyReport(**{**_report([]).__dict__, "reviews": [review]})
+    rendered = render_weekly(report, "cid:chart")
+    assert ("- #5 moderasyon listesi topluca engellendi (belediye-bsky): açık → gerekçeli"
+            in rendered.text)
+    assert "#5 moderasyon listesi topluca engellendi<div" in rendered.html
