@@ -182,6 +182,8 @@ class Oldest:
     kind: str
     account: str
     detected_at: datetime
+    platform: str | None = None  # the account's, and the finding's subject: its kind in its words
+    subject_id: str = ""
 
 
 @dataclass
@@ -207,7 +209,8 @@ def overview(session: Session, scope: Scope, now: datetime, week_starts: list[da
         select(opened.c.severity, func.count()).group_by(opened.c.severity))}
     result.open_total = sum(result.by_severity.values())
     oldest = session.execute(scope.where(
-        select(Finding.id, Finding.kind, Account.name, Finding.detected_at)
+        select(Finding.id, Finding.kind, Account.name, Finding.detected_at, Account.platform,
+               Finding.subject_id)
         .join(Account, Account.id == Finding.account_id))
         .where(Finding.status == "open").order_by(Finding.detected_at, Finding.id).limit(1)).first()
     result.oldest = Oldest(*oldest) if oldest else None

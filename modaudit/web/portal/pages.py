@@ -99,7 +99,9 @@ def _todo(data: portal_queries.Overview, blind: dict[str, Any], language: str, n
     days = max(0, (now - oldest.detected_at).days)
     return [i18n.phrase("waiting", language, n=data.open_total),
             i18n.phrase("oldest_days" if days else "oldest_today", language, id=oldest.id,
-                        kind=i18n.term(oldest.kind, language), account=oldest.account, days=days)]
+                        kind=i18n.kind_term(oldest.kind, language, oldest.platform,
+                                            oldest.subject_id),
+                        account=oldest.account, days=days)]
 
 
 def _day(value: str | None) -> date | None:

@@ -164,3 +164,15 @@ def test_the_blocked_csv_says_the_same(portal: Portal, page: Page) -> None:
     rows = list(csv.DictReader(io.StringIO(answer.body().decode("utf-8-sig")), delimiter=";"))
     assert sorted((row["Adı"], row["Engellenen"], row["Kimlik"], row["Bağlantı"], row["Platform"])
                   for row in rows) == sorted((*entry, "Bluesky") for entry in BLOCKED)
+
+
+def test_the_overview_and_the_timeline_say_the_kind_in_its_platforms_words(
+        portal: Portal, page: Page) -> None:
+    page.goto(f"{portal.base}/")
+    oldest = portal.world.ids["youtube:comment_hidden"]  # the first one recorded
+    expect(page.locator("main")).to_contain_text(
+        f"#{oldest}, {EXPECTED['youtube:comment_hidden'][0]} (belediye-yt).")
+    page.goto(f"{portal.base}/bulgu/{portal.world.ids['bluesky:user_blocked@list']}")
+    timeline = page.locator("table.list", has_text="kaydedildi").inner_text()
+    assert "kaydedildi: moderasyon listesi topluca engellendi" in timeline, timeline
+    assert "kullanıcı" not in timeline
