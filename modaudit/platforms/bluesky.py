@@ -105,11 +105,13 @@ PLATFORM = Platform(
     # Replies, not comments; accounts, not users; a blocked list is a list.
     words={
         "tr": {"comment": "yanıt", "author": "Yanıtı yazan", "comment_text": "Yanıt metni",
-               "comment_id": "yanıt kimliği", "user": "hesap", "user_label": "Hesap",
+               "comment_id": "yanıt kimliği", "comments_n": "yanıt", "comments_of": "yanıtın",
+               "user": "hesap", "user_label": "Hesap",
                "user@list": "moderasyon listesi", "user_label@list": "Liste",
                "person_head": "Yazan / hesap"},
         "en": {"comment": "reply", "author": "Reply by", "comment_text": "Reply text",
-               "comment_id": "reply id", "user": "account", "user_label": "Account",
+               "comment_id": "reply id", "comments_n": "replies", "comments_of": "replies",
+               "user": "account", "user_label": "Account",
                "user@list": "moderation list", "user_label@list": "List",
                "person_head": "Author / account"},
     },

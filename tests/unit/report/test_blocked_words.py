@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from analysis.selective import AccountSummary
 from modaudit.config import parse_config
 from modaudit.report import i18n
 from modaudit.report.blocked_words import blocked_entry, headings
@@ -32,6 +33,7 @@ from modaudit.report.evidence_view import evidence_lines
 from modaudit.report.periods import IsoWeek
 from modaudit.report.phrases import warning_sentence
 from modaudit.report.render import findings_csv, render_weekly
+from modaudit.report.selective_section import SelectiveSection, section_view
 from modaudit.store.finding_rows import FindingRow
 from modaudit.store.portal_queries import BlockedRow
 from modaudit.web.portal import spreadsheet
@@ -213,3 +215,17 @@ def test_the_weeks_reviews_say_each_kind_in_its_platforms_words() -> None:
     assert ("- #5 moderasyon listesi topluca engellendi (belediye-bsky): açık → gerekçeli"
             in rendered.text)
     assert "#5 moderasyon listesi topluca engellendi<div" in rendered.html
+
+
+def test_the_selective_section_counts_a_bluesky_accounts_replies() -> None:
+    section = SelectiveSection(AT - timedelta(days=28), AT, 0.05, 20, [
+        AccountSummary("belediye-bsky", "bluesky", 12, 1, []),
+        AccountSummary("belediye-yt", "youtube", 7, 2, [])])
+    tr = section_view(section, "tr", IST)
+    assert tr.accounts[0].lines[0].startswith("belediye-bsky: 12 yanıt, 0 tanesi gizlendi")
+    assert tr.accounts[0].lines[1].startswith("1 yanıtın metni")
+    assert tr.accounts[1].lines[0].startswith("belediye-yt: 7 yorum,")
+    assert tr.accounts[1].lines[1].startswith("2 yorumun metni")
+    en = section_view(section, "en", IST)
+    assert en.accounts[0].lines[0].startswith("belediye-bsky: 12 replies,")
+    assert en.accounts[0].lines[1].startswith("1 replies had their text erased")
