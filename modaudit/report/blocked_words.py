@@ -11,17 +11,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from modaudit import platforms
+from modaudit.report import i18n
 from modaudit.report.subjects import WORDS, words_for
 
-# The lists' headings. A list of one platform's users keeps the old words; once an entry is an
-# account or a moderation list, the heading names no kind of its own ("currently blocked").
+# The lists' headings. A list of users only keeps the report's words for them (i18n.LABELS
+# "blocked", "blocked_now"); once an entry is an account or a moderation list, the heading names no
+# kind of its own ("currently blocked").
 _HEADINGS: dict[str, dict[str, str]] = {
-    "tr": {"title_users": "Şu an engellenmiş kullanıcılar", "title": "Şu an engellenenler",
-           "count_users": "Engellenmiş kullanıcı", "count": "Şu an engellenen",
-           "head_users": "Kullanıcı", "head": "Engellenen"},
-    "en": {"title_users": "Users currently blocked", "title": "Currently blocked",
-           "count_users": "Users currently blocked", "count": "Currently blocked",
-           "head_users": "User", "head": "Blocked"},
+    "tr": {"title": "Şu an engellenenler", "count": "Şu an engellenen", "head": "Engellenen",
+           "head_users": "Kullanıcı"},
+    "en": {"title": "Currently blocked", "count": "Currently blocked", "head": "Blocked",
+           "head_users": "User"},
 }
 
 
@@ -53,6 +53,9 @@ def blocked_entry(user_id: str, user_name: str | None, platform: str | None,
 def headings(entries: Iterable[BlockedEntry], language: str) -> dict[str, str]:
     """The section's title, its count's label and its column head, for these entries."""
     generic = WORDS[language]["user"]
-    only_users = all(entry.what == generic for entry in entries)
-    table, suffix = _HEADINGS[language], "_users" if only_users else ""
-    return {key: table[f"{key}{suffix}"] for key in ("title", "count", "head")}
+    table = _HEADINGS[language]
+    if all(entry.what == generic for entry in entries):
+        labels = i18n.LABELS[language]
+        return {"title": labels["blocked"], "count": labels["blocked_now"],
+                "head": table["head_users"]}
+    return {key: table[key] for key in ("title", "count", "head")}

@@ -60,7 +60,7 @@ WORDS: dict[str, dict[str, str]] = {
         "too_big": "Ek en çok {mb} MB olabilir.", "read_only": "Bu hesabın bulgularını yalnızca "
         "görüntüleyebilirsiniz.",
         "by": "İnceleyen", "for_whom": "adına", "when": "Ne zaman", "change": "Değişiklik",
-        "attachments": "Ekler", "blocked_title": "Şu an engellenmiş kullanıcılar",
+        "attachments": "Ekler",
         "since_when": "Ne zamandan beri", "first_seen": "ilk görüldü",
         "observed": "denetimde görüldü: {detail}",
         # {comment}: the platform's word for it (a YouTube comment, a Bluesky or X reply)
@@ -159,7 +159,7 @@ WORDS: dict[str, dict[str, str]] = {
         "too_big": "An attachment may have at most {mb} MB.",
         "read_only": "You can only view this account's findings.",
         "by": "Reviewed by", "for_whom": "for", "when": "When", "change": "Change",
-        "attachments": "Attachments", "blocked_title": "Users blocked now",
+        "attachments": "Attachments",
         "since_when": "Since", "first_seen": "first seen",
         "observed": "seen by an audit ({detail})", "missing": "missing from a complete listing",
         "lookup": "looked up by id ({detail} in all)", "lookup_present": "lookup: still there",
