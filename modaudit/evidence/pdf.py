@@ -31,7 +31,7 @@ from modaudit.evidence.package import (
     attachment_file,
     comment_file,
 )
-from modaudit.report.i18n import CLAUSE_2_TR, MANAGERS_DUTY_TR, kind_term, term
+from modaudit.report.i18n import CLAUSE_2_TR, MANAGERS_DUTY_TR, actor_term, kind_term, term
 from modaudit.report.text_safety import visible
 from modaudit.store.exported import AttachmentBytes
 from modaudit.store.finding_rows import FindingRow
@@ -198,7 +198,7 @@ def _finding_flow(package: ExportPackage, finding: ExportFinding,
     kind = kind_term(row.kind, "tr", package.platform, row.subject_id)
     flow: list = [Paragraph(f"Bulgu {row.id}: {_text(kind)}", styles["h2"]),
                   Paragraph(f"<b>Ne oldu:</b> {_text(what)} İşlemi yapan: "
-                            f"{_text(term(row.actor, 'tr'))}; nasıl tespit edildi: "
+                            f"{_text(actor_term(row.actor, 'tr', package.platform))}; nasıl tespit edildi: "
                             f"{_text(term(row.source, 'tr'))}.", body),
                   Paragraph(f"<b>Ne zaman:</b> "
                             f"{words.bracket(row.occurred_after, row.occurred_before, tz)}", body),

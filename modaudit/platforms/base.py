@@ -60,6 +60,12 @@ class Platform:
     # used as the kind's label on every face (portal, report, alert, CSVs, export).
     sentences: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     variant: VariantOf = plain
+    # Who acted, in its own words: language -> actor ("author") -> phrase; a reply's author, not
+    # a comment's, where the platform has replies.
+    actors: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # A collection warning's sentence in its own words, over report/phrases.py's: language ->
+    # warning code -> sentence (a YouTube channel's videos, a Bluesky post's replies).
+    warnings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def hooks_module(self) -> ModuleType:
         """The intake module that builds this platform's collector (imported on first use)."""
@@ -72,6 +78,16 @@ class Platform:
     def sentence(self, language: str, kind: str, subject_id: str = "") -> str | None:
         """What a `kind` finding about this subject is, in its own words; None: the generic."""
         return _pick(self.sentences.get(language, {}), kind, self.variant(subject_id))
+
+
+    def actor(self, language: str, actor: str) -> str | None:
+        """Who acted (an event's `actor`), in its own words; None: the generic."""
+        return self.actors.get(language, {}).get(actor)
+
+
+    def warning(self, language: str, code: str) -> str | None:
+        """A collection warning in its own words; None: the generic sentence."""
+        return self.warnings.get(language, {}).get(code)
 
 
 def _pick(table: Mapping[str, str], key: str, variant: str) -> str | None:

@@ -106,13 +106,32 @@ PLATFORM = Platform(
     # Replies, not comments; accounts, not users; a blocked list is a list.
     words={
         "tr": {"comment": "yanıt", "author": "Yanıtı yazan", "comment_text": "Yanıt metni",
-               "comment_id": "yanıt kimliği", "user": "hesap", "user_label": "Hesap",
-               "user@list": "liste", "user_label@list": "Liste",
+               "comment_id": "yanıt kimliği", "comments_n": "yanıt", "comments_of": "yanıtın",
+               "user": "hesap", "user_label": "Hesap",
+               "user@list": "moderasyon listesi", "user_label@list": "Liste",
                "person_head": "Yazan / hesap"},
         "en": {"comment": "reply", "author": "Reply by", "comment_text": "Reply text",
-               "comment_id": "reply id", "user": "account", "user_label": "Account",
-               "user@list": "list", "user_label@list": "List",
+               "comment_id": "reply id", "comments_n": "replies", "comments_of": "replies",
+               "user": "account", "user_label": "Account",
+               "user@list": "moderation list", "user_label@list": "List",
                "person_head": "Author / account"},
+    },
+    actors={"tr": {"author": "yanıtın yazarı"}, "en": {"author": "the reply's author"}},
+    warnings={
+        "tr": {"listing_incomplete": "Bazı gönderilerin yanıtları tam alınamadı; bu "
+                                     "gönderilerde sonuç çıkarılmadı.",
+               "lookup_failed": "Kaybolan bir yanıtın sorgusu başarısız oldu; sonraki gece "
+                                "yinelenir.",
+               "lookups_deferred": "Sorgu sınırı doldu; kalan yanıtlar sonraki gece sorgulanır.",
+               "visibility_glitch": "Bir yanıtın görünürlüğü tutarsız okundu; sonuç "
+                                    "çıkarılmadı."},
+        "en": {"listing_incomplete": "Some posts' replies were listed incompletely; nothing was "
+                                     "inferred on them.",
+               "lookup_failed": "Looking up a missing reply failed; it is retried next night.",
+               "lookups_deferred": "The lookup budget was used up; the remaining replies are "
+                                   "looked up next night.",
+               "visibility_glitch": "A reply's visibility read inconsistently; nothing was "
+                                    "inferred."},
     },
     sentences={
         "tr": {"user_blocked": "hesap engellendi",

@@ -54,6 +54,24 @@ PLATFORM = Platform(
             "Recent search covers only the last 7 days: older replies cannot be listed again.",
         ),
     },
+    # A reply is its author's own post: only its author (or X) deletes it.
+    actors={"tr": {"author": "yanıtın yazarı"}, "en": {"author": "the reply's author"}},
+    warnings={
+        "tr": {"listing_incomplete": "Bazı gönderilerin yanıtları tam alınamadı; bu "
+                                     "gönderilerde sonuç çıkarılmadı.",
+               "lookup_failed": "Kaybolan bir yanıtın sorgusu başarısız oldu; sonraki gece "
+                                "yinelenir.",
+               "lookups_deferred": "Sorgu sınırı doldu; kalan yanıtlar sonraki gece sorgulanır.",
+               "visibility_glitch": "Bir yanıtın görünürlüğü tutarsız okundu; sonuç "
+                                    "çıkarılmadı."},
+        "en": {"listing_incomplete": "Some posts' replies were listed incompletely; nothing was "
+                                     "inferred on them.",
+               "lookup_failed": "Looking up a missing reply failed; it is retried next night.",
+               "lookups_deferred": "The lookup budget was used up; the remaining replies are "
+                                   "looked up next night.",
+               "visibility_glitch": "A reply's visibility read inconsistently; nothing was "
+                                    "inferred."},
+    },
     reply_settings={
         "tr": {"following": "yalnızca hesabın takip ettikleri yanıtlayabilir",
                "mentionedUsers": "yalnızca gönderide anılanlar yanıtlayabilir",

@@ -87,6 +87,16 @@ PLATFORM = Platform(
                "on_post": "On video", "reply_setting": "Comments",
                "published_head": "Video published", "setting_head": "Comments"},
     },
+    warnings={
+        "tr": {"posts_incomplete": "Kanalın video listesi tam alınamadı; silme sonucu "
+                                   "çıkarılmadı.",
+               "listing_incomplete": "Bazı videoların yorumları tam alınamadı; bu videolarda "
+                                     "silme sonucu çıkarılmadı."},
+        "en": {"posts_incomplete": "The channel's video list was incomplete; no deletion was "
+                                   "inferred.",
+               "listing_incomplete": "Some videos' comments were listed incompletely; no "
+                                     "deletion was inferred on them."},
+    },
     sentences={
         "tr": {"comment_hidden": "yorum incelemeye alındı (herkese görünmüyor)",
                "comment_unhidden": "incelemedeki yorum yayımlandı",

@@ -66,7 +66,8 @@ def blind_lines(blind: list[Blind], language: str, tz: ZoneInfo) -> list[BlindLi
                   "platform": platforms.display(item.platform),
                   "since": i18n.format_datetime(item.last_success, language, tz)}
         what = words["since" if item.last_success else "never"].format(**values)
-        act = warning_sentence(item.problem, 1, language) if item.problem else words["no_runs"]
+        act = (warning_sentence(item.problem, 1, language, item.platform) if item.problem
+               else words["no_runs"])
         lines.append(BlindLine(item.account, what, act))
     return lines
 

@@ -53,6 +53,7 @@ class BlockedUser:
     before_first_audit: bool
     finding_id: int | None
     finding_status: str | None
+    platform: str | None = None  # the account's: whose words the entry is said in
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,9 @@ class ReviewRow:
     note: str
     reviewed_by: str
     reviewed_at: datetime
+    # The finding's account's platform and subject: its kind said in that platform's words.
+    platform: str | None = None
+    subject_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -212,7 +216,8 @@ def _blocked_users(session: Session, names: list[str]) -> list[BlockedUser]:
     # The latest block event per user says since when it has lasted.
     latest = report_queries.latest_blocks(session, list(accounts))
     users = []
-    for account_id, user_id, user_name in report_queries.blocked_entries(session, list(accounts)):
+    for account_id, user_id, user_name, platform in report_queries.blocked_entries(
+            session, list(accounts)):
         pair = latest.get((account_id, user_id))
         if pair is None:
             continue  # listed, but no event recorded yet (cannot happen after a complete fetch)
@@ -222,7 +227,7 @@ def _blocked_users(session: Session, names: list[str]) -> list[BlockedUser]:
             blocked_after=event.occurred_after, blocked_before=event.occurred_before,
             before_first_audit=bool(event.evidence.get("before_first_seen")),
             finding_id=finding.id if finding else None,
-            finding_status=finding.status if finding else None,
+            finding_status=finding.status if finding else None, platform=platform,
         ))
     return users
 
@@ -233,8 +238,9 @@ def _reviews(session: Session, names: list[str], start: datetime, end: datetime)
                       # "decided by (recorded by)" when the CLI recorded it for someone
                       reviewed_by=f"{review.on_behalf_of} ({review.reviewed_by})"
                       if review.on_behalf_of else review.reviewed_by,
-                      reviewed_at=review.reviewed_at)
-            for review, kind, account in report_queries.reviews_between(session, names, start, end)]
+                      reviewed_at=review.reviewed_at, platform=platform, subject_id=subject_id)
+            for review, kind, account, platform, subject_id
+            in report_queries.reviews_between(session, names, start, end)]
 
 
 def _blind(health: list[AccountHealth], scope: ReportScope, reference: datetime) -> list[Blind]:

@@ -23,7 +23,7 @@ _SAID_WITH_THE_SUBJECT = frozenset({"reply_settings"})
 def evidence_lines(row: FindingRow, language: str, tz: ZoneInfo) -> list[tuple[str, str]]:
     """A finding's evidence as (label, value) lines: who acted, how we know, what was seen when."""
     labels = i18n.LABELS[language]
-    lines = [(labels["actor"], i18n.term(row.actor, language)),
+    lines = [(labels["actor"], i18n.actor_term(row.actor, language, row.platform)),
              (labels["source"], i18n.term(row.source, language))]
     for key, label in EVIDENCE_LABELS[language].items():
         value = row.evidence.get(key)

@@ -226,6 +226,14 @@ def kind_term(kind: str, language: str, platform: str | None = None, subject_id:
     return own or term(kind, language)
 
 
+def actor_term(actor: str | None, language: str, platform: str | None = None) -> str:
+    """Who acted, in the words of the account's platform (a Bluesky or X reply's author), else as
+    `term` says it for every platform."""
+    described = platforms.REGISTRY.get(platform or "")
+    own = described.actor(language, actor) if described and actor else None
+    return own or term(actor, language)
+
+
 def phrase(key: str, language: str, **values: object) -> str:
     """A sentence fragment with its blanks filled."""
     return _PHRASES[language][key].format(**values)

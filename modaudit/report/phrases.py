@@ -3,6 +3,7 @@ their fix, evidence labels, and the CSV's column headers, in Turkish and English
 
 from __future__ import annotations
 
+from modaudit import platforms
 from modaudit.report import subjects
 
 # One visible order everywhere (report/data.SEVERITIES), each with what it means.
@@ -61,6 +62,8 @@ _WARNINGS: dict[str, dict[str, str]] = {
         "db_lock_timeout": "Veritabanı kilidi beklenirken süre doldu; sonraki denetim yineler.",
         "db_statement_timeout": "Bir veritabanı sorgusu çok uzun sürdü; sonraki denetim yineler.",
         "store_failed": "Toplanan veriler kaydedilemedi; bilgi işlem veritabanını denetlemeli.",
+        "youtube_quota": "YouTube'un günlük kotası doldu; kalan videoların yorumları okunmadı ve "
+                         "onlardan sonuç çıkarılmadı. Kota Pasifik saatiyle gece yarısı sıfırlanır.",
         "internal_error": "Beklenmeyen bir hata oluştu; bilgi işlem günlükleri incelemeli.",
     },
     "en": {
@@ -98,6 +101,9 @@ _WARNINGS: dict[str, dict[str, str]] = {
         "db_lock_timeout": "A database lock wait timed out; the next audit retries.",
         "db_statement_timeout": "A database query ran too long; the next audit retries.",
         "store_failed": "What was collected could not be stored; IT should check the database.",
+        "youtube_quota": "YouTube's daily quota ran out; the remaining videos' comments were not "
+                         "read and nothing was inferred from them. The quota resets at midnight "
+                         "Pacific time.",
         "internal_error": "An unexpected error occurred; IT should read the logs.",
     },
 }
@@ -107,9 +113,12 @@ _UNKNOWN_WARNING = {"tr": "Denetimde bir sorun kaydedildi ({code}); ayrıntı i�
 _TIMES = {"tr": "{sentence} ({count} kez)", "en": "{sentence} ({count} times)"}
 
 
-def warning_sentence(code: str, count: int, language: str) -> str:
-    """A collection warning code as a sentence with its fix, and how often it happened."""
-    sentence = _WARNINGS[language].get(code) or _UNKNOWN_WARNING[language].format(code=code)
+def warning_sentence(code: str, count: int, language: str, platform: str | None = None) -> str:
+    """A collection warning code as a sentence with its fix, and how often it happened; in the
+    words of the account's `platform` where it has its own (a YouTube channel's videos)."""
+    described = platforms.REGISTRY.get(platform or "")
+    sentence = ((described.warning(language, code) if described else None)
+                or _WARNINGS[language].get(code) or _UNKNOWN_WARNING[language].format(code=code))
     return sentence if count == 1 else _TIMES[language].format(sentence=sentence, count=count)
 
 

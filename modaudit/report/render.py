@@ -18,6 +18,7 @@ from markupsafe import Markup
 from analysis.coverage import Blind
 from modaudit import platforms
 from modaudit.report import i18n
+from modaudit.report.blocked_words import blocked_entry, headings
 from modaudit.report.coverage_words import act_label, blind_lines, blind_title
 from modaudit.report.data import SEVERITIES, BlockedUser, WeeklyReport, by_severity
 from modaudit.report.evidence_view import evidence_lines
@@ -32,8 +33,9 @@ from modaudit.store.finding_rows import FindingRow
 
 __all__ = ["RenderedReport", "bdi", "bracket", "evidence_lines", "findings_csv", "neutralise",
            "render_alert", "render_weekly", "render_weekly_html", "shown"]
-# Words, not codes, in the CSV: these columns go through i18n.term.
-_CSV_TERMS = frozenset({"kind", "severity", "status", "actor", "source"})
+# Words, not codes, in the CSV: these columns go through i18n.term (kind and actor in the
+# words of the row's platform, below).
+_CSV_TERMS = frozenset({"severity", "status", "source"})
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SEVERITY_COLOURS = {"high": "#d92d20", "medium": "#f79009", "review": "#2e90fa", "low": "#98a2b3"}
@@ -248,14 +250,20 @@ def _weekly_context(report: WeeklyReport, chart_src: str, attached_csv: bool,
                     base_url: str = "", permalinks: Permalinks | None = None) -> dict[str, Any]:
     language, tz = report.language, report.tz
     days = report.week.days()
+    blocked = [(user, blocked_entry(user.user_id, user.user_name, user.platform, language,
+                                    report.handles.get(user.account, "")))
+               for user in report.blocked]
     return {
         **_helpers(language, tz, report.handles, base_url, permalinks, report.posts),
         **blind_context(report.blind, len(report.accounts), language, tz),
         "r": report, "subject": weekly_subject(report), "chart_src": chart_src,
         "todo": todo_lines(report), "severities": SEVERITIES,
+        # each entry in its platform's words (a Bluesky account or moderation list, an X user)
+        "blocked": blocked, "B": headings([entry for _, entry in blocked], language),
         "legend": [(severity, SEVERITY_LEGEND[language][severity]) for severity in SEVERITIES],
         "open_rows": by_severity(report.open_findings), "new_rows": by_severity(report.new_findings),
-        "warning": lambda code, count: warning_sentence(code, count, language),
+        "warning": lambda code, count, platform=None: warning_sentence(code, count, language,
+                                                                       platform),
         "attached_csv": attached_csv,
         "sel": section_view(report.selective, language, tz) if report.selective else None,
         "week_range": f"{i18n.format_date(days[0], language)} – {i18n.format_date(days[-1], language)}",
@@ -315,6 +323,8 @@ def findings_csv(rows: Iterable[FindingRow], tz: ZoneInfo, language: str = "tr",
                                         bool(row.evidence.get("before_first_seen")), language, tz)
             elif column == "kind":
                 value = kind_of(row, language)
+            elif column == "actor":
+                value = i18n.actor_term(row.actor, language, row.platform)
             elif column == "link":
                 value = finding_link(row, handles or {}, permalinks)
             elif column == "platform":

@@ -25,6 +25,7 @@ from analysis.selective import (
 )
 from modaudit.report import i18n
 from modaudit.report.periods import IsoWeek
+from modaudit.report.subjects import words_for
 from modaudit.store.comment_features import account_platforms, classified_comments, unclassified_counts
 
 REPORT_WEEKS = 4
@@ -49,9 +50,10 @@ TEXTS = {
         "title": "Seçici moderasyon: dile ve konuya göre",
         "intro": "{start} – {end} arasında yazılan yorumlar. Her dil ve konu grubunun gizlenme ya "
                  "da silinme oranı, aynı hesabın diğer tüm yorumlarınınkiyle karşılaştırıldı.",
-        "account": "{account}: {n} yorum, {m} tanesi gizlendi ya da silindi ({rate}).",
-        "account_unobservable": "{account}: {n} yorum.",
-        "unclassified": "{k} yorumun metni, içeriği sınıflandırılmadan silinmişti; sayılmadı.",
+        "account": "{account}: {n} {comments}, {m} tanesi gizlendi ya da silindi ({rate}).",
+        "account_unobservable": "{account}: {n} {comments}.",
+        "unclassified": "{k} {comments_of} metni, içeriği sınıflandırılmadan silinmişti; "
+                        "sayılmadı.",
         "not_observable": "Bu platformda gizleme ve kurumun silmesi gözlemlenemiyor; yalnızca "
                           "engellenen kullanıcıların yorumları karşılaştırıldı.",
         "none_flagged": "Hiçbir grup diğer yorumlardan anlamlı ölçüde daha sık gizlenmedi ya da "
@@ -87,10 +89,10 @@ TEXTS = {
         "intro": "Comments written {start} – {end}. For each language and topic group, the rate at "
                  "which comments were hidden or deleted is compared with all other comments on the "
                  "same account.",
-        "account": "{account}: {n} comments, {m} hidden or deleted ({rate}).",
-        "account_unobservable": "{account}: {n} comments.",
-        "unclassified": "{k} comments had their text erased before their content was classified; "
-                        "they are not counted.",
+        "account": "{account}: {n} {comments}, {m} hidden or deleted ({rate}).",
+        "account_unobservable": "{account}: {n} {comments}.",
+        "unclassified": "{k} {comments_of} had their text erased before their content was "
+                        "classified; they are not counted.",
         "not_observable": "Hiding and deletion by the institution cannot be observed on this "
                           "platform; only the comments of blocked users are compared.",
         "none_flagged": "No group was hidden or deleted significantly more often than other comments.",
@@ -236,7 +238,8 @@ def section_view(section: SelectiveSection, language: str, tz: ZoneInfo) -> Sect
         if summary.platform not in MODERATION_OBSERVABLE:
             lines.append(str(texts["not_observable"]))
         if summary.unclassified:
-            lines.append(str(texts["unclassified"]).format(k=summary.unclassified))
+            lines.append(str(texts["unclassified"]).format(
+                k=summary.unclassified, comments_of=_counted(summary, language)["comments_of"]))
         flagged = [_flag_line(result, texts, language, level) for result in summary.flagged]
         if not flagged and any(result.status == "tested" for result in summary.results):
             lines.append(str(texts["none_flagged"]))
@@ -251,13 +254,20 @@ def section_view(section: SelectiveSection, language: str, tz: ZoneInfo) -> Sect
     return SectionView(texts, intro, views, caveats)
 
 
+def _counted(summary: AccountSummary, language: str) -> dict[str, str]:
+    """The account's platform's words for its comments (a Bluesky account's replies)."""
+    return words_for(language, summary.platform)
+
+
 def _totals(summary: AccountSummary, texts: dict[str, object], language: str) -> str:
     baseline = summary.baselines.get("moderated")
+    comments = _counted(summary, language)["comments_n"]
     if summary.platform not in MODERATION_OBSERVABLE:
-        return str(texts["account_unobservable"]).format(account=summary.account, n=summary.comments)
+        return str(texts["account_unobservable"]).format(account=summary.account,
+                                                         n=summary.comments, comments=comments)
     return str(texts["account"]).format(
         account=summary.account, n=summary.comments, m=baseline.moderated if baseline else 0,
-        rate=percent(baseline.rate if baseline else None, language))
+        rate=percent(baseline.rate if baseline else None, language), comments=comments)
 
 
 def _flag_line(result: GroupResult, texts: dict[str, object], language: str, level: str) -> FlagLine:

@@ -24,6 +24,8 @@ WORDS: dict[str, dict[str, str]] = {
     "tr": {"comment": "yorum", "user": "kullanıcı", "post": "gönderi",
            "author": "Yorumu yazan", "comment_text": "Yorum metni", "on_post": "Gönderisi",
            "comment_id": "yorum kimliği",
+           # counted ("12 yorum") and whose ("3 yorumun metni"), for the selective section
+           "comments_n": "yorum", "comments_of": "yorumun",
            "user_label": "Kullanıcı", "no_name": "adı bilinmiyor",
            "no_author": "adı kayıtlı değil", "id": "kimlik",
            "post_label": "Gönderi", "post_text": "Gönderi metni",
@@ -39,7 +41,7 @@ WORDS: dict[str, dict[str, str]] = {
            "quoted_post": "Alıntılanan gönderi"},
     "en": {"comment": "comment", "user": "user", "post": "post",
            "author": "Comment by", "comment_text": "Comment text", "on_post": "On post",
-           "comment_id": "comment id",
+           "comment_id": "comment id", "comments_n": "comments", "comments_of": "comments",
            "user_label": "User", "no_name": "name unknown", "no_author": "name not recorded",
            "id": "id", "post_label": "Post", "post_text": "Post text",
            "published": "Published", "reply_setting": "Who may reply",

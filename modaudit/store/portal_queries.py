@@ -195,6 +195,8 @@ class Oldest:
     kind: str
     account: str
     detected_at: datetime
+    platform: str | None = None  # the account's, and the finding's subject: its kind in its words
+    subject_id: str = ""
 
 
 @dataclass
@@ -220,7 +222,8 @@ def overview(session: Session, scope: Scope, now: datetime, week_starts: list[da
         select(opened.c.severity, func.count()).group_by(opened.c.severity))}
     result.open_total = sum(result.by_severity.values())
     oldest = session.execute(scope.where(
-        select(Finding.id, Finding.kind, Account.name, Finding.detected_at)
+        select(Finding.id, Finding.kind, Account.name, Finding.detected_at, Account.platform,
+               Finding.subject_id)
         .join(Account, Account.id == Finding.account_id))
         .where(Finding.status == "open").order_by(Finding.detected_at, Finding.id).limit(1)).first()
     result.oldest = Oldest(*oldest) if oldest else None
@@ -257,12 +260,14 @@ class BlockedRow:
     occurred_before: datetime | None
     finding_id: int | None
     finding_status: str | None
+    platform: str | None = None  # the account's: whose words the entry is said in
 
 
 def blocked_now(session: Session, scope: Scope) -> list[BlockedRow]:
     """Users on a block list at the last complete fetch, longest blocked first."""
     query = (select(Account.name, ListEntry.user_id, ListEntry.user_name, ListEntry.first_seen_at,
-                    Event.occurred_after, Event.occurred_before, Finding.id, Finding.status)
+                    Event.occurred_after, Event.occurred_before, Finding.id, Finding.status,
+                    Account.platform)
              .select_from(ListEntry).join(Account, Account.id == ListEntry.account_id)
              .outerjoin(Finding, and_(Finding.account_id == ListEntry.account_id,
                                       Finding.subject_id == ListEntry.user_id,

@@ -19,10 +19,11 @@ def account_ids(session: Session, names: Sequence[str]) -> dict[int, str]:
 
 
 def blocked_entries(session: Session, ids: Sequence[int]) -> list[Row[Any]]:
-    """(account id, user id, user name) of each user on these accounts' block lists now, in the
-    order they were first seen."""
+    """(account id, user id, user name, the account's platform) of each user on these accounts'
+    block lists now, in the order they were first seen."""
     return list(session.execute(
-        select(ListEntry.account_id, ListEntry.user_id, ListEntry.user_name)
+        select(ListEntry.account_id, ListEntry.user_id, ListEntry.user_name, Account.platform)
+        .join(Account, Account.id == ListEntry.account_id)
         .where(ListEntry.account_id.in_(list(ids)), ListEntry.list_name == "blocked",
                ListEntry.listed.is_(True))
         .order_by(ListEntry.account_id, ListEntry.first_seen_at, ListEntry.user_id)).all())
@@ -42,9 +43,10 @@ def latest_blocks(session: Session,
 
 def reviews_between(session: Session, names: Sequence[str], start: datetime,
                     end: datetime) -> list[Row[Any]]:
-    """(review, finding kind, account name) of the reviews recorded in [start, end), in order."""
+    """(review, finding kind, account name, account platform, finding subject) of the reviews
+    recorded in [start, end), in order."""
     return list(session.execute(
-        select(FindingReview, Finding.kind, Account.name)
+        select(FindingReview, Finding.kind, Account.name, Account.platform, Finding.subject_id)
         .join(Finding, Finding.id == FindingReview.finding_id)
         .join(Account, Account.id == Finding.account_id)
         .where(Account.name.in_(list(names)), FindingReview.reviewed_at >= start,

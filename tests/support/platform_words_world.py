@@ -135,6 +135,13 @@ def fill_words_store(db_url: str, password: str = PASSWORD) -> WordsWorld:
     return WordsWorld(ids)
 
 
+# The Bluesky account's block list now, as the report, /engellenenler and its CSV list it in
+# Turkish: (name, what it is, id, its page on bsky.app).
+BLOCKED: tuple[tuple[str, str, str, str], ...] = (
+    (OTHER_HANDLE, "hesap", OTHER, f"https://bsky.app/profile/{OTHER}"),
+    (LIST_NAME, "moderasyon listesi", LIST, f"https://bsky.app/profile/{OTHER}/lists/3kbqnzb7vv22e"),
+)
+
 # What each finding shows, in Turkish: its kind's words, its subject lines and its link.
 EXPECTED: dict[str, tuple[str, tuple[str, ...], str]] = {
     "youtube:comment_hidden": (

@@ -49,7 +49,8 @@ def health_lines(rows: list[HealthRow], blind: set[str], language: str) -> list[
     for row in rows:
         runs = (words["runs"].format(n=row.runs, ok=row.ok, partial=row.partial, failed=row.failed)
                 if row.runs else words["no_runs"])
-        problems = [warning_sentence(code, 1, language) for code in row.last_warnings if code]
+        problems = [warning_sentence(code, 1, language, row.platform)
+                    for code in row.last_warnings if code]
         if row.last_status == "ok" and not problems:
             problems = [words["fine"]]
         lines.append(HealthLine(

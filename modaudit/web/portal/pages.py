@@ -20,13 +20,14 @@ from analysis.coverage import blind_now
 from analysis.rules import SEVERITY
 from modaudit.clock import utcnow
 from modaudit.report import i18n
+from modaudit.report.blocked_words import blocked_entry, headings
 from modaudit.report.data import SEVERITIES
 from modaudit.report.links import platform_url
 from modaudit.report.observability import unobservable
 from modaudit.report.periods import last_complete_week
 from modaudit.report.render import blind_context, bracket
 from modaudit.report.selective_section import build_section, section_view
-from modaudit.report.subjects import Subject, describe
+from modaudit.report.subjects import Subject, describe, words_for
 from modaudit.report.text_safety import visible
 from modaudit.store import portal_queries
 from modaudit.store.attachments import attachment
@@ -98,7 +99,9 @@ def _todo(data: portal_queries.Overview, blind: dict[str, Any], language: str, n
     days = max(0, (now - oldest.detected_at).days)
     return [i18n.phrase("waiting", language, n=data.open_total),
             i18n.phrase("oldest_days" if days else "oldest_today", language, id=oldest.id,
-                        kind=i18n.term(oldest.kind, language), account=oldest.account, days=days)]
+                        kind=i18n.kind_term(oldest.kind, language, oldest.platform,
+                                            oldest.subject_id),
+                        account=oldest.account, days=days)]
 
 
 def _day(value: str | None) -> date | None:
@@ -229,9 +232,22 @@ def finding_response(request: Request, viewer: Viewer, fid: int, *, error: str =
         limits_title=i18n.LABELS[language]["unobservable"],
         max_mb=config.web.max_attachment_mb, saved=request.query_params.get("kaydedildi") == "1",
         error=error, draft=draft or ReviewDraft(), technical=_technical(detail),
-        timeline=[(item.at, word(item.what, language, detail=i18n.term(item.detail, language))
-                   if item.detail else word(item.what, language)) for item in detail.timeline],
-        **blind)
+        timeline=timeline_lines(detail, language), **blind)
+
+
+def timeline_lines(detail: FindingDetail, language: str) -> list[tuple[Any, str]]:
+    """The finding's timeline in words: each event's kind and the comment in the words of the
+    account's platform (a Bluesky reply hidden, a moderation list blocked)."""
+    platform, subject_id = detail.account.platform, detail.finding.subject_id
+    comment = words_for(language, platform, subject_id)["comment"]
+    lines = []
+    for item in detail.timeline:
+        if item.what == "event":
+            said = i18n.kind_term(item.detail or "", language, platform, subject_id)
+        else:
+            said = i18n.term(item.detail, language)
+        lines.append((item.at, word(item.what, language, detail=said, comment=comment)))
+    return lines
 
 
 def _limits(platform: str, language: str) -> list[str]:
@@ -282,7 +298,12 @@ def blocked(request: Request) -> Response:
     with _session(request) as session:
         rows = portal_queries.blocked_now(session, viewer.scope)
         blind = unseen(session, request, viewer)
-    return portal.render(request, "blocked.html", viewer=viewer, rows=rows, **blind)
+    language = _config(request).report.language
+    # Each entry in its platform's words: a Bluesky account or moderation list is no "user".
+    entries = [(row, blocked_entry(row.user_id, row.user_name, row.platform, language))
+               for row in rows]
+    return portal.render(request, "blocked.html", viewer=viewer, entries=entries,
+                         B=headings([entry for _, entry in entries], language), **blind)
 
 
 def blocked_csv(request: Request) -> Response:

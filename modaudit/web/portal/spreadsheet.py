@@ -15,8 +15,10 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
+from modaudit import platforms
 from modaudit.config import Config
 from modaudit.report import i18n, subjects
+from modaudit.report.blocked_words import blocked_entry
 from modaudit.report.render import neutralise
 from modaudit.store.portal_queries import BlockedRow, ListRow
 from modaudit.web.portal.health_view import HealthLine, never, yes_no
@@ -71,15 +73,22 @@ def _finding_cells(rows: list[ListRow], config: Config) -> Iterable[Sequence[Any
 
 
 def blocked(rows: list[BlockedRow], config: Config) -> bytes:
-    """Users blocked now."""
+    """Who or what is blocked now, each entry in its platform's words (a user, a Bluesky account
+    or moderation list) with its page on the platform."""
+    heads = _heads(("Hesap", "Platform", "Engellenen", "Kimlik", "Adı", "Bağlantı", "İlk görüldü",
+                    "En erken", "En geç", "Bulgu", "Durum"),
+                   ("Account", "Platform", "Blocked", "Id", "Name", "Link", "First seen",
+                    "Earliest", "Latest", "Finding", "Status"), config)
+    return table(heads, _blocked_cells(rows, config), config)
+
+
+def _blocked_cells(rows: list[BlockedRow], config: Config) -> Iterable[Sequence[Any]]:
     lang = config.report.language
-    heads = _heads(("Hesap", "Kullanıcı kimliği", "Kullanıcı", "İlk görüldü", "En erken", "En geç",
-                    "Bulgu", "Durum"),
-                   ("Account", "User id", "User", "First seen", "Earliest", "Latest", "Finding",
-                    "Status"), config)
-    return table(heads, ((r.account, r.user_id, r.user_name, r.first_seen_at, r.occurred_after,
-                          r.occurred_before, r.finding_id, i18n.term(r.finding_status, lang))
-                         for r in rows), config)
+    for r in rows:
+        entry = blocked_entry(r.user_id, r.user_name, r.platform, lang)
+        yield (r.account, platforms.display(r.platform or ""), entry.what, entry.id, entry.name,
+               entry.link, r.first_seen_at, r.occurred_after, r.occurred_before, r.finding_id,
+               i18n.term(r.finding_status, lang))
 
 
 def health(rows: list[HealthLine], config: Config) -> bytes:

@@ -29,6 +29,7 @@ def _environment() -> Environment:
     env.globals["when"] = _when
     env.globals["about"] = _about
     env.globals["kind"] = _kind
+    env.globals["actor"] = _actor
     env.globals["colour"] = lambda severity: _SEVERITY_COLOURS.get(severity, "#98a2b3")
     return env
 
@@ -57,6 +58,12 @@ def _about(context: Context, row: Any) -> Subject:
 def _kind(context: Context, kind: str, platform: str | None = None, subject_id: str = "") -> str:
     """A finding's kind in its account's platform's words (report/i18n.kind_term)."""
     return i18n.kind_term(kind, context["lang"], platform, subject_id)
+
+
+@pass_context
+def _actor(context: Context, actor: str | None, platform: str | None = None) -> str:
+    """Who acted, in its account's platform's words (report/i18n.actor_term)."""
+    return i18n.actor_term(actor, context["lang"], platform)
 
 
 @pass_context

@@ -96,7 +96,7 @@ def test_the_json_carries_the_words_the_subject_and_the_limits(
         assert finding["kind"] == key.split(":")[1].split("@")[0]  # the code stays the same
     listed = package_json(_package(url, world.ids["bluesky:user_blocked@list"]))
     assert listed["findings"][0]["subject"] | {"link": None} == {
-        "type": "user", "words": "liste", "id": listed["findings"][0]["subject_id"],
+        "type": "user", "words": "moderasyon listesi", "id": listed["findings"][0]["subject_id"],
         "name": LIST_NAME, "link": None}
     quote = package_json(_package(url, world.ids["bluesky:quote_detached"]))["findings"][0]
     assert (quote["subject"]["type"], quote["subject"]["author"]) == ("quote", QUOTE_AUTHOR)

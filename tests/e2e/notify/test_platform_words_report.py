@@ -26,6 +26,7 @@ from modaudit.store.engine import make_engine
 from modaudit.store.finding_rows import list_findings
 from tests.conftest import migrate_quickly, scratch_database
 from tests.support.platform_words_world import (
+    BLOCKED,
     BLUESKY,
     EXPECTED,
     HANDLE,
@@ -96,6 +97,31 @@ def test_the_weekly_report_says_each_finding_in_its_platforms_words(
         assert kind_words in rendered.text
 
 
+def test_the_reports_blocked_list_names_an_account_and_a_moderation_list(
+        store: tuple[str, WordsWorld], browser: Browser, tmp_path: Path) -> None:
+    rendered = _rendered(store[0], "tr")
+    (tmp_path / "chart.png").write_bytes(rendered.chart_png)
+    (tmp_path / "rapor.html").write_text(rendered.html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((tmp_path / "rapor.html").as_uri())
+        body = " ".join(page.locator("body").inner_text().split())
+        assert "Şu an engellenenler (2)" in body and "Şu an engellenmiş kullanıcılar" not in body
+        entries = page.locator(".blocked-entry")
+        assert entries.count() == len(BLOCKED)
+        for name, what, subject, link in BLOCKED:
+            entry = page.locator(".blocked-entry", has_text=f"{name} ({what}")
+            shown = " ".join(entry.inner_text().split())
+            assert shown.startswith(f"{name} ({what}, kimlik {subject}) · {BLUESKY}"), shown
+            assert "kullanıcı" not in shown
+            assert entry.get_by_role("link", name="Platformda aç").get_attribute("href") == link
+    finally:
+        page.close()
+    for name, what, subject, link in BLOCKED:
+        assert f"- {name} ({what}, kimlik {subject}), {BLUESKY}:" in rendered.text
+        assert f"\n  {link}\n" in rendered.text
+
+
 def test_the_reports_csv_has_the_words_and_the_links(store: tuple[str, WordsWorld]) -> None:
     url, world = store
     rendered = _rendered(url, "tr")
@@ -105,7 +131,7 @@ def test_the_reports_csv_has_the_words_and_the_links(store: tuple[str, WordsWorl
         row = by_id[str(world.ids[key])]
         assert (row["Tür"], row["Bağlantı"]) == (kind_words, link), key
     listed = by_id[str(world.ids["bluesky:user_blocked@list"])]
-    assert (listed["Konu"], listed["Yazan / kullanıcı"]) == ("liste", "Eleştirenler")
+    assert (listed["Konu"], listed["Yazan / kullanıcı"]) == ("moderasyon listesi", "Eleştirenler")
     video = by_id[str(world.ids["youtube:replies_restricted"])]
     assert (video["Konu"], video["Yanıt ayarı"]) == ("video", "yorumlar kapalı")
     assert by_id[str(world.ids["youtube:comment_deleted"])]["Önem"] == "belirsiz"
@@ -120,7 +146,9 @@ def test_the_english_report_has_the_platforms_english_words(
                   "only accounts it follows and accounts mentioned can reply"):
         assert words in rendered.html, words
     rows = list(csv.DictReader(io.StringIO(rendered.csv.decode("utf-8-sig")), delimiter=";"))
-    assert {"video", "list", "account", "reply", "quoting post"} <= {row["Subject"] for row in rows}
+    assert {"video", "moderation list", "account", "reply", "quoting post"} <= {
+        row["Subject"] for row in rows}
+    assert "Currently blocked" in rendered.html and "(moderation list, id at://" in rendered.text
 
 
 def test_the_nightly_alert_names_a_blocked_list_as_a_list(store: tuple[str, WordsWorld]) -> None:

@@ -25,6 +25,8 @@ from modaudit.config import parse_config
 from modaudit.report.observability import unobservable
 from tests.conftest import migrate_quickly, scratch_database
 from tests.support.platform_words_world import (
+    BLOCKED,
+    BLUESKY,
     EXPECTED,
     HELD_AUTHOR,
     LIST_NAME,
@@ -129,7 +131,7 @@ def test_the_findings_csv_says_the_same(portal: Portal, page: Page) -> None:
     rows = list(csv.reader(io.StringIO(answer.body().decode("utf-8-sig")), delimiter=";"))
     heads, by_id = rows[0], {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     subjects = {"youtube:comment_hidden": "yorum", "youtube:replies_restricted": "video",
-                "bluesky:user_blocked": "hesap", "bluesky:user_blocked@list": "liste",
+                "bluesky:user_blocked": "hesap", "bluesky:user_blocked@list": "moderasyon listesi",
                 "bluesky:comment_hidden": "yanıt", "bluesky:quote_detached": "alıntılayan gönderi"}
     for key, (kind_words, _, _) in EXPECTED.items():
         row = by_id[str(portal.world.ids[key])]
@@ -138,3 +140,39 @@ def test_the_findings_csv_says_the_same(portal: Portal, page: Page) -> None:
             assert row[heads[6]] == subjects[key], (key, row)
     assert by_id[str(portal.world.ids["bluesky:quote_detached"])]["Önem"] == "belirsiz"
     assert by_id[str(portal.world.ids["youtube:comment_deleted"])]["Önem"] == "belirsiz"
+
+
+def test_the_blocked_page_names_an_account_and_a_moderation_list(portal: Portal,
+                                                                 page: Page) -> None:
+    page.goto(f"{portal.base}/engellenenler")
+    expect(page.locator("h1")).to_have_text(f"Şu an engellenenler ({len(BLOCKED)})")
+    rows = page.locator("tr.blocked-entry")
+    expect(rows).to_have_count(len(BLOCKED))
+    for name, what, subject, link in BLOCKED:
+        row = page.locator("tr.blocked-entry", has_text=f"{name} ({what}")
+        shown = " ".join(row.inner_text().split())
+        assert shown.startswith(f"{name} ({what}, kimlik {subject})"), shown
+        assert BLUESKY in shown and "kullanıcı" not in shown.lower()
+        expect(row.get_by_role("link", name="Platformda aç")).to_have_attribute("href", link)
+    assert "Kullanıcı" not in page.locator("table.list tr").first.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_the_blocked_csv_says_the_same(portal: Portal, page: Page) -> None:
+    answer = page.context.request.get(f"{portal.base}/engellenenler.csv")
+    assert answer.ok
+    rows = list(csv.DictReader(io.StringIO(answer.body().decode("utf-8-sig")), delimiter=";"))
+    assert sorted((row["Adı"], row["Engellenen"], row["Kimlik"], row["Bağlantı"], row["Platform"])
+                  for row in rows) == sorted((*entry, "Bluesky") for entry in BLOCKED)
+
+
+def test_the_overview_and_the_timeline_say_the_kind_in_its_platforms_words(
+        portal: Portal, page: Page) -> None:
+    page.goto(f"{portal.base}/")
+    oldest = portal.world.ids["youtube:comment_hidden"]  # the first one recorded
+    expect(page.locator("main")).to_contain_text(
+        f"#{oldest}, {EXPECTED['youtube:comment_hidden'][0]} (belediye-yt).")
+    page.goto(f"{portal.base}/bulgu/{portal.world.ids['bluesky:user_blocked@list']}")
+    timeline = page.locator("table.list", has_text="kaydedildi").inner_text()
+    assert "kaydedildi: moderasyon listesi topluca engellendi" in timeline, timeline
+    assert "kullanıcı" not in timeline

@@ -165,7 +165,7 @@ def test_weekly_text_shows_controls_and_html_isolates_user_text() -> None:
     rendered = render_weekly(_report(), chart_src="cid:chart")
     _check_text(rendered.text, USER_TEXT)
     assert "<U+001B>[2J<U+001B>[H" in rendered.text and "<U+202E>iyi değil<U+202C>" in rendered.text
-    assert "\n- <U+001B>]0;pwned<U+0007>Trol (6003), page-0" in rendered.text
+    assert "\n- <U+001B>]0;pwned<U+0007>Trol (kullanıcı, kimlik 6003), page-0" in rendered.text
     assert "Müdür <U+202E>Yardımcısı" in rendered.text and "<U+2067>שם<U+2069>" in rendered.text
     _check_html(rendered.html, USER_TEXT)
     html = rendered.html

@@ -96,8 +96,11 @@ def test_a_blocked_did_is_an_account_named_by_its_handle_and_a_list_is_a_list() 
     assert (platform_url("bluesky", "user_blocked", subject_id=OTHER, post_id=None)
             == f"https://bsky.app/profile/{OTHER}")
     listed = _subject("user_blocked", LIST, "bluesky", name="Trol listesi")
-    assert listed.lines[0].label == "Liste" and listed.cells("tr")["subject"] == "liste"
-    assert _subject("user_blocked", LIST, "bluesky", "en").cells("en")["subject"] == "list"
+    # The spreadsheet's subject says what kind of list: a moderation list, not any "liste".
+    assert (listed.lines[0].label == "Liste"
+            and listed.cells("tr")["subject"] == "moderasyon listesi")
+    assert (_subject("user_blocked", LIST, "bluesky", "en").cells("en")["subject"]
+            == "moderation list")
     assert (platform_url("bluesky", "user_blocked", subject_id=LIST, post_id=None)
             == f"https://bsky.app/profile/{OTHER}/lists/3kbqnzb7vv22e")
 
