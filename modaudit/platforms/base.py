@@ -50,6 +50,9 @@ class Platform:
     # The dataclass of its own config section (`[youtube]`), where the platform brings one; the
     # older platforms' sections are modaudit/config_sections.py's.
     settings: type | None = None
+    # The weekly report's sentence on what the re-check schedule means for detection here (a key
+    # of report/i18n.py's cost words; platforms sharing one say it once), or None.
+    latency: str | None = None
     # What its account_id looks like (a regular expression for the whole id), and how to find it.
     account_id_shape: str = r".+"
     account_id_hint: str = ""

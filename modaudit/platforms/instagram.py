@@ -20,6 +20,7 @@ def link(kind: str, subject_id: str, post_id: str | None, handle: str,
 
 
 PLATFORM = Platform(
+    latency="latency_graph",
     name="instagram", display="Instagram", hooks="modaudit.intake.graph_platform",
     section="facebook", base_url_key="graph_base_url", link=link,
     secret_keys=("page_token_env",), credential_sets=(("page_token_env",),),

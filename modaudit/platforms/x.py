@@ -26,6 +26,7 @@ def link(kind: str, subject_id: str, post_id: str | None, handle: str,
 
 
 PLATFORM = Platform(
+    latency="latency_x",
     name="x", display="X", hooks="modaudit.intake.x_platform",
     section="x", base_url_key="api_base_url", link=link,
     secret_keys=("bearer_token_env", *OAUTH1_KEYS),

@@ -34,6 +34,7 @@ def link(kind: str, subject_id: str, post_id: str | None, handle: str,
 
 
 PLATFORM = Platform(
+    latency="latency_youtube",
     name="youtube", display="YouTube", hooks="modaudit.intake.youtube_platform",
     section="youtube", base_url_key="api_base_url", link=link,
     secret_keys=OAUTH_KEYS, credential_sets=(OAUTH_KEYS,),

@@ -60,14 +60,10 @@ def latency_sentences(names: Sequence[str], settings: CostSettings, language: st
               "lists": settings.lists_every_days}
     if values["gap"] == 0:  # nothing decays: nightly until the last day
         return [words["latency_nightly"].format(**values)] if names else []
-    sentences = []
-    if {"facebook", "instagram"} & set(names):
-        sentences.append(words["latency_graph"].format(**values))
-    if "x" in names:
-        sentences.append(words["latency_x"].format(**values))
-    if "youtube" in names:
-        sentences.append(words["latency_youtube"].format(**values))
-    return sentences
+    present = set(names)
+    keys = dict.fromkeys(p.latency for p in platforms.REGISTRY.values()
+                         if p.name in present and p.latency)
+    return [words[key].format(**values) for key in keys]
 
 
 def quota_sentences(session: Session, names: Sequence[str], projects: Sequence[QuotaProject],

@@ -109,4 +109,4 @@ def test_review_and_weekly_report_print_controls_visibly(store: Path) -> None:
     _check_text(text, [RTL_NAME, CLEAR, RLO_NAME, FORGED, KURDISH, CSV_FORMULA, BANNED, REVIEWER,
                        HEBREW_NOTE])
     assert "Berbat<U+001B>[2J<U+001B>[H<U+001B>[31mSAHTE<U+001B>[0m" in text
-    assert "<U+001B>]0;pwned<U+0007>Trol (6003)" in text and "<U+2067>שם<U+2069>" in text
+    assert "<U+001B>]0;pwned<U+0007>Trol (kullanıcı, kimlik 6003)" in text and "<U+2067>שם<U+2069>" in text
