@@ -1,5 +1,6 @@
 """Jetstream's commits as the store keeps them: stored raw as they arrive with the stream's cursor,
-processed later in batches (like store/deliveries.py), and the last known state of each record."""
+processed later in batches (like store/deliveries.py), and the last known state of each record
+(from the stream, or from the nightly audit's block listings)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, case, func, select, update
+from sqlalchemy import Engine, Row, and_, case, func, select, update
 from sqlalchemy.orm import Session
 
+from collectors.records import UserListing
 from modaudit.store.deliveries import storable
 from modaudit.store.schema_jetstream import BlueskyRecord, JetstreamCommit, JetstreamCursor
 from modaudit.store.sql import chunks, dialect_insert
@@ -103,6 +105,53 @@ def save_records(session: Session, account_id: int, states: list[dict[str, Any]]
               "time_us": insert.excluded.time_us, "updated_at": insert.excluded.updated_at})
     session.execute(statement, [{**state, "account_id": account_id, "updated_at": now}
                                 for state in latest.values()])
+
+
+def listed_record_rows(listing: UserListing | None, fetched_at: datetime) -> list[dict[str, Any]]:
+    """The states of the block and listblock records a nightly listing read (rows of uri,
+    collection, value, cid, rev, time_us), at the listing's time; an entry that is not a record
+    of its own (an X block, say) has none."""
+    if listing is None:
+        return []
+    time_us = round(fetched_at.timestamp() * 1_000_000)
+    rows = []
+    for user in listing.users:
+        raw = user.raw or {}
+        uri, value = raw.get("uri"), raw.get("value")
+        parts = uri.split("/") if isinstance(uri, str) else []
+        if user.recorded_at is None or len(parts) != 5 or parts[0] != "at:" \
+                or not isinstance(value, dict) or len(uri) > 300:
+            continue
+        cid = raw.get("cid")
+        rows.append({"uri": uri, "collection": parts[3][:60], "value": value,
+                     "cid": cid if isinstance(cid, str) else None, "rev": None,
+                     "time_us": time_us})
+    return rows
+
+
+def keep_listed_records(session: Session, account_id: int, rows: list[dict[str, Any]],
+                        now: datetime) -> None:
+    """Keep the block and listblock records a nightly listing read (`listed_record_rows`), so
+    that Jetstream's later delete of one it never streamed finds its subject (a delete carries
+    no record).
+
+    A state the store already holds is replaced only by a different version read later: a delete
+    Jetstream streamed after the listing's read stays, and a record Jetstream already showed in
+    the same version keeps its revision.
+    """
+    if not rows:
+        return
+    insert = dialect_insert(session, BlueskyRecord)
+    statement = insert.on_conflict_do_update(
+        index_elements=["account_id", "uri"],
+        set_={"collection": insert.excluded.collection, "value": insert.excluded.value,
+              "cid": insert.excluded.cid, "rev": insert.excluded.rev,
+              "time_us": insert.excluded.time_us, "updated_at": insert.excluded.updated_at},
+        where=and_(BlueskyRecord.time_us < insert.excluded.time_us,
+                   BlueskyRecord.cid.is_distinct_from(insert.excluded.cid)))
+    for part in chunks(rows):
+        session.execute(statement, [{**row, "account_id": account_id, "updated_at": now}
+                                    for row in part])
 
 
 def set_aside(engine: Engine, commit_id: int, why: str) -> bool:
