@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, and_, case, func, select, update
 from sqlalchemy.orm import Session
 
-from collectors.records import UserListing
+from collectors.records import Snapshot
 from modaudit.store.deliveries import storable
 from modaudit.store.schema_jetstream import BlueskyRecord, JetstreamCommit, JetstreamCursor
 from modaudit.store.sql import chunks, dialect_insert
@@ -107,33 +107,37 @@ def save_records(session: Session, account_id: int, states: list[dict[str, Any]]
                                 for state in latest.values()])
 
 
-def listed_record_rows(listing: UserListing | None, fetched_at: datetime) -> list[dict[str, Any]]:
-    """The states of the block and listblock records a nightly listing read (rows of uri,
-    collection, value, cid, rev, time_us), at the listing's time; an entry that is not a record
-    of its own (an X block, say) has none."""
-    if listing is None:
-        return []
-    time_us = round(fetched_at.timestamp() * 1_000_000)
-    rows = []
-    for user in listing.users:
-        raw = user.raw or {}
-        uri, value = raw.get("uri"), raw.get("value")
-        parts = uri.split("/") if isinstance(uri, str) else []
-        if user.recorded_at is None or len(parts) != 5 or parts[0] != "at:" \
-                or not isinstance(value, dict) or len(uri) > 300:
-            continue
-        cid = raw.get("cid")
-        rows.append({"uri": uri, "collection": parts[3][:60], "value": value,
-                     "cid": cid if isinstance(cid, str) else None, "rev": None,
-                     "time_us": time_us})
-    return rows
+def _record_row(evidence: Any, time_us: int) -> dict[str, Any] | None:
+    """A record's state from its evidence as a listing read it ({uri, cid, value, ...})."""
+    if not isinstance(evidence, dict):
+        return None
+    uri, value, cid = evidence.get("uri"), evidence.get("value"), evidence.get("cid")
+    parts = uri.split("/") if isinstance(uri, str) else []
+    if len(parts) != 5 or parts[0] != "at:" or not isinstance(value, dict) or len(uri) > 300:
+        return None
+    return {"uri": uri, "collection": parts[3][:60], "value": value,
+            "cid": cid if isinstance(cid, str) else None, "rev": None, "time_us": time_us}
+
+
+def listed_record_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """The states of the moderation records a nightly read saw whole (rows of uri, collection,
+    value, cid, rev, time_us), at its time: the block and listblock records, and the thread and
+    post gates kept on the posts read. An entry that is not a record of its own (an X block, say)
+    has none; a gate not read (its listing incomplete) is not on its post."""
+    time_us = round(snapshot.fetched_at.timestamp() * 1_000_000)
+    evidences: list[Any] = [user.raw for user in (snapshot.blocked.users if snapshot.blocked
+                                                   else []) if user.recorded_at is not None]
+    evidences += [(listing.post.raw or {}).get(gate) for listing in snapshot.listings
+                  for gate in ("threadgate", "postgate")]
+    rows = [row for evidence in evidences if (row := _record_row(evidence, time_us)) is not None]
+    return list({row["uri"]: row for row in rows}.values())
 
 
 def keep_listed_records(session: Session, account_id: int, rows: list[dict[str, Any]],
                         now: datetime) -> None:
-    """Keep the block and listblock records a nightly listing read (`listed_record_rows`), so
-    that Jetstream's later delete of one it never streamed finds its subject (a delete carries
-    no record).
+    """Keep the moderation records a nightly read saw (`listed_record_rows`), so that Jetstream's
+    later delete or update of one it never streamed is compared with it (a delete carries no
+    record: a block's subject, a gate's rules and hidden replies come from the known state).
 
     A state the store already holds is replaced only by a different version read later: a delete
     Jetstream streamed after the listing's read stays, and a record Jetstream already showed in

@@ -160,9 +160,9 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
         session.execute(dialect_insert(session, CommentObservation), list(chunk))
     for list_name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted)):
         _save_list(session, run_id, list_name, listing)
-    # Bluesky: the block records read tonight are what a later streamed delete is compared with.
-    keep_listed_records(session, account_id,
-                        [clean(row) for row in listed_record_rows(snapshot.blocked, now)], now)
+    # Bluesky: the records read tonight are what a later streamed delete or update is compared with.
+    keep_listed_records(session, account_id, [clean(row) for row in listed_record_rows(snapshot)],
+                        now)
     if snapshot.detached_quotes is not None:  # NULL: not read whole (or no postgates to read)
         session.execute(update(Run).where(Run.id == run_id).values(quotes_complete=True))
 

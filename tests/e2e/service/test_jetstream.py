@@ -219,3 +219,29 @@ def test_a_streamed_unblock_of_a_block_only_the_nightly_audit_saw(live: Live) ->
     assert finding(live.engine, "user_blocked", CAGLAR) == ("closed", "high")
     with Session(live.engine) as session:
         assert verify_chain(session)[1] == []
+
+
+def test_a_streamed_change_of_a_gate_only_the_nightly_audit_saw(live: Live) -> None:
+    """p2's gate (replies from followers, r4 hidden) is read by the nightly audit of day 5 before
+    Jetstream is followed; day 6 opens it to everyone and keeps r4 hidden: replies_reopened within
+    seconds and no unhide, and the nightly audit's confirmation of the reopening (two nights) is a
+    sighting, not a second event."""
+    day, p2 = live.scenario.day, live.uris["p2"]
+    live.sim.set_now(day(5, 23))
+    jobs.scan_account(live.config, "belediye-bsky", "nightly", now=day(5, 23))
+    assert not [e for e in events(live.engine) if e.kind == "replies_reopened"]
+    for running in following(live):
+        live.sim.set_now(day(6, 10, 1))
+        started = time.monotonic()
+        eventually(lambda: any(e.kind == "replies_reopened" for e in events(live.engine)), 10)
+        assert time.monotonic() - started < 10
+        running.stop()
+    streamed = [e[:3] for e in events(live.engine) if e.source == "jetstream"]
+    assert streamed == [("replies_reopened", p2, "jetstream")]  # r4 stays hidden: no unhide
+    for night in (day(6, 23), day(7, 23)):  # a reopening is confirmed by a second night
+        live.sim.set_now(night)
+        jobs.scan_account(live.config, "belediye-bsky", "nightly", now=night)
+    reopened = [e[:3] for e in events(live.engine) if e.kind == "replies_reopened"]
+    assert reopened == [("replies_reopened", p2, "jetstream")]
+    assert sightings(live.engine, "replies_reopened", p2) != []
+    assert not [e for e in events(live.engine) if e.kind == "comment_unhidden"]

@@ -16,7 +16,14 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from collectors.records import NewEvent, Snapshot, UserListing, UserRecord
+from collectors.records import (
+    CommentListing,
+    NewEvent,
+    PostRecord,
+    Snapshot,
+    UserListing,
+    UserRecord,
+)
 from modaudit.config import load_config
 from modaudit.intake import tail
 from modaudit.intake.jetstream import JetstreamIntake
@@ -219,5 +226,70 @@ def test_only_records_of_their_own_are_kept_from_a_listing() -> None:
     listing = UserListing(users=[UserRecord("12345", "ornek", {"id": "12345"}),
                                  UserRecord(ZEYNEP, None, {"uri": "https://x", "value": {}},
                                             recorded_at=CREATED)], complete=True)
-    assert stream_store.listed_record_rows(listing, NOW) == []
-    assert stream_store.listed_record_rows(None, NOW) == []
+    assert stream_store.listed_record_rows(Snapshot(fetched_at=NOW, blocked=listing)) == []
+    assert stream_store.listed_record_rows(Snapshot(fetched_at=NOW)) == []
+
+
+POST = f"at://{DID}/app.bsky.feed.post/3m4duyuru3333"
+GATE_URI = f"at://{DID}/app.bsky.feed.threadgate/3m4duyuru3333"
+POSTGATE_URI = f"at://{DID}/app.bsky.feed.postgate/3m4duyuru3333"
+R1, R2 = (f"at://did:plc:yorumcu{n}aaaaaaaaaaaaaaaa/app.bsky.feed.post/3m4yanit{n}1111"
+          for n in (1, 2))
+Q1, Q2 = (f"at://did:plc:alinti{n}aaaaaaaaaaaaaaaaa/app.bsky.feed.post/3m4alinti{n}111"
+          for n in (1, 2))
+
+
+def gate_commit(operation: str, collection: str, value: dict[str, Any] | None, time_us: int,
+                rev: str) -> str:
+    """A threadgate or postgate commit on POST (after app.bsky.feed.threadgate/postgate)."""
+    body: dict[str, Any] = {"rev": rev, "operation": operation, "collection": collection,
+                            "rkey": "3m4duyuru3333"}
+    if value is not None:
+        body |= {"cid": f"bafyrei{rev[-4:]}", "record": {"$type": collection, "post": POST,
+                                                        "createdAt": "2026-11-16T09:00:00.000Z",
+                                                        **value}}
+    return text({"did": DID, "time_us": time_us, "kind": "commit", "commit": body})
+
+
+def nightly_gates(intake: JetstreamIntake) -> int:
+    """A nightly run that read POST with its threadgate (replies from nobody, R1 hidden) and its
+    postgate (Q1 detached), as the collector keeps them on the post; the account's id."""
+    created = "2026-11-16T09:00:00.000Z"
+    threadgate = {"$type": "app.bsky.feed.threadgate", "post": POST, "allow": [],
+                  "hiddenReplies": [R1], "createdAt": created}
+    postgate = {"$type": "app.bsky.feed.postgate", "post": POST, "detachedEmbeddingUris": [Q1],
+                "createdAt": created}
+    raw = {"uri": POST, "cid": "bafyreipost1",
+           "threadgate": {"uri": GATE_URI, "cid": "bafyreigate0", "createdAt": created,
+                          "allow": [], "value": threadgate},
+           "postgate": {"uri": POSTGATE_URI, "cid": "bafyreipgate0", "createdAt": created,
+                        "value": postgate}}
+    post = PostRecord(POST, datetime(2026, 11, 16, 8, 0, tzinfo=UTC), "Duyuru", raw,
+                      reply_settings="nobody")
+    with Session(intake.engine) as session, session.begin():
+        account_id = runs.sync_accounts(session, intake.config.accounts, LISTED_AT)["belediye-bsky"]
+        run_id = runs.start_run(session, account_id, "nightly", LISTED_AT)
+        runs.save_snapshot(session, account_id, run_id, Snapshot(
+            fetched_at=LISTED_AT, listings=[CommentListing(post, [], complete=True)]))
+    return account_id
+
+
+def test_a_streamed_change_of_a_gate_only_the_nightly_audit_saw_is_compared_with_it(
+    intake: JetstreamIntake,
+) -> None:
+    """Only what changed: R2 newly hidden (R1 already was), Q2 newly detached; then the gate's
+    delete reopens the thread and unhides both."""
+    nightly_gates(intake)
+    intake.receive([
+        gate_commit("update", "app.bsky.feed.threadgate", {"allow": [], "hiddenReplies": [R1, R2]},
+                    T0, "3m4rev5555555"),
+        gate_commit("update", "app.bsky.feed.postgate", {"detachedEmbeddingUris": [Q1, Q2]},
+                    T0 + 1, "3m4rev6666666"),
+    ], NOW)
+    assert stored_events(intake.engine) == [("comment_hidden", R2, "jetstream"),
+                                            ("quote_detached", Q2, "jetstream")]
+    intake.receive([gate_commit("delete", "app.bsky.feed.threadgate", None, T0 + 2,
+                                "3m4rev7777777")], NOW)
+    assert stored_events(intake.engine)[2:] == [("replies_reopened", POST, "jetstream"),
+                                                ("comment_unhidden", R1, "jetstream"),
+                                                ("comment_unhidden", R2, "jetstream")]
