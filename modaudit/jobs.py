@@ -291,7 +291,7 @@ def selective(config: Config, account: str | None, since: date | None,
 
 def check(config: Config) -> list[Check]:
     """`modaudit check`: secrets, database, SMTP (EHLO, no mail), every token, webhook secrets,
-    the portal's session secret and the TSA."""
+    the portal's session secret, the TSA and Bluesky's Jetstream."""
     where = str(config.path) if config.path else "the configuration"
     results = [Check("config", True, f"{where}: valid, {len(config.accounts)} accounts")]
     results += checks.secret_checks(config)
@@ -303,6 +303,7 @@ def check(config: Config) -> list[Check]:
     results += [checks.account_check(config, account) for account in config.accounts]
     results += checks.webhook_checks(config.meta_webhook)
     results += [checks.portal_check(config.web), checks.timestamp_check(config.timestamp)]
+    results += [line for line in (checks.jetstream_check(config),) if line is not None]
     return results
 
 

@@ -179,14 +179,18 @@ class Gate:
     created_at: datetime | None
     threadgate: Threadgate | None = None
     postgate: Postgate | None = None
+    value: dict[str, Any] | None = None  # the record's value as listed
 
     def evidence(self) -> dict[str, Any]:
         """The record's uri, cid and createdAt, kept on the post (a threadgate's rules too: the
-        reply setting names a list rule, the evidence which list)."""
+        reply setting names a list rule, the evidence which list), and its value as listed (what
+        a streamed change of the gate is compared with)."""
         found: dict[str, Any] = {"uri": self.uri, "cid": self.cid,
                                  "createdAt": self.created_at.isoformat() if self.created_at else None}
         if self.threadgate is not None:
             found["allow"] = self.threadgate.allow
+        if self.value is not None:
+            found["value"] = self.value
         return found
 
 
@@ -202,7 +206,7 @@ def transform_gate(raw: Any, kind: str) -> tuple[Gate | None, list[FieldProblem]
         return None, problems
     gate = Gate(post_id=value.post, uri=record.uri, cid=record.cid, created_at=value.createdAt,
                 threadgate=value if isinstance(value, Threadgate) else None,
-                postgate=value if isinstance(value, Postgate) else None)
+                postgate=value if isinstance(value, Postgate) else None, value=record.value)
     return gate, problems
 
 

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from websockets.exceptions import WebSocketException
+from websockets.exceptions import InvalidHandshake, InvalidStatus, WebSocketException
 from websockets.sync.client import ClientConnection, connect
 
 from collectors.bluesky.jetstream import subscribe_url
+from collectors.records import PlatformError
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,27 @@ def _describe(exc: BaseException) -> str:
         return "timed out"
     text = str(exc).splitlines()[0][:200] if str(exc) else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def probe(base_url: str, dids: list[str], collections: list[str], *,
+          open_timeout: float = 10.0) -> None:
+    """Open one subscription for these DIDs and collections, and close it (`modaudit check`).
+
+    Raises PlatformError saying why the stream could not be subscribed to; nothing is read.
+    """
+    url = subscribe_url(base_url, sorted(set(dids)), list(collections))
+    try:
+        with connect(url, open_timeout=open_timeout):
+            pass
+    except InvalidStatus as exc:  # the server answered, but not with a WebSocket
+        status = exc.response.status_code
+        raise PlatformError(f"Jetstream at {where(base_url)} refused the subscription "
+                            f"(HTTP {status})", details={"http_status": status}) from None
+    except InvalidHandshake as exc:  # something answered, but not as a WebSocket server
+        raise PlatformError(f"Jetstream at {where(base_url)} did not answer as a WebSocket "
+                            f"server ({_describe(exc)})") from None
+    except (OSError, WebSocketException, TimeoutError) as exc:
+        raise PlatformError(f"Jetstream at {where(base_url)}: {_describe(exc)}") from None
 
 
 def _time_us(message: str) -> int | None:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import os
 
+from analysis.jetstream_events import COLLECTIONS
+from collectors.bluesky.stream import probe as probe_jetstream
+from collectors.bluesky.stream import where
 from collectors.records import CollectorError
 from modaudit import platforms
 from modaudit.config import (
@@ -22,6 +25,7 @@ from modaudit.config_rules import MAKE_SESSION_SECRET, session_secret_problem
 from modaudit.intake.advice import fix_for
 from modaudit.intake.check_line import Check
 from modaudit.intake.collectors import build_collector
+from modaudit.intake.jetstream_follow import jetstream_url
 from modaudit.notify.anchoring import TsaError, ask_tsa
 from modaudit.store.timestamps import load_certificates
 
@@ -101,6 +105,28 @@ def timestamp_check(timestamp: TimestampConfig) -> Check:
                      "and that timestamp.ca_file is this TSA's root")
     return Check("timestamp", True, f"the TSA at timestamp.url answers; its token verifies "
                  f"against {timestamp.ca_file} (TSA time {when:%Y-%m-%d %H:%M:%S} UTC)")
+
+
+def jetstream_check(config: Config) -> Check | None:
+    """`[bluesky] jetstream_url`, when set and there are Bluesky accounts: the stream accepts a
+    subscription for their DIDs (None: no Bluesky account and no stream, nothing to say)."""
+    url = jetstream_url(config)
+    dids = sorted({a.account_id for a in config.accounts if a.platform == "bluesky"})
+    if not url:
+        return Check("bluesky jetstream", True, "not used ([bluesky] jetstream_url is not set): "
+                     "Bluesky accounts are read nightly only", skipped=True) if dids else None
+    if not dids:
+        return Check("bluesky jetstream", True, "not used: no Bluesky account to follow",
+                     skipped=True)
+    try:
+        probe_jetstream(url, dids, list(COLLECTIONS), open_timeout=config.collect.timeout_seconds)
+    except CollectorError as exc:
+        return Check("bluesky jetstream", False, f"{exc} — check [bluesky] jetstream_url (a "
+                     "Jetstream instance's ws:// or wss:// address, such as "
+                     "wss://jetstream2.us-east.bsky.network), the network and any proxy, or set "
+                     "it to \"\" to leave Jetstream off")
+    return Check("bluesky jetstream", True, f"{where(url)} accepts a subscription for "
+                 f"{len(dids)} Bluesky account(s)")
 
 
 def account_check(config: Config, account: AccountConfig) -> Check:

@@ -1,5 +1,6 @@
 """Jetstream's commits as the store keeps them: stored raw as they arrive with the stream's cursor,
-processed later in batches (like store/deliveries.py), and the last known state of each record."""
+processed later in batches (like store/deliveries.py), and the last known state of each record
+(from the stream, or from the nightly audit's block listings)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, case, func, select, update
+from sqlalchemy import Engine, Row, and_, case, func, select, update
 from sqlalchemy.orm import Session
 
+from collectors.records import Snapshot
 from modaudit.store.deliveries import storable
 from modaudit.store.schema_jetstream import BlueskyRecord, JetstreamCommit, JetstreamCursor
 from modaudit.store.sql import chunks, dialect_insert
@@ -103,6 +105,57 @@ def save_records(session: Session, account_id: int, states: list[dict[str, Any]]
               "time_us": insert.excluded.time_us, "updated_at": insert.excluded.updated_at})
     session.execute(statement, [{**state, "account_id": account_id, "updated_at": now}
                                 for state in latest.values()])
+
+
+def _record_row(evidence: Any, time_us: int) -> dict[str, Any] | None:
+    """A record's state from its evidence as a listing read it ({uri, cid, value, ...})."""
+    if not isinstance(evidence, dict):
+        return None
+    uri, value, cid = evidence.get("uri"), evidence.get("value"), evidence.get("cid")
+    parts = uri.split("/") if isinstance(uri, str) else []
+    if len(parts) != 5 or parts[0] != "at:" or not isinstance(value, dict) or len(uri) > 300:
+        return None
+    return {"uri": uri, "collection": parts[3][:60], "value": value,
+            "cid": cid if isinstance(cid, str) else None, "rev": None, "time_us": time_us}
+
+
+def listed_record_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """The states of the moderation records a nightly read saw whole (rows of uri, collection,
+    value, cid, rev, time_us), at its time: the block and listblock records, and the thread and
+    post gates kept on the posts read. An entry that is not a record of its own (an X block, say)
+    has none; a gate not read (its listing incomplete) is not on its post."""
+    time_us = round(snapshot.fetched_at.timestamp() * 1_000_000)
+    evidences: list[Any] = [user.raw for user in (snapshot.blocked.users if snapshot.blocked
+                                                   else []) if user.recorded_at is not None]
+    evidences += [(listing.post.raw or {}).get(gate) for listing in snapshot.listings
+                  for gate in ("threadgate", "postgate")]
+    rows = [row for evidence in evidences if (row := _record_row(evidence, time_us)) is not None]
+    return list({row["uri"]: row for row in rows}.values())
+
+
+def keep_listed_records(session: Session, account_id: int, rows: list[dict[str, Any]],
+                        now: datetime) -> None:
+    """Keep the moderation records a nightly read saw (`listed_record_rows`), so that Jetstream's
+    later delete or update of one it never streamed is compared with it (a delete carries no
+    record: a block's subject, a gate's rules and hidden replies come from the known state).
+
+    A state the store already holds is replaced only by a different version read later: a delete
+    Jetstream streamed after the listing's read stays, and a record Jetstream already showed in
+    the same version keeps its revision.
+    """
+    if not rows:
+        return
+    insert = dialect_insert(session, BlueskyRecord)
+    statement = insert.on_conflict_do_update(
+        index_elements=["account_id", "uri"],
+        set_={"collection": insert.excluded.collection, "value": insert.excluded.value,
+              "cid": insert.excluded.cid, "rev": insert.excluded.rev,
+              "time_us": insert.excluded.time_us, "updated_at": insert.excluded.updated_at},
+        where=and_(BlueskyRecord.time_us < insert.excluded.time_us,
+                   BlueskyRecord.cid.is_distinct_from(insert.excluded.cid)))
+    for part in chunks(rows):
+        session.execute(statement, [{**row, "account_id": account_id, "updated_at": now}
+                                    for row in part])
 
 
 def set_aside(engine: Engine, commit_id: int, why: str) -> bool:

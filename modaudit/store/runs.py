@@ -16,6 +16,7 @@ from collectors.records import CommentListing, CommentRecord, RunWarning, Snapsh
 from modaudit.config import AccountConfig
 from modaudit.store.chain import chain_comment_texts
 from modaudit.store.evidence import digest
+from modaudit.store.jetstream import keep_listed_records, listed_record_rows
 from modaudit.store.schema import (
     Account,
     Comment,
@@ -159,6 +160,9 @@ def save_snapshot(session: Session, account_id: int, run_id: int, snapshot: Snap
         session.execute(dialect_insert(session, CommentObservation), list(chunk))
     for list_name, listing in (("blocked", snapshot.blocked), ("muted", snapshot.muted)):
         _save_list(session, run_id, list_name, listing)
+    # Bluesky: the records read tonight are what a later streamed delete or update is compared with.
+    keep_listed_records(session, account_id, [clean(row) for row in listed_record_rows(snapshot)],
+                        now)
     if snapshot.detached_quotes is not None:  # NULL: not read whole (or no postgates to read)
         session.execute(update(Run).where(Run.id == run_id).values(quotes_complete=True))
 

@@ -40,8 +40,9 @@ class JetstreamCommit(Base):
 
 
 class BlueskyRecord(Base):
-    """The last state Jetstream showed of one moderation record of an account's repository:
-    what a later delete or update is compared with (a block's subject, a gate's hidden replies)."""
+    """The last state Jetstream showed of one moderation record of an account's repository, or
+    the nightly audit's listing read of a block or listblock: what a later delete or update is
+    compared with (a block's subject, a gate's hidden replies)."""
 
     __tablename__ = "bluesky_records"
     __table_args__ = (UniqueConstraint("account_id", "uri"),)

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from collectors.bluesky.stream import FollowOptions
+from modaudit import jobs
 from modaudit.config import Config, load_config
 from modaudit.intake.jetstream_follow import Following, start_following
 from modaudit.sandbox import Scenario, Simulator
@@ -30,7 +31,7 @@ from modaudit.sandbox.scenarios.bluesky_demo import BSKY_ACCOUNT, BSKY_USERS, ad
 from modaudit.sandbox.world.bluesky_ids import micros
 from modaudit.store import jetstream as stream_store
 from modaudit.store.engine import make_engine
-from modaudit.store.schema import Event, Finding
+from modaudit.store.schema import Event, EventSighting, Finding
 from modaudit.store.schema_jetstream import JetstreamCommit
 from modaudit.store.verify import verify_chain
 
@@ -180,3 +181,67 @@ def test_serve_follows_jetstream_and_stops_cleanly(live: Live) -> None:
     assert process.returncode == 0, output
     assert "following Jetstream at ws://127.0.0.1" in output and "from now" in output
     assert "stopped following Jetstream (1 event(s) recorded)" in output
+
+
+def sightings(engine: Engine, kind: str, subject: str) -> list[str]:
+    with Session(engine) as session:
+        return list(session.scalars(
+            select(EventSighting.source).join(Event, Event.id == EventSighting.event_id)
+            .where(Event.kind == kind, Event.subject_id == subject)))
+
+
+def test_a_streamed_unblock_of_a_block_only_the_nightly_audit_saw(live: Live) -> None:
+    """The block of day 1 is read by the nightly audit before Jetstream is followed; its delete
+    on day 5 is streamed: user_unblocked within seconds, and the next nightly listings' absence
+    is a sighting of that event, not a second one."""
+    day = live.scenario.day
+
+    def nightly(at: datetime) -> None:
+        live.sim.set_now(at)
+        jobs.scan_account(live.config, "belediye-bsky", "nightly", now=at)
+
+    nightly(day(1, 23))
+    assert ("user_blocked", CAGLAR, "record") in [e[:3] for e in events(live.engine)]
+    for running in following(live):  # live tail: the block itself is never streamed
+        live.sim.set_now(day(5, 14, 1))
+        started = time.monotonic()
+        eventually(lambda: finding(live.engine, "user_blocked", CAGLAR) == ("closed", "high"), 10)
+        assert time.monotonic() - started < 10
+        [unblock] = [e for e in events(live.engine) if e.kind == "user_unblocked"]
+        assert (unblock.subject_id, unblock.source, unblock.occurred_before) == \
+            (CAGLAR, "jetstream", day(5, 14))
+        running.stop()
+    for night in (day(5, 23), day(6, 23)):
+        nightly(night)
+    unblocks = [e for e in events(live.engine) if e.kind == "user_unblocked"]
+    assert [(e.subject_id, e.source) for e in unblocks] == [(CAGLAR, "jetstream")]
+    assert sightings(live.engine, "user_unblocked", CAGLAR) != []
+    assert finding(live.engine, "user_blocked", CAGLAR) == ("closed", "high")
+    with Session(live.engine) as session:
+        assert verify_chain(session)[1] == []
+
+
+def test_a_streamed_change_of_a_gate_only_the_nightly_audit_saw(live: Live) -> None:
+    """p2's gate (replies from followers, r4 hidden) is read by the nightly audit of day 5 before
+    Jetstream is followed; day 6 opens it to everyone and keeps r4 hidden: replies_reopened within
+    seconds and no unhide, and the nightly audit's confirmation of the reopening (two nights) is a
+    sighting, not a second event."""
+    day, p2 = live.scenario.day, live.uris["p2"]
+    live.sim.set_now(day(5, 23))
+    jobs.scan_account(live.config, "belediye-bsky", "nightly", now=day(5, 23))
+    assert not [e for e in events(live.engine) if e.kind == "replies_reopened"]
+    for running in following(live):
+        live.sim.set_now(day(6, 10, 1))
+        started = time.monotonic()
+        eventually(lambda: any(e.kind == "replies_reopened" for e in events(live.engine)), 10)
+        assert time.monotonic() - started < 10
+        running.stop()
+    streamed = [e[:3] for e in events(live.engine) if e.source == "jetstream"]
+    assert streamed == [("replies_reopened", p2, "jetstream")]  # r4 stays hidden: no unhide
+    for night in (day(6, 23), day(7, 23)):  # a reopening is confirmed by a second night
+        live.sim.set_now(night)
+        jobs.scan_account(live.config, "belediye-bsky", "nightly", now=night)
+    reopened = [e[:3] for e in events(live.engine) if e.kind == "replies_reopened"]
+    assert reopened == [("replies_reopened", p2, "jetstream")]
+    assert sightings(live.engine, "replies_reopened", p2) != []
+    assert not [e for e in events(live.engine) if e.kind == "comment_unhidden"]

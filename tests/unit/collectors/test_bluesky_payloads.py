@@ -52,7 +52,8 @@ def test_no_threadgate_is_everyone() -> None:
 
 
 def test_a_threadgate_record_keeps_its_hidden_replies_and_evidence() -> None:
-    """The fixture's first threadgate: post, hidden replies, uri, cid, createdAt."""
+    """The fixture's first threadgate: post, hidden replies, uri, cid, createdAt, and its value as
+    listed (what Jetstream's later change of the gate is compared with)."""
     raw = load("bluesky/list_records_threadgate.json")["records"][0]
     read, problems = transform_gate(raw, THREADGATE)
     assert problems == [] and read is not None and read.threadgate is not None
@@ -61,7 +62,7 @@ def test_a_threadgate_record_keeps_its_hidden_replies_and_evidence() -> None:
         "at://did:plc:ahmetkaya2vq3rn4sx5tz6ab/app.bsky.feed.post/3lcmsk4wh5c2d"]
     assert read.evidence() == {"uri": raw["uri"], "cid": raw["cid"],
                                "createdAt": "2026-12-04T18:02:11.044000+00:00",
-                               "allow": raw["value"].get("allow")}
+                               "allow": raw["value"].get("allow"), "value": raw["value"]}
 
 
 def test_a_threadgate_without_its_post_is_a_field_problem() -> None:
