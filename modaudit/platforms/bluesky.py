@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from modaudit.platforms.base import Platform
+from modaudit.platforms.replies import REPLY_ACTORS, REPLY_WARNINGS
 
 SITE = "https://bsky.app"
 
@@ -116,23 +117,7 @@ PLATFORM = Platform(
                "user@list": "moderation list", "user_label@list": "List",
                "person_head": "Author / account"},
     },
-    actors={"tr": {"author": "yanıtın yazarı"}, "en": {"author": "the reply's author"}},
-    warnings={
-        "tr": {"listing_incomplete": "Bazı gönderilerin yanıtları tam alınamadı; bu "
-                                     "gönderilerde sonuç çıkarılmadı.",
-               "lookup_failed": "Kaybolan bir yanıtın sorgusu başarısız oldu; sonraki gece "
-                                "yinelenir.",
-               "lookups_deferred": "Sorgu sınırı doldu; kalan yanıtlar sonraki gece sorgulanır.",
-               "visibility_glitch": "Bir yanıtın görünürlüğü tutarsız okundu; sonuç "
-                                    "çıkarılmadı."},
-        "en": {"listing_incomplete": "Some posts' replies were listed incompletely; nothing was "
-                                     "inferred on them.",
-               "lookup_failed": "Looking up a missing reply failed; it is retried next night.",
-               "lookups_deferred": "The lookup budget was used up; the remaining replies are "
-                                   "looked up next night.",
-               "visibility_glitch": "A reply's visibility read inconsistently; nothing was "
-                                    "inferred."},
-    },
+    actors=REPLY_ACTORS, warnings=REPLY_WARNINGS,
     sentences={
         "tr": {"user_blocked": "hesap engellendi",
                "user_blocked@list": "moderasyon listesi topluca engellendi",

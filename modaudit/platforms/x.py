@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from modaudit.platforms.base import Platform
+from modaudit.platforms.replies import REPLY_ACTORS, REPLY_WARNINGS
 
 SITE = "https://x.com"
 OAUTH1_KEYS = ("consumer_key_env", "consumer_secret_env", "access_token_env",
@@ -56,23 +57,8 @@ PLATFORM = Platform(
         ),
     },
     # A reply is its author's own post: only its author (or X) deletes it.
-    actors={"tr": {"author": "yanıtın yazarı"}, "en": {"author": "the reply's author"}},
-    warnings={
-        "tr": {"listing_incomplete": "Bazı gönderilerin yanıtları tam alınamadı; bu "
-                                     "gönderilerde sonuç çıkarılmadı.",
-               "lookup_failed": "Kaybolan bir yanıtın sorgusu başarısız oldu; sonraki gece "
-                                "yinelenir.",
-               "lookups_deferred": "Sorgu sınırı doldu; kalan yanıtlar sonraki gece sorgulanır.",
-               "visibility_glitch": "Bir yanıtın görünürlüğü tutarsız okundu; sonuç "
-                                    "çıkarılmadı."},
-        "en": {"listing_incomplete": "Some posts' replies were listed incompletely; nothing was "
-                                     "inferred on them.",
-               "lookup_failed": "Looking up a missing reply failed; it is retried next night.",
-               "lookups_deferred": "The lookup budget was used up; the remaining replies are "
-                                   "looked up next night.",
-               "visibility_glitch": "A reply's visibility read inconsistently; nothing was "
-                                    "inferred."},
-    },
+    # A reply is its author's own post: only its author (or X) deletes it.
+    actors=REPLY_ACTORS, warnings=REPLY_WARNINGS,
     reply_settings={
         "tr": {"following": "yalnızca hesabın takip ettikleri yanıtlayabilir",
                "mentionedUsers": "yalnızca gönderide anılanlar yanıtlayabilir",

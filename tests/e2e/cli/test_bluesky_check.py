@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from modaudit.cli import cli
 from modaudit.sandbox import Scenario, Simulator
 from modaudit.sandbox.world.bluesky_actions import BskyActor
 from modaudit.sandbox.world.bluesky_ids import did_plc
 from tests.conftest import migrate_quickly
+from tests.e2e.cli.test_check import _lines
 from tests.support.bluesky_weeks import PEOPLE, START, VALILIK
 
 pytestmark = pytest.mark.e2e
@@ -50,15 +49,6 @@ def config(tmp_path: Path) -> Iterator[Path]:
         yield path
 
 
-def _lines(path: Path) -> tuple[int, dict[str, str]]:
-    result = CliRunner().invoke(cli, ["--config", str(path), "check"])
-    assert "Traceback" not in result.output
-    lines = {}
-    for line in result.output.splitlines():
-        if line[:2] in ("✓ ", "✗ ", "· "):
-            name, _, detail = line[2:].partition(": ")
-            lines[name] = line[0] + " " + detail
-    return result.exit_code, lines
 
 
 def test_handle_and_did_resolving_to_each_other_pass(config: Path) -> None:
