@@ -49,6 +49,12 @@ class AccountCost:
     days: float
     units: int = 0  # quota units spent (YouTube); 0 where the platform does not count units
 
+    @classmethod
+    def nothing_read(cls, account: str, platform: str, days: float) -> AccountCost:
+        """An account with no recorded reads: no spend where reads are billed, else none."""
+        billed = platforms.get(platform).billing == "resources"
+        return cls(account, platform, 0, 0, 0, 0, 0, 0.0 if billed else None, days)
+
     @property
     def projected_usd(self) -> float | None:
         """The next 30 days at the period's daily rate."""

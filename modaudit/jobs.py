@@ -28,7 +28,6 @@ from analysis.cost import (
 )
 from analysis.lexicon import deployment_lexicon
 from analysis.selective import GroupResult
-from modaudit import platforms
 from modaudit.clock import utcnow
 from modaudit.config import Config, ConfigError
 from modaudit.fleet import executor_for
@@ -384,9 +383,7 @@ def cost(config: Config, now: datetime | None = None,
     # The projection runs at the rate of the nights recorded (one run a night), not of 30 days.
     found = {c.account: replace(c, days=min(days, c.runs) or days)
              for c in account_costs(rows, prices(config.x), days)}
-    return [found.get(a.name) or AccountCost(a.name, a.platform, 0, 0, 0, 0, 0,
-                                             0.0 if platforms.get(a.platform).billing == "resources"
-                                             else None, days)
+    return [found.get(a.name) or AccountCost.nothing_read(a.name, a.platform, days)
             for a in config.accounts]
 
 

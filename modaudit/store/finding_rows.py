@@ -13,13 +13,13 @@ from modaudit.store.quotes import quote_join
 from modaudit.store.schema import (
     Account,
     Comment,
-    DetachedQuote,
     Event,
     Finding,
     FindingAttachment,
     FindingReview,
     ListEntry,
 )
+from modaudit.store.schema_bluesky import DetachedQuote
 from modaudit.store.sightings import sightings_by_event
 
 FINDING_STATUSES = ("open", "justified", "confirmed", "dismissed", "closed")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from collectors.records import Snapshot
 from modaudit.store.deliveries import storable
-from modaudit.store.schema_jetstream import BlueskyRecord, JetstreamCommit, JetstreamCursor
+from modaudit.store.schema_bluesky import BlueskyRecord, JetstreamCommit, JetstreamCursor
 from modaudit.store.sql import chunks, dialect_insert
 
 PENDING, PROCESSED, UNPARSEABLE, UNKNOWN_DID = "pending", "processed", "unparseable", "unknown_did"

@@ -19,13 +19,13 @@ from modaudit.store.quotes import quote_join
 from modaudit.store.schema import (
     Account,
     Comment,
-    DetachedQuote,
     Event,
     Finding,
     ListEntry,
     Post,
     Run,
 )
+from modaudit.store.schema_bluesky import DetachedQuote
 from modaudit.store.search import fold
 
 PAGE_SIZE = 50

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from collectors.records import DetachedQuote
 from modaudit.store.runs import clean
-from modaudit.store.schema import DetachedQuote as DetachedQuoteRow
 from modaudit.store.schema import Run
+from modaudit.store.schema_bluesky import DetachedQuote as DetachedQuoteRow
 from modaudit.store.sql import chunks, dialect_insert
 
 

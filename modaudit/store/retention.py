@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from modaudit.store.findings import forget_erased_text
 from modaudit.store.schema import (
     Comment,
-    DetachedQuote,
     Finding,
     ListEntry,
     ListObservation,
     Run,
     WebhookDelivery,
 )
+from modaudit.store.schema_bluesky import DetachedQuote
 
 log = logging.getLogger(__name__)
 KEEPING_STATUSES = ("open", "justified", "confirmed", "dismissed")

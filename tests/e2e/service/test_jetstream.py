@@ -32,7 +32,7 @@ from modaudit.sandbox.world.bluesky_ids import micros
 from modaudit.store import jetstream as stream_store
 from modaudit.store.engine import make_engine
 from modaudit.store.schema import Event, EventSighting, Finding
-from modaudit.store.schema_jetstream import JetstreamCommit
+from modaudit.store.schema_bluesky import JetstreamCommit
 from modaudit.store.verify import verify_chain
 
 FAST = FollowOptions(backoff_seconds=0.3, max_backoff_seconds=1.0, batch_seconds=0.05)

@@ -31,7 +31,7 @@ from modaudit.store import jetstream as stream_store
 from modaudit.store import runs
 from modaudit.store.engine import make_engine
 from modaudit.store.schema import Event, EventSighting, Finding
-from modaudit.store.schema_jetstream import JetstreamCommit
+from modaudit.store.schema_bluesky import JetstreamCommit
 
 DID = "did:plc:ornekbelediye2aaaaaaaaaa"
 ZEYNEP = "did:plc:zeynepkaraca2aaaaaaaaaaa"

@@ -1,5 +1,6 @@
-"""Bluesky's Jetstream: where the stream was left, the commits received, the records they built
-(tables of the same metadata as modaudit/store/schema.py; the store package imports this module)."""
+"""Bluesky's own tables: the quotes its post gates detach, and for Jetstream where the stream was
+left, the commits received and the records they built (tables of the same metadata as
+modaudit/store/schema.py; the store package imports this module)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,28 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from modaudit.store.schema import Base, BigId, UTCDateTime
+
+
+class DetachedQuote(Base):
+    """A quote of one of the account's posts that its postgate detaches now (Bluesky).
+
+    The current state the next complete read is compared with: a row leaves when the quote is
+    attached again, so detaching it once more is a new event.
+    """
+
+    __tablename__ = "detached_quotes"
+    __table_args__ = (UniqueConstraint("account_id", "post_id", "quote_uri"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    post_id: Mapped[str] = mapped_column(String(100))  # the account's post (at-uri)
+    quote_uri: Mapped[str] = mapped_column(String(100))  # the quoting post (at-uri)
+    record_uri: Mapped[str] = mapped_column(Text)  # the postgate naming it
+    # The quoting post's author and text as read: here, where retention erases them, and in the
+    # event only as a digest (docs/architecture.md §9).
+    quote_author: Mapped[str | None] = mapped_column(Text)
+    quote_text: Mapped[str | None] = mapped_column(Text)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_seen_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
 
 
 class JetstreamCursor(Base):
