@@ -8,7 +8,6 @@ MockTransport handed to the SDK's own httpx client (tests/unit/collectors/bluesk
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -21,31 +20,11 @@ from tests.unit.collectors.bluesky_net import (
     APPVIEW,
     DID,
     PDS,
-    REPLIER_DID,
     Network,
     answer,
     collector,
     fixture,
 )
-
-RULE = "app.bsky.feed.threadgate#"
-NOW = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
-SINCE = datetime(2026, 11, 20, tzinfo=UTC)
-AHMET = "did:plc:ahmetkaya2vq3rn4sx5tz6ab"
-ZEYNEP = "did:plc:zeynepdemir3wb4xc5yd6ze7"
-MODLIST = "at://did:plc:sivilizleme6ta7ub2vc3wd/app.bsky.graph.list/3l7xk2mabcd2s"
-R1 = f"at://{REPLIER_DID}/app.bsky.feed.post/3lcmr7tjqkk2b"
-R1A = "at://did:plc:elifyilmaz5pe6qf7rg2sh3t/app.bsky.feed.post/3lcmrq5dzbs2w"
-R2 = f"at://{AHMET}/app.bsky.feed.post/3lcmsk4wh5c2d"
-RESET = 1796451600  # 2026-12-05T06:20:00Z
-
-
-def utc(*parts: int) -> datetime:
-    """An aware UTC datetime."""
-    return datetime(*parts, tzinfo=UTC)
-
-
-# --- identity -----------------------------------------------------------------------------------------
 
 
 def test_identity_resolves_the_handle_and_the_did_document_both_ways() -> None:
